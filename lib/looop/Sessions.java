@@ -1,0 +1,68 @@
+package looop;
+
+import java.util.List;
+
+/**
+ * Worker sessions: agents running detached in real terminals. The beat and the
+ * executor only see this interface; the terminal engine lives behind it.
+ */
+public interface Sessions {
+
+    /** One worker as the loop sees it. state is starting, running, exited or killed. */
+    record Info(String id, String state, Integer exitCode, String note) {
+        public boolean alive() {
+            return state.equals("starting") || state.equals("running");
+        }
+    }
+
+    /** Every worker the profile knows of, sorted by id. */
+    List<Info> list();
+
+    default boolean isAlive(String id) {
+        return list().stream().anyMatch(s -> s.id().equals(id) && s.alive());
+    }
+
+    void start(String id, String prompt, String runner);
+
+    void steer(String id, String input);
+
+    void sendKeys(String id, List<String> keys);
+
+    void restart(String id);
+
+    /** Removes finished sessions older than ttlSeconds; returns the ids reaped. */
+    List<String> reapOlderThan(long ttlSeconds);
+
+    /** Until a terminal engine is wired in: no workers exist, and every worker move fails clearly. */
+    static Sessions none() {
+        return new Sessions() {
+            public List<Info> list() {
+                return List.of();
+            }
+
+            public void start(String id, String prompt, String runner) {
+                throw unavailable();
+            }
+
+            public void steer(String id, String input) {
+                throw unavailable();
+            }
+
+            public void sendKeys(String id, List<String> keys) {
+                throw unavailable();
+            }
+
+            public void restart(String id) {
+                throw unavailable();
+            }
+
+            public List<String> reapOlderThan(long ttlSeconds) {
+                return List.of();
+            }
+
+            private UserError unavailable() {
+                return new UserError("worker sessions are not available in this build (no terminal engine yet); use run_shell or write_goal instead");
+            }
+        };
+    }
+}
