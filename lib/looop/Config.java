@@ -91,7 +91,7 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         JsonNode table = root.get("runners");
         if (table != null && !table.isNull()) {
             if (!table.isObject()) throw new UserError(where + ": \"runners\" must be an object of name → {tick, interactive, cost}");
-            table.fields().forEachRemaining(e -> runners.put(e.getKey(), runner(where, e.getKey(), e.getValue(), runners.get(e.getKey()))));
+            table.properties().forEach(e -> runners.put(e.getKey(), runner(where, e.getKey(), e.getValue(), runners.get(e.getKey()))));
         }
         String def = root.hasNonNull("default") ? root.get("default").asText() : "claude";
         if (!runners.containsKey(def)) {

@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+# placeholder, written by the runner helper
