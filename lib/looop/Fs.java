@@ -90,10 +90,38 @@ public final class Fs {
         }
     }
 
+    /** Subdirectories of dir (not links), in no particular order. */
+    public static java.util.ArrayList<Path> listDirs(Path dir) {
+        if (!Files.isDirectory(dir)) return new java.util.ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static long modifiedMillis(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     public static void deleteTree(Path path) {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> s = Files.walk(path)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes a file if it exists. */
+    public static void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
