@@ -35,13 +35,19 @@ public final class Pulse {
                     paths.envLong("LOOOP_ACTIVE_INTERVAL", config.activeInterval()));
         }
 
-        /** A nudge wins; then a beat that acted; then a live worker; else idle. */
-        public long next(Tick.Outcome outcome, boolean workerAlive) {
-            if (outcome != null && outcome.nextIntervalS() != null) return outcome.nextIntervalS();
-            if (outcome != null && outcome.result() == Tick.Outcome.Result.ACTED) return busy;
-            return workerAlive ? active : idle;
+        /**
+         * How long to rest and whether the next beat must re-decide: a decider's
+         * nudge wins (and forces), then a beat that acted, then a live worker, else idle.
+         */
+        public Next next(Tick.Outcome outcome, boolean workerAlive) {
+            if (outcome != null && outcome.nextIntervalS() != null) return new Next(outcome.nextIntervalS(), true);
+            if (outcome != null && outcome.result() == Tick.Outcome.Result.ACTED) return new Next(busy, false);
+            return new Next(workerAlive ? active : idle, false);
         }
     }
+
+    /** The rest before the next beat, and whether that beat re-decides an unchanged world. */
+    public record Next(long seconds, boolean force) {}
 
     /** Runs until stop() or a signal; returns the exit code. */
     public int run() {
@@ -68,11 +74,11 @@ public final class Pulse {
             Tick.Outcome outcome = beatSafely(force);
             Cadence cadence = Cadence.of(paths, Config.load(paths));
             boolean alive = sessions.list().stream().anyMatch(Sessions.Info::alive);
-            long rest = cadence.next(outcome, alive);
-            force = outcome != null && outcome.nextIntervalS() != null;
-            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + rest + "s" + (force ? " (asked by the decider)" : ""));
+            Next next = cadence.next(outcome, alive);
+            force = next.force();
+            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + next.seconds() + "s" + (force ? " (asked by the decider)" : ""));
             try {
-                if (stop.await(Math.max(1, rest), TimeUnit.SECONDS)) return;
+                if (stop.await(Math.max(1, next.seconds()), TimeUnit.SECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -1,0 +1,147 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command surface as a person meets it: errors in one line that change nothing, and the read-only views. */
+class CliTest {
+    @TempDir Path dir;
+
+    private Beats seeded() {
+        Beats b = new Beats(dir, "{\"action\":\"noop\",\"journal\":\"first move\"}");
+        b.beat();
+        return b;
+    }
+
+    /** Runs args and asserts: the given exit code, exactly one line on stderr containing want, no file changed. */
+    private Beats.Cli refused(Beats b, int code, String want, String stdin, String... args) throws Exception {
+        Map<String, String> before = Beats.tree(dir);
+        Beats.Cli r = b.cli(stdin, args);
+        assertEquals(code, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains(want), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertEquals(before, Beats.tree(dir), "an error must leave every file byte-identical");
+        return r;
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() throws Exception {
+        Beats b = seeded();
+        refused(b, 2, "--bogus", "", "tick", "--bogus");
+        refused(b, 2, "frobnicate", "", "frobnicate");
+    }
+
+    @Test
+    void malformedConfigNamesTheFileAndPosition() throws Exception {
+        Beats b = seeded();
+        b.profile.write("looop.json", "{\"default\": \"offline\",\n  \"runners\": {oops}\n}");
+        Beats.Cli r = refused(b, 1, "looop.json", "", "tick");
+        assertTrue(r.err().contains("line 2"), r.err());
+    }
+
+    @Test
+    void unknownRunnerListsTheKnownOnes() throws Exception {
+        Beats b = seeded();
+        b.profile.write("looop.json", "{\"default\":\"gpt-9\"}");
+        Beats.Cli r = refused(b, 1, "gpt-9", "", "tick", "--force");
+        assertTrue(r.err().contains("claude"), r.err());
+    }
+
+    @Test
+    void runnerBinaryMissingIsNamed() throws Exception {
+        Beats b = seeded();
+        b.profile.write("looop.json", "{\"default\":\"x\",\"runners\":{\"x\":{\"tick\":\"no-such-decider-cli --go\"}}}");
+        refused(b, 1, "no-such-decider-cli", "", "tick", "--force");
+    }
+
+    @Test
+    void badDecisionsByHandAreRefusedInOneLine() throws Exception {
+        Beats b = seeded();
+        refused(b, 2, "not JSON", "nope", "act");
+        refused(b, 1, "action", "{\"reason\":\"no action\"}", "act");
+        refused(b, 1, "launch_rockets", "{\"action\":\"launch_rockets\"}", "act");
+        refused(b, 1, "body", "{\"action\":\"write_goal\",\"id\":\"x\"}", "act");
+        for (String id : new String[] {"../x", ".hidden", "a/b"}) {
+            refused(b, 1, "id", "{\"action\":\"write_goal\",\"id\":\"" + id + "\",\"body\":\"b\"}", "act");
+        }
+    }
+
+    @Test
+    void dataDirThatCannotBeCreatedIsRefused() throws Exception {
+        Path file = dir.resolve("not-a-dir");
+        Files.writeString(file, "x");
+        TestProfile broken = new TestProfile(file.resolve("data"));
+        Map<String, String> before = Beats.tree(dir);
+        Beats.Cli r = Beats.cli(broken, "", "tick");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(file.toString()), r.err());
+        assertEquals(before, Beats.tree(dir));
+    }
+
+    @Test
+    void journalAndTail() {
+        Beats b = seeded();
+        b.cli("{\"action\":\"send_notification\",\"message\":\"second\"}", "act");
+        Beats.Cli all = b.cli("", "journal");
+        assertEquals(2, all.out().lines().count(), all.out());
+        Beats.Cli tail = b.cli("", "journal", "--tail", "1");
+        assertEquals(1, tail.out().lines().count());
+        assertTrue(tail.out().contains("second"), tail.out());
+    }
+
+    @Test
+    void costViewsAndSelfReportedSpend() {
+        Beats b = seeded();
+        assertEquals(0, b.cli("", "_", "cost", "session", "w1", "claude", "0.5").code());
+        Beats.Cli text = b.cli("", "cost");
+        assertTrue(text.out().startsWith("today: $0.502 in 2 calls"), text.out());
+        var json = Json.parseOrNull(b.cli("", "cost", "all", "--json").out());
+        assertEquals(0.502, json.get("total_usd").asDouble(), 1e-9);
+        assertEquals(0.5, json.get("by_kind").get("session").asDouble(), 1e-9);
+        assertEquals(0.002, json.get("by_runner").get("offline").asDouble(), 1e-9);
+        assertEquals(2, b.cli("", "_", "cost", "session", "w1", "claude", "lots").code());
+        assertEquals(2, b.cli("", "cost", "forever").code());
+    }
+
+    @Test
+    void statusShowsTheProfile() {
+        Beats b = seeded();
+        var json = Json.parseOrNull(b.cli("", "status", "--json").out());
+        assertEquals(dir.toString(), json.get("data_dir").asText());
+        assertEquals(false, json.get("pulse_running").asBoolean());
+        assertEquals(b.profile.read(".last-tick-hash").trim(), json.get("last_hash").asText());
+        assertEquals("2026-11-23T12:00:00Z", json.get("last_tick").asText());
+        assertEquals(0.002, json.get("cost_today_usd").asDouble(), 1e-9);
+        String text = b.cli("", "status").out();
+        assertTrue(text.contains("not running"), text);
+        assertTrue(text.contains("$0.002"), text);
+    }
+
+    @Test
+    void completionIsGeneratedByPicocli() {
+        Beats b = seeded();
+        String bash = b.cli("", "config", "bash").out();
+        assertTrue(bash.contains("complete -F"), bash);
+        assertTrue(bash.contains("tick") && bash.contains("journal"), "lists the commands");
+        assertTrue(b.cli("", "config", "zsh").out().contains("bashcompinit"));
+        assertEquals(2, b.cli("", "config", "fish").code());
+    }
+
+    @Test
+    void versionAndManual() {
+        Beats b = seeded();
+        assertTrue(b.cli("", "version").out().startsWith("looop "));
+        String manual = b.cli("", "help").out();
+        assertTrue(manual.contains("PLAYBOOK"), manual);
+        assertTrue(b.cli("", "help", "tick").out().contains("--force"));
+    }
+}
