@@ -1,0 +1,72 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ManualTest {
+    private final String manual = Manual.text();
+
+    @Test
+    void mentionsEveryCommand() {
+        List<String> usages = List.of("looop [--json]", "looop run [--json]", "looop tick [--force]", "looop sense",
+                "looop hash", "looop decide", "looop act", "looop status [--json]", "looop journal [--tail N]",
+                "looop cost [today|all] [--json]", "looop demo", "looop config bash|zsh", "looop version", "looop help",
+                "looop sense | looop hash | looop decide | looop act");
+        for (String u : usages) assertTrue(manual.contains(u), u);
+        for (String verb : List.of("start-session", "ls", "attach", "detach", "watch", "log", "shot", "send", "key",
+                "expect", "wait", "wait-idle", "resize", "restart", "prune")) {
+            assertTrue(Pattern.compile("(?m)^ +looop " + Pattern.quote(verb) + "( |$)").matcher(manual).find(), verb);
+        }
+        for (String internal : List.of("flag", "unflag", "kill", "claim", "unclaim", "cost")) {
+            assertTrue(Pattern.compile("(?m)^ +_ " + internal + "( |$)").matcher(manual).find(), "_ " + internal);
+        }
+        assertTrue(manual.contains("terminal engine"), "says when the worker verbs arrive");
+    }
+
+    @Test
+    void mentionsEveryEnvironmentVariable() {
+        for (String var : List.of("LOOOP_DATA_DIR", "LOOOP_CONFIG", "XDG_STATE_HOME", "LOOOP_SENSOR_TIMEOUT",
+                "LOOOP_SENSOR_MAX_BYTES", "LOOOP_RUNS_KEEP", "LOOOP_SESSION_TTL", "LOOOP_INTERVAL",
+                "LOOOP_BUSY_INTERVAL", "LOOOP_ACTIVE_INTERVAL", "LOOOP_LOG_FORMAT", "LOOOP_COLOR", "NO_COLOR",
+                "LOOOP_SHELL_TIMEOUT", "LOOOP_BIN", "LOOOP_CLAIMS_DIR", "LOOOP_REPORTS_DIR", "LOOOP_COST_LEDGER",
+                "LOOOP_SESSION_ID")) {
+            assertTrue(Pattern.compile("\\b" + var + "\\b").matcher(manual).find(), var);
+        }
+    }
+
+    @Test
+    void coversTheIdeaNounsBeatRulesDecisionsAndCost() {
+        for (String heading : List.of("THE IDEA", "THE NOUNS", "ONE BEAT", "RULES", "DECISIONS", "RUNNERS AND COST",
+                "PATHS", "ENVIRONMENT", "USAGE", "EXIT CODES")) {
+            assertTrue(Pattern.compile("(?m)^" + heading).matcher(manual).find(), heading);
+        }
+        for (String noun : List.of("playbook", "goals", "sensors", "snapshots", "journal", "workers", "claims", "runners")) {
+            assertTrue(Pattern.compile("(?m)^  " + noun + " ").matcher(manual).find(), noun);
+        }
+        for (int step = 0; step <= 8; step++) {
+            assertTrue(Pattern.compile("(?m)^  " + step + " ").matcher(manual).find(), "beat step " + step);
+        }
+        for (String action : Prompt.ACTIONS) {
+            assertTrue(Pattern.compile("(?m)^ +" + action + " ").matcher(manual).find(), action);
+        }
+        for (String s : List.of("Kubernetes", "etcd", "informers", "claude", "pi ", "\"type\"", "\"pointer\"", "\"mode\"",
+                "max_daily_usd", "3 runs in a row", "next_interval_s")) {
+            assertTrue(manual.contains(s), s);
+        }
+        for (String code : List.of("0    ok", "1    error", "2    usage", "124  timeout")) assertTrue(manual.contains(code), code);
+    }
+
+    @Test
+    void fitsA100ColumnTerminal() {
+        manual.lines().forEach(line -> {
+            assertTrue(line.codePointCount(0, line.length()) <= 100, "too wide: " + line);
+            assertFalse(line.contains("\t"), "tab in: " + line);
+            assertFalse(line.endsWith(" "), "trailing space in: " + line);
+        });
+        assertTrue(manual.endsWith("\n"));
+    }
+}

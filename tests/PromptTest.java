@@ -1,0 +1,146 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PromptTest {
+    @TempDir
+    Path tmp;
+
+    private static final List<Sensors.Reading> READINGS = List.of(
+            new Sensors.Reading("sensor-today.json", "{\"signal\":{\"date\":\"2026-11-23\"}}"),
+            new Sensors.Reading("sys-claims.json", "{\"signal\":[]}\n"),
+            new Sensors.Reading("sys-goals.json", "{\"signal\":{},\"detail\":{}}\n"));
+    private static final List<String> JOURNAL = List.of("- 2026-11-23 11:00 wrote goal ship-it",
+            "- 2026-11-23 11:30 started worker ship-it");
+
+    private TestProfile world() {
+        TestProfile p = new TestProfile(tmp);
+        p.write("PLAYBOOK.md", "# Playbook\nShip small.\n");
+        p.write("goals/zeta.md", "# Zeta\n");
+        p.write("goals/alpha.md", "# Alpha");
+        p.write("goals/archive/done.md", "# Done long ago\n");
+        p.write("goals/notes.txt", "not a goal\n");
+        return p;
+    }
+
+    @Test
+    void sectionsComeInOrderWithNowLast() {
+        TestProfile p = world();
+        String prompt = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
+        int instructions = prompt.indexOf(".decision.json");
+        int playbook = prompt.indexOf("\n=== PLAYBOOK ===\n# Playbook\nShip small.\n");
+        int goals = prompt.indexOf("\n=== GOALS ===\n");
+        int readings = prompt.indexOf("\n=== SENSOR READINGS ===\n");
+        int journal = prompt.indexOf("\n=== RECENT JOURNAL ===\n");
+        int now = prompt.indexOf("\n=== NOW ===\n");
+        assertTrue(0 <= instructions && instructions < playbook && playbook < goals && goals < readings
+                && readings < journal && journal < now, prompt);
+        String tail = prompt.substring(now + "\n=== NOW ===\n".length());
+        assertEquals("2026-11-23T12:00:00+00:00 (Monday)\n", tail);
+    }
+
+    @Test
+    void goalsInNameOrderWithoutArchiveOrOtherFiles() {
+        TestProfile p = world();
+        String prompt = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
+        String goals = between(prompt, "=== GOALS ===\n", "\n=== SENSOR READINGS ===");
+        assertEquals("--- goals/alpha.md\n# Alpha\n--- goals/zeta.md\n# Zeta\n", goals);
+        assertFalse(prompt.contains("Done long ago"));
+        assertFalse(prompt.contains("not a goal"));
+    }
+
+    @Test
+    void readingsAndJournalAppearVerbatimInTheGivenOrder() {
+        TestProfile p = world();
+        String prompt = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
+        assertEquals("--- snapshots/sensor-today.json\n{\"signal\":{\"date\":\"2026-11-23\"}}\n"
+                + "--- snapshots/sys-claims.json\n{\"signal\":[]}\n"
+                + "--- snapshots/sys-goals.json\n{\"signal\":{},\"detail\":{}}\n",
+                between(prompt, "=== SENSOR READINGS ===\n", "\n=== RECENT JOURNAL ==="));
+        assertEquals(String.join("\n", JOURNAL) + "\n", between(prompt, "=== RECENT JOURNAL ===\n", "\n=== NOW ==="));
+    }
+
+    @Test
+    void emptyWorldSaysSoInEverySection() {
+        TestProfile p = new TestProfile(tmp);
+        String prompt = Prompt.build(p.paths, List.of(), List.of(), p.clock);
+        assertEquals("(no playbook yet)\n", between(prompt, "=== PLAYBOOK ===\n", "\n=== GOALS ==="));
+        assertEquals("(no goals yet)\n", between(prompt, "=== GOALS ===\n", "\n=== SENSOR READINGS ==="));
+        assertEquals("(no readings)\n", between(prompt, "=== SENSOR READINGS ===\n", "\n=== RECENT JOURNAL ==="));
+        assertEquals("(empty)\n", between(prompt, "=== RECENT JOURNAL ===\n", "\n=== NOW ==="));
+    }
+
+    @Test
+    void onlyArchivedGoalsCountAsNoGoals() {
+        TestProfile p = new TestProfile(tmp);
+        p.write("goals/archive/old.md", "# Old\n");
+        String prompt = Prompt.build(p.paths, List.of(), List.of(), p.clock);
+        assertTrue(prompt.contains("=== GOALS ===\n(no goals yet)\n"));
+    }
+
+    @Test
+    void equalWorldsAnHourApartShareEveryByteBeforeNow() {
+        TestProfile p = world();
+        String first = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
+        p.clock.advanceSeconds(3600);
+        String second = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
+        assertNotEquals(first, second);
+        int cut = first.indexOf("\n=== NOW ===\n");
+        assertEquals(cut, second.indexOf("\n=== NOW ===\n"));
+        assertEquals(first.substring(0, cut), second.substring(0, cut));
+        assertTrue(second.endsWith("2026-11-23T13:00:00+00:00 (Monday)\n"));
+    }
+
+    @Test
+    void nowIsLocalTimeWithItsOffset() {
+        TestProfile p = new TestProfile(tmp);
+        Clock berlin = Clock.fixed(Instant.parse("2026-07-04T22:30:15.789Z"), ZoneId.of("Europe/Berlin"));
+        String prompt = Prompt.build(p.paths, List.of(), List.of(), berlin);
+        assertTrue(prompt.endsWith("=== NOW ===\n2026-07-05T00:30:15+02:00 (Sunday)\n"), prompt);
+    }
+
+    @Test
+    void actionTableListsAllElevenActionsWithTheirFields() {
+        String instructions = Prompt.INSTRUCTIONS;
+        List<String> rows = List.of("noop reason?", "run_shell cmd, reason?", "write_goal id, body", "archive_goal id",
+                "write_sensor name, script", "write_playbook body", "start_worker id, prompt", "steer_session id, input",
+                "send_key id, keys[]", "restart_session id", "send_notification message");
+        assertEquals(11, Prompt.ACTIONS.size());
+        for (String row : rows) {
+            String[] parts = row.split(" ", 2);
+            assertTrue(Prompt.ACTIONS.contains(parts[0]), parts[0]);
+            Pattern line = Pattern.compile("(?m)^ +" + Pattern.quote(parts[0]) + " +" + Pattern.quote(parts[1]) + " ");
+            assertTrue(line.matcher(instructions).find(), "action table row: " + row);
+        }
+    }
+
+    @Test
+    void instructionsCoverTheContract() {
+        String instructions = Prompt.INSTRUCTIONS;
+        for (String must : List.of("ONE JSON object", ".decision.json", "\"journal\"", "\"next_interval_s\"", "5..3600",
+                "sys-sessions", "sys-claims", "sys-goals", "age_s", "neglected", "letters", "irreversible", "flag",
+                "Level-triggered", "PLAYBOOK.md, goals/ and sensors/")) {
+            assertTrue(instructions.contains(must), must);
+        }
+        assertTrue(Prompt.build(new TestProfile(tmp).paths, List.of(), List.of(), Clock.systemUTC()).startsWith(instructions));
+    }
+
+    private static String between(String text, String from, String to) {
+        int start = text.indexOf(from);
+        int end = text.indexOf(to, start);
+        assertTrue(start >= 0 && end >= 0, "missing " + from + " or " + to);
+        return text.substring(start + from.length(), end);
+    }
+}
