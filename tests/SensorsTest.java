@@ -1,0 +1,277 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import looop.ClaimsTest.FakeSessions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SensorsTest {
+    @TempDir
+    Path tmp;
+
+    private TestProfile profile() {
+        return profile(Map.of());
+    }
+
+    private TestProfile profile(Map<String, String> env) {
+        return new TestProfile(tmp.resolve("data"), env);
+    }
+
+    private static List<Sensors.Reading> sense(TestProfile p) {
+        return sense(p, Sessions.none());
+    }
+
+    private static List<Sensors.Reading> sense(TestProfile p, Sessions sessions) {
+        return new Sensors(p.paths, sessions, p.clock).senseAll();
+    }
+
+    private static JsonNode reading(List<Sensors.Reading> readings, String file) throws Exception {
+        for (Sensors.Reading r : readings) if (r.file().equals(file)) return Json.parse(r.text());
+        throw new AssertionError("no reading " + file + " in " + readings);
+    }
+
+    /** The one user sensor's reading, after checking it is the error shape with this exit code. */
+    private static JsonNode failure(List<Sensors.Reading> readings, String name, int exitCode) throws Exception {
+        JsonNode v = reading(readings, "sensor-" + name + ".json");
+        assertEquals(Json.parse("{\"error\":true,\"exit_code\":" + exitCode + "}"), v.get("signal"), v.toString());
+        assertTrue(v.get("detail").get("message").asText().startsWith("sensor " + name + " "), v.toString());
+        assertTrue(v.get("detail").has("stderr"), v.toString());
+        return v;
+    }
+
+    private static String message(JsonNode failure) {
+        return failure.get("detail").get("message").asText();
+    }
+
+    @Test
+    void runsSensorsInNameOrderFromTheDataDirAndKeepsObjectsCanonical() throws Exception {
+        TestProfile p = profile();
+        for (String name : List.of("b", "c", "a")) {
+            p.sensor(name, "echo " + name + " >> order\necho '{ \"z\": 1, \"a\": [2, 3] }'");
+        }
+        p.sensor("where", "printf '{\"cwd\":\"%s\",\"data\":\"%s\"}' \"$PWD\" \"$LOOOP_DATA_DIR\"");
+        List<Sensors.Reading> readings = sense(p);
+
+        assertEquals("a\nb\nc\n", p.read("order"));
+        assertEquals(List.of("sensor-a.json", "sensor-b.json", "sensor-c.json", "sensor-where.json",
+                "sys-claims.json", "sys-goals.json", "sys-sessions.json"),
+                readings.stream().map(Sensors.Reading::file).toList());
+        assertEquals("{\"a\":[2,3],\"z\":1}", readings.get(0).text());
+        JsonNode where = reading(readings, "sensor-where.json");
+        assertEquals(p.paths.data.toString(), where.get("cwd").asText());
+        assertEquals(p.paths.data.toString(), where.get("data").asText());
+    }
+
+    @Test
+    void signalAndDetailArePreserved() throws Exception {
+        TestProfile p = profile();
+        p.sensor("ci", "echo '{\"signal\":{\"red\":false},\"detail\":{\"run\":42}}'");
+        assertEquals(Json.parse("{\"signal\":{\"red\":false},\"detail\":{\"run\":42}}"),
+                reading(sense(p), "sensor-ci.json"));
+    }
+
+    @Test
+    void aFailingSensorBecomesAnErrorWithItsExitCodeAndStderrTail() throws Exception {
+        TestProfile p = profile();
+        p.sensor("broken", "head -c 3000 /dev/zero | tr '\\0' x >&2\necho END >&2\necho '{\"a\":1}'\nexit 3");
+        JsonNode v = failure(sense(p), "broken", 3);
+        assertTrue(message(v).contains("exited 3"), message(v));
+        String stderr = v.get("detail").get("stderr").asText();
+        assertEquals(1024, stderr.length());
+        assertTrue(stderr.endsWith("xEND\n"), stderr);
+    }
+
+    @Test
+    void theSameFailureGivesTheSameSignalEveryBeat() throws Exception {
+        TestProfile p = profile();
+        p.sensor("flaky", "echo \"boom at $RANDOM$RANDOM\" >&2; exit 2");
+        JsonNode first = reading(sense(p), "sensor-flaky.json");
+        JsonNode second = reading(sense(p), "sensor-flaky.json");
+        assertEquals(first.get("signal"), second.get("signal"));
+        assertFalse(first.get("detail").equals(second.get("detail")), "stderr differs, and lives in detail");
+    }
+
+    @Test
+    void aSlowSensorIsKilledAtTheTimeout() throws Exception {
+        TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "1"));
+        p.sensor("slow", "sleep 10");
+        long start = System.nanoTime();
+        List<Sensors.Reading> readings = sense(p);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(seconds < 5, "took " + seconds + " s");
+        assertTrue(message(failure(readings, "slow", 124)).contains("timed out after 1s"));
+    }
+
+    @Test
+    void aBackgroundChildHoldingStdoutDoesNotHoldUpTheBeat() throws Exception {
+        TestProfile p = profile();
+        p.sensor("forks", "sleep 30 &\necho '{\"ok\":true}'");
+        long start = System.nanoTime();
+        List<Sensors.Reading> readings = sense(p);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(seconds < 5, "took " + seconds + " s");
+        assertEquals(Json.parse("{\"ok\":true}"), reading(readings, "sensor-forks.json"));
+    }
+
+    @Test
+    void outputOverTheCapIsReplacedBySizeError() throws Exception {
+        TestProfile p = profile();
+        p.sensor("huge", "head -c 1048576 /dev/zero | tr '\\0' a");
+        JsonNode v = reading(sense(p), "sensor-huge.json");
+        assertEquals(Json.parse("{\"error\":\"sensor output too large (1048576 bytes > cap 8192); print less, or raise"
+                + " LOOOP_SENSOR_MAX_BYTES\",\"bytes\":1048576,\"cap\":8192}"), v);
+    }
+
+    @Test
+    void theCapIsConfigurableAndZeroMeansNone() throws Exception {
+        String big = "printf '{\"s\":\"'; head -c 20000 /dev/zero | tr '\\0' a; printf '\"}'";
+        TestProfile p = profile(Map.of("LOOOP_SENSOR_MAX_BYTES", "0"));
+        p.sensor("big", big);
+        assertEquals(20000, reading(sense(p), "sensor-big.json").get("s").asText().length());
+
+        TestProfile small = new TestProfile(tmp.resolve("small"), Map.of("LOOOP_SENSOR_MAX_BYTES", "10"));
+        small.sensor("big", big);
+        assertEquals(10, reading(sense(small), "sensor-big.json").get("cap").asLong());
+    }
+
+    @Test
+    void outputThatIsNotOneJsonObjectIsAnErrorThatSaysSo() throws Exception {
+        TestProfile p = profile();
+        p.sensor("binary", "printf '\\xff\\xfe'");
+        p.sensor("prose", "echo all good");
+        p.sensor("array", "echo '[1,2]'");
+        p.sensor("two", "echo '{\"a\":1}'; echo '{\"b\":2}'");
+        p.sensor("silent", "true");
+        List<Sensors.Reading> readings = sense(p);
+        Map<String, String> expected = Map.of(
+                "binary", "printed bytes that are not UTF-8 text",
+                "prose", "printed output that is not valid JSON (line 1",
+                "array", "printed a JSON array, not an object",
+                "two", "printed more than one JSON value",
+                "silent", "printed nothing");
+        for (var e : expected.entrySet()) {
+            String m = message(failure(readings, e.getKey(), 0));
+            assertTrue(m.contains(e.getValue()), m);
+            assertTrue(m.endsWith("print one JSON object, e.g. {\"signal\":{\"ok\":true}}"), m);
+        }
+    }
+
+    @Test
+    void aScriptThatIsNotExecutableIsNotRunButReported() throws Exception {
+        TestProfile p = profile();
+        p.write("sensors/plain.sh", "#!/usr/bin/env bash\ntouch ran\necho '{}'\n");
+        JsonNode v = failure(sense(p), "plain", 126);
+        assertTrue(message(v).endsWith("not executable; chmod +x sensors/plain.sh"), message(v));
+        assertFalse(Files.exists(p.dir.resolve("ran")));
+    }
+
+    @Test
+    void aSymlinkIsFollowedOnlyInsideTheDataDir() throws Exception {
+        TestProfile p = profile();
+        TestProfile outside = new TestProfile(tmp.resolve("elsewhere"));
+        Path foreign = outside.sensor("evil", "touch \"$LOOOP_DATA_DIR/ran\"\necho '{}'");
+        Path local = p.write("scripts/real.sh", "#!/usr/bin/env bash\necho '{\"local\":true}'\n");
+        local.toFile().setExecutable(true);
+        Files.createDirectories(p.paths.sensors());
+        Files.createSymbolicLink(p.paths.sensors().resolve("evil.sh"), foreign);
+        Files.createSymbolicLink(p.paths.sensors().resolve("linked.sh"), local);
+        Files.createSymbolicLink(p.paths.sensors().resolve("dangling.sh"), tmp.resolve("nowhere.sh"));
+        List<Sensors.Reading> readings = sense(p);
+
+        assertTrue(message(failure(readings, "evil", 126)).contains("outside the data dir"));
+        assertFalse(Files.exists(p.dir.resolve("ran")));
+        assertEquals(Json.parse("{\"local\":true}"), reading(readings, "sensor-linked.json"));
+        assertTrue(message(failure(readings, "dangling", 126)).contains("broken symlink"));
+    }
+
+    @Test
+    void snapshotsAreWipedEveryBeat() throws Exception {
+        TestProfile p = profile();
+        p.write("snapshots/stale.json", "{}");
+        Path gone = p.sensor("gone", "echo '{}'");
+        sense(p);
+        assertFalse(Files.exists(p.dir.resolve("snapshots/stale.json")));
+        assertTrue(Files.exists(p.dir.resolve("snapshots/sensor-gone.json")));
+        Files.delete(gone);
+        sense(p);
+        assertFalse(Files.exists(p.dir.resolve("snapshots/sensor-gone.json")));
+    }
+
+    @Test
+    void readingsAreExactlyTheBytesOnDisk() throws Exception {
+        TestProfile p = profile();
+        p.sensor("today", "echo '{\"date\":\"2026-11-23\",\"é\":\"ü\"}'");
+        p.sensor("surrogate", "echo '{\"s\":\"\\ud800\"}'");
+        p.sensor("broken", "exit 5");
+        p.write("goals/ship.md", "ship it\n");
+        List<Sensors.Reading> readings = sense(p);
+        try (Stream<Path> s = Files.list(p.paths.snapshots())) {
+            assertEquals(readings.stream().map(Sensors.Reading::file).toList(),
+                    s.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        for (Sensors.Reading r : readings) {
+            assertArrayEquals(Files.readAllBytes(p.paths.snapshots().resolve(r.file())),
+                    r.text().getBytes(StandardCharsets.UTF_8), r.file());
+        }
+    }
+
+    @Test
+    void sysGoalsReportsWhenEachGoalWasLastActedOn() throws Exception {
+        TestProfile p = profile();
+        p.write("goals/ship.md", "ship\n");
+        p.write("goals/tidy.md", "tidy\n");
+        p.write("goals/archive/old.md", "done\n");
+        assertEquals(Json.parse("{\"signal\":{},\"detail\":{\"goals\":{"
+                + "\"ship\":{\"last_acted_unix\":null,\"age_s\":null},"
+                + "\"tidy\":{\"last_acted_unix\":null,\"age_s\":null}}}}"),
+                reading(sense(p), "sys-goals.json"));
+
+        long now = p.clock.instant().getEpochSecond();
+        p.write(".goal-activity.json", "{\"ship\":" + (now - 90) + ",\"old\":1}");
+        assertEquals(Json.parse("{\"signal\":{},\"detail\":{\"goals\":{"
+                + "\"ship\":{\"last_acted_unix\":" + (now - 90) + ",\"age_s\":90},"
+                + "\"tidy\":{\"last_acted_unix\":null,\"age_s\":null}}}}"),
+                reading(sense(p), "sys-goals.json"));
+
+        p.write(".goal-activity.json", "not json");
+        assertTrue(reading(sense(p), "sys-goals.json").at("/detail/goals/ship/last_acted_unix").isNull());
+    }
+
+    @Test
+    void sysSessionsShowsStatesAndNotesOnlyWhileAlive() throws Exception {
+        TestProfile p = profile();
+        Sessions sessions = new FakeSessions(
+                new Sessions.Info("w2", "exited", 3, "stale question"),
+                new Sessions.Info("w1", "running", null, "merge to main?"),
+                new Sessions.Info("w0", "starting", null, null));
+        assertEquals(Json.parse("{\"signal\":{\"sessions\":["
+                + "{\"id\":\"w0\",\"state\":\"starting\",\"exit_code\":null},"
+                + "{\"id\":\"w1\",\"state\":\"running\",\"exit_code\":null,\"note\":\"merge to main?\"},"
+                + "{\"id\":\"w2\",\"state\":\"exited\",\"exit_code\":3}]},"
+                + "\"detail\":{\"count\":3}}"),
+                reading(sense(p, sessions), "sys-sessions.json"));
+    }
+
+    @Test
+    void sysClaimsListsLeasesByName() throws Exception {
+        TestProfile p = profile();
+        Sessions sessions = new FakeSessions(FakeSessions.running("w1"), FakeSessions.running("w2"));
+        Claims claims = new Claims(p.paths, sessions);
+        claims.claim("web", "w2");
+        claims.claim("api", "w1");
+        assertEquals(Json.parse("{\"signal\":{\"claims\":[{\"name\":\"api\",\"claim\":\"w1\"},"
+                + "{\"name\":\"web\",\"claim\":\"w2\"}]}}"),
+                reading(sense(p, sessions), "sys-claims.json"));
+    }
+}
