@@ -1,11 +1,109 @@
 package looop;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Turns a runner's stream into lines a person can read in the archive. */
+/**
+ * Turns a runner's stream into lines a person can read in the archive: tool
+ * calls, failed tools and the assistant's text, from claude's stream-json or
+ * pi's json mode. Other events (init, deltas, turn bookkeeping) are noise in a
+ * replay and are dropped; lines that are not JSON pass through.
+ */
 public final class Render {
+    static final int MAX_ARGS_CHARS = 100;
+
+    // claude reports a failed tool by its call id only
+    private final Map<String, String> toolNames = new HashMap<>();
+
     /** The archive lines for one stream line (often none). Stateful: remembers tool names by call id. */
     public List<String> render(String line) {
-        throw new UnsupportedOperationException("todo");
+        if (line.isBlank()) return List.of();
+        JsonNode event = Meter.event(line);
+        if (event == null) return List.of(line);
+        List<String> out = new ArrayList<>();
+        switch (String.valueOf(Json.text(event, "type"))) {
+            case "assistant" -> claudeAssistant(event.path("message"), out);
+            case "user" -> claudeToolFailures(event.path("message"), out);
+            case "result" -> claudeRunFailure(event, out);
+            // pi: message_end carries the whole message once; message_update repeats partials
+            case "message_end" -> piMessage(event.path("message"), out);
+            case "tool_execution_end" -> {
+                if (event.path("isError").asBoolean()) out.add(failed(Json.text(event, "toolName")));
+            }
+            default -> { }
+        }
+        return out;
+    }
+
+    private void claudeAssistant(JsonNode message, List<String> out) {
+        for (JsonNode item : message.path("content")) {
+            switch (String.valueOf(Json.text(item, "type"))) {
+                case "tool_use" -> {
+                    toolNames.put(Json.text(item, "id"), Json.text(item, "name"));
+                    out.add(call(Json.text(item, "name"), item.get("input")));
+                }
+                case "text" -> text(Json.text(item, "text"), out);
+                default -> { }
+            }
+        }
+    }
+
+    private void claudeToolFailures(JsonNode message, List<String> out) {
+        for (JsonNode item : message.path("content")) {
+            if ("tool_result".equals(Json.text(item, "type")) && item.path("is_error").asBoolean()) {
+                out.add(failed(toolNames.get(Json.text(item, "tool_use_id"))));
+            }
+        }
+    }
+
+    /** A run that ended in error (no API key, out of credit) says why only here. */
+    private static void claudeRunFailure(JsonNode event, List<String> out) {
+        if (!event.path("is_error").asBoolean()) return;
+        String why = Json.text(event, "result");
+        out.add("✗ run failed: " + collapse(why != null ? why : String.valueOf(Json.text(event, "subtype"))));
+    }
+
+    private static void piMessage(JsonNode message, List<String> out) {
+        if (!"assistant".equals(Json.text(message, "role"))) return;
+        for (JsonNode item : message.path("content")) {
+            switch (String.valueOf(Json.text(item, "type"))) {
+                case "toolCall" -> out.add(call(Json.text(item, "name"), item.get("arguments")));
+                case "text" -> text(Json.text(item, "text"), out);
+                default -> { }
+            }
+        }
+        String error = Json.text(message, "errorMessage");
+        if (error != null && !error.isBlank()) out.add("✗ model error: " + collapse(error));
+    }
+
+    private static String call(String tool, JsonNode args) {
+        String head = "→ " + (tool == null ? "tool" : tool);
+        if (args == null || args.isNull()) return head;
+        return head + ": " + cut(collapse(Json.canonical(args)), MAX_ARGS_CHARS);
+    }
+
+    private static String failed(String tool) {
+        return "✗ " + (tool == null ? "tool" : tool) + " failed";
+    }
+
+    /** Assistant text line by line; blank lines dropped like blank stream lines. */
+    private static void text(String text, List<String> out) {
+        if (text == null) return;
+        for (String l : text.split("\\R")) {
+            if (!l.isBlank()) out.add(l);
+        }
+    }
+
+    private static String collapse(String s) {
+        return s.strip().replaceAll("\\s+", " ");
+    }
+
+    /** At most max characters (code points, so an emoji is never split), the last one … when cut. */
+    static String cut(String s, int max) {
+        if (s.codePointCount(0, s.length()) <= max) return s;
+        return s.substring(0, s.offsetByCodePoints(0, max - 1)) + "…";
     }
 }
