@@ -162,13 +162,13 @@ public class looop implements Callable<Integer> {
             Paths paths = root.ctx.profile();
             JsonNode in = Stages.readInput(root.ctx.in(), "act");
             if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", 2);
-            if (in.has("action")) return actByHand(paths, in);
+            if (!in.has("outcome")) return actByHand(paths, in);
             Tick.Outcome o = root.tick(true).act(Stages.readDecided(paths, in));
             root.printJson(Stages.outcome(o));
             return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
         }
 
-        /** A move typed by a person: executed and journaled; the world hash is not touched. */
+        /** A bare decision, typed by a person: executed and journaled; the world hash is not touched. */
         private int actByHand(Paths paths, JsonNode decision) {
             Seed.ensure(paths);
             Executor.Move move = new Executor(paths, root.ctx.sessions(), root.ctx.clock()).act(Decision.parse(Json.canonical(decision)));

@@ -62,16 +62,18 @@ public final class Tick {
 
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
+        Runner.preflight(Config.load(paths).defaultRunnerDef(), paths.processEnv());
         return act(decide(hash(sense()), force));
     }
 
     // -- observe ---------------------------------------------------------
 
     public Sensed sense() {
+        Config config = Config.load(paths); // a broken config stops the beat before it writes anything
         Seed.ensure(paths);
         Launcher.ensure(paths);
         events.emit("tick_start");
-        housekeeping();
+        housekeeping(config);
         List<Sensors.Reading> readings = new Sensors(paths, sessions, clock).senseAll();
         events.emit("sense_done");
         log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
@@ -79,8 +81,8 @@ public final class Tick {
     }
 
     /** Level-triggered cleanup: aged session corpses and leases of sessions that are gone. */
-    private void housekeeping() {
-        long ttl = paths.envLong("LOOOP_SESSION_TTL", Config.load(paths).sessionTtl());
+    private void housekeeping(Config config) {
+        long ttl = paths.envLong("LOOOP_SESSION_TTL", config.sessionTtl());
         sessions.reapOlderThan(ttl);
         for (String name : new Claims(paths, sessions).reapDead()) {
             ObjectNode f = Json.object();
