@@ -113,7 +113,7 @@ public final class Tick {
             return Decided.ended(hash, Outcome.Result.SKIPPED, "world_unchanged", null, "world unchanged");
         }
         log.line(Log.Level.INFO, "tick.changed", world.changed()
-                ? "world " + shortHash(hash) + " changed (was " + shortHash(world.lastHash()) + ")"
+                ? "world " + shortHash(hash) + " changed (was " + (world.lastHash().isEmpty() ? "none" : shortHash(world.lastHash())) + ")"
                 : "world " + shortHash(hash) + " unchanged, but re-deciding as asked");
         Decided held = holdBack(hash);
         if (held != null) return held;
@@ -233,7 +233,7 @@ public final class Tick {
         Fs.writeAtomic(paths.lastTickHash(), decided.hash() + "\n");
         new Backoff(paths, clock).clear();
         Double cost = decided.runId() == null ? null : new Budget(paths, clock).costOf(decided.runId());
-        log.line(Log.Level.OK, "tick.decided", move.action() + " · " + move.summary()
+        log.line(Log.Level.OK, "tick.decided", move.summary()
                 + (cost == null ? "" : " · " + Budget.usd(cost)));
         log.line(Log.Level.INFO, "tick.journal", "journal: " + move.journalLine());
         ObjectNode f = Json.object();
