@@ -3,9 +3,12 @@ package looop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +88,42 @@ class CliTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(file.toString()), r.err());
         assertEquals(before, Beats.tree(dir));
+    }
+
+    /**
+     * A read-only data dir, made real even for root: the child JVM runs in its
+     * own mount namespace where the profile is bind-mounted read-only.
+     */
+    @Test
+    void readOnlyDataDirIsRefusedUntouched() throws Exception {
+        Beats b = seeded();
+        assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0, "needs mount namespaces (unshare -m)");
+        Map<String, String> before = Beats.tree(dir);
+        List<String> child = new ArrayList<>(List.of("unshare", "-m", "bash", "-c",
+                "mount --bind \"$D\" \"$D\" && mount -o remount,ro,bind \"$D\" \"$D\" && exec \"$@\"", "ro"));
+        child.addAll(ChildJvm.looop("tick", "--force"));
+        ProcessBuilder pb = new ProcessBuilder(child);
+        pb.environment().put("D", dir.toString());
+        pb.environment().put("LOOOP_DATA_DIR", dir.toString());
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), err);
+        assertEquals(1, err.strip().lines().count(), err);
+        assertTrue(err.contains("not writable"), err);
+        assertEquals(before, Beats.tree(dir));
+    }
+
+    @Test
+    void colourOnlyOnATtyAndNeverWhenRefused() {
+        assertTrue(Log.wantsColor(Map.of(), true));
+        assertFalse(Log.wantsColor(Map.of(), false));
+        assertFalse(Log.wantsColor(Map.of("NO_COLOR", ""), true));
+        assertTrue(Log.wantsColor(Map.of("NO_COLOR", "1", "LOOOP_COLOR", "1"), false));
+        assertFalse(Log.wantsColor(Map.of("LOOOP_COLOR", "0"), true));
+        var bytes = new java.io.ByteArrayOutputStream();
+        new Log(new java.io.PrintStream(bytes, true), java.time.Clock.systemUTC(), true, true).line(Log.Level.OK, "x.y", "done");
+        assertFalse(bytes.toString().contains("\u001b"), "JSON mode never colours");
+        assertEquals("done", Json.parseOrNull(bytes.toString()).get("msg").asText());
     }
 
     @Test

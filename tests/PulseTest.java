@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,10 +22,7 @@ class PulseTest {
 
     /** Starts `looop <args>` in a child JVM on this profile; stdout and stderr go to files. */
     private Process looop(Beats b, String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "looop"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop(args));
         pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
         pb.environment().put("LOOOP_INTERVAL", "3600");
         pb.environment().remove("LOOOP_CONFIG");

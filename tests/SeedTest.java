@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -157,22 +156,6 @@ class SeedTest {
         assertEquals("data dir " + p.paths.data + " is not writable; fix its permissions or point LOOOP_DATA_DIR elsewhere",
                 e.getMessage());
         assertEquals(List.of(file), list(tmp));
-    }
-
-    @Test
-    void readOnlyDataDirIsRefusedUntouched() throws IOException {
-        Path data = Files.createDirectory(tmp.resolve("ro"));
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            assumeFalse(Files.isWritable(data), "running as root: permissions do not stop writes");
-            TestProfile p = new TestProfile(data);
-            UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths));
-            assertEquals("data dir " + data + " is not writable; fix its permissions or point LOOOP_DATA_DIR elsewhere",
-                    e.getMessage());
-            assertEquals(List.of(), list(data));
-        } finally {
-            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
     }
 
     @Test

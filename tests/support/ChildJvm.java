@@ -1,0 +1,20 @@
+package looop;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line that runs looop in a fresh JVM on this test run's classpath, as $LOOOP_BIN does. */
+public final class ChildJvm {
+    private ChildJvm() {}
+
+    public static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    public static List<String> looop(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), "looop"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}
