@@ -92,7 +92,7 @@ class DecisionTest {
                 bad("[{\"action\":\"noop\"}]", "decision must be one JSON object like {\"action\":\"noop\"}, got an array"),
                 bad("\"noop\"", "got a string"),
                 bad("{\"action\":\"noop\"}\n{\"action\":\"write_goal\",\"id\":\"a\",\"body\":\"x\"}",
-                        "decision holds more than one JSON value (another starts at line 2, column 1)"),
+                        "decision is not JSON (line 2, column 1: more than one JSON value)"),
                 bad("{}", "decision has no \"action\"; add one of: noop, run_shell, write_goal"),
                 bad("{\"action\":7}", "\"action\" must be a string, got a number; use one of: noop"),
                 bad("{\"action\":\"dance\"}", "unknown action \"dance\"; use one of: noop, run_shell, write_goal, archive_goal, "

@@ -158,7 +158,7 @@ class SensorsTest {
                 "binary", "printed bytes that are not UTF-8 text",
                 "prose", "printed output that is not valid JSON (line 1",
                 "array", "printed a JSON array, not an object",
-                "two", "printed more than one JSON value",
+                "two", "more than one JSON value",
                 "silent", "printed nothing");
         for (var e : expected.entrySet()) {
             String m = message(failure(readings, e.getKey(), 0));

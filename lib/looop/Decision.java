@@ -98,18 +98,10 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
      */
     private static JsonNode readOne(String text) {
         if (text == null || text.isBlank()) throw new UserError("decision is empty; " + MUST_WRITE);
-        try (JsonParser p = Json.MAPPER.createParser(text)) {
-            JsonNode root = Json.MAPPER.readTree(p);
-            if (p.nextToken() != null) {
-                var at = p.currentTokenLocation();
-                throw new UserError("decision holds more than one JSON value (another starts at line " + at.getLineNr()
-                        + ", column " + at.getColumnNr() + "); one beat is one move, so " + MUST_WRITE);
-            }
-            return root;
+        try {
+            return Json.parse(text);
         } catch (JsonProcessingException e) {
             throw new UserError("decision is not JSON (" + Json.describe(e) + "); " + MUST_WRITE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

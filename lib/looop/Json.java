@@ -1,6 +1,10 @@
 package looop;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -20,11 +24,22 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Parses text; throws JsonProcessingException with the parse position on bad input. */
+    /**
+     * Parses exactly one JSON value; throws JsonProcessingException with the
+     * parse position on bad input. A second value after the first is refused:
+     * silently keeping only the first would hide half of what was written.
+     */
     public static JsonNode parse(String text) throws JsonProcessingException {
-        JsonNode node = MAPPER.readTree(text);
-        if (node == null) throw new com.fasterxml.jackson.core.JsonParseException(null, "no JSON value (empty input)");
-        return node;
+        try (JsonParser p = MAPPER.createParser(text)) {
+            JsonNode node = MAPPER.readTree(p);
+            if (node == null) throw new JsonParseException(p, "no JSON value (empty input)");
+            if (p.nextToken() != null) throw new JsonParseException(p, "more than one JSON value", p.currentTokenLocation());
+            return node;
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a String does no I/O
+        }
     }
 
     /** Parses text or returns null: for readers that treat bad JSON as absent. */
