@@ -141,7 +141,7 @@ public final class Manual {
               LOOOP_INTERVAL          sleep after an idle beat (over config interval)
               LOOOP_BUSY_INTERVAL     sleep after a beat that acted (over busy_interval)
               LOOOP_ACTIVE_INTERVAL   sleep while a worker is alive (over active_interval)
-              LOOOP_SHELL_TIMEOUT     seconds a run_shell move may run before it fails
+              LOOOP_SHELL_TIMEOUT     seconds a run_shell move may run (default 600, 0 = none)
               LOOOP_LOG_FORMAT        json: every log line as NDJSON (same as --json)
               LOOOP_COLOR             1 or 0: force colour on or off
               NO_COLOR                set: no colour (colour is otherwise on a terminal only)
@@ -164,19 +164,19 @@ public final class Manual {
               looop tick [--force]            one beat; --force decides even if nothing changed
               looop sense                     stage 1: run the sensors, print the readings as JSON
               looop hash                      stage 2: add the world hash and whether it changed
-              looop decide                    stage 3-5: ask the runner, add its decision
+              looop decide [--force]          stage 3-5: skip, back off, or ask the runner
               looop act                       stage 6-7: execute a decision, log it, commit
               looop status [--json]           pulse, last beat, workers, cost today, data dir
               looop journal [--tail N]        the journal, or its last N lines
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
-              looop demo                      a few beats in a throwaway profile, no AI, no spend
+              looop demo [--dir DIR]          two beats on a throwaway profile, offline decider
               looop config bash|zsh           shell completion; eval "$(looop config bash)"
               looop version                   the version
               looop help                      this manual
 
               The stages compose; `looop tick` runs the same functions in one process:
                 looop sense | looop hash | looop decide | looop act
-                looop sense | jq '.snapshots["sensor-today"]'
+                looop sense | jq '.snapshots["sensor-today.json"]'
                 echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
 
             WORKERS (these verbs arrive with the terminal engine)
