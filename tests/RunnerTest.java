@@ -43,7 +43,7 @@ class RunnerTest {
 
     static String fixturePath(String name) {
         MeterTest.fixture(name);
-        return Runner.shellQuote(MeterTest.FIXTURES.resolve(name).toAbsolutePath().toString());
+        return Proc.shellQuote(MeterTest.FIXTURES.resolve(name).toAbsolutePath().toString());
     }
 
     @Test

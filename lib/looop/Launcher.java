@@ -36,14 +36,9 @@ public final class Launcher {
         String classpath = System.getProperty("java.class.path");
         return "#!/bin/sh\n"
                 + "# Written by looop: runs the same looop on the same profile. Rewritten when looop changes.\n"
-                + "export LOOOP_DATA_DIR=" + quote(paths.data.toString()) + "\n"
-                + "export LOOOP_CONFIG=" + quote(paths.config.toString()) + "\n"
-                + "exec " + quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp " + quote(classpath)
+                + "export LOOOP_DATA_DIR=" + Proc.shellQuote(paths.data.toString()) + "\n"
+                + "export LOOOP_CONFIG=" + Proc.shellQuote(paths.config.toString()) + "\n"
+                + "exec " + Proc.shellQuote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp " + Proc.shellQuote(classpath)
                 + " looop \"$@\"\n";
-    }
-
-    /** Single-quotes a word for sh. */
-    public static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

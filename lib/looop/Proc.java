@@ -38,6 +38,11 @@ public final class Proc {
         }
     }
 
+    /** Single-quotes a word for bash, so any path or text passes through as one argument. */
+    public static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     private static ProcessBuilder builder(Spec spec) {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", spec.command());
         pb.directory(spec.dir().toFile());

@@ -52,7 +52,7 @@ public final class Pulse {
     /** Runs until stop() or a signal; returns the exit code. */
     public int run() {
         Config config = Config.load(paths);
-        Runner.preflight(config.defaultRunnerDef(), paths.processEnv());
+        Runner.preflight(paths, config.defaultRunnerDef());
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);

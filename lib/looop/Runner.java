@@ -37,6 +37,11 @@ public final class Runner {
         }
     }
 
+    /** The preflight against the environment the runner will really get. */
+    public static void preflight(Paths paths, Config.RunnerDef def) {
+        preflight(def, childEnv(paths));
+    }
+
     /** Fails with a one-line UserError when the command's first word is not on env's PATH. */
     public static void preflight(Config.RunnerDef def, Map<String, String> env) {
         String bin = Config.RunnerDef.firstWord(def.tick());
@@ -133,14 +138,10 @@ public final class Runner {
      * quotes survive either way of writing it.
      */
     public static String withPromptFile(String command, Path promptFile) {
-        String quoted = shellQuote(promptFile.toAbsolutePath().toString());
+        String quoted = Proc.shellQuote(promptFile.toAbsolutePath().toString());
         return command.replace("'" + PROMPT_FILE + "'", quoted)
                 .replace("\"" + PROMPT_FILE + "\"", quoted)
                 .replace(PROMPT_FILE, quoted);
-    }
-
-    static String shellQuote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static byte[] read(Path file) {

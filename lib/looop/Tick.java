@@ -62,7 +62,7 @@ public final class Tick {
 
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
-        Runner.preflight(Config.load(paths).defaultRunnerDef(), paths.processEnv());
+        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
         return act(decide(hash(sense()), force));
     }
 
@@ -169,7 +169,6 @@ public final class Tick {
     /** Hands the world to the runner for one move; meters it; takes the decision file. */
     private Decided consult(Hashed world, Config config, Config.RunnerDef runner) {
         String hash = world.hash();
-        Runner.preflight(runner, paths.processEnv());
         String runId = newRunId();
         Path runDir = paths.runs().resolve(runId);
         try {
