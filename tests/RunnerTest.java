@@ -138,6 +138,17 @@ class RunnerTest {
     }
 
     @Test
+    void timeoutKillsTheRunnersWholeProcessGroup() {
+        Runner.Result r = Runner.runTick(profile.paths, runner(ProcTest.SAY_PGID + "(sleep 300; echo late) & ( (sleep 300) & ); sleep 300"),
+                prompt, runDir, Duration.ofSeconds(1), profile.clock);
+        assertTrue(r.timedOut());
+        String log = profile.read("runs/r1/output.log");
+        assertEquals(java.util.List.of(), ProcTest.liveMembers(ProcTest.pgidIn(log)), "a child of the runner outlived it: " + log);
+        assertFalse(log.contains("late"), log);
+        assertTrue(log.endsWith("✗ runner timed out after 1 s\n"), log);
+    }
+
+    @Test
     void nonZeroExitIsReturnedAndArchived() {
         Runner.Result r = run("echo '{\"type\":\"result\",\"total_cost_usd\":0.03}'; echo oops; exit 3");
         assertEquals(3, r.exitCode());
