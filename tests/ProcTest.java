@@ -137,6 +137,17 @@ class ProcTest {
     }
 
     @Test
+    void anEndlessLineIsCappedNotHeldWhole() {
+        List<String> lines = new ArrayList<>();
+        Proc.Result r = Proc.stream(spec("head -c 20000000 /dev/zero | tr '\\0' x; echo; echo end", Duration.ofSeconds(30)), lines::add);
+        assertEquals(0, r.exitCode());
+        assertEquals(20_000_005, r.stdoutBytes());
+        assertEquals(2, lines.size());
+        assertEquals(Proc.MAX_LINE_BYTES, lines.get(0).length());
+        assertEquals("end", lines.get(1));
+    }
+
+    @Test
     void exitCodesAndOutputStillComeThrough() {
         Proc.Result r = Proc.capture(new Proc.Spec("echo out; echo err >&2; exit 7", dir, Map.of(), null, Duration.ofSeconds(10)), 0);
         assertEquals(7, r.exitCode());

@@ -108,6 +108,24 @@ class RenderTest {
     }
 
     @Test
+    void controlCharactersAndTerminalEscapesNeverReachTheArchive() {
+        Render r = new Render();
+        assertEquals(List.of("red bold and \uFFFD nul \uFFFD bell\ttab"),
+                r.render("\u001B[31mred\u001B[0m \u001B[1mbold\u001B[22m\u001B]0;title\u0007 and \u0000 nul \u0007 bell\ttab"));
+        // inside JSON too: the model's text may carry them
+        assertEquals(List.of("a\uFFFDb"), r.render("{\"type\":\"message_end\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"a\\u0000b\"}]}}"));
+    }
+
+    @Test
+    void aVeryLongPlainLineIsCut() {
+        String blob = "x".repeat(Render.MAX_PLAIN_CHARS * 3);
+        List<String> out = new Render().render(blob);
+        assertEquals(Render.MAX_PLAIN_CHARS, out.get(0).length());
+        assertTrue(out.get(0).endsWith("…"));
+    }
+
+    @Test
     void otherEventsAreDropped() {
         Render r = new Render();
         for (String l : List.of("{\"type\":\"turn_start\"}", "{\"type\":\"system\",\"subtype\":\"init\"}", "{\"no\":\"type\"}",

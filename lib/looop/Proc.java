@@ -345,7 +345,10 @@ public final class Proc {
         }
     }
 
-    /** Splits bytes into UTF-8 lines for a consumer. */
+    /** Longest line a stream keeps; the rest of a longer one is dropped, so binary output cannot exhaust memory. */
+    static final int MAX_LINE_BYTES = 8 << 20;
+
+    /** Splits bytes into UTF-8 lines for a consumer (bytes that are not UTF-8 become U+FFFD). */
     private static final class LineSink implements Sink {
         private final Consumer<String> onLine;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -359,7 +362,7 @@ public final class Proc {
             total += len;
             for (int i = 0; i < len; i++) {
                 if (buf[i] == '\n') emit();
-                else line.write(buf[i]);
+                else if (line.size() < MAX_LINE_BYTES) line.write(buf[i]);
             }
         }
 
