@@ -34,6 +34,20 @@ class RenderTest {
     }
 
     @Test
+    void piMultiTurnRunShowsCallsTheFailedToolAndTheFinalText() {
+        List<String> out = renderAll(MeterTest.fixture("pi-tool-error.jsonl"));
+        assertEquals(7, out.size(), String.join("\n", out));
+        assertEquals("Let me check the goals first.", out.get(0));
+        assertEquals("→ bash: {\"command\":\"ls goals\"}", out.get(1));
+        assertEquals("→ read: {\"path\":\"/home/me/.local/state/looop/goals/beta.md\"}", out.get(2));
+        assertEquals("✗ read failed", out.get(3));
+        assertTrue(out.get(4).startsWith("→ write: {\"content\":\"{\\\"action\\\":\\\"write_goal\\\""), out.get(4));
+        assertEquals(Render.MAX_ARGS_CHARS + "→ write: ".length(), out.get(4).length(), "arguments are cut at 100 characters");
+        assertEquals("Goal beta was missing, so the decision is write_goal beta.", out.get(5));
+        assertEquals("Decision written.", out.get(6));
+    }
+
+    @Test
     void shortArgumentsAreNotCut() {
         String line = "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Bash\","
                 + "\"input\":{\"command\":\"ls   -la\\n  /tmp\"}}]}}";

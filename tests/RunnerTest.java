@@ -78,6 +78,16 @@ class RunnerTest {
     }
 
     @Test
+    void aStreamCarryingBothShapesIsMeteredByClaudesTotal() {
+        Runner.Result r = run("cat " + fixturePath("pi-tool-error.jsonl") + " " + fixturePath("claude-stream-json.jsonl"));
+        assertEquals(0.01, r.costUsd());
+        String log = profile.read("runs/r1/output.log");
+        assertTrue(log.contains("[09:08:07] ✗ read failed\n"), log);
+        assertTrue(log.contains("[09:08:07] → Write: "), log);
+        assertEquals(0.0144582, run("cat " + fixturePath("pi-tool-error.jsonl")).costUsd());
+    }
+
+    @Test
     void aCostSpecReplacesTheBuiltInShapes() {
         var def = new Config.RunnerDef("custom", "echo '{\"type\":\"spend\",\"usd\":0.5}'; cat " + fixturePath("claude-stream-json.jsonl"),
                 null, null, new Config.CostSpec("spend", "/usd", true));
