@@ -15,6 +15,7 @@ import looop.Budget;
 import looop.Context;
 import looop.Decision;
 import looop.Demo;
+import looop.Doctor;
 import looop.Executor;
 import looop.Journal;
 import looop.Json;
@@ -44,7 +45,7 @@ import picocli.CommandLine.ScopeType;
         description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.",
         subcommands = {looop.Run.class, looop.TickCmd.class, looop.Sense.class, looop.Hash.class, looop.Decide.class,
                 looop.Act.class, looop.StatusCmd.class, looop.JournalCmd.class, looop.Cost.class, looop.DemoCmd.class,
-                looop.ConfigCmd.class, looop.VersionCmd.class, looop.HelpCmd.class, looop.Internal.class})
+                looop.ConfigCmd.class, looop.VersionCmd.class, looop.HelpCmd.class, looop.DoctorCmd.class, looop.Internal.class})
 public class looop implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 
@@ -262,6 +263,21 @@ public class looop implements Callable<Integer> {
                 default -> throw new UserError("no completion for '" + shell + "'; use `looop config bash` or `looop config zsh`", 2);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "doctor", description = "Check java, jbang, tmux, the runners' binaries, the data dir and the config; exit 1 if any required check fails.")
+    static class DoctorCmd implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        public Integer call() {
+            java.util.List<Doctor.Check> checks = new Doctor(root.ctx.profile()).run();
+            if (json) root.printJson(Doctor.json(checks));
+            else root.ctx.out().print(Doctor.text(checks));
+            return Doctor.ok(checks) ? 0 : 1;
         }
     }
 
