@@ -69,7 +69,6 @@ public class looop implements Callable<Integer> {
 
     int pulse(boolean jsonLog) {
         Paths paths = ctx.profile();
-        Seed.ensure(paths);
         return new Pulse(paths, ctx.clock(), ctx.sessions(), Log.forProcess(ctx.out(), jsonLog, paths.processEnv())).run();
     }
 
