@@ -147,6 +147,43 @@ class ProcTest {
         assertEquals("end", lines.get(1));
     }
 
+    /**
+     * Without setsid (no util-linux) commands still run, and a timeout still
+     * ends the runner: a whole beat in a child JVM whose PATH holds bash only.
+     */
+    @Test
+    void withoutSetsidABeatStillRunsAndTimesOut() throws Exception {
+        Path bin = dir.resolve("bin");
+        Files.createDirectories(bin);
+        Path bash = Files.writeString(bin.resolve("bash"), "#!" + OfflineRunnerTest.onSystemPath("bash") + "\nexec "
+                + OfflineRunnerTest.onSystemPath("bash") + " \"$@\"\n");
+        assertTrue(bash.toFile().setExecutable(true));
+        Path data = dir.resolve("data");
+        TestProfile p = new TestProfile(data);
+        // builtins only: no binary but bash is on this PATH
+        p.write("looop.json", "{\"default\":\"b\",\"tick_timeout_s\":1,\"runners\":{\"b\":{\"tick\":"
+                + "\"echo '{\\\"action\\\":\\\"noop\\\"}' > .decision.json\"},"
+                + "\"spin\":{\"tick\":\"while :; do :; done\"}}}");
+        assertEquals(0, childTick(data, bin), "a plain beat without setsid");
+        assertTrue(p.read("journal.md").contains("noop"), p.read("journal.md"));
+        p.write("looop.json", p.read("looop.json").replace("\"default\":\"b\"", "\"default\":\"spin\""));
+        long t0 = System.nanoTime();
+        assertEquals(1, childTick(data, bin), "a runner past its timeout fails the beat");
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 20);
+        assertTrue(p.read("events.jsonl").contains("runner timed out after 1s"), p.read("events.jsonl"));
+    }
+
+    private static int childTick(Path data, Path bin) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop("tick", "--force")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PATH", bin.toString());
+        pb.environment().put("LOOOP_DATA_DIR", data.toString());
+        pb.environment().put("HOME", data.resolve("home").toString());
+        Process proc = pb.start();
+        assertTrue(proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child beat hung");
+        return proc.exitValue();
+    }
+
     @Test
     void exitCodesAndOutputStillComeThrough() {
         Proc.Result r = Proc.capture(new Proc.Spec("echo out; echo err >&2; exit 7", dir, Map.of(), null, Duration.ofSeconds(10)), 0);
