@@ -125,15 +125,15 @@ class ProcTest {
 
     @Test
     void killTreeEndsTheGroupOfAProcessItIsGiven() throws Exception {
-        Path marker = dir.resolve("child.pid");
-        Process p = new ProcessBuilder("setsid", "bash", "-c", "sleep 300 & echo $! > " + marker + "; wait").start();
-        for (int i = 0; i < 100 && !Files.exists(marker); i++) Thread.sleep(20);
-        Thread.sleep(50);
-        long child = Long.parseLong(Files.readString(marker).trim());
+        Path ready = dir.resolve("ready");
+        // the first sleep escapes the tree at once (double fork); only its group still ties it to p
+        Process p = new ProcessBuilder("setsid", "bash", "-c", "( (sleep 300) & ); touch " + ready + "; sleep 300").start();
+        // bash execs its last command: once the middle subshell is gone the group is that sleep and the escaped one
+        for (int i = 0; i < 250 && !(Files.exists(ready) && liveMembers(p.pid()).size() == 2); i++) Thread.sleep(20);
+        assertEquals(2, liveMembers(p.pid()).size(), "two sleeps: " + liveMembers(p.pid()));
         Proc.killTree(p);
         assertFalse(p.isAlive());
-        assertEquals(List.of(), liveMembers(p.pid()));
-        assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && liveMembers(p.pid()).contains(child));
+        assertEquals(List.of(), liveMembers(p.pid()), "the group of the process killTree was given lives on");
     }
 
     @Test

@@ -142,19 +142,19 @@ public final class Proc {
     }
 
     /**
-     * After the command timed out, kill its whole group. After it exited, give
-     * its leftovers a moment to let go of the output pipe, then kill the group:
-     * a background child holding the pipe must not keep the beat waiting, but a
-     * daemon that redirected its output (run_shell may start one) is left alone.
+     * After a timeout, kill the command's whole group. After a normal exit,
+     * kill what it left behind still writing to a pipe, as its output was:
+     * such a leftover must not keep the caller waiting (nor live on in the
+     * background), while a daemon that redirected its output (run_shell may
+     * start one on purpose) is left alone.
      */
     private static void finish(Process p, boolean timedOut, Thread... readers) {
-        if (timedOut || p.isAlive()) {
-            killOwnGroup(p);
-            killTree(p);
-        }
+        if (timedOut || p.isAlive()) killTree(p);
         joinQuietly(readers, LEFTOVER_GRACE_MS);
-        if (!anyAlive(readers)) return;
-        killOwnGroup(p);
+        // still blocked: someone in the group holds the pipe, whichever fd it is on
+        if (anyAlive(readers)) killOwnGroup(p);
+        // not blocked proves little: the JVM closes its end itself once the command exits
+        else if (SETSID != null) killPipeWriters(p.pid());
         joinQuietly(readers, 1000);
         if (!anyAlive(readers)) return;
         // no group to kill (no setsid here) or the holder left it: stop reading
@@ -181,7 +181,7 @@ public final class Proc {
 
     /** Kills a process, its process group when it leads one, and whatever of its tree is still attached. */
     public static void killTree(Process p) {
-        if (p.isAlive() && processGroup(p.pid()) == p.pid()) killGroup(p.pid());
+        if (processGroup(p.pid()) == p.pid()) killGroup(p.pid());
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         try {
@@ -211,7 +211,7 @@ public final class Proc {
     /** SIGKILL is delivered, not awaited: wait until the group has no running member (Linux's /proc tells). */
     private static void awaitGroupGone(long pgid, long millis) {
         long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline && groupRuns(pgid)) {
+        while (System.currentTimeMillis() < deadline && !members(pgid).isEmpty()) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -221,20 +221,64 @@ public final class Proc {
         }
     }
 
-    private static boolean groupRuns(long pgid) {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.map(p -> p.getFileName().toString())
-                    .filter(name -> name.chars().allMatch(Character::isDigit))
-                    .anyMatch(pid -> running(Long.parseLong(pid), pgid));
-        } catch (IOException | UncheckedIOException e) {
-            return false;
+    /** Kills the members of a group whose stdout or stderr is still a pipe; a few rounds, in case one forked. */
+    private static void killPipeWriters(long pgid) {
+        for (int round = 0; round < 3; round++) {
+            List<Long> writers = members(pgid).stream().filter(Proc::writesToAPipe).toList();
+            if (writers.isEmpty()) return;
+            writers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            awaitGone(writers, 1000);
         }
     }
 
-    /** Whether pid is alive (not a zombie) and in group pgid. */
-    private static boolean running(long pid, long pgid) {
+    private static boolean writesToAPipe(long pid) {
+        for (String fd : new String[] {"1", "2"}) {
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", fd)).toString().startsWith("pipe:")) return true;
+            } catch (IOException | UnsupportedOperationException e) {
+                // gone, or not ours to look at
+            }
+        }
+        return false;
+    }
+
+    private static void awaitGone(List<Long> pids, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline && pids.stream().anyMatch(Proc::running)) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The running (not zombie) processes of a group; none where there is no /proc. */
+    private static List<Long> members(long pgid) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .filter(pid -> runsIn(pid, pgid))
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    /** Whether pid exists and is not a zombie. */
+    private static boolean running(long pid) {
+        return live(stat(pid));
+    }
+
+    private static boolean runsIn(long pid, long pgid) {
         String[] f = stat(pid);
-        return f != null && !f[0].equals("Z") && !f[0].equals("X") && Long.parseLong(f[2]) == pgid;
+        return live(f) && Long.parseLong(f[2]) == pgid;
+    }
+
+    private static boolean live(String[] stat) {
+        return stat != null && !stat[0].equals("Z") && !stat[0].equals("X");
     }
 
     /** A process's group from /proc, or -1 when it is gone or there is no /proc. */
