@@ -75,23 +75,39 @@ public class OpenAiHttp {
     static int run(Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err) {
         try {
             Settings s = Settings.of(env);
-            String prompt = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
-            JsonNode completion = complete(s, prompt);
-            String reply = replyText(completion);
-            reply.lines().forEach(l -> out.println("│ " + l));
-            JsonNode decision = extractObject(reply);
-            if (decision == null) err.println("openai-http: the reply held no JSON object; no decision written");
-            else out.println("decision written to " + writeDecision(s.dataDir, decision).getFileName());
-            JsonNode usage = usageLine(s, completion);
+            JsonNode completion = complete(s, new String(stdin.readAllBytes(), StandardCharsets.UTF_8));
+            Failure unwritten = decide(s, replyText(completion), out, err);
+            ObjectNode usage = usageLine(s, completion);
             if (usage.get("cost_usd").isNull()) err.println("openai-http: the server reported no token counts, so this call's cost is unknown");
             out.println(JSON.writeValueAsString(usage));
+            if (unwritten != null) throw unwritten;
             return 0;
         } catch (Failure f) {
             err.println("openai-http: " + f.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("openai-http: " + e);
+            err.println("openai-http: cannot read the prompt on stdin (" + e + ")");
             return 1;
+        }
+    }
+
+    /**
+     * Shows the reply and writes the decision it holds. A failed write is
+     * returned rather than thrown, to be said after the usage line: the call
+     * was paid for either way.
+     */
+    static Failure decide(Settings s, String reply, PrintStream out, PrintStream err) {
+        reply.lines().forEach(l -> out.println("│ " + l));
+        JsonNode decision = extractObject(reply);
+        if (decision == null) {
+            err.println("openai-http: the reply held no JSON object; no decision written");
+            return null;
+        }
+        try {
+            out.println("decision written to " + writeDecision(s.dataDir, decision).getFileName());
+            return null;
+        } catch (Failure f) {
+            return f;
         }
     }
 
@@ -234,19 +250,28 @@ public class OpenAiHttp {
     }
 
     /** Written whole or not at all: a temp file in the same directory, synced, then renamed over. */
-    static Path writeDecision(Path dataDir, JsonNode decision) throws IOException {
+    static Path writeDecision(Path dataDir, JsonNode decision) throws Failure {
         Path target = dataDir.resolve(".decision.json");
-        Path tmp = Files.createTempFile(dataDir, ".decision.", ".tmp");
+        Path tmp = null;
         try {
+            tmp = Files.createTempFile(dataDir, ".decision.", ".tmp");
             Files.writeString(tmp, JSON.writeValueAsString(decision) + "\n", StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new Failure("cannot write " + target + " (" + e + "); check the data dir's permissions");
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the rename already took it, or the dir refuses us and said so above
+                }
+            }
         }
-        return target;
     }
 
     /**

@@ -173,7 +173,8 @@ public final class Proc {
     /**
      * The group of a command this class started. Its leader may be gone, but
      * the group outlives it, and the kernel does not reuse its id while any
-     * member lives, so killing it after the command exited is safe.
+     * member lives (nor soon after: Linux hands out pids cyclically), so
+     * killing it after the command exited is safe.
      */
     private static void killOwnGroup(Process p) {
         if (SETSID != null) killGroup(p.pid());
