@@ -218,6 +218,16 @@ class HttpRunnerTest {
     }
 
     @Test
+    void aDecisionThatCannotBeWrittenFailsButIsStillMetered() {
+        useRunner(stub.base(), Map.of("LOOOP_DATA_DIR", dir.resolve("no-such-dir").toString(), "LOOOP_OPENAI_PRICE_IN", "1"));
+        stub.answer("{\"action\":\"noop\"}", 2000, 5);
+        Tick.Outcome o = b.beat();
+        assertEquals("runner_failed", o.reason(), o.message());
+        assertTrue(archive(o).contains("] openai-http: cannot write " + dir.resolve("no-such-dir/.decision.json")), archive(o));
+        assertEquals(0.002, ledgered(o), 1e-12);
+    }
+
+    @Test
     void aMissingModelIsSaidBeforeAnyRequest() {
         useRunner(stub.base(), Map.of("LOOOP_OPENAI_MODEL", ""));
         Tick.Outcome o = b.beat();
