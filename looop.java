@@ -93,6 +93,15 @@ public class looop implements Callable<Integer> {
         return new SessionView(paths);
     }
 
+    /**
+     * Whether this command runs on the process's own terminal: attach hands
+     * that terminal to tmux, which a command given other streams (a test, an
+     * embedding program) does not have.
+     */
+    boolean onTerminal() {
+        return ctx.in() == System.in && ctx.out() == System.out && System.console() != null;
+    }
+
     void printJson(JsonNode node) {
         ctx.out().println(Json.canonical(node));
         ctx.out().flush();
@@ -326,7 +335,7 @@ public class looop implements Callable<Integer> {
 
         public Integer call() {
             SessionView view = root.view();
-            return view.attach(view.known(Ids.worker(id)), false);
+            return view.attach(view.known(Ids.worker(id)), false, root.onTerminal());
         }
     }
 
@@ -350,7 +359,7 @@ public class looop implements Callable<Integer> {
 
         public Integer call() {
             SessionView view = root.view();
-            return view.attach(view.known(id), true);
+            return view.attach(view.known(id), true, root.onTerminal());
         }
     }
 

@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * offset_start is N (or 0), or with --tail the offset of the oldest line shown.
  *
  * --follow prints the selection, then every line as it completes, until the
- * session ends (its last unfinished line included), then exits 0. With --json
- * it prints one object of the same shape per batch of new lines.
+ * session ends (its last unfinished line included), then exits 0; on a session
+ * that has already ended it is the same as without. With --json it prints one
+ * object of the same shape per batch of new lines.
  */
 public final class SessionLog {
     private static final long FOLLOW_POLL_MS = 100;
@@ -56,7 +57,8 @@ public final class SessionLog {
         Path file = view.files(id).output();
         long size = OutputLog.size(file);
         long from = q.since() == null || q.since() > size ? 0 : q.since();
-        boolean wholeLinesOnly = q.follow() || (q.json() && !view.ended(id));
+        boolean ended = view.ended(id);
+        boolean wholeLinesOnly = !ended && (q.follow() || q.json());
         long to = wholeLinesOnly ? endOfLastWholeLine(file, from, size) : size;
         if (q.tail() != null) {
             List<OutputLog.Line> lines = OutputLog.tail(file, from, to, q.tail(), q::keeps);
@@ -67,7 +69,7 @@ public final class SessionLog {
                 if (q.keeps(line)) sink.accept(line);
             }));
         }
-        if (q.follow()) follow(id, q, file, to);
+        if (q.follow() && !ended) follow(id, q, file, to);
         return 0;
     }
 

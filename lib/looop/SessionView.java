@@ -373,9 +373,9 @@ public final class SessionView {
      * d) or the session ends; readOnly only watches. $TMUX is dropped so this
      * works from inside a person's own tmux: the profile's server is another one.
      */
-    public int attach(String id, boolean readOnly) {
+    public int attach(String id, boolean readOnly, boolean onTerminal) {
         requireLive(id);
-        if (System.console() == null) {
+        if (!onTerminal) {
             throw new UserError((readOnly ? "watch" : "attach") + " needs a terminal; without one use `looop log " + id
                     + " --follow` or `looop shot " + id + "`");
         }
