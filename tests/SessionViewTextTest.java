@@ -85,12 +85,13 @@ class SessionViewTextTest {
         Path p = dir.resolve("big.log");
         Files.write(p, bytes.toByteArray());
         long size = Files.size(p);
+        byte[] all = bytes.toByteArray();
         for (int n : new int[] {1, 2, 7, 50, 399, 400, 1000}) {
             List<String> want = lines.subList(Math.max(0, lines.size() - n), lines.size());
             List<OutputLog.Line> got = OutputLog.tail(p, 0, size, n, l -> true);
             assertEquals(want, got.stream().map(OutputLog.Line::raw).toList(), "tail " + n);
             for (OutputLog.Line l : got) {
-                byte[] at = java.util.Arrays.copyOfRange(bytes.toByteArray(), (int) l.offset(), (int) l.end());
+                byte[] at = java.util.Arrays.copyOfRange(all, (int) l.offset(), (int) l.end());
                 assertEquals(l.raw() + "\n", new String(at, StandardCharsets.UTF_8), "offsets point at the line");
             }
         }

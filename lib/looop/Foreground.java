@@ -142,6 +142,7 @@ public final class Foreground {
         exports().forEach((k, v) -> s.append("export ").append(k).append('=').append(Proc.shellQuote(v)).append('\n'));
         s.append("for _ in $(seq 1 250); do [ -e ").append(q(f.output())).append(" ] && break; sleep 0.02; done\n");
         s.append(record(f.state(), "running"));
+        s.append("stty -echoctl 2>/dev/null\n"); // Ctrl-C stops the pulse without a stray ^C in its log
         s.append("trap true INT\n");
         s.append(command()).append("\ncode=$?\n");
         s.append(record(f.exitCode(), "$code"));
@@ -193,10 +194,23 @@ public final class Foreground {
         }
     }
 
-    /** Colour on: the bytes as the pulse wrote them. Off: the text without escapes. */
+    /**
+     * Colour on: the bytes as the pulse wrote them. Off: the text without
+     * escapes. JSON: the pulse's own NDJSON as is; anything else it printed
+     * (an error before its log began) wrapped as a `pulse.output` object, so
+     * stdout stays one JSON object per line.
+     */
     private void print(OutputLog.Line line) {
-        if (color) out.writeBytes(line.fileBytes());
-        else out.println(line.text());
+        String text = line.text();
+        if (json) {
+            var node = Json.parseOrNull(text);
+            if (node != null && node.isObject()) out.println(text);
+            else if (!text.isBlank()) log.line(Log.Level.INFO, "pulse.output", text);
+        } else if (color) {
+            out.writeBytes(line.fileBytes());
+        } else {
+            out.println(text);
+        }
         out.flush();
     }
 

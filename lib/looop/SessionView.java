@@ -134,21 +134,27 @@ public final class SessionView {
         }
 
         /**
-         * True once the session has been over for CAPTURE_LAG_MS: its last
-         * output travels pane → tmux → pipe-pane → output.log after the
-         * program is gone, and a reader that stops at the first sign of the
-         * end would miss it.
+         * True once the session has been over for CAPTURE_LAG_MS, and still is
+         * when asked again: its last output travels pane → tmux → pipe-pane →
+         * output.log after the program is gone, and a reader that stops at the
+         * first sign of the end would miss it.
          */
         boolean ended() {
             long now = System.currentTimeMillis();
-            if (seenEnded == 0 && endedNow(now)) seenEnded = now;
-            return seenEnded != 0 && now - seenEnded >= CAPTURE_LAG_MS;
+            if (seenEnded == 0) {
+                if (endedNow(now, false)) seenEnded = now;
+                return false;
+            }
+            if (now - seenEnded < CAPTURE_LAG_MS) return false;
+            if (endedNow(now, true)) return true;
+            seenEnded = 0; // a tmux query that failed for another reason (say, a Ctrl-C that hit it too)
+            return false;
         }
 
-        private boolean endedNow(long now) {
+        private boolean endedNow(long now, boolean confirm) {
             String written = recordedState(id);
             if (written.equals("exited") || written.equals("killed")) return true;
-            if (now < nextTmuxCheck) return false;
+            if (now < nextTmuxCheck && !confirm) return false;
             nextTmuxCheck = now + 500;
             return SessionView.this.ended(id);
         }
