@@ -49,13 +49,29 @@ class ForegroundTest {
     }
 
     private Process looop(String name, String... args) throws IOException {
+        ProcessBuilder pb = child(args);
+        pb.redirectOutput(dir.resolve(name + ".out").toFile());
+        pb.redirectError(dir.resolve(name + ".err").toFile());
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    private ProcessBuilder child(String... args) {
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop(args));
         pb.environment().put("LOOOP_DATA_DIR", beats.profile.dir.toString());
         pb.environment().put("LOOOP_INTERVAL", "3600");
         pb.environment().remove("LOOOP_CONFIG");
         pb.environment().remove("LOOOP_LOG_FORMAT");
-        pb.redirectOutput(dir.resolve(name + ".out").toFile());
-        pb.redirectError(dir.resolve(name + ".err").toFile());
+        return pb;
+    }
+
+    /** A looop whose stdout is a pipe this test reads, then closes, as `looop | head -1` would. */
+    private Process piped() throws IOException {
+        ProcessBuilder pb = child();
+        pb.environment().put("LOOOP_INTERVAL", "1");
+        pb.environment().put("LOOOP_BUSY_INTERVAL", "1");
+        pb.redirectError(dir.resolve("piped.err").toFile());
         Process p = pb.start();
         started.add(p);
         return p;
@@ -153,14 +169,31 @@ class ForegroundTest {
         waitForOutput("outside.out", "next beat in");
         FakeWorker.start(paths, "w", "sleep 600");
 
-        Process fg = looop("fg");
+        Process fg = looop("fg", "--json");
         assertEquals(1, exitOf(fg), read("fg.err"));
         String out = read("fg.out");
-        assertTrue(out.contains("already running (pid " + outside.pid() + ")"), "the pulse's last words: " + out);
-        assertTrue(out.contains("the pulse ended (exited, exit code 1)"), out);
+        List<JsonNode> rows = out.lines().map(Json::parseOrNull).toList();
+        assertFalse(rows.contains(null), "the pulse's plain error line is wrapped as JSON too: " + out);
+        JsonNode said = rows.stream().filter(r -> "pulse.output".equals(Json.text(r, "code"))).findFirst().orElseThrow();
+        assertTrue(Json.text(said, "msg").contains("already running (pid " + outside.pid() + ")"), "the pulse's last words: " + out);
+        JsonNode ended = rows.get(rows.size() - 1);
+        assertEquals("foreground.pulse_ended", Json.text(ended, "code"));
+        assertTrue(Json.text(ended, "msg").contains("exited, exit code 1"), out);
         assertFalse(out.contains("stopped:"), "the running pulse still owns its workers: " + out);
         assertTrue(FakeWorker.alive(paths, "w"));
         assertEquals(List.of("looop-w"), FakeWorker.tmuxSessions(paths));
         assertEquals(String.valueOf(outside.pid()), Lock.holder(paths));
+    }
+
+    @Test
+    void aStdoutNobodyReadsStopsTheLoop() throws Exception {
+        Process fg = piped();
+        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(fg.getInputStream(), StandardCharsets.UTF_8));
+        assertTrue(lines.readLine().contains("pulse up in tmux session"));
+        FakeWorker.start(paths, "w", "sleep 600");
+        fg.getInputStream().close(); // the reader went away, as `head -1` does
+        assertEquals(141, exitOf(fg), read("piped.err"));
+        assertEquals(List.of(), FakeWorker.tmuxSessions(paths), "the pulse and the worker were stopped");
+        assertEquals("killed", state("w"));
     }
 }

@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * because a `looop run` outside tmux holds the profile's lock) has its last
  * lines printed and its exit code passed on. Workers are then stopped only if
  * no other pulse holds the lock: a running pulse elsewhere still owns them.
+ *
+ * The pulse logs in the format chosen by whoever started it (`looop --json`
+ * passes --json on); in JSON mode anything it prints that is not a JSON object
+ * reaches stdout wrapped as one. A stdout nobody reads any more (`looop | head`)
+ * stops the loop like Ctrl-C does.
  */
 public final class Foreground {
     public static final String PULSE = "pulse";
@@ -72,6 +77,10 @@ public final class Foreground {
         stream(from);
         if (!stopping.compareAndSet(false, true)) return awaitHook();
         forget(hook);
+        if (out.checkError()) {
+            stopEverything(); // nobody reads the loop any more (`looop | head`): as if Ctrl-C
+            return 141;
+        }
         return pulseEnded();
     }
 
@@ -179,7 +188,7 @@ public final class Foreground {
         OutputLog.Follower follower = new OutputLog.Follower(SessionFiles.of(paths, PULSE).output(), from);
         SessionView.EndWatch end = view.endWatch(PULSE);
         try {
-            while (true) {
+            while (!out.checkError()) {
                 boolean over = end.ended(); // asked before reading, so the last read sees everything it printed
                 follower.poll().forEach(this::print);
                 if (over) {
@@ -223,14 +232,18 @@ public final class Foreground {
             return;
         }
         try {
-            List<String> stopped = new ArrayList<>();
-            if (stopPulse()) stopped.add(PULSE);
-            stopWorkers().forEach(id -> stopped.add("worker " + id));
-            awaitQuietly(streamed, 2_000);
-            summary(stopped);
+            stopEverything();
         } finally {
             finished.countDown();
         }
+    }
+
+    private void stopEverything() {
+        List<String> stopped = new ArrayList<>();
+        if (stopPulse()) stopped.add(PULSE);
+        stopWorkers().forEach(id -> stopped.add("worker " + id));
+        awaitQuietly(streamed, 2_000);
+        summary(stopped);
     }
 
     /** The main thread saw the stream end while a signal was being handled: the hook finishes the job. */
