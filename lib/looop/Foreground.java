@@ -1,6 +1,11 @@
 package looop;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +74,7 @@ public final class Foreground {
         Runtime.getRuntime().addShutdownHook(hook);
         long from;
         try {
-            from = tmux.has(PULSE) ? attachPoint() : start();
+            from = bringUp();
         } catch (RuntimeException e) {
             forget(hook); // nothing was brought up, so an exit must not stop the workers
             throw e;
@@ -94,7 +99,21 @@ public final class Foreground {
 
     // -- bringing the pulse up -------------------------------------------------------------
 
-    /** Starts the pulse session; returns the log offset to stream from (0), or attaches when another looop won the race. */
+    /**
+     * Attaches to a live pulse session or starts one; returns the log offset
+     * to stream from. Two `looop`s starting at once take turns on a lock file,
+     * so the second finds the first's session instead of clearing its files.
+     */
+    private long bringUp() {
+        Fs.mkdirs(paths.sessions());
+        try (FileChannel ch = FileChannel.open(paths.sessions().resolve(".pulse-start.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = ch.lock()) {
+            return tmux.has(PULSE) ? attachPoint() : start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private long start() {
         Launcher.ensure(paths);
         SessionFiles f = SessionFiles.of(paths, PULSE);
@@ -104,12 +123,13 @@ public final class Foreground {
         Fs.writeAtomic(f.wrapper(), wrapper(f));
         Tmux.Result r = tmux.run("new-session", "-d", "-s", Tmux.sessionName(PULSE), "-x", "160", "-y", "50",
                 "exec bash " + Proc.shellQuote(f.wrapper().toString()));
-        if (!r.ok()) {
-            if (tmux.has(PULSE)) return attachPoint();
-            throw new UserError("cannot start the pulse's tmux session: " + r.err().strip() + " (is the data dir writable?)");
-        }
+        if (!r.ok()) throw new UserError("cannot start the pulse's tmux session: " + r.err().strip() + " (is the data dir writable?)");
         // capture before the pulse prints anything: the wrapper waits until output.log exists
-        tmux.run("pipe-pane", "-o", "-t", SessionView.pane(PULSE), "cat >> " + Proc.shellQuote(f.output().toString()));
+        Tmux.Result pipe = tmux.run("pipe-pane", "-o", "-t", SessionView.pane(PULSE), "cat >> " + Proc.shellQuote(f.output().toString()));
+        if (!pipe.ok()) {
+            tmux.run("kill-session", "-t", SessionView.session(PULSE));
+            throw new UserError("cannot capture the pulse's output: " + pipe.err().strip() + " (is tmux 3.0 or newer installed?)");
+        }
         log.line(Log.Level.STEP, "foreground.start", "pulse up in tmux session " + Tmux.sessionName(PULSE)
                 + "; Ctrl-C stops it and every worker; `looop watch pulse` shows its terminal");
         return 0;

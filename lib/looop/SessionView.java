@@ -52,6 +52,7 @@ public final class SessionView {
     public String known(String typed) {
         String id = id(typed);
         if (!java.nio.file.Files.isDirectory(files(id).dir()) && !tmux.has(id)) {
+            if (id.equals(Foreground.PULSE)) throw new UserError("no session pulse: the loop has not run here yet; start it with `looop`");
             throw new UserError("no session " + id + "; `looop ls` lists them");
         }
         return id;
