@@ -81,12 +81,16 @@ public final class Foreground {
         }
         stream(from);
         if (!stopping.compareAndSet(false, true)) return awaitHook();
-        forget(hook);
-        if (out.checkError()) {
-            stopEverything(); // nobody reads the loop any more (`looop | head`): as if Ctrl-C
-            return 141;
+        try {
+            forget(hook);
+            if (out.checkError()) {
+                stopEverything(); // nobody reads the loop any more (`looop | head`): as if Ctrl-C
+                return 141;
+            }
+            return pulseEnded();
+        } finally {
+            finished.countDown(); // a signal that came in meanwhile finds the work done
         }
-        return pulseEnded();
     }
 
     private void requireTmux() {
@@ -285,7 +289,7 @@ public final class Foreground {
     }
 
     /** Ctrl-C to the pulse, as a person would type it, then the session killed if the beat does not wind down. */
-    boolean stopPulse() {
+    private boolean stopPulse() {
         if (!tmux.has(PULSE)) return false;
         tmux.run("send-keys", "-t", SessionView.pane(PULSE), "C-c");
         long deadline = System.currentTimeMillis() + STOP_GRACE_MS;
@@ -298,7 +302,7 @@ public final class Foreground {
     }
 
     /** Kills every live worker's tmux session and marks it killed; returns their ids, sorted. */
-    List<String> stopWorkers() {
+    private List<String> stopWorkers() {
         List<String> stopped = new ArrayList<>();
         for (String id : liveWorkers()) {
             tmux.run("kill-session", "-t", SessionView.session(id));
