@@ -278,6 +278,9 @@ public final class TmuxSessions implements Sessions {
         s.append("put() { printf '%s\\n' \"$2\" > \"$dir/.$1.$$\" && mv -f \"$dir/.$1.$$\" \"$dir/$1\"; }\n");
         s.append(tmux.command("wait-for", Tmux.goChannel(meta.id())).stream().map(TmuxSessions::q).collect(Collectors.joining(" ")))
                 .append('\n');
+        // C-c in the terminal signals the whole pane, this script too; a no-op trap (unlike an
+        // ignored signal, not inherited by the command) keeps it alive to record the exit
+        s.append("trap : INT QUIT\n");
         s.append("put state running\n");
         s.append("bash -c ").append(q(meta.command())).append('\n');
         s.append("code=$?\n");
