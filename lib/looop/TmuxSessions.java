@@ -214,29 +214,27 @@ public final class TmuxSessions implements Sessions {
     /**
      * Puts the wrapper into tmux (a new session, or the existing pane
      * respawned), turns output capture on, and only then lets the wrapper
-     * run the command, so output.log holds its very first line.
+     * run the command, so output.log holds its very first line. One tmux
+     * call: a sequence stops at its first failing command.
      */
     private void launch(SessionFiles f, boolean respawn) {
         String id = f.id();
-        Tmux.Result spawned = respawn
-                ? tmux.run("respawn-pane", "-k", "-t", Tmux.paneTarget(id), "-c", Tmux.formatLiteral(paths.data.toString()),
-                        "bash", f.wrapper().toString())
-                : tmux.runAll(newSession(f));
-        if (!spawned.ok()) fail(f, "tmux could not start session " + id + ": " + spawned.reason());
-        Tmux.Result piped = tmux.run("pipe-pane", "-t", Tmux.paneTarget(id),
-                "cat >> " + Tmux.formatLiteral(Proc.shellQuote(f.output().toString())));
-        if (!piped.ok()) {
-            tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
-            fail(f, "tmux could not capture the output of session " + id + ": " + piped.reason());
-        }
         Fs.delete(f.exitCode());
         f.writeState(SessionFiles.STARTING);
-        tmux.run("wait-for", "-S", Tmux.goChannel(id));
+        List<List<String>> steps = new ArrayList<>(respawn ? List.of(respawnPane(f)) : newSession(f));
+        steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), "cat >> " + Tmux.formatLiteral(Proc.shellQuote(f.output().toString()))));
+        steps.add(List.of("wait-for", "-S", Tmux.goChannel(id)));
+        Tmux.Result r = tmux.runAll(steps);
+        if (r.ok()) return;
+        // a session left waiting for a signal that never comes would look alive forever; under the start lock it is ours
+        tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
+        f.writeState(SessionFiles.KILLED);
+        throw new UserError("tmux could not start session " + id + ": " + r.reason() + "; `looop restart " + id + "` tries again");
     }
 
-    private void fail(SessionFiles f, String message) {
-        f.writeState(SessionFiles.KILLED);
-        throw new UserError(message + " (is the data dir on a filesystem that allows unix sockets?)");
+    private List<String> respawnPane(SessionFiles f) {
+        return List.of("respawn-pane", "-k", "-t", Tmux.paneTarget(f.id()), "-c", Tmux.formatLiteral(paths.data.toString()),
+                "bash", f.wrapper().toString());
     }
 
     /**
@@ -281,6 +279,7 @@ public final class TmuxSessions implements Sessions {
         // C-c in the terminal signals the whole pane, this script too; a no-op trap (unlike an
         // ignored signal, not inherited by the command) keeps it alive to record the exit
         s.append("trap : INT QUIT\n");
+        s.append("rm -f \"$dir/exit_code\"\n"); // a restart's previous run may have recorded one late
         s.append("put state running\n");
         s.append("bash -c ").append(q(meta.command())).append('\n');
         s.append("code=$?\n");
@@ -308,11 +307,11 @@ public final class TmuxSessions implements Sessions {
         String typed = text == null ? "" : text;
         if (typed.isEmpty() && !enter) throw new UserError("nothing to send to " + id + ": give some text, or drop -n to press Enter");
         Tmux.requireInstalled(paths);
-        requireLive(id);
-        if (!typed.isEmpty()) sent(id, tmux.run("send-keys", "-t", Tmux.paneTarget(id), "-l", "--", typed));
-        if (!enter) return;
-        if (!typed.isEmpty()) pause(ENTER_PAUSE_MS);
-        sent(id, tmux.run("send-keys", "-t", Tmux.paneTarget(id), "Enter"));
+        if (!typed.isEmpty()) {
+            sent(id, tmux.run("send-keys", "-t", Tmux.paneTarget(id), "-l", "--", typed));
+            if (enter) pause(ENTER_PAUSE_MS);
+        }
+        if (enter) sent(id, tmux.run("send-keys", "-t", Tmux.paneTarget(id), "Enter"));
     }
 
     @Override
@@ -321,19 +320,16 @@ public final class TmuxSessions implements Sessions {
         if (keys == null || keys.isEmpty()) throw new UserError("name at least one key to press, e.g. Enter, Esc or C-c", 2);
         List<String> names = keys.stream().map(Tmux::keyName).toList(); // all checked before any is pressed
         Tmux.requireInstalled(paths);
-        requireLive(id);
         for (int i = 0; i < names.size(); i++) {
             if (i > 0) pause(KEY_PAUSE_MS);
             sent(id, tmux.run("send-keys", "-t", Tmux.paneTarget(id), names.get(i)));
         }
     }
 
+    /** A failed send-keys: most often the session is not running, which the files then explain. */
     private void sent(String id, Tmux.Result r) {
-        if (!r.ok()) throw new UserError("could not type into session " + id + ": " + r.reason() + "; is it still running? (`looop ls`)");
-    }
-
-    private void requireLive(String id) {
-        if (tmux.has(id)) return;
+        if (r.ok()) return;
+        if (tmux.has(id)) throw new UserError("could not type into session " + id + ": " + r.reason());
         SessionFiles f = files(id);
         if (!f.exists()) throw noSession(id);
         Info now = list().stream().filter(i -> i.id().equals(id)).findFirst().orElse(read(f));

@@ -70,7 +70,7 @@ public final class TmuxProfile implements AutoCloseable {
         long deadline = System.currentTimeMillis() + DEADLINE_MS;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for " + failure.get());
-            sleep(20);
+            sleep(50);
         }
     }
 
@@ -116,7 +116,24 @@ public final class TmuxProfile implements AutoCloseable {
         }
         tmux("kill-server");
         long deadline = System.currentTimeMillis() + 2000;
-        while (procs.stream().anyMatch(ProcessHandle::isAlive) && System.currentTimeMillis() < deadline) sleep(10);
+        while (procs.stream().anyMatch(TmuxProfile::running) && System.currentTimeMillis() < deadline) sleep(10);
         procs.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Alive and not a zombie: an orphan that died waits for init to reap it,
+     * which some container inits do late, but it can no longer write anything.
+     */
+    private static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) return false;
+        String stat;
+        try {
+            stat = Fs.readOrNull(Path.of("/proc", String.valueOf(h.pid()), "stat"));
+        } catch (java.io.UncheckedIOException e) {
+            return h.isAlive();
+        }
+        if (stat == null) return h.isAlive();
+        String afterName = stat.substring(stat.lastIndexOf(')') + 1).strip();
+        return !afterName.startsWith("Z");
     }
 }
