@@ -342,7 +342,13 @@ class TmuxSessionsTest {
         Files.setLastModifiedTime(dir.resolve("sessions/old/state"), twoDaysAgo);
         Files.setLastModifiedTime(dir.resolve("sessions/live/state"), twoDaysAgo);
 
+        Path abandoned = Files.createDirectories(dir.resolve("sessions/.new-x-1"));
+        Path staging = Files.createDirectories(dir.resolve("sessions/.new-y-2"));
+        Files.setLastModifiedTime(abandoned, twoDaysAgo);
+
         assertEquals(List.of("old"), t.sessions.reapOlderThan(86400));
+        assertFalse(Files.exists(abandoned), "a start that died half-way leaves nothing for long");
+        assertTrue(Files.exists(staging), "one under way is left alone");
         assertFalse(Files.exists(dir.resolve("sessions/old")));
         assertFalse(Files.exists(dir.resolve("prompts/old.md")));
         assertEquals(List.of("live", "young"), t.sessions.list().stream().map(Sessions.Info::id).toList());
@@ -361,6 +367,10 @@ class TmuxSessionsTest {
         assertEquals(List.of(), t.sessions.list(), "list() counts workers only");
         assertFalse(t.sessions.isAlive("pulse"));
         assertEquals(List.of(), t.sessions.prune());
+        assertEquals(new Sessions.Info("pulse", "running", null, null), t.sessions.info("pulse"));
+        t.tmux("kill-server");
+        assertEquals(new Sessions.Info("pulse", "killed", null, null), t.sessions.info("pulse"));
+        assertNull(t.sessions.info("ghost"));
     }
 
     @Test

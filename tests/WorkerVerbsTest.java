@@ -209,7 +209,9 @@ class WorkerVerbsTest {
         for (int i = 0; i < n; i++) t.sessions.start("w" + i, "task", null);
         List<Process> racers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop("_", "claim", "repo", "--session", "w" + i));
+            List<String> cmd = new ArrayList<>(ChildJvm.looop("_", "claim", "repo", "--session", "w" + i));
+            cmd.add(1, "-XX:-UsePerfData"); // no hsperfdata file, whose clash with another JVM's pid prints a warning on stdout
+            ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("LOOOP_DATA_DIR", dir.toString());
             racers.add(pb.start());
         }

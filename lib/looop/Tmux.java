@@ -63,7 +63,8 @@ public final class Tmux {
         return found;
     }
 
-    private static Path find(Paths paths) {
+    /** tmux's path on looop's PATH, or null when it is not installed. */
+    static Path find(Paths paths) {
         String path = paths.env("PATH");
         for (String dir : (path == null ? System.getenv().getOrDefault("PATH", "") : path).split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "tmux"))) return Path.of(dir, "tmux").toAbsolutePath();

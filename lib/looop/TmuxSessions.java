@@ -38,6 +38,8 @@ public final class TmuxSessions implements Sessions {
     static final int HISTORY_LINES = 10_000;
     /** A session this young may still be on its way into tmux, so not finding it there proves nothing yet. */
     static final long START_GRACE_MS = 10_000;
+    /** A staging directory this old belongs to no start still running. */
+    static final long STALE_STAGING_MS = 3_600_000;
     /** Agent TUIs drop an Enter that arrives in the same read as the text before it. */
     static final long ENTER_PAUSE_MS = 150;
     /** Keys sent in one burst can merge (Esc then x reads as Alt-x), so each key is its own write. */
@@ -84,6 +86,19 @@ public final class TmuxSessions implements Sessions {
         if (!f.exists() || !read(f).alive()) return false;
         Set<String> live = tmux.liveIds();
         return live == null || live.contains(id) || settle(f).alive();
+    }
+
+    /**
+     * One session, reconciled like list() but with one has-session call; the
+     * pulse's own session too. Null when there is no such session.
+     */
+    public Info info(String id) {
+        Ids.check("session id", id);
+        SessionFiles f = files(id);
+        if (!f.exists()) return null;
+        Info seen = read(f);
+        if (!seen.alive() || Tmux.find(paths) == null || tmux.has(id)) return seen;
+        return settle(f);
     }
 
     /** One session as its files say, before asking tmux. A missing or unknown state counts as killed. */
@@ -421,6 +436,7 @@ public final class TmuxSessions implements Sessions {
     }
 
     private List<String> reap(java.util.function.Predicate<SessionFiles> old) {
+        removeAbandonedStaging();
         List<String> reaped = new ArrayList<>();
         for (Info i : list()) {
             SessionFiles f = files(i.id());
@@ -431,6 +447,14 @@ public final class TmuxSessions implements Sessions {
         }
         reaped.sort(Comparator.naturalOrder());
         return reaped;
+    }
+
+    /** A start that died between staging a directory and renaming it into place leaves `.new-*` behind. */
+    private void removeAbandonedStaging() {
+        long cutoff = System.currentTimeMillis() - STALE_STAGING_MS;
+        for (Path p : Fs.listDirs(paths.sessions())) {
+            if (p.getFileName().toString().startsWith(".new-") && Fs.modifiedMillis(p) < cutoff) Fs.deleteTree(p);
+        }
     }
 
     private static long lastChange(SessionFiles f) {
