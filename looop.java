@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import looop.Budget;
+import looop.Claims;
 import looop.Context;
 import looop.Decision;
 import looop.Demo;
@@ -29,11 +31,14 @@ import looop.Pulse;
 import looop.Seed;
 import looop.SessionLog;
 import looop.SessionView;
+import looop.Sessions;
 import looop.Stages;
 import looop.Status;
 import looop.Tick;
 import looop.Tmux;
+import looop.TmuxSessions;
 import looop.UserError;
+import looop.WorkerVerbs;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,7 +56,8 @@ import picocli.CommandLine.ScopeType;
         description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.",
         subcommands = {looop.Run.class, looop.TickCmd.class, looop.Sense.class, looop.Hash.class, looop.Decide.class,
                 looop.Act.class, looop.StatusCmd.class, looop.JournalCmd.class, looop.Cost.class, looop.DemoCmd.class,
-                looop.ConfigCmd.class, looop.VersionCmd.class, looop.HelpCmd.class, looop.DoctorCmd.class, looop.Internal.class,
+                looop.ConfigCmd.class, looop.VersionCmd.class, looop.HelpCmd.class, looop.DoctorCmd.class, looop.StartSession.class, looop.Ls.class,
+                looop.Send.class, looop.Key.class, looop.Restart.class, looop.Prune.class, looop.Internal.class,
                 looop.Attach.class, looop.Detach.class, looop.Watch.class, looop.LogCmd.class, looop.Shot.class,
                 looop.Expect.class, looop.Wait.class, looop.WaitIdle.class, looop.Resize.class})
 public class looop implements Callable<Integer> {
@@ -480,8 +486,175 @@ public class looop implements Callable<Integer> {
 
     // -- verbs for workers and scripts --------------------------------------------
 
-    @Command(name = "_", description = "Internal verbs that workers call through $LOOOP_BIN.", subcommands = {looop.CostRow.class})
+    // -- workers --------------------------------------------------------------------
+
+    @Command(name = "start-session", description = "Start worker <id> on the runner's interactive command, with the worker contract and <prompt> as its brief.")
+    static class StartSession implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The worker's id: letters, digits, '-' or '_'.") String id;
+        @Parameters(index = "1", paramLabel = "PROMPT", description = "What the worker should do.") String prompt;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "RUNNER", description = "A runner from looop.json (default: its \"default\").") String runner;
+
+        public Integer call() {
+            root.ctx.sessions().start(id, prompt, runner);
+            root.ctx.out().println("started worker " + TmuxSessions.workerId(id) + "; `looop ls` shows how it is doing");
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", description = "List every worker: state, exit code, flag note.")
+    static class Ls implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Option(names = "--json", description = "Print one JSON object: {\"sessions\":[…]}.")
+        boolean json;
+
+        public Integer call() {
+            Tmux.requireInstalled(root.ctx.profile());
+            print(root.ctx.sessions().list());
+            return 0;
+        }
+
+        /** One listing; a --watch loop prints this again whenever it changes. */
+        void print(List<Sessions.Info> workers) {
+            if (json) root.printJson(WorkerVerbs.json(workers));
+            else root.ctx.out().print(WorkerVerbs.table(workers));
+        }
+    }
+
+    @Command(name = "send", description = "Type text into a live worker, then press Enter (unless -n).")
+    static class Send implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "The words to type, joined by spaces.") List<String> text;
+
+        @Option(names = "-n", description = "Do not press Enter after the text.")
+        boolean noEnter;
+
+        public Integer call() {
+            root.ctx.sessions().send(id, String.join(" ", text), !noEnter);
+            return 0;
+        }
+    }
+
+    @Command(name = "key", description = "Press keys in a live worker: Enter Tab Esc Up Down Left Right C-c C-d F1…F12 PageUp …")
+    static class Key implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY") List<String> keys;
+
+        public Integer call() {
+            root.ctx.sessions().sendKeys(id, keys);
+            return 0;
+        }
+    }
+
+    @Command(name = "restart", description = "Run a worker's command again (its session is respawned or recreated).")
+    static class Restart implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Parameters(index = "0", paramLabel = "ID") String id;
+
+        public Integer call() {
+            root.ctx.sessions().restart(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "prune", description = "Remove every finished (exited or killed) session now.")
+    static class Prune implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        public Integer call() {
+            Tmux.requireInstalled(root.ctx.profile());
+            root.ctx.out().print(WorkerVerbs.pruned(root.ctx.sessions().prune()));
+            return 0;
+        }
+    }
+
+    // -- verbs for workers and scripts --------------------------------------------
+
+    @Command(name = "_", description = "Internal verbs that workers call through $LOOOP_BIN.", subcommands = {looop.CostRow.class,
+            looop.FlagCmd.class, looop.UnflagCmd.class, looop.KillCmd.class, looop.ClaimCmd.class, looop.UnclaimCmd.class})
     static class Internal {
+        /** The root command, whose context every internal verb runs against. */
+        static looop root(CommandLine.Model.CommandSpec spec) {
+            return (looop) spec.root().userObject();
+        }
+    }
+
+    @Command(name = "flag", description = "Mark worker <id> as waiting for a human: _ flag <id> [note].")
+    static class FlagCmd implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "NOTE", description = "The question (default: needs attention).") List<String> note;
+
+        public Integer call() {
+            Internal.root(spec).ctx.sessions().flag(id, note == null ? "" : String.join(" ", note));
+            return 0;
+        }
+    }
+
+    @Command(name = "unflag", description = "The human answered: _ unflag <id>.")
+    static class UnflagCmd implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID") String id;
+
+        public Integer call() {
+            Internal.root(spec).ctx.sessions().unflag(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "kill", description = "End worker <id> for good (a worker calls it when its work is done).")
+    static class KillCmd implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID") String id;
+
+        public Integer call() {
+            Internal.root(spec).ctx.sessions().kill(id);
+            return 0;
+        }
+    }
+
+    @Command(name = "claim", description = "Take the lease <name>: exit 0 when held, 1 naming the holder when taken.")
+    static class ClaimCmd implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Option(names = "--session", paramLabel = "S", description = "The claiming session (default: $LOOOP_SESSION_ID).")
+        String session;
+
+        public Integer call() {
+            looop root = Internal.root(spec);
+            String s = WorkerVerbs.claimant(session, root.ctx.env(), "claim");
+            root.ctx.out().println(WorkerVerbs.claim(new Claims(root.ctx.profile(), root.ctx.sessions()), name, s));
+            return 0;
+        }
+    }
+
+    @Command(name = "unclaim", description = "Release the lease <name> (refused when another live session holds it).")
+    static class UnclaimCmd implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+
+        @Option(names = "--session", paramLabel = "S", description = "The releasing session (default: $LOOOP_SESSION_ID).")
+        String session;
+
+        public Integer call() {
+            looop root = Internal.root(spec);
+            String s = WorkerVerbs.claimant(session, root.ctx.env(), "unclaim");
+            root.ctx.out().println(WorkerVerbs.unclaim(new Claims(root.ctx.profile(), root.ctx.sessions()), name, s));
+            return 0;
+        }
     }
 
     @Command(name = "cost", description = "Record spend in the ledger: _ cost <kind> <id> <runner> <usd>.")

@@ -33,6 +33,37 @@ public interface Sessions {
     /** Removes finished sessions older than ttlSeconds; returns the ids reaped. */
     List<String> reapOlderThan(long ttlSeconds);
 
+    // The verbs below serve people and workers (send, _ flag, _ kill, prune);
+    // the beat never calls them, so an engine without terminals need not have them.
+
+    /** Types text into a live worker, then presses Enter unless enter is false. */
+    default void send(String id, String text, boolean enter) {
+        throw unavailable();
+    }
+
+    /** Marks a worker as waiting for a human, with a note saying why. */
+    default void flag(String id, String note) {
+        throw unavailable();
+    }
+
+    default void unflag(String id) {
+        throw unavailable();
+    }
+
+    /** Ends a worker for good: its state becomes killed and its terminal goes away. */
+    default void kill(String id) {
+        throw unavailable();
+    }
+
+    /** Removes every finished session now; returns the ids removed. */
+    default List<String> prune() {
+        throw unavailable();
+    }
+
+    private static UserError unavailable() {
+        return new UserError("worker sessions are not available in this build (no terminal engine yet); use run_shell or write_goal instead");
+    }
+
     /** Until a terminal engine is wired in: no workers exist, and every worker move fails clearly. */
     static Sessions none() {
         return new Sessions() {
@@ -58,10 +89,6 @@ public interface Sessions {
 
             public List<String> reapOlderThan(long ttlSeconds) {
                 return List.of();
-            }
-
-            private UserError unavailable() {
-                return new UserError("worker sessions are not available in this build (no terminal engine yet); use run_shell or write_goal instead");
             }
         };
     }
