@@ -24,7 +24,7 @@ class ManualTest {
         for (String internal : List.of("flag", "unflag", "kill", "claim", "unclaim", "cost")) {
             assertTrue(Pattern.compile("(?m)^ +_ " + internal + "( |$)").matcher(manual).find(), "_ " + internal);
         }
-        assertTrue(manual.contains("terminal engine"), "says when the worker verbs arrive");
+        assertTrue(manual.contains("tmux"), "says what workers run in");
     }
 
     @Test

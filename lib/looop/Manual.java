@@ -181,7 +181,7 @@ public final class Manual {
                 looop sense | jq '.snapshots["sensor-today.json"]'
                 echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
 
-            WORKERS (these verbs arrive with the terminal engine)
+            WORKERS (each in its own tmux session on the profile's private tmux server)
               looop start-session <id> <prompt> [runner]   start a worker; refuses a live <id>
               looop ls [--json] [--watch]                  every worker: state, exit code, flag
               looop attach <id>                            take over the worker's terminal
