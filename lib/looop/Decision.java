@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -212,19 +213,46 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         Path file = paths.decision();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
         try {
-            return readCapped(file);
+            return readCapped(file, file.getFileName().toString());
         } finally {
             remove(file);
         }
     }
 
+    /**
+     * Claims .decision.json for one run: renames it to into (runs/<id>/decision.json)
+     * and reads it there; null when there is none. The rename is the claim: once
+     * it is done no beat can find the file where decisions are looked for, so a
+     * decision is handed out once even if looop dies the next instant, and the
+     * copy in runs/ is the replay record. An unusable file (a link, a directory,
+     * over the cap) is deleted from there and refused in one line.
+     */
+    public static String claim(Paths paths, Path into) {
+        Path file = paths.decision();
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
+        try {
+            Fs.mkdirs(into.getParent());
+            Files.move(file, into, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | UncheckedIOException e) {
+            return take(paths); // it cannot be archived: read it and delete it in place
+        }
+        try {
+            return readCapped(into, file.getFileName().toString());
+        } catch (UserError e) {
+            remove(into);
+            throw e;
+        }
+    }
+
     /** The file's text, refusing what is not a regular file (a link could point anywhere, a FIFO blocks). */
-    private static String readCapped(Path file) {
+    private static String readCapped(Path file, String shownName) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) {
                 String what = a.isSymbolicLink() ? "a symlink" : a.isDirectory() ? "a directory" : "not a regular file";
-                throw new UserError("decision file " + file.getFileName() + " is " + what + " (removed); " + MUST_WRITE);
+                throw new UserError("decision file " + shownName + " is " + what + " (removed); " + MUST_WRITE);
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -237,7 +265,7 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new UserError("cannot read decision file " + file.getFileName() + " (" + e.getMessage() + "; removed); " + MUST_WRITE);
+            throw new UserError("cannot read decision file " + shownName + " (" + e.getMessage() + "; removed); " + MUST_WRITE);
         }
     }
 

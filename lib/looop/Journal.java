@@ -1,8 +1,16 @@
 package looop;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 
 /** journal.md: one line per move, `- YYYY-MM-DD HH:MM <text>` in local time. Append-only. */
@@ -18,9 +26,45 @@ public final class Journal {
 
     /** Appends one line; newlines in text are folded so a move is always one line. */
     public String append(String text) {
-        String line = "- " + LocalDateTime.now(clock).format(STAMP) + " " + oneLine(text);
-        Fs.appendLine(paths.journal(), line);
+        String line = line(text);
+        Fs.appendLine(paths.journal(), line, true);
         return line;
+    }
+
+    /** The line text would be journaled as now, without writing it. */
+    public String line(String text) {
+        return "- " + LocalDateTime.now(clock).format(STAMP) + " " + oneLine(text);
+    }
+
+    /** The journal's size in bytes: where the next line will start. */
+    public long size() {
+        try {
+            return Files.exists(paths.journal()) ? Files.size(paths.journal()) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Appends line unless it is already at offset, so settling an interrupted
+     * move twice journals it once. Sound because only the holder of the
+     * profile's lock appends to the journal: nothing else can be at offset.
+     */
+    public void appendAt(long offset, String line) {
+        if (!isAt(offset, line)) Fs.appendLine(paths.journal(), line, true);
+    }
+
+    private boolean isAt(long offset, String line) {
+        byte[] want = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        if (offset < 0 || !Files.exists(paths.journal())) return false;
+        try (FileChannel ch = FileChannel.open(paths.journal(), StandardOpenOption.READ)) {
+            if (ch.size() < offset + want.length) return false;
+            ByteBuffer got = ByteBuffer.allocate(want.length);
+            while (got.hasRemaining() && ch.read(got, offset + got.position()) > 0) { }
+            return Arrays.equals(got.array(), want);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String oneLine(String text) {
