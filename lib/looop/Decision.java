@@ -239,7 +239,9 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
             return take(paths); // it cannot be archived: read it and delete it in place
         }
         try {
-            return readCapped(into, file.getFileName().toString());
+            String text = readCapped(into, file.getFileName().toString());
+            Fs.makePrivate(into); // the runner made it with its own umask; in runs/ it is the profile's
+            return text;
         } catch (UserError e) {
             remove(into);
             throw e;

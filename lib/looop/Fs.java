@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class Fs {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failed(path, e);
         }
     }
 
@@ -90,9 +91,18 @@ public final class Fs {
         }
     }
 
-    /** Appends one whole line, never synced: for logs a power cut may shorten (events, rendered output). */
+    /**
+     * Appends one line to a scratch log (events.jsonl, the rendered runner
+     * output): whole or not at all, never synced, and a failure is dropped. A
+     * full disk must not kill a beat in the middle of a diagnostic line (least
+     * of all on a reader thread); the durable writes that follow report it.
+     */
     public static void appendLine(Path path, String line) {
-        appendLine(path, line, false);
+        try {
+            appendLine(path, line, false);
+        } catch (UncheckedIOException e) {
+            // see above: the next durable write fails in one line if the disk is really full
+        }
     }
 
     /**
@@ -115,9 +125,30 @@ public final class Fs {
                 throw e;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failed(path, e);
         } finally {
             APPENDS.unlock();
+        }
+    }
+
+    /**
+     * The error with the file it was about: a bare write error ("No space left
+     * on device") names no file, and the one line a user sees should.
+     */
+    static UncheckedIOException failed(Path path, IOException e) {
+        if (e instanceof FileSystemException && ((FileSystemException) e).getFile() != null) return new UncheckedIOException(e);
+        FileSystemException named = new FileSystemException(path.toString(), null, e.getMessage());
+        named.initCause(e);
+        return new UncheckedIOException(named);
+    }
+
+    /** Opens (creating it 0600 if need be) a file for writing, such as a lock file. */
+    public static FileChannel openPrivate(Path path) throws IOException {
+        try {
+            return FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+        } catch (UnsupportedOperationException e) {
+            return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         }
     }
 
@@ -144,6 +175,15 @@ public final class Fs {
             ch.truncate(size);
         } catch (IOException e) {
             // the write already failed; that error is the one to report
+        }
+    }
+
+    /** Makes a file that came from elsewhere (a runner's decision) 0600, best effort. */
+    public static void makePrivate(Path file) {
+        try {
+            chmod(file, PRIVATE_FILE);
+        } catch (IOException e) {
+            // keeping its mode is no reason to refuse the file
         }
     }
 

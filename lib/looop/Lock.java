@@ -55,7 +55,7 @@ public final class Lock implements AutoCloseable {
         Fs.mkdirs(paths.lockDir());
         long deadline = System.nanoTime() + wait.toNanos();
         try {
-            FileChannel ch = FileChannel.open(lockFile(paths), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = Fs.openPrivate(lockFile(paths));
             for (;;) {
                 FileLock l = tryLock(ch);
                 if (l != null) return held(paths, ch, l);
