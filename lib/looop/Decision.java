@@ -124,8 +124,19 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
             return;
         }
         if (!v.isTextual() || (f.rule() == Rule.NONBLANK && v.textValue().isBlank())) throw wrong(action, f, v);
-        if (f.rule() == Rule.ID) Ids.check(f.label(), v.textValue());
-        if (f.rule() == Rule.WORKER) Ids.worker(v.textValue());
+        if (f.rule() == Rule.ID) Ids.check(f.label(), wellFormed(f.label(), v.textValue()));
+        if (f.rule() == Rule.WORKER) Ids.worker(wellFormed("session id", v.textValue()));
+    }
+
+    /** An id becomes a file name: half a surrogate pair is no character at all, and no file system takes it. */
+    private static String wellFormed(String label, String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < id.length() && Character.isLowSurrogate(id.charAt(++i))
+                    : !Character.isLowSurrogate(c);
+            if (!paired) throw new UserError("bad " + label + ": it is not valid Unicode text (half a surrogate pair); use letters, digits, '-' or '_'");
+        }
+        return id;
     }
 
     private static void checkKeys(String action, Field f, JsonNode v) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -244,9 +245,11 @@ public final class Executor {
             }
         } catch (UserError e) {
             throw new UserError(label(d) + ": " + e.getMessage());
+        } catch (InvalidPathException e) {
+            throw new UserError(label(d) + ": not a usable file name (" + e.getReason() + "); use letters, digits, '-' or '_'");
         } catch (UncheckedIOException e) {
             IOException io = e.getCause();
-            throw new UserError(label(d) + ": " + io.getClass().getSimpleName() + " (" + oneLine(String.valueOf(io.getMessage()))
+            throw new UserError(label(d) + ": " + io.getClass().getSimpleName() + " (" + Journal.oneLine(String.valueOf(io.getMessage()))
                     + "); check the data dir's permissions and free space");
         }
     }
@@ -291,7 +294,7 @@ public final class Executor {
 
     /** The end of what a failed command said, stderr first: usually the line that explains the failure. */
     private static String lastWords(Proc.Result r) {
-        String said = oneLine(r.stderrTail().isBlank() ? r.stdoutText() : r.stderrTail());
+        String said = Journal.oneLine(r.stderrTail().isBlank() ? r.stdoutText() : r.stderrTail());
         if (said.isEmpty()) return " (no output)";
         return ": " + (said.length() > FAILURE_TAIL_CHARS ? "…" + said.substring(said.length() - FAILURE_TAIL_CHARS) : said);
     }
@@ -352,12 +355,7 @@ public final class Executor {
 
     /** Long commands and inputs are cut in summaries: the journal is one short line per move. */
     private static String shown(String text) {
-        String s = oneLine(text);
+        String s = Journal.oneLine(text); // process output carries colour codes and tabs
         return s.length() > SHOWN_CHARS ? s.substring(0, SHOWN_CHARS) + "…" : s;
-    }
-
-    /** One line with no control characters left (process output carries colour codes and tabs). */
-    private static String oneLine(String text) {
-        return Journal.oneLine(text).replaceAll("\\p{Cntrl}", " ");
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 /** journal.md: one line per move, `- YYYY-MM-DD HH:MM <text>` in local time. Append-only. */
 public final class Journal {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    static final int MAX_CHARS = 2000;
     private final Paths paths;
     private final Clock clock;
 
@@ -31,9 +32,19 @@ public final class Journal {
         return line;
     }
 
-    /** The line text would be journaled as now, without writing it. */
+    /**
+     * The line text would be journaled as now, without writing it. The journal
+     * is one short line per move and its tail goes into every prompt, so a
+     * runaway text is cut at MAX_CHARS.
+     */
     public String line(String text) {
-        return "- " + LocalDateTime.now(clock).format(STAMP) + " " + oneLine(text);
+        return "- " + LocalDateTime.now(clock).format(STAMP) + " " + capped(oneLine(text));
+    }
+
+    private static String capped(String text) {
+        if (text.length() <= MAX_CHARS) return text;
+        int cut = Character.isHighSurrogate(text.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
+        return text.substring(0, cut) + "…";
     }
 
     /** The journal's size in bytes: where the next line will start. */
@@ -67,8 +78,14 @@ public final class Journal {
         }
     }
 
+    /**
+     * Text as one line that is safe to print: line breaks of every kind fold to
+     * " ⏎ ", and other control characters (an ESC from a decider's text would
+     * be an escape sequence in `looop journal`) become spaces.
+     */
     public static String oneLine(String text) {
-        return text == null ? "" : text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ⏎ ");
+        if (text == null) return "";
+        return text.strip().replaceAll("\\s*[\\r\\n\\u0085\\u2028\\u2029]+\\s*", " ⏎ ").replaceAll("[\\p{Cc}]", " ");
     }
 
     /** The last n lines (all when n ≤ 0). */

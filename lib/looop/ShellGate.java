@@ -159,7 +159,7 @@ public record ShellGate(List<Rule> deny, List<Rule> allow, long timeoutS, long m
     }
 
     private static String shown(String cmd) {
-        String s = Journal.oneLine(cmd).replaceAll("\\p{Cntrl}", " ");
+        String s = Journal.oneLine(cmd);
         return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 }
