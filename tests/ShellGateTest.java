@@ -193,9 +193,9 @@ class ShellGateTest {
         Beats b = beats("{\"timeout_s\":1,\"max_output_bytes\":10}");
         Beats.Cli slow = b.cli("{\"action\":\"run_shell\",\"cmd\":\"sleep 20\"}", "act");
         assertTrue(slow.err().contains("timed out after 1 s"), slow.err());
-        Beats.Cli loud = b.cli("{\"action\":\"run_shell\",\"cmd\":\"printf abcdefghijklmnopqrstuvwxyz; exit 3\"}", "act");
-        assertTrue(loud.err().contains("exited 3: abcdefghij"), loud.err());
-        assertFalse(loud.err().contains("xyz"), "only about the first 10 bytes are kept: " + loud.err());
+        Beats.Cli loud = b.cli("{\"action\":\"run_shell\",\"cmd\":\"for i in 1 2 3 4; do printf line%s- $i; done; exit 3\"}", "act");
+        assertTrue(loud.err().contains("exited 3: line1-line"), loud.err());
+        assertFalse(loud.err().contains("line3"), "only about the first 10 bytes are kept: " + loud.err());
     }
 
     // -- no move writes the config or outside the data dir ----------------------

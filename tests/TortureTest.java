@@ -104,7 +104,7 @@ class TortureTest {
             this.rnd = rnd;
             this.archive = archive;
             this.b = new Beats(profile, Map.of("LOOOP_RUNS_KEEP", "8"), "--shape pi --cost 0.001", script(rnd, KILLS * 12 + 100));
-            b.profile.sensor("clock", "printf '{\"signal\":{\"n\":\"%s\"}}' \"$(date +%s%N)\""); // each world differs: no skip, no backoff
+            b.profile.sensor("clock", "printf '{\"signal\":{\"n\":\"%s\"}}' \"$EPOCHREALTIME\""); // each world differs: no skip, no backoff
         }
 
         /** Kills the child `kills` times; returns how many moves ended up journaled. */
@@ -118,7 +118,13 @@ class TortureTest {
                 }
                 afterTheKill(k);
             }
+            String said = Fs.readOr(stderr(), "");
+            assertFalse(said.contains("\tat ") || said.contains("internal error"), "the child said: " + said);
             return tokensIn(b.journal()).size();
+        }
+
+        Path stderr() {
+            return b.profile.dir.resolveSibling(b.profile.dir.getFileName() + ".err");
         }
 
         Process spawn(List<String> jvmFlags, String... args) throws IOException {
@@ -129,7 +135,7 @@ class TortureTest {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "looop.TortureChild"));
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(b.profile.dir.resolve("../" + b.profile.dir.getFileName() + ".err").toFile()));
+                    .redirectError(ProcessBuilder.Redirect.appendTo(stderr().toFile()));
             pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
             pb.environment().put("LOOOP_RUNS_KEEP", "8");
             pb.environment().remove("LOOOP_CONFIG");
@@ -137,7 +143,7 @@ class TortureTest {
         }
 
         /**
-         * The moment to kill: any time in the first 1.5 s (start-up, sensing, the
+         * The moment to kill: any time in the first 1.2 s (start-up, sensing, the
          * runner, act, all of it), the instant a move starts (mid-move), or the
          * instant a journal line lands (settling and committing).
          */
@@ -145,7 +151,7 @@ class TortureTest {
             Path intent = Intent.file(b.profile.paths);
             long journalSize = size(b.profile.paths.journal());
             switch (rnd.nextInt(20)) {
-                case 0, 1, 2, 3, 4, 5, 6 -> sleepMs(rnd.nextInt(1500));
+                case 0, 1, 2, 3, 4, 5, 6 -> sleepMs(rnd.nextInt(1200));
                 case 7, 8, 9, 10, 11, 12, 13, 14 -> {
                     until(child, () -> Files.exists(intent));
                     sleepMs(rnd.nextInt(12));

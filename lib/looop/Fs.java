@@ -54,6 +54,22 @@ public final class Fs {
      * seen without its execute bit: the mode and the bytes arrive together.
      */
     public static void writeAtomic(Path path, byte[] bytes, Set<PosixFilePermission> mode) {
+        write(path, bytes, mode, true);
+    }
+
+    /**
+     * Atomic replace without the syncs, for scratch a beat rebuilds anyway
+     * (snapshots, a run's prompt, the lock's pid): a reader still never sees
+     * half a file, and a crash still leaves the old file or the new one, but a
+     * power cut may bring the old one back. Syncing the directory costs a
+     * journal commit (milliseconds on a real disk) per file; scratch is not
+     * worth it.
+     */
+    public static void writeScratch(Path path, byte[] bytes) {
+        write(path, bytes, PRIVATE_FILE, false);
+    }
+
+    private static void write(Path path, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) {
         try {
             Path dir = path.toAbsolutePath().getParent();
             createDirs(dir);
@@ -61,7 +77,7 @@ public final class Fs {
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                     writeFully(ch, bytes);
-                    ch.force(true);
+                    if (durable) ch.force(true);
                 }
                 chmod(tmp, mode);
                 try {
@@ -69,7 +85,7 @@ public final class Fs {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
                 }
-                syncDir(dir);
+                if (durable) syncDir(dir);
             } finally {
                 Files.deleteIfExists(tmp);
             }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -75,7 +76,7 @@ public final class Lock implements AutoCloseable {
     /** The lock is ours: say who holds it, or let go again if even that cannot be written. */
     private static Lock held(Paths paths, FileChannel ch, FileLock l) throws IOException {
         try {
-            Fs.writeAtomic(pidFile(paths), ProcessHandle.current().pid() + "\n");
+            Fs.writeScratch(pidFile(paths), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException e) {
             ch.close();
             throw e.getCause();

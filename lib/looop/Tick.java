@@ -184,7 +184,8 @@ public final class Tick {
         Path runDir = paths.runs().resolve(runId);
         try {
             Path prompt = runDir.resolve("prompt.md");
-            Fs.writeAtomic(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock));
+            Fs.writeScratch(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
+                    .getBytes(StandardCharsets.UTF_8));
             log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
             ObjectNode f = Json.object();
             f.put("runner", runner.name());
