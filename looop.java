@@ -15,7 +15,11 @@ import looop.Budget;
 import looop.Context;
 import looop.Decision;
 import looop.Demo;
+import looop.Doctor;
+import looop.Durations;
 import looop.Executor;
+import looop.Foreground;
+import looop.Ids;
 import looop.Journal;
 import looop.Json;
 import looop.Lock;
@@ -24,9 +28,12 @@ import looop.Manual;
 import looop.Paths;
 import looop.Pulse;
 import looop.Seed;
+import looop.SessionLog;
+import looop.SessionView;
 import looop.Stages;
 import looop.Status;
 import looop.Tick;
+import looop.Tmux;
 import looop.UserError;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -45,7 +52,9 @@ import picocli.CommandLine.ScopeType;
         description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.",
         subcommands = {looop.Run.class, looop.TickCmd.class, looop.Sense.class, looop.Hash.class, looop.Decide.class,
                 looop.Act.class, looop.StatusCmd.class, looop.JournalCmd.class, looop.Cost.class, looop.DemoCmd.class,
-                looop.ConfigCmd.class, looop.VersionCmd.class, looop.HelpCmd.class, looop.Internal.class})
+                looop.ConfigCmd.class, looop.VersionCmd.class, looop.HelpCmd.class, looop.DoctorCmd.class, looop.Internal.class,
+                looop.Attach.class, looop.Detach.class, looop.Watch.class, looop.LogCmd.class, looop.Shot.class,
+                looop.Expect.class, looop.Wait.class, looop.WaitIdle.class, looop.Resize.class})
 public class looop implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 
@@ -61,15 +70,14 @@ public class looop implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    /** `looop` alone runs the loop in the foreground. */
+    /** `looop` alone: the pulse as a session of its own, streamed here, stopped with everything on Ctrl-C. */
     @Override
     public Integer call() {
-        return pulse(json);
+        return new Foreground(ctx.profile(), ctx.out(), json).run();
     }
 
     int pulse(boolean jsonLog) {
         Paths paths = ctx.profile();
-        Seed.ensure(paths);
         return new Pulse(paths, ctx.clock(), ctx.sessions(), Log.forProcess(ctx.out(), jsonLog, paths.processEnv())).run();
     }
 
@@ -77,6 +85,22 @@ public class looop implements Callable<Integer> {
         Paths paths = ctx.profile();
         Log log = Log.forProcess(toStderr ? ctx.err() : ctx.out(), false, paths.processEnv());
         return new Tick(paths, ctx.clock(), ctx.sessions(), log);
+    }
+
+    /** Every session verb needs tmux: one line saying how to get it, before anything else. */
+    SessionView view() {
+        Paths paths = ctx.profile();
+        Tmux.requireInstalled(paths);
+        return new SessionView(paths);
+    }
+
+    /**
+     * Whether this command runs on the process's own terminal: attach hands
+     * that terminal to tmux, which a command given other streams (a test, an
+     * embedding program) does not have.
+     */
+    boolean onTerminal() {
+        return ctx.in() == System.in && ctx.out() == System.out && System.console() != null;
     }
 
     void printJson(JsonNode node) {
@@ -278,6 +302,21 @@ public class looop implements Callable<Integer> {
         }
     }
 
+    @Command(name = "doctor", description = "Check java, jbang, tmux, the runners' binaries, the data dir and the config; exit 1 if any required check fails.")
+    static class DoctorCmd implements Callable<Integer> {
+        @ParentCommand looop root;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        public Integer call() {
+            java.util.List<Doctor.Check> checks = new Doctor(root.ctx.profile()).run();
+            if (json) root.printJson(Doctor.json(checks));
+            else root.ctx.out().print(Doctor.text(checks));
+            return Doctor.ok(checks) ? 0 : 1;
+        }
+    }
+
     @Command(name = "version", description = "Print looop's version.")
     static class VersionCmd implements Callable<Integer> {
         @ParentCommand looop root;
@@ -312,6 +351,143 @@ public class looop implements Callable<Integer> {
     static class Version implements CommandLine.IVersionProvider {
         public String[] getVersion() {
             return new String[] {"looop " + VERSION + " (Java " + Runtime.version().feature() + ")"};
+        }
+    }
+
+    // -- watching and driving sessions ----------------------------------------------
+
+    @Command(name = "attach", description = "Take over a worker's terminal; detach with the tmux prefix (C-b) then d.")
+    static class Attach implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+
+        public Integer call() {
+            SessionView view = root.view();
+            return view.attach(view.known(Ids.worker(id)), false, root.onTerminal());
+        }
+    }
+
+    @Command(name = "detach", description = "Detach whoever is attached to a worker; it keeps running.")
+    static class Detach implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+
+        public Integer call() {
+            SessionView view = root.view();
+            String sid = view.known(Ids.worker(id));
+            if (view.detach(sid) == 0) root.ctx.out().println("nobody was attached to " + sid);
+            return 0;
+        }
+    }
+
+    @Command(name = "watch", description = "Follow a session's terminal read-only (works for pulse); leave with C-b d.")
+    static class Watch implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+
+        public Integer call() {
+            SessionView view = root.view();
+            return view.attach(view.known(id), true, root.onTerminal());
+        }
+    }
+
+    @Command(name = "log", description = "A session's output: escapes stripped (--raw keeps them); --json for scripts.")
+    static class LogCmd implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines.") Integer tail;
+        @Option(names = "--grep", paramLabel = "RE", description = "Only lines matching this regex.") String grep;
+        @Option(names = "--since", paramLabel = "N", description = "From byte offset N (a previous --json offset_end).") Long since;
+        @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the session ends.") boolean follow;
+        @Option(names = "--raw", description = "The bytes as the terminal got them.") boolean raw;
+        @Option(names = "--json", description = "{\"id\",\"offset_start\",\"offset_end\",\"lines\"} (one per batch with --follow).") boolean json;
+
+        public Integer call() {
+            SessionLog.Query q = new SessionLog.Query(tail, grep == null ? null : SessionView.regex(grep), since, follow, raw, json);
+            SessionView view = root.view();
+            return new SessionLog(view, root.ctx.out()).print(view.known(id), q);
+        }
+    }
+
+    @Command(name = "shot", description = "The session's visible screen right now.")
+    static class Shot implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--ansi", description = "Keep colours and styles.") boolean ansi;
+        @Option(names = "--json", description = "{\"id\",\"cols\",\"rows\",\"cursor_x\",\"cursor_y\",\"lines\"}.") boolean json;
+        @Option(names = "--trim", description = "Drop trailing spaces and blank lines at the bottom.") boolean trim;
+
+        public Integer call() {
+            if (ansi && json) throw new UserError("shot takes --ansi or --json, not both", 2);
+            SessionView view = root.view();
+            String sid = view.known(id);
+            SessionView.Screen screen = view.screen(sid, ansi);
+            if (json) root.printJson(screen.json(sid, trim));
+            else (trim ? screen.trimmed() : screen.lines()).forEach(root.ctx.out()::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "expect", description = "Wait until a line of output (or of the screen) matches REGEX; print it. 124 on timeout.")
+    static class Expect implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "1", paramLabel = "REGEX") String regex;
+        @Option(names = "--timeout", paramLabel = "DUR", description = "Give up after this long (default 30s).") String timeout;
+        @Option(names = "--from-now", description = "Only output printed after this call started.") boolean fromNow;
+        @Option(names = "--screen", description = "Match the visible screen instead of the output log.") boolean screen;
+
+        public Integer call() {
+            var re = SessionView.regex(regex);
+            var limit = Durations.parseOr("--timeout", timeout, java.time.Duration.ofSeconds(30));
+            if (screen && fromNow) throw new UserError("--from-now is for the output log; the screen is always now (drop one of them)", 2);
+            SessionView view = root.view();
+            String sid = view.known(id);
+            root.ctx.out().println(screen ? view.expectScreen(sid, re, limit) : view.expectLog(sid, re, limit, fromNow));
+            return 0;
+        }
+    }
+
+    @Command(name = "wait", description = "Wait until the session ends; exit with its exit code (137 if killed, 124 on timeout).")
+    static class Wait implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--timeout", paramLabel = "DUR", description = "Give up after this long (default: never).") String timeout;
+
+        public Integer call() {
+            var limit = Durations.parseOr("--timeout", timeout, null);
+            SessionView view = root.view();
+            return view.waitExit(view.known(id), limit);
+        }
+    }
+
+    @Command(name = "wait-idle", description = "Wait until the screen stops changing for --settle. 124 on timeout.")
+    static class WaitIdle implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--settle", paramLabel = "DUR", description = "How long unchanged counts as idle (default 2s).") String settle;
+        @Option(names = "--timeout", paramLabel = "DUR", description = "Give up after this long (default 60s).") String timeout;
+
+        public Integer call() {
+            var quiet = Durations.parseOr("--settle", settle, java.time.Duration.ofSeconds(2));
+            var limit = Durations.parseOr("--timeout", timeout, java.time.Duration.ofSeconds(60));
+            SessionView view = root.view();
+            view.waitIdle(view.known(id), quiet, limit);
+            return 0;
+        }
+    }
+
+    @Command(name = "resize", description = "Resize a worker's terminal, e.g. looop resize fix-ci 120x40.")
+    static class Resize implements Callable<Integer> {
+        @ParentCommand looop root;
+        @Parameters(index = "0", paramLabel = "ID") String id;
+        @Parameters(index = "1", paramLabel = "COLSxROWS") String size;
+
+        public Integer call() {
+            int[] cr = SessionView.size(size);
+            SessionView view = root.view();
+            view.resize(view.known(Ids.worker(id)), cr[0], cr[1]);
+            return 0;
         }
     }
 

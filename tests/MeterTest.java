@@ -43,6 +43,16 @@ class MeterTest {
     }
 
     @Test
+    void piMultiTurnRunSumsEveryAssistantMessageEndAndNothingElse() {
+        List<String> lines = fixture("pi-tool-error.jsonl");
+        assertEquals(0.0144582, meter(null, lines));
+        // the fixture is only a test if the repeats are there to be miscounted
+        long usages = lines.stream().filter(l -> l.contains("\"cost\":{")).count();
+        assertTrue(usages > 20, "the fixture lost its repeated usage: " + usages);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"type\":\"message_end\",\"message\":{\"role\":\"user\"") && !l.contains("usage")));
+    }
+
+    @Test
     void piUsageOutsideMessageIsNotACost() {
         // the reference once read a top-level usage and metered pi as $0; the cost is under message
         assertNull(meter(null, List.of("{\"type\":\"message_end\",\"usage\":{\"cost\":{\"total\":0.5}}}")));
@@ -54,6 +64,16 @@ class MeterTest {
         lines.addAll(fixture("claude-stream-json.jsonl"));
         lines.addAll(fixture("pi-mode-json.jsonl"));
         assertEquals(0.01, meter(null, lines));
+    }
+
+    @Test
+    void claudeTotalWinsWhicheverShapeComesFirst() {
+        var piFirst = new java.util.ArrayList<>(fixture("pi-tool-error.jsonl"));
+        piFirst.addAll(fixture("claude-stream-json.jsonl"));
+        assertEquals(0.01, meter(null, piFirst));
+        var claudeFirst = new java.util.ArrayList<>(fixture("claude-stream-json.jsonl"));
+        claudeFirst.addAll(fixture("pi-tool-error.jsonl"));
+        assertEquals(0.01, meter(null, claudeFirst), "pi's sum was added to claude's total");
     }
 
     @Test

@@ -34,6 +34,20 @@ class RenderTest {
     }
 
     @Test
+    void piMultiTurnRunShowsCallsTheFailedToolAndTheFinalText() {
+        List<String> out = renderAll(MeterTest.fixture("pi-tool-error.jsonl"));
+        assertEquals(7, out.size(), String.join("\n", out));
+        assertEquals("Let me check the goals first.", out.get(0));
+        assertEquals("→ bash: {\"command\":\"ls goals\"}", out.get(1));
+        assertEquals("→ read: {\"path\":\"/home/me/.local/state/looop/goals/beta.md\"}", out.get(2));
+        assertEquals("✗ read failed", out.get(3));
+        assertTrue(out.get(4).startsWith("→ write: {\"content\":\"{\\\"action\\\":\\\"write_goal\\\""), out.get(4));
+        assertEquals(Render.MAX_ARGS_CHARS + "→ write: ".length(), out.get(4).length(), "arguments are cut at 100 characters");
+        assertEquals("Goal beta was missing, so the decision is write_goal beta.", out.get(5));
+        assertEquals("Decision written.", out.get(6));
+    }
+
+    @Test
     void shortArgumentsAreNotCut() {
         String line = "{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Bash\","
                 + "\"input\":{\"command\":\"ls   -la\\n  /tmp\"}}]}}";
@@ -105,6 +119,24 @@ class RenderTest {
         assertEquals(List.of("[1,2]"), r.render("[1,2]"));
         assertEquals(List.of(), r.render(""));
         assertEquals(List.of(), r.render("  \t"));
+    }
+
+    @Test
+    void controlCharactersAndTerminalEscapesNeverReachTheArchive() {
+        Render r = new Render();
+        assertEquals(List.of("red bold and \uFFFD nul \uFFFD bell\ttab"),
+                r.render("\u001B[31mred\u001B[0m \u001B[1mbold\u001B[22m\u001B]0;title\u0007 and \u0000 nul \u0007 bell\ttab"));
+        // inside JSON too: the model's text may carry them
+        assertEquals(List.of("a\uFFFDb"), r.render("{\"type\":\"message_end\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"a\\u0000b\"}]}}"));
+    }
+
+    @Test
+    void aVeryLongPlainLineIsCut() {
+        String blob = "x".repeat(Render.MAX_PLAIN_CHARS * 3);
+        List<String> out = new Render().render(blob);
+        assertEquals(Render.MAX_PLAIN_CHARS, out.get(0).length());
+        assertTrue(out.get(0).endsWith("…"));
     }
 
     @Test

@@ -78,6 +78,16 @@ class RunnerTest {
     }
 
     @Test
+    void aStreamCarryingBothShapesIsMeteredByClaudesTotal() {
+        Runner.Result r = run("cat " + fixturePath("pi-tool-error.jsonl") + " " + fixturePath("claude-stream-json.jsonl"));
+        assertEquals(0.01, r.costUsd());
+        String log = profile.read("runs/r1/output.log");
+        assertTrue(log.contains("[09:08:07] ✗ read failed\n"), log);
+        assertTrue(log.contains("[09:08:07] → Write: "), log);
+        assertEquals(0.0144582, run("cat " + fixturePath("pi-tool-error.jsonl")).costUsd());
+    }
+
+    @Test
     void aCostSpecReplacesTheBuiltInShapes() {
         var def = new Config.RunnerDef("custom", "echo '{\"type\":\"spend\",\"usd\":0.5}'; cat " + fixturePath("claude-stream-json.jsonl"),
                 null, null, new Config.CostSpec("spend", "/usd", true));
@@ -135,6 +145,17 @@ class RunnerTest {
         assertTrue(r.timedOut());
         assertFalse(r.ok());
         assertEquals("[09:08:07] started\n[09:08:07] ✗ runner timed out after 0.5 s\n", profile.read("runs/r1/output.log"));
+    }
+
+    @Test
+    void timeoutKillsTheRunnersWholeProcessGroup() {
+        Runner.Result r = Runner.runTick(profile.paths, runner(ProcTest.SAY_PGID + "(sleep 300; echo late) & ( (sleep 300) & ); sleep 300"),
+                prompt, runDir, Duration.ofSeconds(1), profile.clock);
+        assertTrue(r.timedOut());
+        String log = profile.read("runs/r1/output.log");
+        assertEquals(java.util.List.of(), ProcTest.liveMembers(ProcTest.pgidIn(log)), "a child of the runner outlived it: " + log);
+        assertFalse(log.contains("late"), log);
+        assertTrue(log.endsWith("✗ runner timed out after 1 s\n"), log);
     }
 
     @Test

@@ -5,6 +5,7 @@
 //SOURCES ../looop.java
 //SOURCES *Test.java
 //SOURCES support/*.java
+//SOURCES ../runners/OpenAiHttp.java
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;

@@ -52,7 +52,9 @@ public final class Pulse {
     /** Runs until stop() or a signal; returns the exit code. */
     public int run() {
         Config config = Config.load(paths);
+        // before anything is written: a pulse that cannot decide must not even seed the profile
         Runner.preflight(paths, config.defaultRunnerDef());
+        Seed.ensure(paths);
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);

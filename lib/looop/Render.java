@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns a runner's stream into lines a person can read in the archive: tool
@@ -14,15 +15,26 @@ import java.util.Map;
  */
 public final class Render {
     static final int MAX_ARGS_CHARS = 100;
+    /** A plain line longer than this is cut: a runner that prints a binary blob must not bury the archive. */
+    static final int MAX_PLAIN_CHARS = 4000;
+
+    // terminal escapes (CSI colours, OSC titles, two-byte ESC forms) mean nothing in a file
+    private static final Pattern ESCAPES = Pattern.compile("\u001B(\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|[@-Z\\\\-_])");
 
     // claude reports a failed tool by its call id only
     private final Map<String, String> toolNames = new HashMap<>();
 
     /** The archive lines for one stream line (often none). Stateful: remembers tool names by call id. */
     public List<String> render(String line) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines(line)) out.add(readable(l));
+        return out;
+    }
+
+    private List<String> lines(String line) {
         if (line.isBlank()) return List.of();
         JsonNode event = Meter.event(line);
-        if (event == null) return List.of(line);
+        if (event == null) return List.of(cut(line, MAX_PLAIN_CHARS));
         List<String> out = new ArrayList<>();
         switch (String.valueOf(Json.text(event, "type"))) {
             case "assistant" -> claudeAssistant(event.path("message"), out);
@@ -95,6 +107,23 @@ public final class Render {
         for (String l : text.split("\\R")) {
             if (!l.isBlank()) out.add(l);
         }
+    }
+
+    /**
+     * The line as text a person (and grep) can read: terminal escapes dropped,
+     * other control characters (NUL, stray CR, …) shown as U+FFFD like the
+     * bytes that were not UTF-8. Tabs stay.
+     */
+    static String readable(String line) {
+        String s = ESCAPES.matcher(line).replaceAll("");
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\t' || !Character.isISOControl(c)) continue;
+            if (b == null) b = new StringBuilder(s);
+            b.setCharAt(i, '\uFFFD');
+        }
+        return b == null ? s : b.toString();
     }
 
     private static String collapse(String s) {

@@ -44,13 +44,32 @@ public final class Runner {
 
     /** Fails with a one-line UserError when the command's first word is not on env's PATH. */
     public static void preflight(Config.RunnerDef def, Map<String, String> env) {
-        String bin = Config.RunnerDef.firstWord(def.tick());
-        if (bin.isEmpty()) {
+        Binary b = binary(def.tick(), env);
+        if (b.name().isEmpty()) {
             throw new UserError("runner '" + def.name() + "' has an empty \"tick\" command; set one in looop.json");
         }
-        if (!checkable(bin) || resolves(bin, env)) return;
+        if (!b.found()) throw new UserError("runner '" + def.name() + "' needs `" + b.name() + "`, which " + b.problem() + "; " + b.fix());
+    }
+
+    /**
+     * The binary a command starts with, as the preflight sees it: where it
+     * resolves (null when it does not, or when the word is shell syntax that
+     * only bash can resolve), and if missing, what is wrong and how to get it.
+     */
+    public record Binary(String name, Path path, boolean checkable, String problem, String fix) {
+        public boolean found() {
+            return problem == null;
+        }
+    }
+
+    public static Binary binary(String command, Map<String, String> env) {
+        String bin = Config.RunnerDef.firstWord(command);
+        if (bin.isEmpty()) return new Binary(bin, null, false, "is empty", "set a command in looop.json");
+        if (!checkable(bin)) return new Binary(bin, null, false, null, null);
+        Path path = which(bin, env);
+        if (path != null) return new Binary(bin, path, true, null, null);
         String where = bin.contains("/") ? "does not exist or is not executable" : "is not on PATH";
-        throw new UserError("runner '" + def.name() + "' needs `" + bin + "`, which " + where + "; " + howToGet(bin));
+        return new Binary(bin, null, true, where, howToGet(bin));
     }
 
     /** Words with shell syntax in them (quotes, $VAR, subshells) only mean something once bash expands them. */
@@ -58,15 +77,19 @@ public final class Runner {
         return !SHELL_WORDS.contains(word) && !word.matches(".*[\"'`$(){};&|<>*?\\\\].*");
     }
 
-    private static boolean resolves(String bin, Map<String, String> env) {
-        if (bin.contains("/")) return executable(expandPath(bin, env));
+    /** Where bin resolves on env's PATH (or as a path, from the data dir), or null. */
+    public static Path which(String bin, Map<String, String> env) {
+        if (bin.contains("/")) {
+            Path p = expandPath(bin, env);
+            return executable(p) ? p : null;
+        }
         String path = env.getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator, -1)) {
             // an empty PATH entry means the current directory, which for a runner is the data dir
             Path base = dir.isEmpty() ? cwd(env) : Path.of(dir);
-            if (executable(base.resolve(bin))) return true;
+            if (executable(base.resolve(bin))) return base.resolve(bin);
         }
-        return false;
+        return null;
     }
 
     private static Path expandPath(String bin, Map<String, String> env) {
@@ -90,6 +113,8 @@ public final class Runner {
                 return "install it with: npm install -g @anthropic-ai/claude-code";
             case "pi":
                 return "install it with: npm install -g @mariozechner/pi-coding-agent";
+            case "jbang":
+                return "install it from https://www.jbang.dev/download";
             default:
                 return "install it or fix the runner's \"tick\" command in looop.json";
         }
@@ -124,7 +149,7 @@ public final class Runner {
      * The profile's exports plus the PATH looop resolves binaries with, so the
      * PATH preflight checks is the one the command runs with.
      */
-    static Map<String, String> childEnv(Paths paths) {
+    public static Map<String, String> childEnv(Paths paths) {
         Map<String, String> env = new HashMap<>(paths.childEnv());
         String path = paths.env("PATH");
         env.put("PATH", path != null ? path : System.getenv().getOrDefault("PATH", ""));

@@ -194,7 +194,14 @@ public final class Tick {
             Fs.delete(paths.decision());
             Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock);
             meter(config, runner, runId, ran);
-            String text = Decision.claim(paths, runDir.resolve("decision.json"));
+            String text;
+            try {
+                text = Decision.claim(paths, runDir.resolve("decision.json"));
+            } catch (UserError unreadable) {
+                // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
+                if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
+                text = null;
+            }
             if (!ran.ok()) {
                 String why = ran.timedOut() ? "runner timed out after " + config.tickTimeout() + "s" : "runner exited " + ran.exitCode();
                 return fail(hash, runId, "runner_failed", why + " · replay: " + runDir);
