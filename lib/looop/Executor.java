@@ -194,7 +194,7 @@ public final class Executor {
     /** runs/<id>/act.json: this run's decision has been acted on (or refused) and must not be again. */
     private void mark(String runId, String outcome) {
         if (runId == null || !Files.isDirectory(paths.runs().resolve(runId), LinkOption.NOFOLLOW_LINKS)) return;
-        Fs.writeAtomic(actMark(paths, runId), Json.canonical(Json.object().put("outcome", outcome)) + "\n");
+        Fs.writeScratch(actMark(paths, runId), (Json.canonical(Json.object().put("outcome", outcome)) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     public static Path actMark(Paths paths, String runId) {
