@@ -24,6 +24,7 @@ import looop.Foreground;
 import looop.Ids;
 import looop.Journal;
 import looop.Json;
+import looop.Lock;
 import looop.Log;
 import looop.Manual;
 import looop.Paths;
@@ -135,8 +136,12 @@ public class looop implements Callable<Integer> {
         boolean force;
 
         public Integer call() {
-            Tick.Outcome o = root.tick(false).beat(force);
-            return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
+            Tick tick = root.tick(false);
+            tick.preflight();
+            try (Lock lock = Lock.acquireOneShot(root.ctx.profile())) {
+                Tick.Outcome o = tick.beat(force);
+                return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
+            }
         }
     }
 
@@ -188,20 +193,28 @@ public class looop implements Callable<Integer> {
     static class Act implements Callable<Integer> {
         @ParentCommand looop root;
 
+        /** Reads stdin before taking the lock: a pipe's upstream stages run while act waits for them. */
         public Integer call() {
             Paths paths = root.ctx.profile();
             JsonNode in = Stages.readInput(root.ctx.in(), "act");
             if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", 2);
             if (!in.has("outcome")) return actByHand(paths, in);
-            Tick.Outcome o = root.tick(true).act(Stages.readDecided(paths, in));
-            root.printJson(Stages.outcome(o));
-            return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
+            Tick.Decided decided = Stages.readDecided(paths, in);
+            try (Lock lock = Lock.acquireOneShot(paths)) {
+                Tick.Outcome o = root.tick(true).act(decided);
+                root.printJson(Stages.outcome(o));
+                return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
+            }
         }
 
         /** A bare decision, typed by a person: executed and journaled; the world hash is not touched. */
         private int actByHand(Paths paths, JsonNode decision) {
-            Seed.ensure(paths);
-            Executor.Move move = new Executor(paths, root.ctx.sessions(), root.ctx.clock()).act(Decision.parse(Json.canonical(decision)));
+            Decision parsed = Decision.parse(Json.canonical(decision));
+            Executor.Move move;
+            try (Lock lock = Lock.acquireOneShot(paths)) {
+                Seed.ensure(paths);
+                move = root.tick(true).actByHand(parsed);
+            }
             ObjectNode out = Json.object();
             out.put("outcome", "acted");
             out.set("move", Stages.move(move));

@@ -130,7 +130,7 @@ class ExecutorTest {
         act("{\"action\":\"write_sensor\",\"name\":\"disk\",\"script\":\"#!/usr/bin/env bash\\necho '{}'\"}");
         Path file = dir.resolve("sensors/disk.sh");
         assertEquals("#!/usr/bin/env bash\necho '{}'", Files.readString(file));
-        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "a sensor script is the user's alone");
         assertEquals(STAMP + "write_sensor disk\n", journal());
     }
 

@@ -35,7 +35,7 @@ class SeedTest {
         for (String f : STARTERS) assertTrue(Files.isRegularFile(p.dir.resolve(f)), f);
         assertEquals(Config.defaultText(), p.read("looop.json"));
         Config.load(p.paths); // the seeded config must load as is
-        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(p.dir.resolve("sensors/today.sh"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p.dir.resolve("sensors/today.sh"))));
     }
 
     @Test

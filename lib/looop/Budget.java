@@ -42,7 +42,7 @@ public final class Budget {
         row.put("id", id);
         row.put("runner", runner);
         row.put("cost_usd", usd);
-        Fs.appendLine(paths.costLedger(), Json.canonical(row));
+        Fs.appendLine(paths.costLedger(), Json.canonical(row), true);
     }
 
     /** Every readable row; torn or foreign lines are skipped. */

@@ -7,7 +7,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -147,8 +146,7 @@ public final class Claims {
     private <T> T locked(LockedBody<T> body) {
         Fs.mkdirs(paths.claims());
         THREADS.lock();
-        try (FileChannel ch = FileChannel.open(paths.claims().resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        try (FileChannel ch = Fs.openPrivate(paths.claims().resolve(".lock"));
                 FileLock held = ch.lock()) {
             return body.run();
         } catch (IOException e) {

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The profile's looop.json: the runner table, the cost specs and the cadence
- * knobs. Built-in runners (claude, pi) are always there; the file's own
- * runners add to them or replace them by name.
+ * The profile's looop.json: the runner table, the cost specs, the cadence
+ * knobs and the run_shell gate (ShellGate). Built-in runners (claude, pi) are
+ * always there; the file's own runners add to them or replace them by name.
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
-        long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout) {
+        long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -104,7 +104,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 seconds(root, "active_interval", DEFAULT_ACTIVE_INTERVAL, where),
                 seconds(root, "session_ttl", DEFAULT_SESSION_TTL, where),
                 money(root, "max_daily_usd", where),
-                seconds(root, "tick_timeout_s", DEFAULT_TICK_TIMEOUT, where));
+                seconds(root, "tick_timeout_s", DEFAULT_TICK_TIMEOUT, where),
+                ShellGate.parse(root.get("run_shell"), where));
     }
 
     private static RunnerDef runner(String where, String name, JsonNode n, RunnerDef base) {

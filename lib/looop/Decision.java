@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -123,8 +124,19 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
             return;
         }
         if (!v.isTextual() || (f.rule() == Rule.NONBLANK && v.textValue().isBlank())) throw wrong(action, f, v);
-        if (f.rule() == Rule.ID) Ids.check(f.label(), v.textValue());
-        if (f.rule() == Rule.WORKER) Ids.worker(v.textValue());
+        if (f.rule() == Rule.ID) Ids.check(f.label(), wellFormed(f.label(), v.textValue()));
+        if (f.rule() == Rule.WORKER) Ids.worker(wellFormed("session id", v.textValue()));
+    }
+
+    /** An id becomes a file name: half a surrogate pair is no character at all, and no file system takes it. */
+    private static String wellFormed(String label, String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < id.length() && Character.isLowSurrogate(id.charAt(++i))
+                    : !Character.isLowSurrogate(c);
+            if (!paired) throw new UserError("bad " + label + ": it is not valid Unicode text (half a surrogate pair); use letters, digits, '-' or '_'");
+        }
+        return id;
     }
 
     private static void checkKeys(String action, Field f, JsonNode v) {
@@ -212,19 +224,48 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         Path file = paths.decision();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
         try {
-            return readCapped(file);
+            return readCapped(file, file.getFileName().toString());
         } finally {
             remove(file);
         }
     }
 
+    /**
+     * Claims .decision.json for one run: renames it to into (runs/<id>/decision.json)
+     * and reads it there; null when there is none. The rename is the claim: once
+     * it is done no beat can find the file where decisions are looked for, so a
+     * decision is handed out once even if looop dies the next instant, and the
+     * copy in runs/ is the replay record. An unusable file (a link, a directory,
+     * over the cap) is deleted from there and refused in one line.
+     */
+    public static String claim(Paths paths, Path into) {
+        Path file = paths.decision();
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
+        try {
+            Fs.mkdirs(into.getParent());
+            Files.move(file, into, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | UncheckedIOException e) {
+            return take(paths); // it cannot be archived: read it and delete it in place
+        }
+        try {
+            String text = readCapped(into, file.getFileName().toString());
+            Fs.makePrivate(into); // the runner made it with its own umask; in runs/ it is the profile's
+            return text;
+        } catch (UserError e) {
+            remove(into);
+            throw e;
+        }
+    }
+
     /** The file's text, refusing what is not a regular file (a link could point anywhere, a FIFO blocks). */
-    private static String readCapped(Path file) {
+    private static String readCapped(Path file, String shownName) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) {
                 String what = a.isSymbolicLink() ? "a symlink" : a.isDirectory() ? "a directory" : "not a regular file";
-                throw new UserError("decision file " + file.getFileName() + " is " + what + " (removed); " + MUST_WRITE);
+                throw new UserError("decision file " + shownName + " is " + what + " (removed); " + MUST_WRITE);
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -237,7 +278,7 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new UserError("cannot read decision file " + file.getFileName() + " (" + e.getMessage() + "; removed); " + MUST_WRITE);
+            throw new UserError("cannot read decision file " + shownName + " (" + e.getMessage() + "; removed); " + MUST_WRITE);
         }
     }
 

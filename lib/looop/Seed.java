@@ -2,12 +2,12 @@ package looop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ public final class Seed {
     }
 
     /**
-     * Path → text for every starter file, in write order; scripts (*.sh) are made executable.
+     * Path → text for every starter file, in write order; scripts (*.sh) are made executable, owner only (0700).
      * PLAYBOOK.md goes last: once it exists the profile is no longer new, so a seed cut short
      * before it is completed by the next run.
      */
@@ -78,8 +78,8 @@ public final class Seed {
             throw new UserError("data dir " + data + " is a file, not a directory; move it aside or point LOOOP_DATA_DIR elsewhere");
         }
         try {
-            Files.createDirectories(data);
-        } catch (IOException | SecurityException e) {
+            Fs.mkdirs(data); // 0700 when looop creates it: a profile holds prompts, reports and spend
+        } catch (UncheckedIOException | SecurityException e) {
             throw new UserError("data dir " + data + " is not writable" + fix);
         }
         if (!Files.isWritable(data)) throw new UserError("data dir " + data + " is not writable" + fix);
@@ -96,8 +96,8 @@ public final class Seed {
     private static void writeIfAbsent(Paths paths, Path path, String text) {
         if (Files.exists(path)) return;
         try {
-            Fs.writeAtomic(path, text);
-            if (path.getFileName().toString().endsWith(".sh")) makeExecutable(path);
+            boolean script = path.getFileName().toString().endsWith(".sh");
+            Fs.writeAtomic(path, text.getBytes(StandardCharsets.UTF_8), script ? Fs.PRIVATE_SCRIPT : Fs.PRIVATE_FILE);
         } catch (UncheckedIOException e) {
             // The config is the one starter file that may live outside the data dir, via LOOOP_CONFIG.
             String fix = path.equals(paths.config) ? "fix its permissions or point LOOOP_CONFIG elsewhere"
@@ -114,16 +114,6 @@ public final class Seed {
         return String.valueOf(e.getMessage());
     }
 
-    private static void makeExecutable(Path script) {
-        try {
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (UnsupportedOperationException e) {
-            script.toFile().setExecutable(true, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static final String GITIGNORE = """
             # Written by looop on first run. Everything below is scratch that looop
             # rebuilds or reaps by itself; the rest of this dir is the loop's memory
@@ -138,6 +128,7 @@ public final class Seed {
             .cost-unmetered
             .goal-activity.json
             .decision.json
+            .act-pending.json
             .lock/
             tick.log
             events.jsonl

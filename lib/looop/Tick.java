@@ -62,8 +62,19 @@ public final class Tick {
 
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
-        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
+        recover();
+        preflight();
         return act(decide(hash(sense()), force));
+    }
+
+    /**
+     * What would stop a beat before it writes anything: a data dir that cannot
+     * hold files, a broken config, a runner that is not installed. `looop tick`
+     * checks it before taking the lock, so such an error leaves every file as it was.
+     */
+    public void preflight() {
+        Seed.requireWritable(paths.data);
+        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
     }
 
     // -- observe ---------------------------------------------------------
@@ -173,7 +184,8 @@ public final class Tick {
         Path runDir = paths.runs().resolve(runId);
         try {
             Path prompt = runDir.resolve("prompt.md");
-            Fs.writeAtomic(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock));
+            Fs.writeScratch(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
+                    .getBytes(StandardCharsets.UTF_8));
             log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
             ObjectNode f = Json.object();
             f.put("runner", runner.name());
@@ -184,9 +196,9 @@ public final class Tick {
             meter(config, runner, runId, ran);
             String text;
             try {
-                text = Decision.take(paths);
+                text = Decision.claim(paths, runDir.resolve("decision.json"));
             } catch (UserError unreadable) {
-                // too big, a symlink, …: take removed it either way; a crash is still the bigger news
+                // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
                 if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
                 text = null;
             }
@@ -224,44 +236,128 @@ public final class Tick {
 
     // -- act --------------------------------------------------------------
 
-    /** Executes a decided move, commits the world hash, and says how the beat ended. */
+    /**
+     * Executes a decided move at most once, commits the world hash, and says how
+     * the beat ended. A move a crash left in flight is settled first.
+     */
     public Outcome act(Decided decided) {
+        recover();
         if (decided.result() != null) {
             return new Outcome(decided.result(), decided.reason(), null, decided.runId(), decided.message());
         }
+        if (decided.runId() != null) refuseSpentRun(decided.runId());
+        Decision decision;
+        try {
+            decision = Decision.parse(decided.decisionText());
+        } catch (UserError e) {
+            return ended(fail(decided.hash(), decided.runId(), "bad_decision", "bad decision: " + e.getMessage()));
+        }
         Executor.Move move;
         try {
-            move = new Executor(paths, sessions, clock).act(Decision.parse(decided.decisionText()));
+            move = executor().act(decision, decided.runId(), decided.hash(), new Commit());
+        } catch (ShellGate.Refused e) {
+            return moveFailed(decided, "move_refused", e.getMessage());
         } catch (UserError e) {
-            Decided failed = fail(decided.hash(), decided.runId(), "move_failed", "move failed: " + e.getMessage());
-            return new Outcome(failed.result(), failed.reason(), null, failed.runId(), failed.message());
+            return moveFailed(decided, "move_failed", "move failed: " + e.getMessage());
         }
-        Fs.writeAtomic(paths.lastTickHash(), decided.hash() + "\n");
-        new Backoff(paths, clock).clear();
         Double cost = decided.runId() == null ? null : new Budget(paths, clock).costOf(decided.runId());
         log.line(Log.Level.OK, "tick.decided", move.summary()
                 + (cost == null ? "" : " · " + Budget.usd(cost)));
         log.line(Log.Level.INFO, "tick.journal", "journal: " + move.journalLine());
-        ObjectNode f = Json.object();
-        if (decided.runId() != null) f.put("run_id", decided.runId());
-        f.put("action", move.action());
-        f.put("journal", move.journalLine());
-        events.emit("decided", f);
         return new Outcome(Outcome.Result.ACTED, move.action(), move, decided.runId(), move.summary());
+    }
+
+    /** A move typed by a person (`looop act` given a bare decision): executed once and journaled, no world committed. */
+    public Executor.Move actByHand(Decision decision) {
+        recover();
+        return executor().act(decision, null, null, new Commit());
+    }
+
+    /**
+     * Settles a move that a crash (kill -9, power cut) left in flight, without
+     * running it again: see Executor. Every beat and every act starts here,
+     * under the profile's lock, so the journal and the hash are whole before
+     * anything new happens.
+     */
+    public void recover() {
+        Executor.Recovered r = executor().recover(new Commit());
+        if (r == null) return;
+        log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
+                + r.outcome() + " — " + r.line());
+        ObjectNode f = Json.object();
+        f.put("state", r.found().name().toLowerCase());
+        f.put("outcome", r.outcome());
+        events.emit("move_recovered", f);
+    }
+
+    /** A decision handed to `looop act` a second time (a replayed pipe) must not run again. */
+    private void refuseSpentRun(String runId) {
+        if (!Files.isDirectory(paths.runs().resolve(runId))) {
+            throw new UserError("run " + runId + " is not in " + paths.runs() + " (pruned, or decided elsewhere); a decided move runs only"
+                    + " in the beat that decided it: run `looop decide` again, or pipe a bare {\"action\":…} to act by hand");
+        }
+        Path mark = Executor.actMark(paths, runId);
+        if (Files.exists(mark)) {
+            String outcome = Json.text(Json.parseOrNull(Fs.readOr(mark, "{}")), "outcome");
+            throw new UserError("run " + runId + " was already acted on (" + outcome + "); a decision runs at most once:"
+                    + " run `looop decide` again for a new one");
+        }
+    }
+
+    private Executor executor() {
+        return new Executor(paths, sessions, clock);
+    }
+
+    /** How a beat settles a move: success commits the world it acted on, failure backs that world off. */
+    private final class Commit implements Executor.Settle {
+        @Override
+        public void acted(Intent intent, Executor.Move move) {
+            if (intent.hash() == null) return; // a move by hand commits no world
+            Fs.writeAtomic(paths.lastTickHash(), intent.hash() + "\n");
+            new Backoff(paths, clock).clear();
+            ObjectNode f = Json.object();
+            if (intent.runId() != null) f.put("run_id", intent.runId());
+            f.put("action", move.action());
+            f.put("journal", move.journalLine());
+            events.emit("decided", f);
+        }
+
+        @Override
+        public void failed(Intent intent, String reason, String message) {
+            if (intent.hash() != null) recordFailure(intent.hash(), intent.runId(), reason, message);
+        }
+    }
+
+    /** The move failed after Commit recorded it: only the log line is left to write. */
+    private Outcome moveFailed(Decided decided, String reason, String message) {
+        logFailure(message, new Backoff(paths, clock).fails(decided.hash()));
+        return new Outcome(Outcome.Result.FAILED, reason, null, decided.runId(), message);
+    }
+
+    private static Outcome ended(Decided d) {
+        return new Outcome(d.result(), d.reason(), null, d.runId(), d.message());
     }
 
     /** Every failure is handled alike: back off this world, leave its hash uncommitted, say why. */
     private Decided fail(String hash, String runId, String reason, String message) {
+        logFailure(message, recordFailure(hash, runId, reason, message));
+        return Decided.ended(hash, Outcome.Result.FAILED, reason, runId, message);
+    }
+
+    private int recordFailure(String hash, String runId, String reason, String message) {
         int fails = new Backoff(paths, clock).recordFailure(hash);
-        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in "
-                + Backoff.delaySeconds(fails) + "s)");
         ObjectNode f = Json.object();
         if (runId != null) f.put("run_id", runId);
         f.put("reason", reason);
         f.put("error", message);
         f.put("fails", fails);
         events.emit("tick_failed", f);
-        return Decided.ended(hash, Outcome.Result.FAILED, reason, runId, message);
+        return fails;
+    }
+
+    private void logFailure(String message, int fails) {
+        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in "
+                + Backoff.delaySeconds(fails) + "s)");
     }
 
     // -- helpers ----------------------------------------------------------

@@ -1,0 +1,90 @@
+package looop;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A child process for the lock race: two of these start pulses on the same
+ * profiles at the same instants. It prints "pid N", then "ready"; reads the
+ * start time (epoch ms) on stdin; then for round k sleeps until start + k ×
+ * period and runs a real Pulse on ROOT/k. A pulse that gets the lock holds it
+ * for most of a period, is stopped, and the round prints "k won"; one refused
+ * prints "k lost <message>".
+ *
+ * Usage: LockRace ROOT ROUNDS PERIOD_MS
+ */
+public final class LockRace {
+    private LockRace() {}
+
+    public static void main(String... args) throws Exception {
+        Path root = Path.of(args[0]);
+        int rounds = Integer.parseInt(args[1]);
+        long period = Long.parseLong(args[2]);
+        String me = String.valueOf(ProcessHandle.current().pid());
+        System.out.println("pid " + me);
+        warmUp(root.resolve("warm-" + me), me, period);
+        System.out.println("ready");
+        long start = Long.parseLong(new BufferedReader(new InputStreamReader(System.in)).readLine().trim());
+        List<Thread> pulses = new ArrayList<>();
+        for (int k = 0; k < rounds; k++) {
+            long wait = start + k * period - System.currentTimeMillis();
+            if (wait > 0) Thread.sleep(wait);
+            System.out.println(k + " " + race(Paths.at(root.resolve(String.valueOf(k)), Map.of("PATH", System.getenv("PATH"))), me, period, pulses));
+        }
+        for (Thread t : pulses) t.join();
+    }
+
+    /** One uncontended round first, so class loading does not make the first real round lopsided. */
+    private static void warmUp(Path profile, String me, long period) throws Exception {
+        java.nio.file.Files.createDirectories(profile);
+        java.nio.file.Files.writeString(profile.resolve("looop.json"), "{\"default\":\"now\",\"runners\":{\"now\":{\"tick\":\"true\"}}}");
+        java.nio.file.Files.writeString(profile.resolve("PLAYBOOK.md"), "# warm-up\n");
+        List<Thread> threads = new ArrayList<>();
+        race(Paths.at(profile, Map.of("PATH", System.getenv("PATH"))), me, period, threads);
+        for (Thread t : threads) t.join();
+    }
+
+    private static void stopLater(Pulse pulse, long ms, List<Thread> threads) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pulse.stop();
+        });
+        t.start();
+        threads.add(t);
+    }
+
+    /** Starts a pulse and watches it: it either takes the lock (then is stopped) or is refused. */
+    private static String race(Paths paths, String me, long period, List<Thread> pulses) throws InterruptedException {
+        Pulse pulse = new Pulse(paths, Clock.systemUTC(), Sessions.none(), Log.quiet());
+        String[] refused = new String[1];
+        Thread t = new Thread(() -> {
+            try {
+                pulse.run();
+            } catch (UserError e) {
+                refused[0] = e.getMessage();
+            }
+        });
+        t.start();
+        pulses.add(t);
+        long deadline = System.currentTimeMillis() + 20 * period;
+        while (System.currentTimeMillis() < deadline) {
+            if (!t.isAlive()) return refused[0] == null ? "ended" : "lost " + refused[0];
+            if (me.equals(Lock.holder(paths))) {
+                stopLater(pulse, period * 3 / 4, pulses); // held well past the instant the other one tried
+                return "won";
+            }
+            Thread.sleep(1);
+        }
+        pulse.stop();
+        return "undecided";
+    }
+}
