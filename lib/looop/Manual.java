@@ -84,7 +84,7 @@ public final class Manual {
                                                    a non-zero exit is a failed move
                 write_goal         id, body        writes goals/<id>.md
                 archive_goal       id              moves it to goals/archive/<id>.md
-                write_sensor       name, script    writes sensors/<name>.sh, mode 0755
+                write_sensor       name, script    writes sensors/<name>.sh, mode 0700
                 write_playbook     body            replaces PLAYBOOK.md
                 start_worker       id, prompt      starts worker session <id> with that brief
                 steer_session      id, input       types the text + Enter into a live worker
