@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -120,12 +119,7 @@ public final class Demo {
     }
 
     private static void executable(Path p, String text) {
-        Fs.writeAtomic(p, text);
-        try {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Fs.writeAtomic(p, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), Fs.PRIVATE_SCRIPT);
     }
 
     private void printWhere(Paths paths, Tick.Outcome first) {
