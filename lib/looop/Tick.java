@@ -74,7 +74,7 @@ public final class Tick {
         Launcher.ensure(paths);
         events.emit("tick_start");
         housekeeping(config);
-        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config.sensorConcurrency()).senseAll();
         events.emit("sense_done");
         log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
         return new Sensed(readings);
