@@ -104,7 +104,8 @@ class SensorsTest {
 
     @Test
     void aSlowSensorIsKilledAtTheTimeout() throws Exception {
-        TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "1"));
+        // 3 s, not 1: on a loaded 2-core machine, 32 bash processes at once can keep even `echo` waiting a second
+        TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "3"));
         p.sensor("slow", "sleep 10");
         long start = System.nanoTime();
         List<Sensors.Reading> readings = sense(p);
@@ -321,7 +322,8 @@ class SensorsTest {
     /** A hundred sensors of every kind in one beat: each reading is right, or an error that says which way it failed. */
     @Test
     void aHundredMixedSensorsEachGiveTheirOwnReadingOrError() throws Exception {
-        TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "1"));
+        // 3 s, not 1: on a loaded 2-core machine, 32 bash processes at once can keep even `echo` waiting a second
+        TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "3"));
         for (int i = 0; i < 100; i++) p.sensor(String.format("m%03d", i), mixedSensor(i));
         List<Sensors.Reading> readings = new Sensors(p.paths, Sessions.none(), p.clock, 32).senseAll();
 
@@ -331,7 +333,7 @@ class SensorsTest {
             switch (i % 4) {
                 case 0 -> assertEquals(Json.parse("{\"signal\":{\"n\":" + i + "}}"), reading(readings, "sensor-" + name + ".json"));
                 case 1 -> assertTrue(message(failure(readings, name, 3)).contains("exited 3"));
-                case 2 -> assertTrue(message(failure(readings, name, 124)).contains("timed out after 1s"));
+                case 2 -> assertTrue(message(failure(readings, name, 124)).contains("timed out after 3s"));
                 default -> assertEquals(2_000_000, reading(readings, "sensor-" + name + ".json").get("bytes").asLong());
             }
         }
@@ -342,7 +344,7 @@ class SensorsTest {
         return switch (i % 4) {
             case 0 -> "echo '{\"signal\":{\"n\":" + i + "}}'";
             case 1 -> "echo 'no luck' >&2; exit 3";
-            case 2 -> "sleep 5; echo '{}'";
+            case 2 -> "sleep 30; echo '{}'";
             default -> "head -c 2000000 /dev/zero | tr '\\0' x";
         };
     }
