@@ -62,14 +62,18 @@ public final class Tick {
 
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
-        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
-        return act(decide(hash(sense()), force));
+        Config config = Config.load(paths); // a broken config stops the beat before it writes anything
+        Runner.preflight(paths, config.defaultRunnerDef());
+        return act(decide(hash(sense(config)), force));
     }
 
     // -- observe ---------------------------------------------------------
 
     public Sensed sense() {
-        Config config = Config.load(paths); // a broken config stops the beat before it writes anything
+        return sense(Config.load(paths)); // a broken config stops the beat before it writes anything
+    }
+
+    private Sensed sense(Config config) {
         Seed.ensure(paths);
         Launcher.ensure(paths);
         events.emit("tick_start");
