@@ -2,7 +2,6 @@
 //JAVA 17+
 //SOURCES ../looop.java
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import looop.Config;
 import looop.Fs;
 import looop.Journal;
@@ -192,23 +189,34 @@ public class run {
     }
 
     static void skipPath() throws IOException {
-        int[][] shapes = {{0, 10}, {1, 10}, {10, 10}, {100, 10}, {1, 100}, {1, 1000}};
-        for (int[] shape : shapes) {
-            Paths paths = profile("skip-" + shape[0] + "-" + shape[1], shape[0], ECHO, shape[1], "");
-            Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
-            if (tick.beat(false).result() != Tick.Outcome.Result.ACTED) throw new IllegalStateException("first beat did not act");
-            List<Double> sense = new ArrayList<>();
-            List<Double> rest = new ArrayList<>();
-            Stats total = time(5, shape[0] >= 100 ? 10 : 20, () -> {
-                long[] p = skipBeat(tick, paths);
-                sense.add(p[0] / 1e6);
-                rest.add(p[1] / 1e6);
-            });
-            sense.subList(0, 5).clear();
-            rest.subList(0, 5).clear();
-            row("skip beat in one JVM: " + shape[0] + " echo sensors, " + shape[1] + " goals", ms(total.median()),
-                    total.spread() + "; sense " + ms(new Stats(sense).median()) + ", hash+compare " + ms(new Stats(rest).median()));
-        }
+        // goals are measured without user sensors, so that process noise does not drown their cost
+        int[][] shapes = {{0, 10}, {1, 10}, {10, 10}, {100, 10}, {0, 100}, {0, 1000}};
+        Map<String, Double> median = new HashMap<>();
+        for (int[] shape : shapes) median.put(shape[0] + "/" + shape[1], skipRow(shape[0], shape[1]));
+        row("growth: each echo sensor beyond 10 (100 vs 10 sensors)", ms((median.get("100/10") - median.get("10/10")) / 90),
+                "per sensor, from the medians");
+        row("growth: each goal beyond 10 (1000 vs 10 goals)", ms((median.get("0/1000") - median.get("0/10")) / 990),
+                "per goal, from the medians");
+    }
+
+    /** Skip beats on one profile shape; prints the row, returns the median beat in ms. */
+    static double skipRow(int sensors, int goals) throws IOException {
+        Paths paths = profile("skip-" + sensors + "-" + goals, sensors, ECHO, goals, "");
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        if (tick.beat(false).result() != Tick.Outcome.Result.ACTED) throw new IllegalStateException("first beat did not act");
+        int warmup = 3;
+        List<Double> sense = new ArrayList<>();
+        List<Double> rest = new ArrayList<>();
+        Stats total = time(warmup, sensors >= 100 ? 8 : 15, () -> {
+            long[] p = skipBeat(tick, paths);
+            sense.add(p[0] / 1e6);
+            rest.add(p[1] / 1e6);
+        });
+        sense.subList(0, warmup).clear();
+        rest.subList(0, warmup).clear();
+        row("skip beat in one JVM: " + sensors + " echo sensors, " + goals + " goals", ms(total.median()),
+                total.spread() + "; sense " + ms(new Stats(sense).median()) + ", hash+compare " + ms(new Stats(rest).median()));
+        return total.median();
     }
 
     // -- 2. sleeping sensors, sequential versus parallel ---------------------------------
@@ -243,7 +251,7 @@ public class run {
         Path bash = write(paths.data.resolve("skip.sh"), BASH_SKIP);
         List<String> script = List.of("bash", bash.toString(), paths.data.toString());
         expect(script, env, "changed");
-        Map<String, List<Double>> runs = interleaved(7, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script));
+        Map<String, List<Double>> runs = interleaved(5, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script));
         Stats j = new Stats(runs.get("jbang")), l = new Stats(runs.get("launcher")), c = new Stats(runs.get("cds")), b = new Stats(runs.get("bash"));
         row("one-shot `./jbang looop tick`, unchanged world (3 sensors, 10 goals)", ms(j.median()), j.spread());
         row("one-shot `$LOOOP_BIN tick` without CDS", ms(l.median()), l.spread());
