@@ -195,8 +195,12 @@ public class run {
         for (int[] shape : shapes) median.put(shape[0] + "/" + shape[1], skipRow(shape[0], shape[1]));
         row("growth: each echo sensor beyond 10 (100 vs 10 sensors)", ms((median.get("100/10") - median.get("10/10")) / 90),
                 "per sensor, from the medians");
+        Stats spawn = bashRuns(work.resolve("skip-100-10/sensors"), false, 3);
+        row("for scale: bash starting the same 100 sensors one after another", ms(spawn.median() / 100) + " per sensor",
+                spawn.spread() + " for all 100");
         row("growth: each goal beyond 10 (1000 vs 10 goals)", ms((median.get("0/1000") - median.get("0/10")) / 990),
                 "per goal, from the medians");
+        snapshotWrites();
     }
 
     /** Skip beats on one profile shape; prints the row, returns the median beat in ms. */
@@ -219,6 +223,24 @@ public class run {
         return total.median();
     }
 
+    /** Why snapshots skip the fsync: one 200-byte snapshot written the durable way and the scratch way. */
+    static void snapshotWrites() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("writes"));
+        byte[] bytes = "{\"signal\":{\"n\":1}}".repeat(10).getBytes(StandardCharsets.UTF_8);
+        Stats durable = time(20, 200, () -> Fs.writeAtomic(dir.resolve("a.json"), bytes));
+        Stats scratch = time(20, 200, () -> {
+            try {
+                Path tmp = Files.createTempFile(dir, ".b.json.", ".tmp");
+                Files.write(tmp, bytes);
+                Files.move(tmp, dir.resolve("b.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        row("one snapshot write: temp + fsync + rename / temp + rename (what Sensors does)",
+                ms(durable.median()) + " / " + ms(scratch.median()), durable.spread() + " / " + scratch.spread());
+    }
+
     // -- 2. sleeping sensors, sequential versus parallel ---------------------------------
 
     static void sleepers() throws IOException {
@@ -230,6 +252,18 @@ public class run {
         row(n + " sensors sleeping 100 ms, default (" + Config.DEFAULT_SENSOR_CONCURRENCY + ")", ms(par.median()), par.spread());
         row("sequential ÷ parallel", String.format("%.1f×", seq.median() / par.median()),
                 String.format("%.1f×–%.1f× (worst–best pairing)", seq.min() / par.max(), seq.max() / par.min()));
+        Stats bashSeq = bashRuns(work.resolve("sleep-seq/sensors"), false, 3);
+        Stats bashPar = bashRuns(work.resolve("sleep-seq/sensors"), true, 3);
+        row("for scale: the same " + n + " scripts from bash, one after another / all at once",
+                ms(bashSeq.median()) + " / " + ms(bashPar.median()), String.format("%.1f× (what this machine allows)",
+                        bashSeq.median() / bashPar.median()));
+    }
+
+    /** The sensors of a profile started from bash as looop starts them (bash -c 'exec script'), in a row or all at once. */
+    static Stats bashRuns(Path sensors, boolean parallel, int reps) {
+        String each = "bash -c \"exec $f\" >/dev/null" + (parallel ? " &" : "");
+        String loop = "for f in " + sensors + "/*.sh; do " + each + "\ndone; wait";
+        return time(1, reps, () -> shell(loop));
     }
 
     static Stats sleeperBeats(Paths paths) {
