@@ -191,6 +191,7 @@ public class run {
     static void skipPath() throws IOException {
         // goals are measured without user sensors, so that process noise does not drown their cost
         int[][] shapes = {{0, 10}, {1, 10}, {10, 10}, {100, 10}, {0, 100}, {0, 1000}};
+        warmUp();
         Map<String, Double> median = new HashMap<>();
         for (int[] shape : shapes) median.put(shape[0] + "/" + shape[1], skipRow(shape[0], shape[1]));
         row("growth: each echo sensor beyond 10 (100 vs 10 sensors)", ms((median.get("100/10") - median.get("10/10")) / 90),
@@ -201,6 +202,14 @@ public class run {
         row("growth: each goal beyond 10 (1000 vs 10 goals)", ms((median.get("0/1000") - median.get("0/10")) / 990),
                 "per goal, from the medians");
         snapshotWrites();
+    }
+
+    /** Compiles the beat's code paths before the first row is timed, so that row does not pay for the JIT. */
+    static void warmUp() throws IOException {
+        Paths paths = profile("warm-up", 2, ECHO, 10, "");
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        tick.beat(false);
+        time(40, 0, () -> skipBeat(tick, paths));
     }
 
     /** Skip beats on one profile shape; prints the row, returns the median beat in ms. */
