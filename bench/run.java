@@ -378,7 +378,7 @@ public class run {
         row("world hash over " + files + " goals × " + mib + " MiB, files read from page cache", mbps(mb, disk.median()),
                 mbps(mb, disk.max()) + "–" + mbps(mb, disk.min()));
         row("FNV-1a 128 alone, bytes in memory", mbps(mb, memory.median()), mbps(mb, memory.max()) + "–" + mbps(mb, memory.min()));
-        row("for scale: `cat | sha256sum` over the same files", mbps(mb, sha.median()), mbps(mb, sha.max()) + "–" + mbps(mb, sha.min()));
+        row("for scale: `sha256sum` over the same files (fed by cat)", mbps(mb, sha.median()), mbps(mb, sha.max()) + "–" + mbps(mb, sha.min()));
     }
 
     static String mbps(double mb, double ms) {
