@@ -55,7 +55,7 @@ class SensorsTest {
     }
 
     @Test
-    void runsSensorsInNameOrderFromTheDataDirAndKeepsObjectsCanonical() throws Exception {
+    void runsSensorsFromTheDataDirAndKeepsObjectsCanonicalInNameOrder() throws Exception {
         TestProfile p = profile();
         for (String name : List.of("b", "c", "a")) {
             p.sensor(name, "echo " + name + " >> order\necho '{ \"z\": 1, \"a\": [2, 3] }'");
@@ -63,7 +63,7 @@ class SensorsTest {
         p.sensor("where", "printf '{\"cwd\":\"%s\",\"data\":\"%s\"}' \"$PWD\" \"$LOOOP_DATA_DIR\"");
         List<Sensors.Reading> readings = sense(p);
 
-        assertEquals("a\nb\nc\n", p.read("order"));
+        assertEquals(List.of("a", "b", "c"), p.read("order").lines().sorted().toList(), "each ran once");
         assertEquals(List.of("sensor-a.json", "sensor-b.json", "sensor-c.json", "sensor-where.json",
                 "sys-claims.json", "sys-goals.json", "sys-sessions.json"),
                 readings.stream().map(Sensors.Reading::file).toList());
@@ -273,5 +273,92 @@ class SensorsTest {
         assertEquals(Json.parse("{\"signal\":{\"claims\":[{\"name\":\"api\",\"claim\":\"w1\"},"
                 + "{\"name\":\"web\",\"claim\":\"w2\"}]}}"),
                 reading(sense(p, sessions), "sys-claims.json"));
+    }
+
+    // -- running in parallel ----------------------------------------------------
+
+    @Test
+    void concurrencyOneRunsTheScriptsOneAfterAnotherInNameOrder() {
+        TestProfile p = profile();
+        for (String name : List.of("b", "c", "a")) p.sensor(name, "echo " + name + " >> order\necho '{}'");
+        new Sensors(p.paths, Sessions.none(), p.clock, 1).senseAll();
+        assertEquals("a\nb\nc\n", p.read("order"));
+    }
+
+    /** Not a benchmark: 20 s is the sequential sum, so finishing under half of it proves the sensors overlapped. */
+    @Test
+    void twentySleepingSensorsTakeAboutAsLongAsOne() throws Exception {
+        TestProfile p = profile();
+        for (int i = 0; i < 20; i++) p.sensor(String.format("s%02d", i), "sleep 1\necho '{\"n\":" + i + "}'");
+        long start = System.nanoTime();
+        List<Sensors.Reading> readings = sense(p);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 10, "20 × 1 s sensors took " + seconds + " s");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i, reading(readings, String.format("sensor-s%02d.json", i)).get("n").asInt());
+        }
+    }
+
+    @Test
+    void parallelReadingsHashAndFilesEqualASequentialRun() throws Exception {
+        TestProfile p = profile();
+        for (int i = 0; i < 12; i++) {
+            p.sensor("s" + i, "sleep 0.0$((RANDOM % 5))\necho '{\"signal\":{\"i\":" + i + "},\"detail\":{\"z\":1}}'");
+        }
+        p.sensor("broken", "exit 4");
+        List<Sensors.Reading> sequential = new Sensors(p.paths, Sessions.none(), p.clock, 1).senseAll();
+        List<Sensors.Reading> parallel = new Sensors(p.paths, Sessions.none(), p.clock, 8).senseAll();
+        assertEquals(sequential, parallel);
+        assertEquals(hash(p, sequential), hash(p, parallel));
+        for (Sensors.Reading r : parallel) assertEquals(r.text(), p.read("snapshots/" + r.file()));
+    }
+
+    private static String hash(TestProfile p, List<Sensors.Reading> readings) {
+        return WorldHash.compute(p.paths, readings.stream()
+                .map(r -> new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8))).toList());
+    }
+
+    /** A hundred sensors of every kind in one beat: each reading is right, or an error that says which way it failed. */
+    @Test
+    void aHundredMixedSensorsEachGiveTheirOwnReadingOrError() throws Exception {
+        // 5 s, not 1: on a loaded 2-core machine, 32 processes at once can keep even `echo` waiting seconds
+        TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "5"));
+        for (int i = 0; i < 100; i++) p.sensor(String.format("m%03d", i), mixedSensor(i));
+        List<Sensors.Reading> readings = new Sensors(p.paths, Sessions.none(), p.clock, 32).senseAll();
+
+        assertEquals(103, readings.size());
+        for (int i = 0; i < 100; i++) {
+            String name = String.format("m%03d", i);
+            switch (i % 4) {
+                case 0 -> assertEquals(Json.parse("{\"signal\":{\"n\":" + i + "}}"), reading(readings, "sensor-" + name + ".json"));
+                case 1 -> assertTrue(message(failure(readings, name, 3)).contains("exited 3"));
+                case 2 -> assertTrue(message(failure(readings, name, 124)).contains("timed out after 5s"));
+                default -> assertEquals(2_000_000, reading(readings, "sensor-" + name + ".json").path("bytes").asLong(),
+                        reading(readings, "sensor-" + name + ".json").toString());
+            }
+        }
+        for (Sensors.Reading r : readings) assertEquals(r.text(), p.read("snapshots/" + r.file()), r.file());
+    }
+
+    private static String mixedSensor(int i) {
+        return switch (i % 4) {
+            case 0 -> "echo '{\"signal\":{\"n\":" + i + "}}'";
+            case 1 -> "echo 'no luck' >&2; exit 3";
+            case 2 -> "sleep 30; echo '{}'";
+            default -> "head -c 2000000 /dev/zero | tr '\\0' x";
+        };
+    }
+
+    @Test
+    void sensorConcurrencyIsAConfigKnobOfAtLeastOne() {
+        Path file = tmp.resolve("looop.json");
+        assertEquals(Config.DEFAULT_SENSOR_CONCURRENCY, Config.parse("{}", file).sensorConcurrency());
+        assertTrue(Config.DEFAULT_SENSOR_CONCURRENCY >= 4);
+        assertEquals(3, Config.parse("{\"sensor_concurrency\":3}", file).sensorConcurrency());
+        for (String bad : List.of("0", "-2", "1.5", "\"8\"", "true")) {
+            UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+                    () -> Config.parse("{\"sensor_concurrency\":" + bad + "}", file));
+            assertTrue(e.getMessage().contains("\"sensor_concurrency\" must be a whole number ≥ 1"), e.getMessage());
+        }
     }
 }

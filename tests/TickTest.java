@@ -203,4 +203,13 @@ class TickTest {
         assertTrue(Files.isExecutable(b.profile.paths.bin()));
         for (String d : new String[] {"snapshots", "reports", "claims", "runs"}) assertTrue(Files.isDirectory(dir.resolve(d)), d);
     }
+
+    @Test
+    void sensorConcurrencyFromLooopJsonReachesTheSensors() {
+        Beats b = new Beats(dir, NOOP);
+        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
+        for (String name : new String[] {"c", "a", "b"}) b.profile.sensor(name, "echo " + name + " >> order; echo '{}'");
+        b.beat();
+        assertEquals("a\nb\nc\n", b.profile.read("order"), "one at a time, in name order");
+    }
 }

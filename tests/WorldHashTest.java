@@ -46,6 +46,29 @@ class WorldHashTest {
         }
     }
 
+    /** Long inputs and all-0xff runs drive every carry path of the two-halves multiply. */
+    @Test
+    void longAndExtremeInputsMatchTheOracle() {
+        var rnd = new java.util.Random(7);
+        for (int len : new int[] {1000, 4096}) {
+            byte[] data = new byte[len];
+            rnd.nextBytes(data);
+            byte[] ff = new byte[len];
+            java.util.Arrays.fill(ff, (byte) 0xff);
+            for (byte[] d : new byte[][] {data, ff, new byte[len]}) {
+                assertEquals(new java.math.BigInteger(bigFnv(d)).toString(16), new java.math.BigInteger(WorldHash.of(d), 16).toString(16));
+            }
+        }
+    }
+
+    @Test
+    void hashingInPiecesEqualsHashingAtOnce() {
+        byte[] data = "one two three four".getBytes(StandardCharsets.UTF_8);
+        String pieces = new WorldHash().update(java.util.Arrays.copyOf(data, 5))
+                .update(java.util.Arrays.copyOfRange(data, 5, data.length)).hex();
+        assertEquals(WorldHash.of(data), pieces);
+    }
+
     @Test
     void byteStreamIsPlaybookGoalsThenSignals() {
         TestProfile p = new TestProfile(dir);

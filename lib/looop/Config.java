@@ -14,13 +14,16 @@ import java.util.TreeSet;
  * always there; the file's own runners add to them or replace them by name.
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
-        long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate) {
+        long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
+        int sensorConcurrency) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
     public static final long DEFAULT_ACTIVE_INTERVAL = 30;
     public static final long DEFAULT_SESSION_TTL = 3 * 24 * 3600;
     public static final long DEFAULT_TICK_TIMEOUT = 600;
+    /** Sensors mostly wait (on the network, on git), so several per core keep a beat as short as its slowest sensor. */
+    public static final int DEFAULT_SENSOR_CONCURRENCY = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
 
     /** How a custom runner reports spend: events of `type` carry a number at `pointer`. */
     public record CostSpec(String type, String pointer, boolean sum) {
@@ -105,7 +108,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 seconds(root, "session_ttl", DEFAULT_SESSION_TTL, where),
                 money(root, "max_daily_usd", where),
                 seconds(root, "tick_timeout_s", DEFAULT_TICK_TIMEOUT, where),
-                ShellGate.parse(root.get("run_shell"), where));
+                ShellGate.parse(root.get("run_shell"), where),
+                atLeastOne(root, "sensor_concurrency", DEFAULT_SENSOR_CONCURRENCY, where));
     }
 
     private static RunnerDef runner(String where, String name, JsonNode n, RunnerDef base) {
@@ -140,6 +144,16 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
             throw new UserError(where + ": \"" + field + "\" must be a whole number of seconds ≥ 0, got " + v);
         }
         return v.asLong();
+    }
+
+    /** A count that 0 would turn into "never run anything". */
+    private static int atLeastOne(JsonNode root, String field, int fallback, String where) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
+            throw new UserError(where + ": \"" + field + "\" must be a whole number ≥ 1, got " + v);
+        }
+        return v.asInt();
     }
 
     private static Double money(JsonNode root, String field, String where) {

@@ -12,6 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +51,13 @@ import java.util.stream.Stream;
  * look like a changed world. The too-big shape is SPEC's; having no signal
  * key, all of it, byte count included, is its wake signal. A failed run wins
  * over the cap: the output of a failed run is not a reading.
+ *
+ * User sensors run up to `sensor_concurrency` at a time, so a beat takes as
+ * long as its slowest sensor rather than the sum of all. Each sensor shares no
+ * state with the others and the readings are collected in name order, so the
+ * snapshots, the hash and the prompt are what a run in name order would give;
+ * only the order of the scripts' side effects is not fixed (sensor_concurrency
+ * 1 runs them one after another, in name order).
  */
 public final class Sensors {
     /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
@@ -57,8 +72,15 @@ public final class Sensors {
     private final Clock clock;
     private final long timeoutSeconds;
     private final long maxBytes;
+    private final int concurrency;
 
     public Sensors(Paths paths, Sessions sessions, Clock clock) {
+        this(paths, sessions, clock, Config.DEFAULT_SENSOR_CONCURRENCY);
+    }
+
+    public Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency) {
+        if (concurrency < 1) throw new IllegalArgumentException("sensor concurrency must be ≥ 1, got " + concurrency);
+        this.concurrency = concurrency;
         this.paths = paths;
         this.sessions = sessions;
         this.claims = new Claims(paths, sessions);
@@ -77,13 +99,63 @@ public final class Sensors {
     public List<Reading> senseAll() {
         Fs.deleteTree(paths.snapshots());
         Fs.mkdirs(paths.snapshots());
-        List<Reading> readings = new ArrayList<>();
-        for (Path script : userSensors()) readings.add(save(readSensor(script)));
+        List<Reading> readings = new ArrayList<>(runUserSensors(userSensors()));
         readings.add(save(sysClaims()));
         readings.add(save(sysGoals()));
         readings.add(save(sysSessions()));
         readings.sort(Comparator.comparing(Reading::file));
         return readings;
+    }
+
+    /** Each script's saved reading, in the scripts' order, running up to `concurrency` at once. */
+    private List<Reading> runUserSensors(List<Path> scripts) {
+        int threads = Math.min(concurrency, scripts.size());
+        if (threads <= 1) return scripts.stream().map(s -> save(readSensor(s))).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        boolean done = false;
+        try {
+            List<Future<Reading>> running = scripts.stream().map(s -> pool.submit(() -> save(readSensor(s)))).toList();
+            List<Reading> readings = new ArrayList<>(running.size());
+            for (Future<Reading> f : running) readings.add(await(f));
+            done = true;
+            return readings;
+        } finally {
+            pool.shutdownNow();
+            // on the way out with an error, the interrupted sensors kill their process trees; let them finish that
+            if (!done) awaitQuietly(pool);
+        }
+    }
+
+    /** Daemon threads: a sensor pool must never keep a finishing JVM alive. */
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "looop-sensor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** A sensor's reading; its unexpected failure (say, bash missing) fails the beat as it would have run alone. */
+    private static Reading await(Future<Reading> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while running the sensors"));
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -93,8 +165,29 @@ public final class Sensors {
      */
     private Reading save(Reading r) {
         byte[] bytes = r.text().getBytes(StandardCharsets.UTF_8);
-        Fs.writeAtomic(paths.snapshots().resolve(r.file()), bytes);
+        writeScratch(paths.snapshots().resolve(r.file()), bytes);
         return new Reading(r.file(), new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A snapshot is scratch, rebuilt from nothing every beat, so it is renamed
+     * into place (a reader never sees half of one) but not fsynced: a snapshot
+     * torn by a power cut is wiped by the next beat, while an fsync per
+     * snapshot costs a journal flush each, the largest cost of a skip beat
+     * after the sensors' own processes (bench/README.md).
+     */
+    private static void writeScratch(Path file, byte[] bytes) {
+        try {
+            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** sensors/*.sh in name order; links are listed too, and vetted before they run. */

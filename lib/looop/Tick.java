@@ -63,8 +63,8 @@ public final class Tick {
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
         recover();
-        preflight();
-        return act(decide(hash(sense()), force));
+        Config config = preflight();
+        return act(decide(hash(sense(config)), force));
     }
 
     /**
@@ -72,20 +72,25 @@ public final class Tick {
      * hold files, a broken config, a runner that is not installed. `looop tick`
      * checks it before taking the lock, so such an error leaves every file as it was.
      */
-    public void preflight() {
+    public Config preflight() {
         Seed.requireWritable(paths.data);
-        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
+        Config config = Config.load(paths);
+        Runner.preflight(paths, config.defaultRunnerDef());
+        return config;
     }
 
     // -- observe ---------------------------------------------------------
 
     public Sensed sense() {
-        Config config = Config.load(paths); // a broken config stops the beat before it writes anything
+        return sense(Config.load(paths)); // a broken config stops the beat before it writes anything
+    }
+
+    private Sensed sense(Config config) {
         Seed.ensure(paths);
         Launcher.ensure(paths);
         events.emit("tick_start");
         housekeeping(config);
-        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config.sensorConcurrency()).senseAll();
         events.emit("sense_done");
         log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
         return new Sensed(readings);

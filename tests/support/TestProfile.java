@@ -26,6 +26,8 @@ public final class TestProfile {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", System.getenv("PATH"));
         env.put("HOME", dir.resolve("home").toString());
+        // a launcher without class data sharing: its first call would otherwise spend seconds recording an archive
+        env.put("LOOOP_CDS", "0");
         env.putAll(extraEnv);
         this.paths = Paths.at(dir, env);
     }

@@ -1,0 +1,435 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES ../looop.java
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import looop.Config;
+import looop.Fs;
+import looop.Journal;
+import looop.Log;
+import looop.Paths;
+import looop.Prompt;
+import looop.Runner;
+import looop.Sensors;
+import looop.Sessions;
+import looop.Tick;
+import looop.WorldHash;
+
+/**
+ * looop's benchmark: builds synthetic profiles in a temp dir and prints one
+ * Markdown table. Plain System.nanoTime loops with warm-up and repetitions:
+ * every time is a median with its min–max over the runs, or a ratio of
+ * medians, because these machines are shared and noisy. Run it from the
+ * checkout: `./jbang bench/run.java`. It takes a few minutes on 2 cores.
+ */
+public class run {
+    static final Path REPO = Path.of("").toAbsolutePath();
+    static final PrintStream OUT = System.out;
+    static final Log QUIET = new Log(new PrintStream(OutputStream.nullOutputStream()), Clock.systemDefaultZone(), false, false);
+    static Path work;
+
+    public static void main(String... args) throws Exception {
+        if (!Files.isRegularFile(REPO.resolve("looop.java"))) {
+            System.err.println("bench: run me from the looop checkout: ./jbang bench/run.java");
+            System.exit(2);
+        }
+        work = Files.createTempDirectory("looop-bench");
+        long start = System.nanoTime();
+        try {
+            machine();
+            OUT.println();
+            OUT.println("| measure | result | spread (min–max) or parts |");
+            OUT.println("|---|---|---|");
+            skipPath();
+            sleepers();
+            oneShot();
+            hashThroughput();
+            promptStability();
+        } finally {
+            Fs.deleteTree(work);
+        }
+        OUT.printf("%nwhole bench: %.0f s; load average at the end: %s%n", (System.nanoTime() - start) / 1e9, loadAverage());
+    }
+
+    // -- timing ------------------------------------------------------------------
+
+    /** Milliseconds of several runs. */
+    record Stats(List<Double> ms) {
+        double median() {
+            List<Double> s = ms.stream().sorted().toList();
+            int n = s.size();
+            return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        }
+
+        double min() {
+            return ms.stream().mapToDouble(d -> d).min().orElse(0);
+        }
+
+        double max() {
+            return ms.stream().mapToDouble(d -> d).max().orElse(0);
+        }
+
+        String spread() {
+            return run.ms(min()) + "–" + run.ms(max()) + " (n=" + ms.size() + ")";
+        }
+    }
+
+    static Stats time(int warmup, int reps, Runnable body) {
+        for (int i = 0; i < warmup; i++) body.run();
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            long t = System.nanoTime();
+            body.run();
+            ms.add((System.nanoTime() - t) / 1e6);
+        }
+        return new Stats(ms);
+    }
+
+    static String ms(double v) {
+        return v >= 100 ? String.format("%.0f ms", v) : v >= 10 ? String.format("%.1f ms", v) : String.format("%.2f ms", v);
+    }
+
+    static void row(String measure, String result, String spread) {
+        OUT.println("| " + measure + " | " + result + " | " + spread + " |");
+        OUT.flush();
+    }
+
+    // -- the machine ---------------------------------------------------------------
+
+    static void machine() {
+        OUT.println("## Machine");
+        OUT.println();
+        OUT.println("```");
+        OUT.println("$ nproc\n" + shell("nproc").strip());
+        OUT.println("$ free -h\n" + shell("free -h").stripTrailing());
+        OUT.println("$ java -version\n" + shell("java -version 2>&1").stripTrailing());
+        OUT.println("load average at the start: " + loadAverage());
+        OUT.println("```");
+    }
+
+    static String loadAverage() {
+        return Fs.readOr(Path.of("/proc/loadavg"), "?").strip();
+    }
+
+    static String shell(String command) {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException | InterruptedException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    // -- profiles ------------------------------------------------------------------
+
+    /** A profile on disk: policy, goals, sensors, and the offline runner deciding noop on every call. */
+    static Paths profile(String name, int sensors, String sensorBody, int goals, String extraConfig) throws IOException {
+        Path dir = work.resolve(name);
+        write(dir.resolve("runners/offline.sh"), Files.readString(REPO.resolve("runners/offline.sh")));
+        write(dir.resolve("runners/noop.jsonl"), "{\"action\":\"noop\",\"journal\":\"bench\"}\n".repeat(50));
+        write(dir.resolve("looop.json"), "{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":"
+                + "\"bash runners/offline.sh runners/noop.jsonl\"}}" + extraConfig + "}\n");
+        write(dir.resolve("PLAYBOOK.md"), "# Playbook\n\n" + prose(1000, 1));
+        for (int i = 0; i < goals; i++) write(dir.resolve(String.format("goals/g%04d.md", i)), "# Goal " + i + "\n\n" + prose(400, i));
+        for (int i = 0; i < sensors; i++) {
+            Path s = write(dir.resolve(String.format("sensors/s%03d.sh", i)), "#!/usr/bin/env bash\n" + sensorBody.replace("$N", "" + i) + "\n");
+            s.toFile().setExecutable(true);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", System.getenv("PATH"));
+        env.put("HOME", dir.resolve("home").toString());
+        env.put("LOOOP_CDS", "0");
+        return Paths.at(dir, env);
+    }
+
+    static final String ECHO = "echo '{\"signal\":{\"n\":$N},\"detail\":{\"note\":\"trivial\"}}'";
+
+    /** Deterministic filler text of about n bytes. */
+    static String prose(int n, int seed) {
+        String[] words = {"ship", "the", "release", "when", "tests", "pass", "and", "ask", "before", "merging", "docs", "review"};
+        Random r = new Random(seed);
+        StringBuilder s = new StringBuilder();
+        while (s.length() < n) s.append(words[r.nextInt(words.length)]).append(s.length() % 70 < 6 ? "\n" : " ");
+        return s.append('\n').toString();
+    }
+
+    static Path write(Path p, String text) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    // -- 1. the skip path inside one JVM ---------------------------------------------
+
+    /** One skip beat, phase by phase, exactly the calls Tick.beat makes; returns {sense, hash+compare} in ns. */
+    static long[] skipBeat(Tick tick, Paths paths) {
+        long t0 = System.nanoTime();
+        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
+        Tick.Sensed sensed = tick.sense();
+        long t1 = System.nanoTime();
+        Tick.Outcome o = tick.act(tick.decide(tick.hash(sensed), false));
+        long t2 = System.nanoTime();
+        if (!"world_unchanged".equals(o.reason())) throw new IllegalStateException("not a skip beat: " + o.reason() + " " + o.message());
+        return new long[] {t1 - t0, t2 - t1};
+    }
+
+    static void skipPath() throws IOException {
+        // goals are measured without user sensors, so that process noise does not drown their cost
+        int[][] shapes = {{0, 10}, {1, 10}, {10, 10}, {100, 10}, {0, 100}, {0, 1000}};
+        warmUp();
+        Map<String, Double> median = new HashMap<>();
+        for (int[] shape : shapes) median.put(shape[0] + "/" + shape[1], skipRow(shape[0], shape[1]));
+        row("growth: each echo sensor beyond 10 (100 vs 10 sensors)", ms((median.get("100/10") - median.get("10/10")) / 90),
+                "per sensor, from the medians");
+        Stats spawn = bashRuns(work.resolve("skip-100-10/sensors"), false, 3);
+        row("for scale: bash starting the same 100 sensors one after another", ms(spawn.median() / 100) + " per sensor",
+                spawn.spread() + " for all 100");
+        row("growth: each goal beyond 10 (1000 vs 10 goals)", ms((median.get("0/1000") - median.get("0/10")) / 990),
+                "per goal, from the medians");
+        snapshotWrites();
+    }
+
+    /** Compiles the beat's code paths before the first row is timed, so that row does not pay for the JIT. */
+    static void warmUp() throws IOException {
+        Paths paths = profile("warm-up", 2, ECHO, 10, "");
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        tick.beat(false);
+        time(40, 0, () -> skipBeat(tick, paths));
+    }
+
+    /** Skip beats on one profile shape; prints the row, returns the median beat in ms. */
+    static double skipRow(int sensors, int goals) throws IOException {
+        Paths paths = profile("skip-" + sensors + "-" + goals, sensors, ECHO, goals, "");
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        if (tick.beat(false).result() != Tick.Outcome.Result.ACTED) throw new IllegalStateException("first beat did not act");
+        int warmup = 3;
+        List<Double> sense = new ArrayList<>();
+        List<Double> rest = new ArrayList<>();
+        Stats total = time(warmup, sensors >= 100 ? 8 : 15, () -> {
+            long[] p = skipBeat(tick, paths);
+            sense.add(p[0] / 1e6);
+            rest.add(p[1] / 1e6);
+        });
+        sense.subList(0, warmup).clear();
+        rest.subList(0, warmup).clear();
+        row("skip beat in one JVM: " + sensors + " echo sensors, " + goals + " goals", ms(total.median()),
+                total.spread() + "; sense " + ms(new Stats(sense).median()) + ", hash+compare " + ms(new Stats(rest).median()));
+        return total.median();
+    }
+
+    /** Why snapshots skip the fsync: one 200-byte snapshot written the durable way and the scratch way. */
+    static void snapshotWrites() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("writes"));
+        byte[] bytes = "{\"signal\":{\"n\":1}}".repeat(10).getBytes(StandardCharsets.UTF_8);
+        Stats durable = time(20, 200, () -> Fs.writeAtomic(dir.resolve("a.json"), bytes));
+        Stats scratch = time(20, 200, () -> {
+            try {
+                Path tmp = Files.createTempFile(dir, ".b.json.", ".tmp");
+                Files.write(tmp, bytes);
+                Files.move(tmp, dir.resolve("b.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        row("one snapshot write: temp + fsync + rename / temp + rename (what Sensors does)",
+                ms(durable.median()) + " / " + ms(scratch.median()), durable.spread() + " / " + scratch.spread());
+    }
+
+    // -- 2. sleeping sensors, sequential versus parallel ---------------------------------
+
+    static void sleepers() throws IOException {
+        int n = 16;
+        String body = "sleep 0.1; echo '{\"signal\":{\"n\":$N}}'";
+        Stats seq = sleeperBeats(profile("sleep-seq", n, body, 10, ",\"sensor_concurrency\":1"));
+        Stats par = sleeperBeats(profile("sleep-par", n, body, 10, ""));
+        row(n + " sensors sleeping 100 ms, sensor_concurrency 1", ms(seq.median()), seq.spread());
+        row(n + " sensors sleeping 100 ms, default (" + Config.DEFAULT_SENSOR_CONCURRENCY + ")", ms(par.median()), par.spread());
+        row("sequential ÷ parallel", String.format("%.1f×", seq.median() / par.median()),
+                String.format("%.1f×–%.1f× (worst–best pairing)", seq.min() / par.max(), seq.max() / par.min()));
+        Stats bashSeq = bashRuns(work.resolve("sleep-seq/sensors"), false, 3);
+        Stats bashPar = bashRuns(work.resolve("sleep-seq/sensors"), true, 3);
+        row("for scale: the same " + n + " scripts from bash, one after another / all at once",
+                ms(bashSeq.median()) + " / " + ms(bashPar.median()), String.format("%.1f× (what this machine allows)",
+                        bashSeq.median() / bashPar.median()));
+    }
+
+    /** The sensors of a profile started from bash as looop starts them (bash -c 'exec script'), in a row or all at once. */
+    static Stats bashRuns(Path sensors, boolean parallel, int reps) {
+        String each = "bash -c \"exec $f\" >/dev/null" + (parallel ? " &" : "");
+        String loop = "for f in " + sensors + "/*.sh; do " + each + "\ndone; wait";
+        return time(1, reps, () -> shell(loop));
+    }
+
+    static Stats sleeperBeats(Paths paths) {
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        tick.beat(false);
+        return time(1, 5, () -> skipBeat(tick, paths));
+    }
+
+    // -- 3. one-shot start-up ----------------------------------------------------------
+
+    static void oneShot() throws Exception {
+        Paths paths = profile("oneshot", 3, ECHO, 10, "");
+        Map<String, String> env = Map.of("LOOOP_DATA_DIR", paths.data.toString());
+        List<String> jbang = List.of(REPO.resolve("jbang").toString(), "looop", "tick");
+        expect(jbang, env, "changed"); // builds looop if needed, acts once, writes the launcher
+        List<String> launcher = List.of(paths.bin().toString(), "tick");
+        Stats first = new Stats(List.of(timed(launcher, env, "unchanged")));
+        List<String> noCds = launcherWithoutCds(paths);
+        Path bash = write(paths.data.resolve("skip.sh"), BASH_SKIP);
+        List<String> script = List.of("bash", bash.toString(), paths.data.toString());
+        expect(script, env, "changed");
+        Map<String, List<Double>> runs = interleaved(5, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script));
+        Stats j = new Stats(runs.get("jbang")), l = new Stats(runs.get("launcher")), c = new Stats(runs.get("cds")), b = new Stats(runs.get("bash"));
+        row("one-shot `./jbang looop tick`, unchanged world (3 sensors, 10 goals)", ms(j.median()), j.spread());
+        row("one-shot `$LOOOP_BIN tick` without CDS", ms(l.median()), l.spread());
+        row("one-shot `$LOOOP_BIN tick` with CDS (first call, records the archive)", ms(first.median()), "one run");
+        row("one-shot `$LOOOP_BIN tick` with CDS", ms(c.median()), c.spread());
+        row("plain bash doing the same work (sensors, sha256sum, compare)", ms(b.median()), b.spread());
+        row("ratios to bash: jbang / launcher / launcher+CDS", String.format("%.0f× / %.0f× / %.0f×",
+                j.median() / b.median(), l.median() / b.median(), c.median() / b.median()),
+                String.format("jbang ÷ launcher+CDS %.1f×; CDS saves %.0f%%", j.median() / c.median(), 100 * (1 - c.median() / l.median())));
+    }
+
+    /** The skip path in plain bash: the same sensors, the same policy bytes and readings through sha256sum, compared. */
+    static final String BASH_SKIP = """
+            set -u
+            cd "$1"
+            rm -rf .bash-snapshots && mkdir .bash-snapshots
+            for s in sensors/*.sh; do n=${s##*/}; "$s" > ".bash-snapshots/sensor-${n%.sh}.json"; done
+            hash=$( { for f in PLAYBOOK.md goals/*.md .bash-snapshots/*.json; do printf '@@ %s\\n' "$f"; cat "$f"; done; } \\
+              | sha256sum | cut -d' ' -f1)
+            if [ "$hash" = "$(cat .bash-hash 2>/dev/null)" ]; then echo "world unchanged"; else echo "$hash" > .bash-hash; echo changed; fi
+            """;
+
+    /** The launcher's own java command line, minus the archive: what $LOOOP_BIN ran before CDS. */
+    static List<String> launcherWithoutCds(Paths paths) throws IOException {
+        String script = Files.readString(paths.bin());
+        String java = value(script, "java"), cp = value(script, "cp"), opts = value(script, "opts");
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(List.of(opts.split(" ")));
+        cmd.addAll(List.of("-cp", cp, "looop", "tick"));
+        return cmd;
+    }
+
+    static String value(String script, String var) {
+        return script.lines().filter(l -> l.startsWith(var + "=")).findFirst().orElseThrow()
+                .substring(var.length() + 1).replaceAll("^'|'$", "");
+    }
+
+    /** Round-robin runs, so that a noisy minute hurts every contender alike. */
+    static Map<String, List<Double>> interleaved(int reps, Map<String, String> env, Map<String, List<String>> commands) throws Exception {
+        Map<String, List<Double>> out = new HashMap<>();
+        for (int i = 0; i < reps; i++) {
+            for (var c : commands.entrySet()) out.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(timed(c.getValue(), env, "unchanged"));
+        }
+        return out;
+    }
+
+    static double timed(List<String> cmd, Map<String, String> env, String expected) throws Exception {
+        long t = System.nanoTime();
+        expect(cmd, env, expected);
+        return (System.nanoTime() - t) / 1e6;
+    }
+
+    /** Runs a command to the end and checks it did what the row claims (e.g. skipped an unchanged world). */
+    static void expect(List<String> cmd, Map<String, String> env, String expected) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !out.contains(expected)) {
+            throw new IllegalStateException(String.join(" ", cmd) + " printed no '" + expected + "':\n" + out);
+        }
+    }
+
+    // -- 4. world-hash throughput --------------------------------------------------------
+
+    static void hashThroughput() throws IOException {
+        Paths paths = profile("hash", 0, "", 0, "");
+        int files = 8, mib = 8;
+        byte[] all = new byte[files * mib << 20];
+        new Random(7).nextBytes(all);
+        for (int i = 0; i < files; i++) {
+            Path g = paths.goals().resolve("big" + i + ".md");
+            Files.createDirectories(g.getParent());
+            Files.write(g, java.util.Arrays.copyOfRange(all, i * mib << 20, (i + 1) * mib << 20));
+        }
+        double mb = all.length / 1e6;
+        Stats disk = time(2, 7, () -> WorldHash.compute(paths, List.of()));
+        Stats memory = time(2, 7, () -> WorldHash.of(all));
+        Stats sha = time(1, 5, () -> shell("cat " + paths.goals() + "/*.md | sha256sum"));
+        row("world hash over " + files + " goals × " + mib + " MiB, files read from page cache", mbps(mb, disk.median()),
+                mbps(mb, disk.max()) + "–" + mbps(mb, disk.min()));
+        row("FNV-1a 128 alone, bytes in memory", mbps(mb, memory.median()), mbps(mb, memory.max()) + "–" + mbps(mb, memory.min()));
+        row("for scale: `sha256sum` over the same files (fed by cat)", mbps(mb, sha.median()), mbps(mb, sha.max()) + "–" + mbps(mb, sha.min()));
+    }
+
+    static String mbps(double mb, double ms) {
+        return String.format("%.0f MB/s", mb / (ms / 1000));
+    }
+
+    // -- 5. prompt size and stability ------------------------------------------------------
+
+    static void promptStability() throws IOException {
+        for (int goals : new int[] {10, 100}) {
+            for (boolean acted : new boolean[] {false, true}) promptRow(goals, acted);
+        }
+    }
+
+    /** Two beats a minute apart on the same world: how much of the prompt is byte-identical (what a prompt cache reuses). */
+    static void promptRow(int goals, boolean acted) throws IOException {
+        Paths paths = profile("prompt-" + goals + "-" + acted, 3, ECHO, goals, "");
+        Instant t = Instant.parse("2026-11-23T12:00:00Z");
+        if (acted) stampHalfTheGoals(paths, t.getEpochSecond() - 3600, goals);
+        for (int i = 0; i < 20; i++) Fs.appendLine(paths.journal(), "- 2026-11-23 11:" + (10 + i) + " bench move " + i);
+        String a = prompt(paths, Clock.fixed(t, ZoneId.of("UTC")));
+        String b = prompt(paths, Clock.fixed(t.plusSeconds(60), ZoneId.of("UTC")));
+        byte[] x = a.getBytes(StandardCharsets.UTF_8), y = b.getBytes(StandardCharsets.UTF_8);
+        int prefix = commonPrefix(x, y);
+        row("prompt, " + goals + " goals" + (acted ? ", half acted on an hour ago" : ", none acted on yet"), x.length + " bytes",
+                String.format("identical prefix %d bytes (%.1f%%), first difference in %s", prefix, 100.0 * prefix / x.length,
+                        section(a, prefix)));
+    }
+
+    static String prompt(Paths paths, Clock clock) {
+        List<Sensors.Reading> readings = new Sensors(paths, Sessions.none(), clock).senseAll();
+        return Prompt.build(paths, readings, new Journal(paths, clock).tail(20), clock);
+    }
+
+    static void stampHalfTheGoals(Paths paths, long when, int goals) throws IOException {
+        StringBuilder s = new StringBuilder("{");
+        for (int i = 0; i < goals; i += 2) s.append(i == 0 ? "" : ",").append(String.format("\"g%04d\":%d", i, when + i));
+        Files.writeString(paths.goalActivity(), s.append("}").toString());
+    }
+
+    static int commonPrefix(byte[] a, byte[] b) {
+        int n = Math.min(a.length, b.length);
+        for (int i = 0; i < n; i++) if (a[i] != b[i]) return i;
+        return n;
+    }
+
+    /** The section header (and reading) in force at a byte offset. */
+    static String section(String prompt, int byteOffset) {
+        String before = new String(java.util.Arrays.copyOf(prompt.getBytes(StandardCharsets.UTF_8), byteOffset), StandardCharsets.UTF_8);
+        String header = before.lines().filter(l -> l.startsWith("=== ")).reduce((x, y) -> y).orElse("the instructions");
+        String reading = before.lines().filter(l -> l.startsWith("--- ")).reduce((x, y) -> y).orElse("");
+        return header + (header.equals(Prompt.READINGS) ? " " + reading : "");
+    }
+}

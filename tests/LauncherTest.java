@@ -1,0 +1,95 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** $LOOOP_BIN, run for real: a fresh JVM on this test run's classpath. */
+class LauncherTest {
+    @TempDir Path dir;
+
+    private static final String VERSION_LINE = "looop " + "0.1.0 (Java " + Runtime.version().feature() + ")\n";
+
+    record Ran(int code, String out, String err) {}
+
+    private static Ran run(Path bin, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(bin.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("launcher", ".out");
+        Path err = Files.createTempFile("launcher", ".err");
+        try {
+            // files, not pipes: a class-loading log fills a pipe long before the other one is drained
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("launcher still running after 120 s: " + cmd);
+            }
+            return new Ran(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static List<Path> archives(TestProfile p) {
+        return Fs.listFiles(p.paths.bin().getParent(), ".jsa");
+    }
+
+    @Test
+    void withoutCdsItRunsThisLooopOnThisProfile() throws Exception {
+        TestProfile p = new TestProfile(dir);
+        Path bin = Launcher.ensure(p.paths);
+        assertFalse(Files.readString(bin).contains("SharedArchiveFile"));
+        Ran r = run(bin, Map.of(), "version");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(VERSION_LINE, r.out());
+        assertTrue(archives(p).isEmpty());
+    }
+
+    @Test
+    void theFirstCallRecordsAnArchiveThatLaterCallsMap() throws Exception {
+        TestProfile p = new TestProfile(dir, Map.of("LOOOP_CDS", "1"));
+        Path bin = Launcher.ensure(p.paths);
+        Ran first = run(bin, Map.of(), "version");
+        assertEquals(VERSION_LINE, first.out(), "recording the archive prints nothing: " + first.err());
+        Path archive = archives(p).get(0);
+        assertTrue(Files.size(archive) > 0, "a usable archive");
+
+        Ran second = run(bin, Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info"), "version");
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("looop.Context source: shared objects file (top)"), "looop's classes come from the archive");
+    }
+
+    @Test
+    void anEmptyArchiveMarksAFailedTryAndIsNotRetried() throws Exception {
+        TestProfile p = new TestProfile(dir, Map.of("LOOOP_CDS", "1"));
+        Path bin = Launcher.ensure(p.paths);
+        Path archive = Path.of(Files.readString(bin).lines().filter(l -> l.startsWith("cds=")).findFirst().orElseThrow()
+                .replaceAll("^cds='|'$", ""));
+        Files.write(archive, new byte[0]);
+        Ran r = run(bin, Map.of(), "version");
+        assertEquals(VERSION_LINE, r.out(), r.err());
+        assertEquals(0, Files.size(archive));
+    }
+
+    @Test
+    void aNewBuildDropsTheArchivesOfOldOnes() throws IOException {
+        TestProfile p = new TestProfile(dir, Map.of("LOOOP_CDS", "1"));
+        p.write(".bin/looop", "#!/bin/sh\n# an older looop\n");
+        Path old = p.write(".bin/looop-0123456789abcdef.jsa", "old");
+        Launcher.ensure(p.paths);
+        assertFalse(Files.exists(old));
+    }
+}
