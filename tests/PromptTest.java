@@ -48,7 +48,7 @@ class PromptTest {
         assertTrue(0 <= instructions && instructions < playbook && playbook < goals && goals < readings
                 && readings < journal && journal < now, prompt);
         String tail = prompt.substring(now + "\n=== NOW ===\n".length());
-        assertEquals("2026-11-23T12:00:00+00:00 (Monday)\n", tail);
+        assertEquals("2026-11-23T12:00:00+00:00 (Monday)\n--- snapshots/sys-goals.json\n{\"signal\":{},\"detail\":{}}\n", tail);
     }
 
     @Test
@@ -66,8 +66,7 @@ class PromptTest {
         TestProfile p = world();
         String prompt = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
         assertEquals("--- snapshots/sensor-today.json\n{\"signal\":{\"date\":\"2026-11-23\"}}\n"
-                + "--- snapshots/sys-claims.json\n{\"signal\":[]}\n"
-                + "--- snapshots/sys-goals.json\n{\"signal\":{},\"detail\":{}}\n",
+                + "--- snapshots/sys-claims.json\n{\"signal\":[]}\n",
                 between(prompt, "=== SENSOR READINGS ===\n", "\n=== RECENT JOURNAL ==="));
         assertEquals(String.join("\n", JOURNAL) + "\n", between(prompt, "=== RECENT JOURNAL ===\n", "\n=== NOW ==="));
     }
@@ -100,7 +99,24 @@ class PromptTest {
         int cut = first.indexOf("\n=== NOW ===\n");
         assertEquals(cut, second.indexOf("\n=== NOW ===\n"));
         assertEquals(first.substring(0, cut), second.substring(0, cut));
-        assertTrue(second.endsWith("2026-11-23T13:00:00+00:00 (Monday)\n"));
+        assertTrue(second.contains("=== NOW ===\n2026-11-23T13:00:00+00:00 (Monday)\n"), second);
+    }
+
+    /** sys-goals' ages move with the clock, so they travel in the last section with the time. */
+    @Test
+    void realReadingsOfAnUnchangedWorldAnHourApartShareEveryByteBeforeNow() {
+        TestProfile p = world();
+        GoalActivity.stamp(p.paths, "alpha", p.clock.instant().getEpochSecond() - 600);
+        List<Sensors.Reading> before = new Sensors(p.paths, Sessions.none(), p.clock).senseAll();
+        String first = Prompt.build(p.paths, before, JOURNAL, p.clock);
+        p.clock.advanceSeconds(3600);
+        List<Sensors.Reading> after = new Sensors(p.paths, Sessions.none(), p.clock).senseAll();
+        assertNotEquals(before, after, "the ages moved");
+        String second = Prompt.build(p.paths, after, JOURNAL, p.clock);
+        int cut = first.indexOf("\n=== NOW ===\n");
+        assertEquals(first.substring(0, cut), second.substring(0, cut));
+        assertTrue(second.substring(cut).contains("--- snapshots/sys-goals.json"), second.substring(cut));
+        assertFalse(second.substring(0, cut).contains("sys-goals.json\n{"), "no clock-derived reading before NOW");
     }
 
     @Test

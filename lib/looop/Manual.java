@@ -105,7 +105,10 @@ public final class Manual {
                                       "cost":{"type":"<event type>","pointer":"/json/pointer",
                                               "mode":"sum|total"}}},
                  "interval":60, "busy_interval":15, "active_interval":30,
-                 "session_ttl":259200, "max_daily_usd":null}
+                 "session_ttl":259200, "max_daily_usd":null, "tick_timeout_s":600,
+                 "sensor_concurrency":8, "run_shell":{"deny":[...],"allow":[...]}}
+              sensor_concurrency: sensors run at once (default 4 per core, at least 4);
+              run_shell: the gate in front of shell moves (see the README's Reliability)
               claude   built in; metered from the final result event's total_cost_usd
               pi       built in; metered by summing each message_end's message.usage.cost.total
               custom   give "cost": events whose "type" equals cost.type contribute the number at

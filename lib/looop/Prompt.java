@@ -27,13 +27,20 @@ public final class Prompt {
 
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
+    /**
+     * Readings computed from the clock (sys-goals' ages) change every beat even
+     * when the world does not, so they go in the last section with the time:
+     * two beats of the same world then share every byte up to `=== NOW ===`.
+     */
+    static final String CLOCK_READING = "sys-goals.json";
+
     public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock) {
         StringBuilder out = new StringBuilder(INSTRUCTIONS);
         section(out, PLAYBOOK, playbook(paths));
         section(out, GOALS, goals(paths));
-        section(out, READINGS, readings(readings));
+        section(out, READINGS, readings(readings.stream().filter(r -> !r.file().equals(CLOCK_READING)).toList()));
         section(out, JOURNAL, journal(journalTail));
-        section(out, NOW, now(clock));
+        section(out, NOW, now(clock) + readings(readings.stream().filter(r -> r.file().equals(CLOCK_READING)).toList(), ""));
         return out.toString();
     }
 
@@ -58,7 +65,11 @@ public final class Prompt {
     }
 
     private static String readings(List<Sensors.Reading> readings) {
-        if (readings.isEmpty()) return "(no readings)\n";
+        return readings(readings, "(no readings)\n");
+    }
+
+    private static String readings(List<Sensors.Reading> readings, String none) {
+        if (readings.isEmpty()) return none;
         StringBuilder out = new StringBuilder();
         for (Sensors.Reading r : readings) {
             out.append("--- snapshots/").append(r.file()).append('\n').append(withNewline(r.text()));
