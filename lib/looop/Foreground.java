@@ -131,9 +131,9 @@ public final class Foreground {
                 "exec bash " + Proc.shellQuote(f.wrapper().toString()));
         if (!r.ok()) throw new UserError("cannot start the pulse's tmux session: " + r.err().strip() + " (is the data dir writable?)");
         // capture before the pulse prints anything: the wrapper waits until output.log exists
-        Tmux.Result pipe = tmux.run("pipe-pane", "-o", "-t", SessionView.pane(PULSE), "cat >> " + Proc.shellQuote(f.output().toString()));
+        Tmux.Result pipe = tmux.run("pipe-pane", "-o", "-t", Tmux.paneTarget(PULSE), "cat >> " + Proc.shellQuote(f.output().toString()));
         if (!pipe.ok()) {
-            tmux.run("kill-session", "-t", SessionView.session(PULSE));
+            tmux.run("kill-session", "-t", Tmux.sessionTarget(PULSE));
             throw new UserError("cannot capture the pulse's output: " + pipe.err().strip() + " (is tmux 3.0 or newer installed?)");
         }
         log.line(Log.Level.STEP, "foreground.start", "pulse up in tmux session " + Tmux.sessionName(PULSE)
@@ -293,11 +293,11 @@ public final class Foreground {
     /** Ctrl-C to the pulse, as a person would type it, then the session killed if the beat does not wind down. */
     private boolean stopPulse() {
         if (!tmux.has(PULSE)) return false;
-        tmux.run("send-keys", "-t", SessionView.pane(PULSE), "C-c");
+        tmux.run("send-keys", "-t", Tmux.paneTarget(PULSE), "C-c");
         long deadline = System.currentTimeMillis() + STOP_GRACE_MS;
         while (tmux.has(PULSE) && System.currentTimeMillis() < deadline) SessionView.nap(50);
         if (tmux.has(PULSE)) {
-            tmux.run("kill-session", "-t", SessionView.session(PULSE));
+            tmux.run("kill-session", "-t", Tmux.sessionTarget(PULSE));
             Fs.writeAtomic(SessionFiles.of(paths, PULSE).state(), "killed\n");
         }
         return true;
@@ -307,7 +307,7 @@ public final class Foreground {
     private List<String> stopWorkers() {
         List<String> stopped = new ArrayList<>();
         for (String id : liveWorkers()) {
-            tmux.run("kill-session", "-t", SessionView.session(id));
+            tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
             if (Files.isDirectory(SessionFiles.of(paths, id).dir())) Fs.writeAtomic(SessionFiles.of(paths, id).state(), "killed\n");
             stopped.add(id);
         }

@@ -62,15 +62,6 @@ public final class SessionView {
         return SessionFiles.of(paths, id);
     }
 
-    /** tmux target for the session's window and pane. '=' asks for this exact name: tmux would otherwise take a prefix. */
-    public static String pane(String id) {
-        return "=" + Tmux.sessionName(id) + ":";
-    }
-
-    public static String session(String id) {
-        return "=" + Tmux.sessionName(id);
-    }
-
     // -- state ------------------------------------------------------------------------
 
     /** starting, running, exited or killed, with a vanished tmux session accounted for (see the class comment). */
@@ -194,10 +185,10 @@ public final class SessionView {
     /** capture-pane for the text (-e keeps colours), display-message for the size and cursor. */
     public Screen screen(String id, boolean ansi) {
         requireLive(id);
-        List<String> args = new ArrayList<>(List.of("capture-pane", "-p", "-t", pane(id)));
+        List<String> args = new ArrayList<>(List.of("capture-pane", "-p", "-t", Tmux.paneTarget(id)));
         if (ansi) args.add(1, "-e");
         String text = ask(id, args.toArray(String[]::new));
-        String[] geo = ask(id, "display-message", "-p", "-t", pane(id), "#{pane_width} #{pane_height} #{cursor_x} #{cursor_y}")
+        String[] geo = ask(id, "display-message", "-p", "-t", Tmux.paneTarget(id), "#{pane_width} #{pane_height} #{cursor_x} #{cursor_y}")
                 .strip().split(" ");
         int rows = Integer.parseInt(geo[1]);
         List<String> lines = new ArrayList<>(text.lines().toList());
@@ -368,7 +359,7 @@ public final class SessionView {
      */
     public void resize(String id, int cols, int rows) {
         requireLive(id);
-        ask(id, "resize-window", "-t", pane(id), "-x", String.valueOf(cols), "-y", String.valueOf(rows));
+        ask(id, "resize-window", "-t", Tmux.paneTarget(id), "-x", String.valueOf(cols), "-y", String.valueOf(rows));
         Screen s = screen(id, false);
         if (s.cols() != cols || s.rows() != rows) {
             throw new UserError("tmux kept " + id + " at " + s.cols() + "x" + s.rows() + " instead of " + cols + "x" + rows);
@@ -386,7 +377,7 @@ public final class SessionView {
             throw new UserError((readOnly ? "watch" : "attach") + " needs a terminal; without one use `looop log " + id
                     + " --follow` or `looop shot " + id + "`");
         }
-        List<String> cmd = tmux.command("attach-session", "-t", session(id));
+        List<String> cmd = tmux.command("attach-session", "-t", Tmux.sessionTarget(id));
         if (readOnly) cmd.add(cmd.size() - 2, "-r");
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().remove("TMUX");
@@ -403,8 +394,8 @@ public final class SessionView {
     /** Detaches every client from the session, leaving it running; returns how many there were. */
     public int detach(String id) {
         requireLive(id);
-        int clients = (int) ask(id, "list-clients", "-t", session(id), "-F", "#{client_name}").lines().filter(l -> !l.isBlank()).count();
-        if (clients > 0) ask(id, "detach-client", "-s", session(id));
+        int clients = (int) ask(id, "list-clients", "-t", Tmux.sessionTarget(id), "-F", "#{client_name}").lines().filter(l -> !l.isBlank()).count();
+        if (clients > 0) ask(id, "detach-client", "-s", Tmux.sessionTarget(id));
         return clients;
     }
 }
