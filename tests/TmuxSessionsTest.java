@@ -15,12 +15,10 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The tmux engine driving real sessions that run small shell programs. */
-class TmuxSessionsTest {
+class TmuxSessionsTest extends TmuxTestBase {
     /**
      * Reads the terminal raw and writes one line per read() to keys.txt in its
      * working directory: the time in ms, then the bytes in hex. One tight
@@ -34,24 +32,6 @@ class TmuxSessionsTest {
     /** Says it is up, then waits for one line and exits 3 after echoing it. */
     static final String READ_ONE = "bash -c 'echo up; read line; echo got:$line; exit 3'";
 
-    @TempDir
-    Path dir;
-
-    private TmuxProfile t;
-
-    private TmuxProfile profile(String interactive) {
-        return profile(interactive, Map.of());
-    }
-
-    private TmuxProfile profile(String interactive, Map<String, String> env) {
-        t = new TmuxProfile(dir, env).runner(interactive);
-        return t;
-    }
-
-    @AfterEach
-    void killServer() {
-        if (t != null) t.close();
-    }
 
     @Test
     void startCapturesTheFirstLineInTheDataDirWithLooopsEnvironment() throws Exception {

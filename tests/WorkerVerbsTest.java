@@ -18,33 +18,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The worker verbs as a user or a worker types them, and the worker moves through the Executor, on real tmux. */
-class WorkerVerbsTest {
+class WorkerVerbsTest extends TmuxTestBase {
     /** Echoes every line it reads until end of input. */
     static final String ECHO_LINES = "bash -c 'echo up; while read line; do echo got:$line; done; echo eof'";
 
-    @TempDir
-    Path dir;
-
-    private TmuxProfile t;
-
-    private TmuxProfile profile(String interactive) {
-        return profile(interactive, Map.of());
-    }
-
-    private TmuxProfile profile(String interactive, Map<String, String> env) {
-        t = new TmuxProfile(dir, env).runner(interactive);
-        return t;
-    }
-
-    @AfterEach
-    void killServer() {
-        if (t != null) t.close();
-    }
 
     /** A verb that must fail: its exit code, and stderr as exactly one `looop: …` line. */
     private String fails(int code, String... args) {
