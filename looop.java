@@ -672,7 +672,6 @@ public class looop implements Callable<Integer> {
 
     @Command(name = "cost", description = "Record spend in the ledger: _ cost <kind> <id> <runner> <usd>.")
     static class CostRow implements Callable<Integer> {
-        @ParentCommand Internal parent;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "KIND") String kind;
@@ -681,7 +680,7 @@ public class looop implements Callable<Integer> {
         @Parameters(index = "3", paramLabel = "USD") String usd;
 
         public Integer call() {
-            looop root = (looop) spec.root().userObject();
+            looop root = Internal.root(spec);
             double amount = Budget.parseUsd(usd);
             new Budget(root.ctx.profile(), root.ctx.clock()).record(kind, id, runner, amount);
             return 0;
