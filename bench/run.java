@@ -16,17 +16,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import looop.Config;
-import looop.Fs;
-import looop.Journal;
-import looop.Log;
-import looop.Paths;
-import looop.Prompt;
-import looop.Runner;
-import looop.Sensors;
-import looop.Sessions;
-import looop.Tick;
-import looop.WorldHash;
+import looop.beat.Tick;
+import looop.decide.Prompt;
+import looop.decide.Runner;
+import looop.io.Fs;
+import looop.io.Log;
+import looop.profile.Config;
+import looop.profile.Journal;
+import looop.profile.Paths;
+import looop.sense.Sensors;
+import looop.sense.WorldHash;
+import looop.workers.Sessions;
 
 /**
  * looop's benchmark: builds synthetic profiles in a temp dir and prints one

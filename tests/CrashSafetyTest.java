@@ -22,6 +22,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import looop.act.Executor;
+import looop.act.Intent;
+import looop.beat.Tick;
+import looop.decide.Decision;
+import looop.gate.Backoff;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.profile.Journal;
+import looop.profile.Seed;
+import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

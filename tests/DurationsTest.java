@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import looop.io.Durations;
+import looop.io.UserError;
 import org.junit.jupiter.api.Test;
 
 class DurationsTest {

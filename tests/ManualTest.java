@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import looop.cli.Manual;
+import looop.decide.Prompt;
 import org.junit.jupiter.api.Test;
 
 class ManualTest {

@@ -11,6 +11,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.regex.Pattern;
+import looop.act.GoalActivity;
+import looop.decide.Prompt;
+import looop.sense.Sensors;
+import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

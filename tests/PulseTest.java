@@ -11,6 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import looop.act.Executor;
+import looop.beat.Pulse;
+import looop.beat.Tick;
+import looop.io.Json;
+import looop.profile.Config;
+import looop.profile.Lock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

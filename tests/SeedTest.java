@@ -15,6 +15,12 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.Resources;
+import looop.io.UserError;
+import looop.profile.Config;
+import looop.profile.Seed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

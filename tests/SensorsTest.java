@@ -13,6 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import looop.ClaimsTest.FakeSessions;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.profile.Config;
+import looop.sense.Sensors;
+import looop.sense.WorldHash;
+import looop.workers.Claims;
+import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

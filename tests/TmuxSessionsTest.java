@@ -15,6 +15,13 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.sense.Sensors;
+import looop.workers.Sessions;
+import looop.workers.Tmux;
+import looop.workers.WorkerContract;
 import org.junit.jupiter.api.Test;
 
 /** The tmux engine driving real sessions that run small shell programs. */

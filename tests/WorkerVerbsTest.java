@@ -18,6 +18,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import looop.act.Executor;
+import looop.cli.Context;
+import looop.decide.Decision;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.workers.Claims;
+import looop.workers.Sessions;
+import looop.workers.TmuxSessions;
 import org.junit.jupiter.api.Test;
 
 /** The worker verbs as a user or a worker types them, and the worker moves through the Executor, on real tmux. */

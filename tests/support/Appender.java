@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import looop.io.Fs;
 
 /**
  * A child process for the append tests: THREADS threads each append COUNT JSON

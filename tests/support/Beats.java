@@ -8,6 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import looop.beat.Tick;
+import looop.cli.Context;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.Log;
+import looop.sense.WorldHash;
+import looop.workers.Sessions;
 
 /**
  * A profile wired to the real offline runner (runners/offline.sh from this
@@ -84,16 +91,9 @@ public final class Beats {
 
     public record Cli(int code, String out, String err) {}
 
-    /**
-     * looop.java's command line. Its class lives in the default package, which
-     * Java code in a package cannot name, so it is looked up by name.
-     */
+    /** looop's command line, exactly as `looop …` builds it. */
     static picocli.CommandLine entry(Context ctx) {
-        try {
-            return (picocli.CommandLine) Class.forName("looop").getMethod("commandLine", Context.class).invoke(null, ctx);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("looop.java's commandLine(Context) is missing", e);
-        }
+        return looop.cli.Main.commandLine(ctx);
     }
 
     /** Every file under the profile with a hash of its bytes, to prove an error changed nothing. */

@@ -2,6 +2,11 @@ package looop;
 
 import java.nio.file.Files;
 import java.util.List;
+import looop.io.Fs;
+import looop.io.Proc;
+import looop.profile.Paths;
+import looop.workers.SessionFiles;
+import looop.workers.Tmux;
 
 /**
  * TEST FIXTURE, not the engine. Starts a session with the layout the terminal

@@ -7,6 +7,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import looop.beat.Pulse;
+import looop.io.Log;
+import looop.io.UserError;
+import looop.profile.Lock;
+import looop.profile.Paths;
+import looop.workers.Sessions;
 
 /**
  * A child process for the lock race: two of these start pulses on the same

@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import looop.act.Intent;
+import looop.io.Json;
+import looop.profile.Config;
+import looop.profile.Paths;
 
 /**
  * What must hold of a profile after any crash or fault: every policy and

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import looop.io.Fs;
+import looop.profile.Paths;
 
 /** A throwaway profile in a temp dir, with a settable clock, for tests that never touch $HOME. */
 public final class TestProfile {

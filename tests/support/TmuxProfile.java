@@ -10,6 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import looop.cli.Context;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.workers.SessionFiles;
+import looop.workers.Sessions;
+import looop.workers.Tmux;
+import looop.workers.TmuxSessions;
 
 /**
  * A throwaway profile with the real tmux engine: its own data dir, so its own

@@ -1,5 +1,7 @@
 package looop;
 
+import looop.cli.Context;
+
 /**
  * The process the torture test kills: `looop tick` through the real command
  * line, over and over in one JVM (a pulse with no rest between beats), on the

@@ -1,0 +1,136 @@
+package looop.beat;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import looop.decide.Runner;
+import looop.io.Log;
+import looop.io.UserError;
+import looop.profile.Config;
+import looop.profile.Lock;
+import looop.profile.Paths;
+import looop.profile.Seed;
+import looop.workers.Sessions;
+
+/**
+ * The loop: beat, choose how long to rest, rest, repeat, until told to stop.
+ * One per profile (Lock); a stop request is honoured between beats.
+ */
+public final class Pulse {
+    /** A decider's next_interval_s is clamped into this window. */
+    public static final int MIN_NUDGE = 5;
+    public static final int MAX_NUDGE = 3600;
+
+    private final Paths paths;
+    private final Clock clock;
+    private final Sessions sessions;
+    private final Log log;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public Pulse(Paths paths, Clock clock, Sessions sessions, Log log) {
+        this.paths = paths;
+        this.clock = clock;
+        this.sessions = sessions;
+        this.log = log;
+    }
+
+    /** The cadence knobs in force: env LOOOP_*_INTERVAL wins over looop.json. */
+    public record Cadence(long idle, long busy, long active) {
+        public static Cadence of(Paths paths, Config config) {
+            return new Cadence(paths.envLong("LOOOP_INTERVAL", config.interval()),
+                    paths.envLong("LOOOP_BUSY_INTERVAL", config.busyInterval()),
+                    paths.envLong("LOOOP_ACTIVE_INTERVAL", config.activeInterval()));
+        }
+
+        /**
+         * How long to rest and whether the next beat must re-decide: a decider's
+         * nudge wins (and forces), then a beat that acted, then a live worker, else idle.
+         */
+        public Next next(Tick.Outcome outcome, boolean workerAlive) {
+            if (outcome != null && outcome.nextIntervalS() != null) return new Next(outcome.nextIntervalS(), true);
+            if (outcome != null && outcome.result() == Tick.Outcome.Result.ACTED) return new Next(busy, false);
+            return new Next(workerAlive ? active : idle, false);
+        }
+    }
+
+    /** The rest before the next beat, and whether that beat re-decides an unchanged world. */
+    public record Next(long seconds, boolean force) {}
+
+    /** Runs until stop() or a signal; returns the exit code. */
+    public int run() {
+        Config config = Config.load(paths);
+        // before anything is written: a pulse that cannot decide must not even seed the profile
+        Runner.preflight(paths, config.defaultRunnerDef());
+        Seed.ensure(paths);
+        try (Lock lock = Lock.acquire(paths)) {
+            Thread hook = new Thread(this::stopAndWait, "looop-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            log.line(Log.Level.STEP, "pulse.start", "pulse up on " + paths.data + " (pid " + ProcessHandle.current().pid() + ")");
+            try {
+                loop();
+            } finally {
+                log.line(Log.Level.INFO, "pulse.stop", "pulse stopped");
+                stopped.countDown();
+                forget(hook);
+            }
+        }
+        return 0;
+    }
+
+    private void loop() {
+        boolean force = false;
+        while (stop.getCount() > 0) {
+            Tick.Outcome outcome = beatSafely(force);
+            Cadence cadence = Cadence.of(paths, Config.load(paths));
+            boolean alive = sessions.list().stream().anyMatch(Sessions.Info::alive);
+            Next next = cadence.next(outcome, alive);
+            force = next.force();
+            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + next.seconds() + "s" + (force ? " (asked by the decider)" : ""));
+            try {
+                if (stop.await(Math.max(1, next.seconds()), TimeUnit.SECONDS)) return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A beat that fails for a reason the user can fix logs it and the loop goes on. */
+    private Tick.Outcome beatSafely(boolean force) {
+        try {
+            return new Tick(paths, clock, sessions, log).beat(force);
+        } catch (UserError e) {
+            log.line(Log.Level.ERROR, "tick.error", e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            log.line(Log.Level.ERROR, "tick.error", "beat crashed: " + e + " — the next beat starts from the files");
+            return null;
+        }
+    }
+
+    private static void forget(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook is running and must stay
+        }
+    }
+
+    /** Asks the loop to stop after the current beat. */
+    public void stop() {
+        stop.countDown();
+    }
+
+    /** SIGINT/SIGTERM: let the beat in progress finish (briefly), then go. */
+    private void stopAndWait() {
+        stop();
+        try {
+            if (!stopped.await(paths.envLong("LOOOP_STOP_GRACE", 10), TimeUnit.SECONDS)) {
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package looop.beat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import looop.act.Executor;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.profile.Paths;
+import looop.sense.Sensors;
+
+/**
+ * The JSON each stage command passes to the next on stdout/stdin. Every stage
+ * copies along what later stages need, so `looop sense | looop hash | looop
+ * decide | looop act` does exactly what `looop tick` does.
+ */
+public final class Stages {
+    private Stages() {}
+
+    // -- sense -> hash ------------------------------------------------------
+
+    public static ObjectNode sensed(Paths paths, Tick.Sensed s) {
+        ObjectNode out = Json.object();
+        out.put("data_dir", paths.data.toString());
+        ObjectNode snaps = out.putObject("snapshots");
+        for (Sensors.Reading r : s.readings()) {
+            JsonNode v = Json.parseOrNull(r.text());
+            if (v == null) snaps.put(r.file(), r.text());
+            else snaps.set(r.file(), v);
+        }
+        return out;
+    }
+
+    public static Tick.Sensed readSensed(Paths paths, JsonNode in) {
+        checkProfile(paths, in);
+        JsonNode snaps = in.get("snapshots");
+        if (snaps == null || !snaps.isObject()) throw usage("expected the output of `looop sense` (an object with \"snapshots\")");
+        List<Sensors.Reading> readings = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : snaps.properties()) {
+            JsonNode v = e.getValue();
+            readings.add(new Sensors.Reading(e.getKey(), v.isTextual() ? v.textValue() : Json.canonical(v)));
+        }
+        readings.sort((a, b) -> a.file().compareTo(b.file()));
+        return new Tick.Sensed(readings);
+    }
+
+    // -- hash -> decide -----------------------------------------------------
+
+    public static ObjectNode hashed(Paths paths, Tick.Hashed h) {
+        ObjectNode out = sensed(paths, new Tick.Sensed(h.readings()));
+        out.put("hash", h.hash());
+        out.put("last_hash", h.lastHash());
+        out.put("changed", h.changed());
+        return out;
+    }
+
+    public static Tick.Hashed readHashed(Paths paths, JsonNode in) {
+        if (!in.hasNonNull("hash")) throw usage("expected the output of `looop hash` (an object with \"hash\")");
+        Tick.Sensed s = readSensed(paths, in);
+        return new Tick.Hashed(s.readings(), in.get("hash").asText(), in.path("last_hash").asText(""));
+    }
+
+    // -- decide -> act --------------------------------------------------------
+
+    public static ObjectNode decided(Paths paths, Tick.Decided d) {
+        ObjectNode out = Json.object();
+        out.put("data_dir", paths.data.toString());
+        out.put("hash", d.hash());
+        out.put("outcome", d.result() == null ? "decided" : d.result().name().toLowerCase());
+        if (d.reason() != null) out.put("reason", d.reason());
+        if (d.runId() != null) out.put("run_id", d.runId());
+        if (d.message() != null) out.put("message", d.message());
+        if (d.decisionText() != null) out.set("decision", Json.parseOrNull(d.decisionText()));
+        return out;
+    }
+
+    public static Tick.Decided readDecided(Paths paths, JsonNode in) {
+        checkProfile(paths, in);
+        String outcome = in.path("outcome").asText();
+        String hash = in.path("hash").asText(null);
+        String runId = in.path("run_id").asText(null);
+        if (outcome.equals("decided")) {
+            if (!in.hasNonNull("decision")) throw usage("a \"decided\" input needs its \"decision\"");
+            return new Tick.Decided(hash, null, null, runId, Json.canonical(in.get("decision")), null);
+        }
+        Tick.Outcome.Result result = switch (outcome) {
+            case "skipped" -> Tick.Outcome.Result.SKIPPED;
+            case "failed" -> Tick.Outcome.Result.FAILED;
+            default -> throw usage("unknown \"outcome\" '" + outcome + "'; expected the output of `looop decide`");
+        };
+        return Tick.Decided.ended(hash, result, in.path("reason").asText(null), runId, in.path("message").asText(null));
+    }
+
+    // -- act -> the end -------------------------------------------------------
+
+    public static ObjectNode outcome(Tick.Outcome o) {
+        ObjectNode out = Json.object();
+        out.put("outcome", o.result().name().toLowerCase());
+        if (o.reason() != null) out.put("reason", o.reason());
+        if (o.runId() != null) out.put("run_id", o.runId());
+        if (o.message() != null) out.put("message", o.message());
+        if (o.move() != null) out.set("move", move(o.move()));
+        return out;
+    }
+
+    public static ObjectNode move(Executor.Move m) {
+        ObjectNode out = Json.object();
+        out.put("action", m.action());
+        out.put("summary", m.summary());
+        out.put("journal", m.journalLine());
+        if (m.nextIntervalS() != null) out.put("next_interval_s", m.nextIntervalS());
+        return out;
+    }
+
+    // -- reading stdin --------------------------------------------------------
+
+    /** The JSON object on stdin, or null when stdin is empty. */
+    public static JsonNode readInput(InputStream in, String stage) {
+        String text;
+        try {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (text.isBlank()) return null;
+        try {
+            JsonNode node = Json.parse(text);
+            if (!node.isObject()) throw usage("`looop " + stage + "` reads one JSON object on stdin, got " + node.getNodeType().toString().toLowerCase());
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new UserError("`looop " + stage + "`: stdin is not JSON (" + Json.describe(e) + "); pipe in the previous stage's output", 2);
+        }
+    }
+
+    /** A stage must not mix profiles: input made for one data dir is refused by another. */
+    private static void checkProfile(Paths paths, JsonNode in) {
+        String from = in.path("data_dir").asText(null);
+        if (from != null && !from.equals(paths.data.toString())) {
+            throw usage("input is from data dir " + from + " but this looop uses " + paths.data + "; set LOOOP_DATA_DIR to match");
+        }
+    }
+
+    private static UserError usage(String message) {
+        return new UserError(message, 2);
+    }
+}

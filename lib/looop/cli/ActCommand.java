@@ -1,0 +1,50 @@
+package looop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Callable;
+import looop.act.Executor;
+import looop.beat.Stages;
+import looop.beat.Tick;
+import looop.decide.Decision;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.profile.Lock;
+import looop.profile.Paths;
+import looop.profile.Seed;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "act", description = "Stage 4: execute decide's move (or a bare {\"action\":…} object) and journal it.")
+final class ActCommand implements Callable<Integer> {
+    @ParentCommand Main root;
+
+    /** Reads stdin before taking the lock: a pipe's upstream stages run while act waits for them. */
+    public Integer call() {
+        Paths paths = root.ctx.profile();
+        JsonNode in = Stages.readInput(root.ctx.in(), "act");
+        if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", 2);
+        if (!in.has("outcome")) return actByHand(paths, in);
+        Tick.Decided decided = Stages.readDecided(paths, in);
+        try (Lock lock = Lock.acquireOneShot(paths)) {
+            Tick.Outcome o = root.tick(true).act(decided);
+            root.printJson(Stages.outcome(o));
+            return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
+        }
+    }
+
+    /** A bare decision, typed by a person: executed and journaled; the world hash is not touched. */
+    private int actByHand(Paths paths, JsonNode decision) {
+        Decision parsed = Decision.parse(Json.canonical(decision));
+        Executor.Move move;
+        try (Lock lock = Lock.acquireOneShot(paths)) {
+            Seed.ensure(paths);
+            move = root.tick(true).actByHand(parsed);
+        }
+        ObjectNode out = Json.object();
+        out.put("outcome", "acted");
+        out.set("move", Stages.move(move));
+        root.printJson(out);
+        return 0;
+    }
+}

@@ -1,0 +1,36 @@
+package looop.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import looop.profile.Paths;
+import looop.workers.Sessions;
+import looop.workers.TmuxSessions;
+
+/** What a command runs against: the profile, a clock, the worker engine, and its standard streams. */
+public record Context(Paths paths, Clock clock, Sessions sessions, InputStream in, PrintStream out, PrintStream err) {
+
+    /** The real process: the tmux engine on the profile from the environment, both resolved only when used. */
+    public static Context fromProcess() {
+        return new Context(null, Clock.systemDefaultZone(), null, System.in, System.out, System.err);
+    }
+
+    /** The profile is resolved lazily so `looop version` works without a usable HOME. */
+    public Paths profile() {
+        return paths != null ? paths : Paths.fromEnv();
+    }
+
+    /**
+     * The worker engine; null means tmux on this profile. Building it costs
+     * nothing and needs no tmux: only a worker verb or a live worker asks tmux.
+     */
+    @Override
+    public Sessions sessions() {
+        return sessions != null ? sessions : new TmuxSessions(profile());
+    }
+
+    public Map<String, String> env() {
+        return profile().processEnv();
+    }
+}

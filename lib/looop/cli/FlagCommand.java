@@ -1,0 +1,20 @@
+package looop.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+
+@Command(name = "flag", description = "Mark worker <id> as waiting for a human: _ flag <id> [note].")
+final class FlagCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "NOTE", description = "The question (default: needs attention).") List<String> note;
+
+    public Integer call() {
+        InternalCommand.root(spec).ctx.sessions().flag(id, note == null ? "" : String.join(" ", note));
+        return 0;
+    }
+}

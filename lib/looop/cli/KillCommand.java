@@ -1,0 +1,18 @@
+package looop.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+
+@Command(name = "kill", description = "End worker <id> for good (a worker calls it when its work is done).")
+final class KillCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    public Integer call() {
+        InternalCommand.root(spec).ctx.sessions().kill(id);
+        return 0;
+    }
+}

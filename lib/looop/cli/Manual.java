@@ -1,0 +1,222 @@
+package looop.cli;
+
+/** `looop help`: the full manual. */
+public final class Manual {
+    private Manual() {}
+
+    /** Terminals are at least this wide; the manual never needs a wider one. */
+    public static final int MAX_COLUMNS = 100;
+
+    public static String text() {
+        return TEXT;
+    }
+
+    private static final String TEXT = """
+            looop - a personal control loop, shaped like a Kubernetes controller
+
+            THE IDEA
+              Once per beat looop looks at the world, compares it with the desired state, and asks
+              an AI for exactly ONE move, which looop itself (not the AI) then executes and logs.
+              Like a Kubernetes controller it is level-triggered: every beat re-derives everything
+              from files, so a crashed beat, a dead worker or days offline heal on the next beat.
+
+                Kubernetes               looop
+                desired state (YAML)     goals/*.md (inert; never executed)
+                etcd                     the data dir (files are the only memory)
+                informers                sensors/*.sh (each prints one JSON object)
+                reconcile loop           the pulse: sense -> diff -> decide one move -> act -> log
+                scheduler policy         PLAYBOOK.md (priorities and guardrails, in prose)
+                Job / Pod                a worker session (an agent working in a terminal)
+
+            THE NOUNS
+              playbook   PLAYBOOK.md: what the loop is for, what comes first, what it must never
+                         do. Prose for the AI to weigh, not rules for a parser.
+              goals      goals/<id>.md: desired state, one outcome each. Read, never executed.
+                         Finished goals move to goals/archive/.
+              sensors    sensors/<name>.sh: executables that each print ONE JSON object,
+                         {"signal":{...},"detail":{...}}. Only a change in "signal" wakes the loop;
+                         "detail" is context for the AI. Examples ship in looop's sensors/examples/.
+              snapshots  snapshots/*.json: this beat's readings (sensor-<name>.json from your
+                         sensors, sys-sessions/sys-claims/sys-goals from looop). Wiped every beat.
+              journal    journal.md: one line per move, "- YYYY-MM-DD HH:MM <text>". Append-only.
+              workers    agents running detached in real terminals (tmux), started by a move. They
+                         outlive looop, can be watched and driven, and flag a human when stuck.
+              claims     claims/<name>.json: a worker's lease on a shared thing (a repo, a branch),
+                         so two workers never touch it at once. Dead holders lose their leases.
+              runners    the AI CLIs looop calls: "claude", "pi", or your own in looop.json. A
+                         runner decides the beat (prompt on stdin) and powers workers.
+
+            ONE BEAT (looop tick)
+              0 housekeeping  reap finished sessions older than the retention window; drop claims
+                              whose session is not alive
+              1 sense         wipe snapshots/, run every sensor, write the snapshots
+              2 diff          hash the world (playbook, goals, wake signals). Unchanged since the
+                              last good beat and not forced: stop here, no AI call, no cost
+              3 backoff       a world that failed before waits 60s x 2^(fails-1), at most 1 hour
+              4 budget        stop when today's spend reached max_daily_usd, or when the runner
+                              left 3 runs in a row unmetered while a budget is set
+              5 decide        write runs/<id>/prompt.md, run the runner in the data dir, keep its
+                              output in runs/<id>/output.log and tick.log, meter the spend
+              6 act           read .decision.json (deleted whatever happens), validate, execute,
+                              append the journal line
+              7 commit        a good move records the world hash and clears the backoff; any failure
+                              leaves the hash uncommitted so a later beat retries
+              8 prune         keep the newest LOOOP_RUNS_KEEP run archives
+
+            RULES
+              1. One beat, at most one move. The AI only emits a typed action; looop is the sole
+                 executor and writes one journal line.
+              2. The pulse is deterministic code; judgment is the AI; memory is files.
+              3. Nothing irreversible happens automatically: workers prepare, flag, and wait for a
+                 human.
+              4. Workers ask (flag and wait) rather than guess.
+              5. Level-triggered: no hidden "what I was waiting for" state.
+              6. Single writer: only the pulse writes PLAYBOOK.md, goals/, sensors/ and journal.md.
+                 Workers write claims/, reports/ and their own sandbox.
+
+            DECISIONS
+              The AI writes one JSON object to .decision.json in the data dir, e.g.
+                {"action":"write_goal","id":"fix-ci","body":"# Fix CI\\n...","journal":"new goal"}
+
+                action             fields          what looop does
+                noop               reason?         nothing
+                run_shell          cmd, reason?    runs one command with bash -c in the data dir;
+                                                   a non-zero exit is a failed move
+                write_goal         id, body        writes goals/<id>.md
+                archive_goal       id              moves it to goals/archive/<id>.md
+                write_sensor       name, script    writes sensors/<name>.sh, mode 0700
+                write_playbook     body            replaces PLAYBOOK.md
+                start_worker       id, prompt      starts worker session <id> with that brief
+                steer_session      id, input       types the text + Enter into a live worker
+                send_key           id, keys[]      sends named keys (Enter, Esc, C-c, Up, ...)
+                restart_session    id              restarts a worker's command
+                send_notification  message         nothing but the journal line: that is the notice
+
+              Any action may add "journal" (the line to log; looop's own summary when empty) and
+              "next_interval_s" (5..3600: the next sleep, once; also forces the next beat to
+              decide). Ids and names must be safe file names: letters, digits, - and _.
+
+            RUNNERS AND COST
+              looop.json names the default runner and the runner table:
+                {"default":"claude",
+                 "runners":{"<name>":{"tick":"<cmd, prompt on stdin>",
+                                      "interactive":"<cmd using {{prompt_file}}>",
+                                      "resume":"<cmd>",
+                                      "cost":{"type":"<event type>","pointer":"/json/pointer",
+                                              "mode":"sum|total"}}},
+                 "interval":60, "busy_interval":15, "active_interval":30,
+                 "session_ttl":259200, "max_daily_usd":null, "tick_timeout_s":600,
+                 "sensor_concurrency":8, "run_shell":{"deny":[...],"allow":[...]}}
+              sensor_concurrency: sensors run at once (default 4 per core, at least 4);
+              run_shell: the gate in front of shell moves (see the README's Reliability)
+              claude   built in; metered from the final result event's total_cost_usd
+              pi       built in; metered by summing each message_end's message.usage.cost.total
+              custom   give "cost": events whose "type" equals cost.type contribute the number at
+                       cost.pointer, added up (sum) or last one wins (total)
+              Every metered run with a cost above 0 adds a row to cost.jsonl; workers report their
+              own spend with `looop _ cost`. With max_daily_usd set, beats stop once today's
+              local-day total reaches it, and fail closed after 3 runs in a row that reported no
+              cost at all (an unmetered runner could spend without limit) until the runner or its
+              cost spec changes. A runner whose first word is not on PATH fails fast, naming it.
+
+            PATHS
+              data dir   $LOOOP_DATA_DIR, else ${XDG_STATE_HOME:-$HOME/.local/state}/looop
+              config     $LOOOP_CONFIG, else <data dir>/looop.json
+              Kept:      PLAYBOOK.md goals/ sensors/ journal.md reports/ cost.jsonl looop.json
+              Scratch:   snapshots/ claims/ runs/ prompts/ sessions/ events.jsonl tick.log
+                         .last-tick-hash .tick-backoff .cost-unmetered .goal-activity.json
+                         .decision.json .lock/
+              The first run seeds a new profile once: looop.json, a starter PLAYBOOK.md, a setup
+              goal that interviews you and replaces the starter, a daily playbook-review goal,
+              sensors/today.sh (wakes the loop once a day) and a .gitignore for the scratch.
+              With that .gitignore the data dir can be kept in git, to see how the loop's
+              policy evolves.
+
+            ENVIRONMENT
+              LOOOP_DATA_DIR          the profile's data dir
+              LOOOP_CONFIG            the config file
+              XDG_STATE_HOME          parent of the default data dir
+              LOOOP_SENSOR_TIMEOUT    seconds a sensor may run (default 60, 0 = no limit)
+              LOOOP_SENSOR_MAX_BYTES  largest reading kept (default 8192, 0 = no limit)
+              LOOOP_RUNS_KEEP         run archives kept (default 50, 0 = all)
+              LOOOP_SESSION_TTL       seconds finished sessions are kept (over config
+                                      session_ttl; default 3 days)
+              LOOOP_INTERVAL          sleep after an idle beat (over config interval)
+              LOOOP_BUSY_INTERVAL     sleep after a beat that acted (over busy_interval)
+              LOOOP_ACTIVE_INTERVAL   sleep while a worker is alive (over active_interval)
+              LOOOP_SHELL_TIMEOUT     seconds a run_shell move may run (default 600, 0 = none)
+              LOOOP_LOG_FORMAT        json: every log line as NDJSON (same as --json)
+              LOOOP_COLOR             1 or 0: force colour on or off
+              NO_COLOR                set: no colour (colour is otherwise on a terminal only)
+              Exported to every sensor, runner, run_shell command and worker:
+              LOOOP_BIN               one executable running this looop with this profile; call
+                                      it quoted: "$LOOOP_BIN" _ flag ...
+              LOOOP_DATA_DIR, LOOOP_CONFIG
+              LOOOP_CLAIMS_DIR        <data>/claims
+              LOOOP_REPORTS_DIR       <data>/reports
+              LOOOP_COST_LEDGER       <data>/cost.jsonl
+              LOOOP_SESSION_ID        the worker's own session id (workers only)
+              Every command looop runs uses bash -c with looop's own environment and PATH. For a
+              login shell, write bash -lc '...' in the command yourself.
+
+            USAGE
+              looop [--json]                  run the pulse in the foreground and stream its log;
+                                              Ctrl-C stops it and every live worker
+              looop run [--json]              the pulse itself: beat, sleep, repeat (one per data
+                                              dir; a second one exits 1 naming the first's pid)
+              looop tick [--force]            one beat; --force decides even if nothing changed
+              looop sense                     stage 1: run the sensors, print the readings as JSON
+              looop hash                      stage 2: add the world hash and whether it changed
+              looop decide [--force]          stage 3-5: skip, back off, or ask the runner
+              looop act                       stage 6-7: execute a decision, log it, commit
+              looop status [--json]           pulse, last beat, workers, cost today, data dir
+              looop journal [--tail N]        the journal, or its last N lines
+              looop cost [today|all] [--json] spend: total, calls, by kind, by runner
+              looop demo [--dir DIR]          two beats on a throwaway profile, offline decider
+              looop doctor [--json]           check java, jbang, tmux, runner binaries, data dir,
+                                              config; each failure with its fix; exit 1 if any
+              looop config bash|zsh           shell completion; eval "$(looop config bash)"
+              looop version                   the version
+              looop help                      this manual
+
+              The stages compose; `looop tick` runs the same functions in one process:
+                looop sense | looop hash | looop decide | looop act
+                looop sense | jq '.snapshots["sensor-today.json"]'
+                echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
+
+            WORKERS (each in its own tmux session on the profile's private tmux server)
+              looop start-session <id> <prompt> [runner]   start a worker; refuses a live <id>
+              looop ls [--json] [--watch]                  every worker: state, exit code, flag
+              looop attach <id>                            take over the worker's terminal
+              looop detach <id>                            let go of it again
+              looop watch <id>                             follow read-only; `watch pulse` works
+              looop log <id> [--tail N] [--grep RE] [--since N] [--follow] [--raw] [--json]
+              looop shot <id> [--ansi|--json] [--trim]     the visible screen right now
+              looop send <id> <text...> [-n]               type text, then Enter unless -n
+              looop key <id> <KEY...>                      press keys: Enter Up Esc C-c F1 ...
+              looop expect <id> <REGEX> [--timeout DUR] [--from-now] [--screen]
+                                                           wait for output; 124 on timeout
+              looop wait <id> [--timeout DUR]              wait for exit; exits with its code
+              looop wait-idle <id> [--settle DUR] [--timeout DUR]
+                                                           wait until the screen stops changing
+              looop resize <id> <COLSxROWS>                resize the worker's terminal
+              looop restart <id>                           run the worker's command again
+              looop prune                                  remove finished sessions
+              These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
+
+            INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
+              _ flag <id> [note]              ask the human; the note shows in status and ls
+              _ unflag <id>                   the answer arrived
+              _ kill <id>                     end this worker when its work is done
+              _ claim <name> [--session S]    take a lease; exit 1 naming the holder if taken
+              _ unclaim <name> [--session S]  release it
+              _ cost <kind> <id> <runner> <usd>
+                                              record spend in the cost ledger
+
+            EXIT CODES
+              0    ok
+              1    error, or a failed move
+              2    usage error
+              124  timeout
+            """;
+}

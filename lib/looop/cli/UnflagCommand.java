@@ -1,0 +1,18 @@
+package looop.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+
+@Command(name = "unflag", description = "The human answered: _ unflag <id>.")
+final class UnflagCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    public Integer call() {
+        InternalCommand.root(spec).ctx.sessions().unflag(id);
+        return 0;
+    }
+}

@@ -1,0 +1,9 @@
+package looop.cli;
+
+import picocli.CommandLine;
+
+final class VersionProvider implements CommandLine.IVersionProvider {
+    public String[] getVersion() {
+        return new String[] {"looop " + Main.VERSION + " (Java " + Runtime.version().feature() + ")"};
+    }
+}

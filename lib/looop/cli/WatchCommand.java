@@ -1,0 +1,18 @@
+package looop.cli;
+
+import java.util.concurrent.Callable;
+import looop.workers.SessionView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "watch", description = "Follow a session's terminal read-only (works for pulse); leave with C-b d.")
+final class WatchCommand implements Callable<Integer> {
+    @ParentCommand Main root;
+    @Parameters(paramLabel = "ID") String id;
+
+    public Integer call() {
+        SessionView view = root.view();
+        return view.attach(view.known(id), true, root.onTerminal());
+    }
+}

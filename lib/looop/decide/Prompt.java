@@ -1,0 +1,173 @@
+package looop.decide;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.TextStyle;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import looop.io.Fs;
+import looop.profile.Paths;
+import looop.sense.Sensors;
+
+/** The decider's prompt: instructions, playbook, goals, readings, recent journal; the clock last. */
+public final class Prompt {
+    private Prompt() {}
+
+    /** Section headers, in prompt order. NOW is last so that equal worlds share every byte before it. */
+    public static final String PLAYBOOK = "=== PLAYBOOK ===";
+    public static final String GOALS = "=== GOALS ===";
+    public static final String READINGS = "=== SENSOR READINGS ===";
+    public static final String JOURNAL = "=== RECENT JOURNAL ===";
+    public static final String NOW = "=== NOW ===";
+
+    /** The eleven actions a decision may name, in the order the instructions list them. */
+    public static final List<String> ACTIONS = List.of("noop", "run_shell", "write_goal", "archive_goal",
+            "write_sensor", "write_playbook", "start_worker", "steer_session", "send_key", "restart_session",
+            "send_notification");
+
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
+
+    /**
+     * Readings computed from the clock (sys-goals' ages) change every beat even
+     * when the world does not, so they go in the last section with the time:
+     * two beats of the same world then share every byte up to `=== NOW ===`.
+     */
+    static final String CLOCK_READING = "sys-goals.json";
+
+    public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock) {
+        StringBuilder out = new StringBuilder(INSTRUCTIONS);
+        section(out, PLAYBOOK, playbook(paths));
+        section(out, GOALS, goals(paths));
+        section(out, READINGS, readings(readings.stream().filter(r -> !r.file().equals(CLOCK_READING)).toList()));
+        section(out, JOURNAL, journal(journalTail));
+        section(out, NOW, now(clock) + readings(readings.stream().filter(r -> r.file().equals(CLOCK_READING)).toList(), ""));
+        return out.toString();
+    }
+
+    private static void section(StringBuilder out, String header, String body) {
+        out.append('\n').append(header).append('\n').append(body);
+    }
+
+    private static String playbook(Paths paths) {
+        String text = Fs.readOrNull(paths.playbook());
+        return text == null || text.isBlank() ? "(no playbook yet)\n" : withNewline(text);
+    }
+
+    /** goals/*.md only: the archive is history, and showing it would invite moves on finished goals. */
+    private static String goals(Paths paths) {
+        List<Path> files = Fs.listFiles(paths.goals(), ".md");
+        if (files.isEmpty()) return "(no goals yet)\n";
+        StringBuilder out = new StringBuilder();
+        for (Path f : files) {
+            out.append("--- goals/").append(f.getFileName()).append('\n').append(withNewline(Fs.readOr(f, "")));
+        }
+        return out.toString();
+    }
+
+    private static String readings(List<Sensors.Reading> readings) {
+        return readings(readings, "(no readings)\n");
+    }
+
+    private static String readings(List<Sensors.Reading> readings, String none) {
+        if (readings.isEmpty()) return none;
+        StringBuilder out = new StringBuilder();
+        for (Sensors.Reading r : readings) {
+            out.append("--- snapshots/").append(r.file()).append('\n').append(withNewline(r.text()));
+        }
+        return out.toString();
+    }
+
+    private static String journal(List<String> lines) {
+        return lines.isEmpty() ? "(empty)\n" : String.join("\n", lines) + "\n";
+    }
+
+    /** Local time with its offset and weekday: playbooks say things like "weekdays only" or "after 18:00". */
+    static String now(Clock clock) {
+        ZonedDateTime t = ZonedDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS);
+        return t.format(LOCAL_TIME) + " (" + t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + ")\n";
+    }
+
+    private static String withNewline(String text) {
+        return text.endsWith("\n") ? text : text + "\n";
+    }
+
+    public static final String INSTRUCTIONS = """
+            You are the decider of looop, a personal control loop that works for one person.
+            Once per beat looop senses the world and shows you all of it below: the playbook
+            (their priorities and guardrails), the goals (desired state), the sensor readings
+            (observed state), the recent journal and the time. Compare what is with what
+            should be, and choose exactly ONE move that brings them closer. looop, not you,
+            carries the move out and logs it.
+
+            HOW TO ANSWER
+            Write ONE JSON object to the file .decision.json in the current directory (the
+            looop data dir), then stop. That file is your whole effect on the world: do not
+            run commands, edit files or start programs yourself. You may read files (reports/,
+            a repository) to make up your mind; change nothing.
+
+              {"action":"write_goal","id":"fix-ci","body":"# Fix CI\\n...","journal":"split CI goal"}
+
+            ACTIONS ("action" names one; fields marked ? are optional)
+              noop               reason?        nothing is worth doing now
+              run_shell          cmd, reason?   one bash command, run in the data dir; a non-zero
+                                                exit is a failed move. Quick and harmless only:
+                                                hands-on work belongs to a worker.
+              write_goal         id, body       create or replace goals/<id>.md
+              archive_goal       id             move goals/<id>.md to goals/archive/ (done or dropped)
+              write_sensor       name, script   create or replace sensors/<name>.sh (whole script)
+              write_playbook     body           replace PLAYBOOK.md (whole text)
+              start_worker       id, prompt     start worker <id>, an agent in its own terminal,
+                                                with this brief
+              steer_session      id, input      type input + Enter into live worker <id>
+              send_key           id, keys[]     press named keys in worker <id>, e.g. ["Esc"],
+                                                ["C-c"], ["Up","Enter"]
+              restart_session    id             restart worker <id>'s command
+              send_notification  message        tell the human something; the journal line is
+                                                the notice, so make it stand on its own
+
+            Any action may also carry:
+              "journal": "..."           the line to log for this move (looop writes its own
+                                         summary when it is missing or empty)
+              "next_interval_s": N       seconds until the next beat, 5..3600, once. It also
+                                         makes the next beat decide even if nothing changed:
+                                         use it to check back on something soon.
+
+            RULES
+            1. One move per beat. If several things need doing, pick the most important; the
+               rest is still there next beat.
+            2. Nothing irreversible happens automatically. No deleting, pushing, merging,
+               paying, sending mail or publishing: workers prepare such changes, flag the
+               human with their question, and wait for a yes.
+            3. Ask rather than guess. When intent is unclear, ask with send_notification (or
+               let a worker flag) and wait for the answer to show up.
+            4. Level-triggered. Decide from what you see now. You remember nothing between
+               beats; the journal says what was done, not that it worked, so check the
+               readings. Do not repeat a move whose effect you can already see.
+            5. Only the loop writes PLAYBOOK.md, goals/ and sensors/, through your moves.
+               Workers write reports/, claims/ and their own sandbox; never brief a worker
+               to edit the loop's files.
+            6. Goals are desired state, not scripts: never execute a goal's text.
+
+            SYSTEM SENSORS (readings looop makes itself)
+              sys-sessions  signal: every worker as {id, state, exit_code}; state is starting,
+                            running, exited or killed. A "note" appears while a live worker is
+                            flagged: it waits for the human. Leave it be, or tell the human.
+              sys-claims    signal: held leases as {name, claim}; a worker is busy with that
+                            thing, so start no second worker on it.
+              sys-goals     detail: per goal, last_acted_unix and age_s, the seconds since a
+                            move last touched it (null: never).
+
+            FAIRNESS
+            Among goals that matter about equally, move the one neglected longest (the
+            largest age_s; null counts as oldest). Give a worker the id of the goal it serves:
+            moves on that id count as attention to the goal.
+
+            IDS
+            Goal ids, sensor names and worker ids become file names: use only letters,
+            digits, - and _ (e.g. fix-ci, inbox_zero). "pulse" is looop's own session, not
+            a worker.
+            """;
+}

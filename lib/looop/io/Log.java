@@ -1,0 +1,85 @@
+package looop.io;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import looop.profile.Events;
+
+/**
+ * What the loop tells a person (or a program) as it works: human lines
+ * `[HH:MM:SS] <glyph> <message>`, or one NDJSON object per line.
+ */
+public final class Log {
+    public enum Level {
+        STEP("▸", "36"), INFO("·", "2"), OK("✓", "32"), WARN("!", "33"), ERROR("✗", "31");
+
+        final String glyph;
+        final String ansi;
+
+        Level(String glyph, String ansi) {
+            this.glyph = glyph;
+            this.ansi = ansi;
+        }
+    }
+
+    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private final PrintStream out;
+    private final Clock clock;
+    private final boolean json;
+    private final boolean color;
+
+    public Log(PrintStream out, Clock clock, boolean json, boolean color) {
+        this.out = out;
+        this.clock = clock;
+        this.json = json;
+        this.color = color && !json;
+    }
+
+    /** The process's own log: JSON with --json or LOOOP_LOG_FORMAT=json; colour by the SPEC rules. */
+    public static Log forProcess(PrintStream out, boolean jsonFlag, Map<String, String> env) {
+        boolean json = jsonFlag || "json".equalsIgnoreCase(env.getOrDefault("LOOOP_LOG_FORMAT", ""));
+        return new Log(out, Clock.systemDefaultZone(), json, wantsColor(env, System.console() != null));
+    }
+
+    /** Colour only on a tty, never with NO_COLOR; LOOOP_COLOR=1|0 overrides both. */
+    public static boolean wantsColor(Map<String, String> env, boolean tty) {
+        String forced = env.get("LOOOP_COLOR");
+        if ("1".equals(forced)) return true;
+        if ("0".equals(forced)) return false;
+        if (env.containsKey("NO_COLOR")) return false;
+        return tty;
+    }
+
+    public boolean isJson() {
+        return json;
+    }
+
+    /** A silent log, for commands whose stdout is data. */
+    public static Log quiet() {
+        return new Log(new PrintStream(java.io.OutputStream.nullOutputStream()), Clock.systemUTC(), false, false);
+    }
+
+    public void line(Level level, String code, String message) {
+        line(level, code, message, Json.object());
+    }
+
+    public void line(Level level, String code, String message, ObjectNode fields) {
+        if (json) {
+            ObjectNode row = Json.object();
+            row.put("ts", Events.rfc3339(clock.instant()));
+            row.put("level", level.name().toLowerCase());
+            row.put("code", code);
+            row.put("msg", message);
+            row.setAll(fields);
+            out.println(Json.canonical(row));
+        } else {
+            String stamp = "[" + LocalTime.now(clock).format(HMS) + "] ";
+            String head = color ? "\u001b[" + level.ansi + "m" + level.glyph + "\u001b[0m" : level.glyph;
+            out.println(stamp + head + " " + message);
+        }
+        out.flush();
+    }
+}

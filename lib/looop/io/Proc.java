@@ -1,0 +1,424 @@
+package looop.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Runs one user command the way SPEC.md says every command runs: `bash -c` in
+ * looop's own environment plus the profile's exports, in a given directory,
+ * with a timeout that kills the command and everything it started.
+ *
+ * Each command leads a process group of its own (through setsid(1) where
+ * util-linux provides it), so "everything it started" is the group: a child
+ * that bash left behind is re-parented to init and drops out of the process
+ * tree, but it stays in the group, where a timeout still reaches it.
+ */
+public final class Proc {
+    private Proc() {}
+
+    /** Exit code used for a command killed at its timeout, as coreutils' timeout(1) does. */
+    public static final int TIMED_OUT = 124;
+
+    /** How long a command's leftovers may hold its output pipe after it exited before they are killed. */
+    private static final long LEFTOVER_GRACE_MS = 500;
+
+    // Resolved once against looop's own PATH, as ProcessBuilder resolves a bare
+    // "bash": the command's PATH (the profile's) need not hold either.
+    private static final String BASH = Objects.requireNonNullElse(onPath("bash"), "bash");
+    private static final String SETSID = onPath("setsid");
+    private static final long OWN_PGID = processGroup(ProcessHandle.current().pid());
+
+    /** What a captured run produced. stdout holds at most the cap; stdoutBytes counts all of it. */
+    public record Result(int exitCode, boolean timedOut, byte[] stdout, long stdoutBytes, String stderrTail) {
+        public String stdoutText() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A command to run: the shell text, its directory, extra environment and limits. */
+    public record Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout) {
+        public Spec {
+            env = env == null ? Map.of() : env;
+        }
+    }
+
+    /** Single-quotes a word for bash, so any path or text passes through as one argument. */
+    public static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static ProcessBuilder builder(Spec spec) {
+        List<String> argv = new ArrayList<>();
+        // A child of the JVM never leads a group, so setsid makes the new session
+        // in place and execs bash under the same pid: pid == pgid. --wait only
+        // matters if it ever had to fork instead: the exit code still comes through.
+        if (SETSID != null) argv.addAll(List.of(SETSID, "--wait"));
+        argv.addAll(List.of(BASH, "-c", spec.command()));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.directory(spec.dir().toFile());
+        pb.environment().putAll(spec.env());
+        if (spec.stdin() == null) pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return pb;
+    }
+
+    /** Runs and captures stdout (up to maxStdout bytes, 0 = no cap) and the last 1 KiB of stderr. */
+    public static Result capture(Spec spec, long maxStdout) {
+        ProcessBuilder pb = builder(spec);
+        Process p = start(pb, spec.command());
+        feedStdin(p, spec.stdin());
+        CappedSink out = new CappedSink(maxStdout);
+        TailSink err = new TailSink(1024);
+        Thread outReader = pump(p.getInputStream(), out);
+        Thread errReader = pump(p.getErrorStream(), err);
+        boolean timedOut = !waitFor(p, spec.timeout());
+        finish(p, timedOut, outReader, errReader);
+        int code = timedOut ? TIMED_OUT : p.exitValue();
+        return new Result(code, timedOut, out.bytes(), out.total, err.text());
+    }
+
+    /** Runs with stdout and stderr merged into one stream, handing each line to onLine as it comes. */
+    public static Result stream(Spec spec, Consumer<String> onLine) {
+        ProcessBuilder pb = builder(spec).redirectErrorStream(true);
+        Process p = start(pb, spec.command());
+        feedStdin(p, spec.stdin());
+        LineSink lines = new LineSink(onLine);
+        Thread reader = pump(p.getInputStream(), lines);
+        boolean timedOut = !waitFor(p, spec.timeout());
+        finish(p, timedOut, reader);
+        lines.flush();
+        int code = timedOut ? TIMED_OUT : p.exitValue();
+        return new Result(code, timedOut, new byte[0], lines.total, "");
+    }
+
+    private static Process start(ProcessBuilder pb, String command) {
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UserError("cannot start `" + String.join(" ", pb.command().subList(0, pb.command().size() - 1))
+                    + " " + command + "`: " + e.getMessage() + " (is bash installed?)");
+        }
+    }
+
+    private static void feedStdin(Process p, byte[] stdin) {
+        if (stdin == null) return;
+        Thread t = new Thread(() -> {
+            try (OutputStream os = p.getOutputStream()) {
+                os.write(stdin);
+            } catch (IOException ignored) {
+                // the command did not read all of its input; that is its choice
+            }
+        }, "looop-stdin");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static boolean waitFor(Process p, Duration timeout) {
+        try {
+            if (timeout == null || timeout.isZero()) {
+                p.waitFor();
+                return true;
+            }
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killTree(p);
+            throw new UncheckedIOException(new IOException("interrupted while running a command"));
+        }
+    }
+
+    /**
+     * After a timeout, kill the command's whole group. After a normal exit,
+     * kill what it left behind still writing to a pipe, as its output was:
+     * such a leftover must not keep the caller waiting (nor live on in the
+     * background), while a daemon that redirected its output (run_shell may
+     * start one on purpose) is left alone.
+     */
+    private static void finish(Process p, boolean timedOut, Thread... readers) {
+        if (timedOut || p.isAlive()) killTree(p);
+        joinQuietly(readers, LEFTOVER_GRACE_MS);
+        // still blocked: someone in the group holds the pipe, whichever fd it is on
+        if (anyAlive(readers)) killOwnGroup(p);
+        // not blocked proves little: the JVM closes its end itself once the command exits
+        else if (SETSID != null) killPipeWriters(p.pid());
+        joinQuietly(readers, 1000);
+        if (!anyAlive(readers)) return;
+        // no group to kill (no setsid here) or the holder left it: stop reading
+        closeQuietly(p.getInputStream());
+        closeQuietly(p.getErrorStream());
+        joinQuietly(readers, 1000);
+    }
+
+    private static boolean anyAlive(Thread[] threads) {
+        for (Thread t : threads) {
+            if (t.isAlive()) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The group of a command this class started. Its leader may be gone, but
+     * the group outlives it, and the kernel does not reuse its id while any
+     * member lives (nor soon after: Linux hands out pids cyclically), so
+     * killing it after the command exited is safe.
+     */
+    private static void killOwnGroup(Process p) {
+        if (SETSID != null) killGroup(p.pid());
+    }
+
+    /** Kills a process, its process group when it leads one, and whatever of its tree is still attached. */
+    public static void killTree(Process p) {
+        if (processGroup(p.pid()) == p.pid()) killGroup(p.pid());
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGKILL to every process of a group (never looop's own), then a short wait until none of it runs. */
+    private static void killGroup(long pgid) {
+        if (pgid <= 1 || pgid == OWN_PGID) return;
+        try {
+            // one kill(2) for the whole group: nothing can fork away between a listing and the signal
+            Process kill = new ProcessBuilder(BASH, "-c", "kill -KILL -- -" + pgid + " 2>/dev/null")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        awaitGroupGone(pgid, 1000);
+    }
+
+    /** SIGKILL is delivered, not awaited: wait until the group has no running member (Linux's /proc tells). */
+    private static void awaitGroupGone(long pgid, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline && !members(pgid).isEmpty()) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Kills the members of a group whose stdout or stderr is still a pipe; a few rounds, in case one forked. */
+    private static void killPipeWriters(long pgid) {
+        for (int round = 0; round < 3; round++) {
+            List<Long> writers = members(pgid).stream().filter(Proc::writesToAPipe).toList();
+            if (writers.isEmpty()) return;
+            writers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            awaitGone(writers, 1000);
+        }
+    }
+
+    private static boolean writesToAPipe(long pid) {
+        for (String fd : new String[] {"1", "2"}) {
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "fd", fd)).toString().startsWith("pipe:")) return true;
+            } catch (IOException | UnsupportedOperationException e) {
+                // gone, or not ours to look at
+            }
+        }
+        return false;
+    }
+
+    private static void awaitGone(List<Long> pids, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline && pids.stream().anyMatch(Proc::running)) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The running (not zombie) processes of a group; none where there is no /proc. */
+    private static List<Long> members(long pgid) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .filter(pid -> runsIn(pid, pgid))
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    /** Whether pid exists and is not a zombie. */
+    private static boolean running(long pid) {
+        return live(stat(pid));
+    }
+
+    private static boolean runsIn(long pid, long pgid) {
+        String[] f = stat(pid);
+        return live(f) && Long.parseLong(f[2]) == pgid;
+    }
+
+    private static boolean live(String[] stat) {
+        return stat != null && !stat[0].equals("Z") && !stat[0].equals("X");
+    }
+
+    /** A process's group from /proc, or -1 when it is gone or there is no /proc. */
+    private static long processGroup(long pid) {
+        String[] f = stat(pid);
+        return f == null ? -1 : Long.parseLong(f[2]);
+    }
+
+    /** /proc/pid/stat's fields after the command name (state, ppid, pgrp, …), or null. */
+    private static String[] stat(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the name is in parentheses and may itself hold spaces or parentheses
+            return s.substring(s.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, name);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toString();
+        }
+        return null;
+    }
+
+    private static void joinQuietly(Thread[] threads, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    private interface Sink {
+        void accept(byte[] buf, int len);
+    }
+
+    private static Thread pump(InputStream in, Sink sink) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) sink.accept(buf, n);
+            } catch (IOException ignored) {
+                // stream closed under us after the command ended
+            }
+        }, "looop-pump");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Keeps the first cap bytes (0 = all) and counts the rest. */
+    private static final class CappedSink implements Sink {
+        private final long cap;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        volatile long total;
+
+        CappedSink(long cap) {
+            this.cap = cap;
+        }
+
+        public synchronized void accept(byte[] buf, int len) {
+            total += len;
+            long room = cap == 0 ? len : Math.max(0, cap + 1 - kept.size());
+            kept.write(buf, 0, (int) Math.min(room, len));
+        }
+
+        synchronized byte[] bytes() {
+            return kept.toByteArray();
+        }
+    }
+
+    /** Keeps the last max bytes. */
+    private static final class TailSink implements Sink {
+        private final int max;
+        private byte[] tail = new byte[0];
+
+        TailSink(int max) {
+            this.max = max;
+        }
+
+        public synchronized void accept(byte[] buf, int len) {
+            int keep = Math.min(max, tail.length + len);
+            byte[] next = new byte[keep];
+            int fromOld = keep - Math.min(len, keep);
+            System.arraycopy(tail, tail.length - fromOld, next, 0, fromOld);
+            System.arraycopy(buf, len - (keep - fromOld), next, fromOld, keep - fromOld);
+            tail = next;
+        }
+
+        synchronized String text() {
+            return new String(tail, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Longest line a stream keeps; the rest of a longer one is dropped, so binary output cannot exhaust memory. */
+    public static final int MAX_LINE_BYTES = 8 << 20;
+
+    /** Splits bytes into UTF-8 lines for a consumer (bytes that are not UTF-8 become U+FFFD). */
+    private static final class LineSink implements Sink {
+        private final Consumer<String> onLine;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        volatile long total;
+
+        LineSink(Consumer<String> onLine) {
+            this.onLine = onLine;
+        }
+
+        public synchronized void accept(byte[] buf, int len) {
+            total += len;
+            for (int i = 0; i < len; i++) {
+                if (buf[i] == '\n') emit();
+                else if (line.size() < MAX_LINE_BYTES) line.write(buf[i]);
+            }
+        }
+
+        synchronized void flush() {
+            if (line.size() > 0) emit();
+        }
+
+        private void emit() {
+            String s = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            onLine.accept(s.endsWith("\r") ? s.substring(0, s.length() - 1) : s);
+        }
+    }
+}

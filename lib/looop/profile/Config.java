@@ -1,0 +1,182 @@
+package looop.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import looop.act.ShellGate;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.UserError;
+
+/**
+ * The profile's looop.json: the runner table, the cost specs, the cadence
+ * knobs and the run_shell gate (ShellGate). Built-in runners (claude, pi) are
+ * always there; the file's own runners add to them or replace them by name.
+ */
+public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
+        long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
+        int sensorConcurrency) {
+
+    public static final long DEFAULT_INTERVAL = 60;
+    public static final long DEFAULT_BUSY_INTERVAL = 15;
+    public static final long DEFAULT_ACTIVE_INTERVAL = 30;
+    public static final long DEFAULT_SESSION_TTL = 3 * 24 * 3600;
+    public static final long DEFAULT_TICK_TIMEOUT = 600;
+    /** Sensors mostly wait (on the network, on git), so several per core keep a beat as short as its slowest sensor. */
+    public static final int DEFAULT_SENSOR_CONCURRENCY = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
+
+    /** How a custom runner reports spend: events of `type` carry a number at `pointer`. */
+    public record CostSpec(String type, String pointer, boolean sum) {
+        public String signature() {
+            return type + "|" + pointer + "|" + (sum ? "sum" : "total");
+        }
+    }
+
+    /** One runner: its per-beat command, its worker command, and optionally its cost spec. */
+    public record RunnerDef(String name, String tick, String interactive, String resume, CostSpec cost) {
+        /** The binary a command starts with, for the PATH check. */
+        public static String firstWord(String command) {
+            String trimmed = command == null ? "" : command.strip();
+            // skip leading VAR=value assignments, as a shell would
+            for (String word : trimmed.split("\\s+")) {
+                if (!word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) return word;
+            }
+            return "";
+        }
+    }
+
+    public static final String CLAUDE_TICK = "claude -p --output-format stream-json --verbose --dangerously-skip-permissions";
+    public static final String PI_TICK = "pi -p --mode json \"Follow the looop instructions given on stdin.\"";
+
+    static Map<String, RunnerDef> builtins() {
+        Map<String, RunnerDef> m = new LinkedHashMap<>();
+        m.put("claude", new RunnerDef("claude", CLAUDE_TICK,
+                "claude --dangerously-skip-permissions \"$(cat '{{prompt_file}}')\"", "claude --continue", null));
+        m.put("pi", new RunnerDef("pi", PI_TICK, "pi \"$(cat '{{prompt_file}}')\"", "pi --continue", null));
+        return m;
+    }
+
+    /** The text a new profile's looop.json starts with. */
+    public static String defaultText() {
+        ObjectNode root = Json.object();
+        root.put("default", "claude");
+        ObjectNode runners = root.putObject("runners");
+        for (RunnerDef r : builtins().values()) {
+            ObjectNode n = runners.putObject(r.name());
+            n.put("tick", r.tick());
+            n.put("interactive", r.interactive());
+            n.put("resume", r.resume());
+        }
+        root.put("interval", DEFAULT_INTERVAL);
+        root.put("busy_interval", DEFAULT_BUSY_INTERVAL);
+        root.put("active_interval", DEFAULT_ACTIVE_INTERVAL);
+        root.put("session_ttl", DEFAULT_SESSION_TTL);
+        root.putNull("max_daily_usd");
+        return Json.pretty(root) + "\n";
+    }
+
+    /** Loads the profile's config; the built-in default when the file is absent. */
+    public static Config load(Paths paths) {
+        String text = Fs.readOrNull(paths.config);
+        return parse(text == null ? defaultText() : text, paths.config);
+    }
+
+    public static Config parse(String text, Path file) {
+        String where = file.getFileName().toString();
+        JsonNode root;
+        try {
+            root = Json.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new UserError(file + ": not valid JSON at " + Json.describe(e) + "; fix it, or move it away to get the default back");
+        }
+        if (!root.isObject()) throw new UserError(file + ": must hold one JSON object, found " + root.getNodeType().toString().toLowerCase());
+        Map<String, RunnerDef> runners = builtins();
+        JsonNode table = root.get("runners");
+        if (table != null && !table.isNull()) {
+            if (!table.isObject()) throw new UserError(where + ": \"runners\" must be an object of name → {tick, interactive, cost}");
+            table.properties().forEach(e -> runners.put(e.getKey(), runner(where, e.getKey(), e.getValue(), runners.get(e.getKey()))));
+        }
+        String def = root.hasNonNull("default") ? root.get("default").asText() : "claude";
+        if (!runners.containsKey(def)) {
+            throw new UserError(where + ": unknown runner '" + def + "' in \"default\"; known runners: "
+                    + String.join(", ", new TreeSet<>(runners.keySet())) + " (add it under \"runners\" or pick one of these)");
+        }
+        return new Config(def, runners,
+                seconds(root, "interval", DEFAULT_INTERVAL, where),
+                seconds(root, "busy_interval", DEFAULT_BUSY_INTERVAL, where),
+                seconds(root, "active_interval", DEFAULT_ACTIVE_INTERVAL, where),
+                seconds(root, "session_ttl", DEFAULT_SESSION_TTL, where),
+                money(root, "max_daily_usd", where),
+                seconds(root, "tick_timeout_s", DEFAULT_TICK_TIMEOUT, where),
+                ShellGate.parse(root.get("run_shell"), where),
+                atLeastOne(root, "sensor_concurrency", DEFAULT_SENSOR_CONCURRENCY, where));
+    }
+
+    private static RunnerDef runner(String where, String name, JsonNode n, RunnerDef base) {
+        if (!n.isObject()) throw new UserError(where + ": runner '" + name + "' must be an object with a \"tick\" command");
+        String tick = str(n, "tick", base == null ? null : base.tick());
+        if (tick == null || tick.isBlank()) throw new UserError(where + ": runner '" + name + "' has no \"tick\" command; add one (the prompt arrives on stdin)");
+        CostSpec cost = null;
+        JsonNode c = n.get("cost");
+        if (c != null && !c.isNull()) {
+            if (!c.isObject() || !c.hasNonNull("type") || !c.hasNonNull("pointer")) {
+                throw new UserError(where + ": runner '" + name + "' \"cost\" needs {\"type\": event type, \"pointer\": \"/json/pointer\", \"mode\": \"sum\"|\"total\"}");
+            }
+            String pointer = c.get("pointer").asText();
+            if (!pointer.startsWith("/")) throw new UserError(where + ": runner '" + name + "' cost pointer must be a JSON pointer like /usage/cost, got '" + pointer + "'");
+            String mode = c.hasNonNull("mode") ? c.get("mode").asText() : "sum";
+            if (!mode.equals("sum") && !mode.equals("total")) throw new UserError(where + ": runner '" + name + "' cost mode must be \"sum\" or \"total\", got '" + mode + "'");
+            cost = new CostSpec(c.get("type").asText(), pointer, mode.equals("sum"));
+        }
+        return new RunnerDef(name, tick, str(n, "interactive", base == null ? null : base.interactive()),
+                str(n, "resume", base == null ? null : base.resume()), cost);
+    }
+
+    private static String str(JsonNode n, String field, String fallback) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? fallback : v.asText();
+    }
+
+    private static long seconds(JsonNode root, String field, long fallback, String where) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.canConvertToLong() || !v.isNumber() || v.asLong() < 0) {
+            throw new UserError(where + ": \"" + field + "\" must be a whole number of seconds ≥ 0, got " + v);
+        }
+        return v.asLong();
+    }
+
+    /** A count that 0 would turn into "never run anything". */
+    private static int atLeastOne(JsonNode root, String field, int fallback, String where) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
+            throw new UserError(where + ": \"" + field + "\" must be a whole number ≥ 1, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static Double money(JsonNode root, String field, String where) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber() || v.asDouble() < 0) throw new UserError(where + ": \"" + field + "\" must be a dollar amount ≥ 0 or null, got " + v);
+        return v.asDouble();
+    }
+
+    public RunnerDef runner(String name) {
+        RunnerDef r = runners.get(name);
+        if (r == null) {
+            throw new UserError("unknown runner '" + name + "'; known runners: " + String.join(", ", new TreeSet<>(runners.keySet()))
+                    + " (define it under \"runners\" in looop.json)");
+        }
+        return r;
+    }
+
+    public RunnerDef defaultRunnerDef() {
+        return runner(defaultRunner);
+    }
+}

@@ -1,0 +1,36 @@
+package looop.profile;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import looop.io.Fs;
+import looop.io.Json;
+
+/** The machine event stream, events.jsonl: one {"ts","event",...} object per line. */
+public final class Events {
+    private final Paths paths;
+    private final Clock clock;
+
+    public Events(Paths paths, Clock clock) {
+        this.paths = paths;
+        this.clock = clock;
+    }
+
+    public void emit(String event) {
+        emit(event, Json.object());
+    }
+
+    public void emit(String event, ObjectNode fields) {
+        ObjectNode row = Json.object();
+        row.put("ts", rfc3339(clock.instant()));
+        row.put("event", event);
+        row.setAll(fields);
+        Fs.appendLine(paths.events(), Json.canonical(row));
+    }
+
+    /** UTC, whole seconds: 2026-11-23T23:53:56Z. */
+    public static String rfc3339(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

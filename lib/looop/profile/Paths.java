@@ -1,0 +1,112 @@
+package looop.profile;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import looop.io.UserError;
+
+/**
+ * Where everything lives. Built from an environment map (the process's own, or
+ * a test's), so every path and knob a beat uses is derived in one place.
+ */
+public final class Paths {
+    public final Path data;
+    public final Path config;
+    private final Map<String, String> env;
+
+    private Paths(Path data, Path config, Map<String, String> env) {
+        this.data = data;
+        this.config = config;
+        this.env = env;
+    }
+
+    public static Paths fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    /** Data dir: $LOOOP_DATA_DIR, else ${XDG_STATE_HOME:-$HOME/.local/state}/looop. */
+    public static Paths fromEnv(Map<String, String> env) {
+        String dataDir = nonBlank(env.get("LOOOP_DATA_DIR"));
+        Path data;
+        if (dataDir != null) {
+            data = Path.of(dataDir);
+        } else {
+            String state = nonBlank(env.get("XDG_STATE_HOME"));
+            String home = nonBlank(env.get("HOME"));
+            if (state == null && home == null) {
+                throw new UserError("cannot find a data dir: set LOOOP_DATA_DIR (or HOME)");
+            }
+            data = state != null ? Path.of(state, "looop") : Path.of(home, ".local", "state", "looop");
+        }
+        data = data.toAbsolutePath().normalize();
+        String cfg = nonBlank(env.get("LOOOP_CONFIG"));
+        Path config = cfg != null ? Path.of(cfg).toAbsolutePath().normalize() : data.resolve("looop.json");
+        return new Paths(data, config, Map.copyOf(env));
+    }
+
+    /** A profile rooted at dir, for tests and the demo; extra env on top of none. */
+    public static Paths at(Path dir, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("LOOOP_DATA_DIR", dir.toString());
+        return fromEnv(env);
+    }
+
+    private static String nonBlank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** A knob from the environment, or null. */
+    public String env(String name) {
+        return nonBlank(env.get(name));
+    }
+
+    /** A numeric knob from the environment; the fallback when unset or not a number. */
+    public long envLong(String name, long fallback) {
+        String v = env(name);
+        if (v == null) return fallback;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    public Map<String, String> processEnv() {
+        return env;
+    }
+
+    public Path playbook() { return data.resolve("PLAYBOOK.md"); }
+    public Path goals() { return data.resolve("goals"); }
+    public Path goalArchive() { return goals().resolve("archive"); }
+    public Path sensors() { return data.resolve("sensors"); }
+    public Path snapshots() { return data.resolve("snapshots"); }
+    public Path journal() { return data.resolve("journal.md"); }
+    public Path reports() { return data.resolve("reports"); }
+    public Path claims() { return data.resolve("claims"); }
+    public Path runs() { return data.resolve("runs"); }
+    public Path prompts() { return data.resolve("prompts"); }
+    public Path sessions() { return data.resolve("sessions"); }
+    public Path costLedger() { return data.resolve("cost.jsonl"); }
+    public Path events() { return data.resolve("events.jsonl"); }
+    public Path lastTickHash() { return data.resolve(".last-tick-hash"); }
+    public Path backoff() { return data.resolve(".tick-backoff"); }
+    public Path unmetered() { return data.resolve(".cost-unmetered"); }
+    public Path goalActivity() { return data.resolve(".goal-activity.json"); }
+    public Path decision() { return data.resolve(".decision.json"); }
+    public Path lockDir() { return data.resolve(".lock"); }
+    public Path tickLog() { return data.resolve("tick.log"); }
+    /** The launcher script behind $LOOOP_BIN. */
+    public Path bin() { return data.resolve(".bin").resolve("looop"); }
+
+    /** What every child (sensor, runner, run_shell, worker) gets on top of looop's own environment. */
+    public Map<String, String> childEnv() {
+        Map<String, String> out = new HashMap<>();
+        out.put("LOOOP_BIN", bin().toString());
+        out.put("LOOOP_DATA_DIR", data.toString());
+        out.put("LOOOP_CONFIG", config.toString());
+        out.put("LOOOP_CLAIMS_DIR", claims().toString());
+        out.put("LOOOP_REPORTS_DIR", reports().toString());
+        out.put("LOOOP_COST_LEDGER", costLedger().toString());
+        return out;
+    }
+}

@@ -1,0 +1,364 @@
+package looop.sense;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.Proc;
+import looop.profile.Config;
+import looop.profile.Paths;
+import looop.workers.Claims;
+import looop.workers.Sessions;
+
+/**
+ * The informers: user sensor scripts and the in-process system sensors.
+ *
+ * Every beat starts from an empty snapshots/ (level-triggered: a reading not
+ * taken this beat does not exist). A user sensor's snapshot is either the one
+ * JSON object it printed, in canonical form, or an error object that says what
+ * went wrong and how to fix it:
+ *
+ * <pre>
+ * failed:   {"signal":{"error":true,"exit_code":N},"detail":{"message":"…","stderr":"&lt;last 1 KiB&gt;"}}
+ * too big:  {"error":"sensor output too large (N bytes &gt; cap M); …","bytes":N,"cap":M}
+ * </pre>
+ *
+ * exit_code is the script's exit status (124 = killed at LOOOP_SENSOR_TIMEOUT);
+ * 126, bash's "cannot execute", when looop refused to run it (not executable,
+ * a broken symlink, or a symlink to outside the data dir: a link in sensors/
+ * must not smuggle in a script the pulse never wrote); 0 when it ran but did
+ * not print one UTF-8 JSON object. Only the exit code is in the signal and the
+ * wording sits in detail, so a sensor failing the same way every beat does not
+ * look like a changed world. The too-big shape is SPEC's; having no signal
+ * key, all of it, byte count included, is its wake signal. A failed run wins
+ * over the cap: the output of a failed run is not a reading.
+ *
+ * User sensors run up to `sensor_concurrency` at a time, so a beat takes as
+ * long as its slowest sensor rather than the sum of all. Each sensor shares no
+ * state with the others and the readings are collected in name order, so the
+ * snapshots, the hash and the prompt are what a run in name order would give;
+ * only the order of the scripts' side effects is not fixed (sensor_concurrency
+ * 1 runs them one after another, in name order).
+ */
+public final class Sensors {
+    /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
+    public record Reading(String file, String text) {}
+
+    private static final int NOT_RUN = 126;
+    private static final String CONTRACT = "print one JSON object, e.g. {\"signal\":{\"ok\":true}}";
+
+    private final Paths paths;
+    private final Sessions sessions;
+    private final Claims claims;
+    private final Clock clock;
+    private final long timeoutSeconds;
+    private final long maxBytes;
+    private final int concurrency;
+
+    public Sensors(Paths paths, Sessions sessions, Clock clock) {
+        this(paths, sessions, clock, Config.DEFAULT_SENSOR_CONCURRENCY);
+    }
+
+    public Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency) {
+        if (concurrency < 1) throw new IllegalArgumentException("sensor concurrency must be ≥ 1, got " + concurrency);
+        this.concurrency = concurrency;
+        this.paths = paths;
+        this.sessions = sessions;
+        this.claims = new Claims(paths, sessions);
+        this.clock = clock;
+        this.timeoutSeconds = knob("LOOOP_SENSOR_TIMEOUT", 60);
+        this.maxBytes = knob("LOOOP_SENSOR_MAX_BYTES", 8192);
+    }
+
+    /** 0 means "no limit"; a negative value is a typo, and a typo must not switch a limit off. */
+    private long knob(String name, long fallback) {
+        long v = paths.envLong(name, fallback);
+        return v < 0 ? fallback : v;
+    }
+
+    /** Wipes snapshots/, runs every sensor, writes every snapshot; returns the readings sorted by file name. */
+    public List<Reading> senseAll() {
+        Fs.deleteTree(paths.snapshots());
+        Fs.mkdirs(paths.snapshots());
+        List<Reading> readings = new ArrayList<>(runUserSensors(userSensors()));
+        readings.add(save(sysClaims()));
+        readings.add(save(sysGoals()));
+        readings.add(save(sysSessions()));
+        readings.sort(Comparator.comparing(Reading::file));
+        return readings;
+    }
+
+    /** Each script's saved reading, in the scripts' order, running up to `concurrency` at once. */
+    private List<Reading> runUserSensors(List<Path> scripts) {
+        int threads = Math.min(concurrency, scripts.size());
+        if (threads <= 1) return scripts.stream().map(s -> save(readSensor(s))).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        boolean done = false;
+        try {
+            List<Future<Reading>> running = scripts.stream().map(s -> pool.submit(() -> save(readSensor(s)))).toList();
+            List<Reading> readings = new ArrayList<>(running.size());
+            for (Future<Reading> f : running) readings.add(await(f));
+            done = true;
+            return readings;
+        } finally {
+            pool.shutdownNow();
+            // on the way out with an error, the interrupted sensors kill their process trees; let them finish that
+            if (!done) awaitQuietly(pool);
+        }
+    }
+
+    /** Daemon threads: a sensor pool must never keep a finishing JVM alive. */
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "looop-sensor-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** A sensor's reading; its unexpected failure (say, bash missing) fails the beat as it would have run alone. */
+    private static Reading await(Future<Reading> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while running the sensors"));
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes a snapshot and returns what is on disk: a string holding a lone
+     * surrogate (a sensor may print "\ud800") does not survive UTF-8, and the
+     * hash of the in-memory readings must equal the hash recomputed from disk.
+     */
+    private Reading save(Reading r) {
+        byte[] bytes = r.text().getBytes(StandardCharsets.UTF_8);
+        writeScratch(paths.snapshots().resolve(r.file()), bytes);
+        return new Reading(r.file(), new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A snapshot is scratch, rebuilt from nothing every beat, so it is renamed
+     * into place (a reader never sees half of one) but not fsynced: a snapshot
+     * torn by a power cut is wiped by the next beat, while an fsync per
+     * snapshot costs a journal flush each, the largest cost of a skip beat
+     * after the sensors' own processes (bench/README.md).
+     */
+    private static void writeScratch(Path file, byte[] bytes) {
+        try {
+            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
+            try {
+                Files.write(tmp, bytes);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** sensors/*.sh in name order; links are listed too, and vetted before they run. */
+    private List<Path> userSensors() {
+        if (!Files.isDirectory(paths.sensors())) return List.of();
+        try (Stream<Path> s = Files.list(paths.sensors())) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".sh"))
+                    .filter(p -> !Files.isDirectory(p))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One user sensor's reading, not yet saved. Shares no state, so sensors can run in a pool. */
+    private Reading readSensor(Path script) {
+        String file = script.getFileName().toString();
+        String name = file.substring(0, file.length() - ".sh".length());
+        String snapshot = "sensor-" + name + ".json";
+        String refusal = refusal(script, "sensors/" + file);
+        if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
+        return new Reading(snapshot, outcome(name, run(script)));
+    }
+
+    /** Why looop will not run the script, with the fix; null when it may. */
+    private String refusal(Path script, String shown) {
+        if (Files.isSymbolicLink(script)) {
+            Path target = realPath(script);
+            if (target == null) return shown + " is a broken symlink; point it at a script or delete it";
+            if (!target.startsWith(realPath(paths.data))) {
+                return shown + " links to " + target + ", outside the data dir; copy the script into sensors/ instead";
+            }
+        }
+        if (!Files.isExecutable(script)) return shown + " is not executable; chmod +x " + shown;
+        return null;
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Proc.Result run(Path script) {
+        String quoted = "'" + script.toString().replace("'", "'\\''") + "'";
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        return Proc.capture(new Proc.Spec("exec " + quoted, paths.data, paths.childEnv(), null, timeout), maxBytes);
+    }
+
+    /** The snapshot text for a finished run. */
+    private String outcome(String name, Proc.Result r) {
+        if (r.timedOut()) {
+            return failed(r.exitCode(), "sensor " + name + " timed out after " + timeoutSeconds
+                    + "s; make it faster or raise LOOOP_SENSOR_TIMEOUT", r.stderrTail());
+        }
+        if (r.exitCode() != 0) {
+            return failed(r.exitCode(), "sensor " + name + " exited " + r.exitCode()
+                    + "; run sensors/" + name + ".sh by hand to see why", r.stderrTail());
+        }
+        if (maxBytes > 0 && r.stdoutBytes() > maxBytes) return tooLarge(r.stdoutBytes());
+        return parsed(name, r);
+    }
+
+    /** The printed object in canonical form, or a failed reading saying what was printed instead. */
+    private static String parsed(String name, Proc.Result r) {
+        String text = utf8OrNull(r.stdout());
+        if (text == null) return badOutput(name, "bytes that are not UTF-8 text", r);
+        if (text.isBlank()) return badOutput(name, "nothing", r);
+        try {
+            JsonNode node = Json.parse(text);
+            if (!node.isObject()) {
+                return badOutput(name, "a JSON " + node.getNodeType().name().toLowerCase() + ", not an object", r);
+            }
+            return Json.canonical(node);
+        } catch (JsonProcessingException e) {
+            return badOutput(name, "output that is not valid JSON (" + Json.describe(e) + ")", r);
+        }
+    }
+
+    private static String utf8OrNull(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String badOutput(String name, String what, Proc.Result r) {
+        return failed(0, "sensor " + name + " printed " + what + "; " + CONTRACT, r.stderrTail());
+    }
+
+    private static String failed(int exitCode, String message, String stderr) {
+        ObjectNode v = Json.object();
+        v.putObject("signal").put("error", true).put("exit_code", exitCode);
+        v.putObject("detail").put("message", message).put("stderr", stderr);
+        return Json.canonical(v);
+    }
+
+    private String tooLarge(long bytes) {
+        ObjectNode v = Json.object();
+        v.put("error", "sensor output too large (" + bytes + " bytes > cap " + maxBytes
+                + "); print less, or raise LOOOP_SENSOR_MAX_BYTES");
+        v.put("bytes", bytes);
+        v.put("cap", maxBytes);
+        return Json.canonical(v);
+    }
+
+    /** Workers, with a flag note only while the worker is alive to answer it. */
+    private Reading sysSessions() {
+        List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Sessions.Info s : all) {
+            ObjectNode o = list.addObject().put("id", s.id()).put("state", s.state()).put("exit_code", s.exitCode());
+            if (s.alive() && s.note() != null) o.put("note", s.note());
+        }
+        ObjectNode v = Json.object();
+        v.putObject("signal").set("sessions", list);
+        v.putObject("detail").put("count", all.size());
+        return new Reading("sys-sessions.json", Json.canonical(v));
+    }
+
+    private Reading sysClaims() {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Claims.Claim c : claims.list()) list.addObject().put("name", c.name()).put("claim", c.session());
+        ObjectNode v = Json.object();
+        v.putObject("signal").set("claims", list);
+        return new Reading("sys-claims.json", Json.canonical(v));
+    }
+
+    /** How long each goal has been left alone; detail only, since ages change every beat. */
+    private Reading sysGoals() {
+        Map<String, Long> acted = goalActivity();
+        long now = clock.instant().getEpochSecond();
+        ObjectNode goals = Json.object();
+        for (Path g : Fs.listFiles(paths.goals(), ".md")) {
+            String file = g.getFileName().toString();
+            String id = file.substring(0, file.length() - ".md".length());
+            Long at = acted.get(id);
+            goals.putObject(id)
+                    .put("last_acted_unix", at)
+                    .put("age_s", at == null ? null : Math.max(0, now - at));
+        }
+        ObjectNode v = Json.object();
+        v.putObject("signal");
+        v.putObject("detail").set("goals", goals);
+        return new Reading("sys-goals.json", Json.canonical(v));
+    }
+
+    /** .goal-activity.json, goal id to unix seconds; a missing or broken file means no goal was acted on. */
+    private Map<String, Long> goalActivity() {
+        JsonNode root;
+        try {
+            root = Json.parseOrNull(Fs.readOr(paths.goalActivity(), ""));
+        } catch (UncheckedIOException e) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        if (root == null || !root.isObject()) return out;
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            if (e.getValue().isNumber()) out.put(e.getKey(), e.getValue().asLong());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,162 @@
+package looop.workers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import looop.io.Fs;
+import looop.io.Ids;
+import looop.io.Json;
+import looop.profile.Paths;
+
+/**
+ * Worker leases under claims/: one file per name, {"name":…,"session":…}.
+ *
+ * Taking or dropping a lease is check-then-act (is it free? is its holder
+ * alive?), so every change runs under claims/.lock, an OS file lock that
+ * serialises looop processes and is released by the kernel if one dies. OS
+ * record locks belong to the whole process, so threads of one JVM queue on a
+ * Java lock first.
+ *
+ * A new lease is published as a hard link to a fully written temp file: the
+ * link appears atomically and fails if the name already exists, so a reader
+ * never sees a half-written lease and a writer that skips the lock still
+ * cannot overwrite one. Leases are scratch and not fsynced: one torn by a
+ * crash reads as holder "?", which is never a live session, so the next beat
+ * reaps it or the next claim takes it over.
+ */
+public final class Claims {
+    public record Claim(String name, String session) {}
+
+    /** The holder shown for a lease file that cannot be read. */
+    public static final String UNREADABLE = "?";
+
+    /** One for every profile: contention is rare and a per-dir table would be more code than it saves. */
+    private static final ReentrantLock THREADS = new ReentrantLock();
+
+    private final Paths paths;
+    private final Sessions sessions;
+
+    public Claims(Paths paths, Sessions sessions) {
+        this.paths = paths;
+        this.sessions = sessions;
+    }
+
+    /** Every lease, sorted by name. Unreadable files show with session "?". */
+    public List<Claim> list() {
+        List<Claim> out = new ArrayList<>();
+        for (Path f : Fs.listFiles(paths.claims(), ".json")) {
+            String holder = read(f);
+            if (holder != null) out.add(new Claim(nameOf(f), holder));
+        }
+        out.sort(Comparator.comparing(Claim::name));
+        return out;
+    }
+
+    /** Deletes leases whose session is not alive; returns their names. */
+    public List<String> reapDead() {
+        return locked(() -> {
+            List<String> reaped = new ArrayList<>();
+            for (Claim c : list()) {
+                if (sessions.isAlive(c.session())) continue;
+                Files.deleteIfExists(file(c.name()));
+                reaped.add(c.name());
+            }
+            return reaped;
+        });
+    }
+
+    /** The session holding name, "?" when its lease is unreadable, or null when nobody holds it. */
+    public String holder(String name) {
+        return read(file(Ids.check("claim name", name)));
+    }
+
+    /**
+     * Takes the lease on name for session. True when session now holds it
+     * (also when it already did); false when another live session holds it.
+     * A lease whose holder is dead, or unreadable, is taken over.
+     */
+    public boolean claim(String name, String session) {
+        Ids.check("claim name", name);
+        Ids.check("session id", session);
+        return locked(() -> {
+            String holder = read(file(name));
+            if (session.equals(holder)) return true;
+            if (holder != null && sessions.isAlive(holder)) return false;
+            Files.deleteIfExists(file(name));
+            return publish(name, session);
+        });
+    }
+
+    /** Drops the lease on name unless a different live session holds it; true when no lease of ours remains. */
+    public boolean unclaim(String name, String session) {
+        Ids.check("claim name", name);
+        Ids.check("session id", session);
+        return locked(() -> {
+            String holder = read(file(name));
+            if (holder != null && !holder.equals(session) && sessions.isAlive(holder)) return false;
+            Files.deleteIfExists(file(name));
+            return true;
+        });
+    }
+
+    private Path file(String name) {
+        return paths.claims().resolve(name + ".json");
+    }
+
+    private static String nameOf(Path file) {
+        String f = file.getFileName().toString();
+        return f.substring(0, f.length() - ".json".length());
+    }
+
+    /** The holder recorded in a lease file; null when the file is gone. */
+    private static String read(Path file) {
+        String text;
+        try {
+            text = Fs.readOrNull(file);
+        } catch (UncheckedIOException e) {
+            return UNREADABLE;
+        }
+        if (text == null) return null;
+        String session = Json.text(Json.parseOrNull(text), "session");
+        return session == null || session.isEmpty() ? UNREADABLE : session;
+    }
+
+    /** Publishes a lease atomically and exclusively; false if the name exists after all. */
+    private boolean publish(String name, String session) throws IOException {
+        Path tmp = Files.createTempFile(paths.claims(), "." + name + ".", ".tmp");
+        try {
+            Files.writeString(tmp, Json.canonical(Json.object().put("name", name).put("session", session)) + "\n");
+            Files.createLink(file(name), tmp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false; // written by something that did not take the lock; it holds the name now
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private interface LockedBody<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T locked(LockedBody<T> body) {
+        Fs.mkdirs(paths.claims());
+        THREADS.lock();
+        try (FileChannel ch = Fs.openPrivate(paths.claims().resolve(".lock"));
+                FileLock held = ch.lock()) {
+            return body.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            THREADS.unlock();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package looop.workers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.profile.Paths;
+
+/**
+ * Where one session keeps what must outlive its terminal: state, exit code,
+ * flag note, how it was started, and everything it printed.
+ *
+ * <pre>
+ * sessions/&lt;id&gt;/state       starting | running | exited | killed  (one word + newline)
+ * sessions/&lt;id&gt;/exit_code   the command's exit code, once it ended by itself
+ * sessions/&lt;id&gt;/note        the flag note while the worker waits for a human
+ * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file"}
+ * sessions/&lt;id&gt;/output.log  everything the terminal printed, as it was printed
+ * sessions/&lt;id&gt;/run.sh      the wrapper tmux runs: waits for capture, runs, records the end
+ * </pre>
+ *
+ * Every file is replaced whole (written aside, then renamed), by looop and by
+ * the wrapper alike, so a reader never sees half a state. output.log is only
+ * ever appended to (by tmux pipe-pane); nothing in the beat reads it.
+ */
+public record SessionFiles(Path dir) {
+    public static final String STARTING = "starting";
+    public static final String RUNNING = "running";
+    public static final String EXITED = "exited";
+    public static final String KILLED = "killed";
+
+    /** How a session was started; what restart runs again. runner and promptFile are null for a bare command. */
+    public record Meta(String id, String runner, String command, long startedUnix, String promptFile) {
+        ObjectNode json() {
+            ObjectNode o = Json.object();
+            o.put("id", id);
+            o.put("runner", runner);
+            o.put("command", command);
+            o.put("started_unix", startedUnix);
+            o.put("prompt_file", promptFile);
+            return o;
+        }
+    }
+
+    public static SessionFiles of(Paths paths, String id) {
+        return new SessionFiles(paths.sessions().resolve(id));
+    }
+
+    public Path state() { return dir.resolve("state"); }
+    public Path exitCode() { return dir.resolve("exit_code"); }
+    public Path note() { return dir.resolve("note"); }
+    public Path meta() { return dir.resolve("meta.json"); }
+    public Path output() { return dir.resolve("output.log"); }
+    public Path wrapper() { return dir.resolve("run.sh"); }
+
+    public String id() {
+        return dir.getFileName().toString();
+    }
+
+    public boolean exists() {
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The recorded state, or null when there is none (a directory looop did not make). */
+    public String readState() {
+        String s = Fs.readOrNull(state());
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** The exit code, or null while the command runs, after a kill, or when the file is not a number. */
+    public Integer readExitCode() {
+        String s = Fs.readOrNull(exitCode());
+        try {
+            return s == null ? null : Integer.valueOf(s.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The flag note, or null when the worker is not flagged. */
+    public String readNote() {
+        String s = Fs.readOrNull(note());
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    public Meta readMeta() {
+        JsonNode m = Json.parseOrNull(Fs.readOr(meta(), ""));
+        if (m == null || Json.text(m, "command") == null) return null;
+        return new Meta(Json.text(m, "id"), Json.text(m, "runner"), Json.text(m, "command"), m.path("started_unix").asLong(),
+                Json.text(m, "prompt_file"));
+    }
+
+    public void writeState(String state) {
+        Fs.writeAtomic(state(), state + "\n");
+    }
+
+    public void writeMeta(Meta meta) {
+        Fs.writeAtomic(meta(), Json.pretty(meta.json()) + "\n");
+    }
+}

@@ -1,0 +1,76 @@
+package looop.workers;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import looop.io.Json;
+import looop.io.UserError;
+
+/**
+ * What the worker verbs print and decide beyond the engine itself: the ls
+ * table and its JSON, the answers of `_ claim` / `_ unclaim`, prune's report.
+ */
+public final class WorkerVerbs {
+    private WorkerVerbs() {}
+
+    /** The ls table: one row per worker; a flag note only while the worker is alive to answer it. */
+    public static String table(List<Sessions.Info> workers) {
+        if (workers.isEmpty()) return "no workers; start one with `looop start-session <id> <prompt>`\n";
+        int idWidth = Math.max(2, workers.stream().mapToInt(w -> w.id().length()).max().orElse(0));
+        StringBuilder out = new StringBuilder();
+        row(out, idWidth, "ID", "STATE", "EXIT", "NOTE");
+        for (Sessions.Info w : workers) {
+            String note = w.alive() && w.note() != null ? "⚑ " + w.note() : "";
+            row(out, idWidth, w.id(), w.state(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
+        }
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, int idWidth, String id, String state, String exit, String note) {
+        out.append(String.format("%-" + idWidth + "s  %-8s  %4s  %s", id, state, exit, note).stripTrailing()).append('\n');
+    }
+
+    /** `ls --json`: {"sessions":[{id, state, exit_code, note?}]}, the same rows sys-sessions reports. */
+    public static ObjectNode json(List<Sessions.Info> workers) {
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("sessions");
+        for (Sessions.Info w : workers) {
+            ObjectNode o = list.addObject().put("id", w.id()).put("state", w.state()).put("exit_code", w.exitCode());
+            if (w.alive() && w.note() != null) o.put("note", w.note());
+        }
+        return out;
+    }
+
+    /** The session a claim is for: --session, else the worker's own $LOOOP_SESSION_ID. */
+    public static String claimant(String given, Map<String, String> env, String verb) {
+        String session = given != null ? given : env.get("LOOOP_SESSION_ID");
+        if (session == null || session.isBlank()) {
+            throw new UserError("`_ " + verb + "` needs a session: run it inside a worker (which has $LOOOP_SESSION_ID) or pass --session <id>", 2);
+        }
+        return session;
+    }
+
+    /** Takes the lease; the line to print, or a UserError (exit 1) naming the holder. */
+    public static String claim(Claims claims, String name, String session) {
+        if (claims.claim(name, session)) return "claimed " + name + " for " + session;
+        throw new UserError(name + " is held by " + holder(claims, name) + "; do not proceed with that work: wait, or flag and ask");
+    }
+
+    /** Drops the lease; the line to print, or a UserError (exit 1) when another live session holds it. */
+    public static String unclaim(Claims claims, String name, String session) {
+        if (claims.unclaim(name, session)) return "released " + name;
+        throw new UserError(name + " is held by " + holder(claims, name) + ", not " + session + "; only its holder can release it");
+    }
+
+    /** The holder as of now; it may have let go between the refusal and this read. */
+    private static String holder(Claims claims, String name) {
+        String h = claims.holder(name);
+        return h != null ? h : "a session that just released it (try again)";
+    }
+
+    public static String pruned(List<String> ids) {
+        if (ids.isEmpty()) return "nothing to prune: no finished sessions\n";
+        return "removed " + ids.size() + " finished session" + (ids.size() == 1 ? "" : "s") + ": " + String.join(", ", ids) + "\n";
+    }
+}
