@@ -26,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,9 +59,18 @@ class BrowserTest {
     static Browser browser;
     @TempDir Path dir;
 
+    /**
+     * Skips each test, not the class, when Chromium is absent, so the run's
+     * summary counts them as skipped instead of silently dropping them.
+     */
+    @BeforeEach
+    void needsChromium() {
+        Browser.assumeInstalled();
+        if (browser == null) browser = Browser.start();
+    }
+
     @BeforeAll
-    static void start() throws IOException {
-        browser = Browser.start(); // skips the class when Chromium is absent
+    static void serve() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
             String path = ex.getRequestURI().getPath();

@@ -73,13 +73,18 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Skips the calling test, with a message saying what to install, when Chromium is absent. */
+    public static void assumeInstalled() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
+                CHROMIUM + " not found: install chromium (apt-get install chromium chromium-driver) to run browser tests");
+    }
+
     /**
      * Starts a fresh headless Chromium on about:blank. Skips the calling test
      * (JUnit assumption) when Chromium is not installed.
      */
     public static Browser start() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                CHROMIUM + " not found: install chromium (apt-get install chromium chromium-driver) to run browser tests");
+        assumeInstalled();
         Path root;
         try {
             root = Files.createTempDirectory("looop-browser-");
