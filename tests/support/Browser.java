@@ -1,5 +1,7 @@
 package looop;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -48,7 +50,9 @@ public final class Browser implements AutoCloseable {
     /** Ceiling for Chromium to start and open its DevTools port. */
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final long POLL_MS = 100;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson caps strings at 20M chars by default; a big page's base64 screenshot must still parse. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build());
 
     private final Path root;
     private final Process process;
@@ -365,7 +369,10 @@ public final class Browser implements AutoCloseable {
         try {
             message = JSON.readTree(text);
         } catch (IOException e) {
-            return; // not JSON: nothing can be waiting for it
+            // We cannot tell whose reply this was: fail everyone now rather than let them time out.
+            if (closedReason == null) closedReason = "unreadable DevTools message (" + e.getMessage() + ")";
+            failPending();
+            return;
         }
         if (message.has("id")) {
             var future = pending.get(message.get("id").asInt());
