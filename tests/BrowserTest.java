@@ -128,12 +128,18 @@ class BrowserTest {
     }
 
     @Test
-    void aPhoneWidthViewportIsWhatThePageSees() throws IOException {
+    void aPhoneWidthViewportIsWhatThePageSeesAndClicksStillWork() throws Exception {
         try {
+            posted.clear();
             browser.setViewport(390, 844, true).open(url()).waitFor("#width");
             assertEquals("390", browser.text("#width"), "the page's own report of window.innerWidth");
             assertEquals(390, browser.eval("document.documentElement.clientWidth").asInt());
             assertArrayEquals(new int[] {390, 844}, pngSize(browser.screenshot(dir.resolve("phone.png"))));
+
+            // Mouse events under mobile emulation: the page will be answered from phones.
+            browser.type("#name", "from a phone").click("#send");
+            assertEquals("name=from+a+phone", posted.poll(Browser.COMMAND.toSeconds(), TimeUnit.SECONDS));
+            browser.waitFor("#thanks");
         } finally {
             browser.clearViewport(); // the browser is shared with the other tests
         }
@@ -151,6 +157,9 @@ class BrowserTest {
 
         var thrown = assertThrows(AssertionError.class, () -> browser.eval("(() => { throw new Error('boom'); })()"));
         assertTrue(thrown.getMessage().contains("boom"), thrown.getMessage());
+
+        var refused = assertThrows(AssertionError.class, () -> browser.open("http://127.0.0.1:1/"));
+        assertTrue(refused.getMessage().contains("could not open http://127.0.0.1:1/: net::ERR_"), refused.getMessage());
 
         assertTrue(browser.eval("undefined").isMissingNode());
         assertEquals(3, browser.eval("Promise.resolve(1 + 2)").asInt(), "eval awaits promises");

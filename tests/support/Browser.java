@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,8 @@ public final class Browser implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<JsonNode>>> eventWaiters = new ConcurrentHashMap<>();
+    /** Navigations (by loaderId) whose document has fired load; see open(). */
+    private final Set<String> loaded = ConcurrentHashMap.newKeySet();
     private volatile String closedReason;
 
     private Browser(Path root, Process process, Thread shutdownHook) {
@@ -71,6 +74,7 @@ public final class Browser implements AutoCloseable {
         try {
             this.socket = connect(pageTarget(devToolsPort()));
             call("Page.enable", JSON.createObjectNode());
+            call("Page.setLifecycleEventsEnabled", JSON.createObjectNode().put("enabled", true));
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -117,17 +121,27 @@ public final class Browser implements AutoCloseable {
 
     // ---- the page API ----
 
-    /** Navigates to url and waits for its load event. */
+    /**
+     * Navigates to url and waits for that navigation's own load: matched by
+     * loaderId, so a late load event of an earlier navigation (say, a form
+     * submitted just before) cannot end the wait early.
+     */
     public Browser open(String url) {
-        CompletableFuture<JsonNode> loaded = nextEvent("Page.loadEventFired");
         JsonNode result = call("Page.navigate", JSON.createObjectNode().put("url", url));
         if (result.hasNonNull("errorText")) {
             fail("could not open " + url + ": " + result.get("errorText").asText());
         }
         // A same-document navigation (only the #fragment changes) has no loader and no load event.
-        if (result.hasNonNull("loaderId")) {
-            await(loaded, COMMAND, () -> "page " + url + " to load (readyState "
-                    + safeEval("document.readyState") + ")");
+        if (!result.hasNonNull("loaderId")) return this;
+        String loader = result.get("loaderId").asText();
+        long deadline = System.nanoTime() + COMMAND.toNanos();
+        while (!loaded.contains(loader)) {
+            if (closedReason != null) fail("while opening " + url + ": " + closedReason);
+            if (System.nanoTime() > deadline) {
+                fail("page " + url + " did not load within " + COMMAND.toSeconds() + "s (readyState "
+                        + safeEval("document.readyState") + ")" + log());
+            }
+            sleep(20);
         }
         return this;
     }
@@ -317,8 +331,11 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** A future for the next occurrence of a CDP event; register it before causing the event. */
-    private CompletableFuture<JsonNode> nextEvent(String method) {
+    /**
+     * A future for the params of the next occurrence of a CDP event (its
+     * domain must be enabled); register it before causing the event.
+     */
+    public CompletableFuture<JsonNode> nextEvent(String method) {
         var future = new CompletableFuture<JsonNode>();
         eventWaiters.computeIfAbsent(method, m -> new CopyOnWriteArrayList<>()).add(future);
         return future;
@@ -378,6 +395,10 @@ public final class Browser implements AutoCloseable {
             var future = pending.get(message.get("id").asInt());
             if (future != null) future.complete(message);
         } else if (message.has("method")) {
+            JsonNode params = message.path("params");
+            if (message.get("method").asText().equals("Page.lifecycleEvent") && params.path("name").asText().equals("load")) {
+                loaded.add(params.path("loaderId").asText());
+            }
             var waiters = eventWaiters.remove(message.get("method").asText());
             if (waiters != null) waiters.forEach(w -> w.complete(message.path("params")));
         }
