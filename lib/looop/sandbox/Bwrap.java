@@ -94,7 +94,7 @@ public final class Bwrap implements Backend {
             case ROOT: case READ: case PROTECT:
                 a.addAll(List.of("--ro-bind", p, p));
                 break;
-            case WRITE: case PIN:
+            case WRITE: case GRANT: case PIN:
                 a.addAll(List.of("--bind", p, p));
                 break;
             case DEV:

@@ -13,7 +13,7 @@ import java.util.List;
  * keep visible read-only where the private /tmp would cover them (a data dir
  * under /tmp), and whether the command runs on a terminal a person uses.
  *
- * A writable grant deeper than a protected path opens just that hole: that is
+ * A writable grant at or under a protected path opens just that hole: that is
  * how a worker gets sessions/<own id>/ while sessions/ stays shut. The config's
  * write list cannot do that: protected paths beat it.
  */

@@ -29,6 +29,12 @@ public record Mount(Kind kind, Path path) {
         READ(State.READ_ONLY),
         /** The host path, read-only, whatever covers it. */
         PROTECT(State.READ_ONLY),
+        /**
+         * The host path, writable, by looop's own per-call decision: after
+         * PROTECT, so a grant at or under a protected path opens exactly that
+         * hole (a worker's claims/ or its own sessions/<id>/).
+         */
+        GRANT(State.WRITABLE),
         /** An empty directory over a directory to hide. */
         HIDE_DIR(State.HIDDEN),
         /** An empty file over a file to hide. */

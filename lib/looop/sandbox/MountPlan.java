@@ -36,9 +36,9 @@ public final class MountPlan {
                 new Mount(Kind.ROOT, ROOT), new Mount(Kind.DEV, DEV), new Mount(Kind.PROC, PROC), new Mount(Kind.TMP, TMP)));
         // protection beats the config's write list, even a list naming "/" or the data dir itself
         for (Path w : RealPaths.existing(policy.write())) {
-            if (!RealPaths.under(w, protectedTargets)) addWrite(steps, w);
+            if (!RealPaths.under(w, protectedTargets)) addWrite(steps, Kind.WRITE, w);
         }
-        for (Path w : RealPaths.existing(grant.writable())) addWrite(steps, w);
+        for (Path w : RealPaths.existing(grant.writable())) addWrite(steps, Kind.GRANT, w);
         for (Path p : protectedTargets) steps.add(new Mount(Kind.PROTECT, p));
         for (Path r : RealPaths.existing(grant.readable())) steps.add(new Mount(Kind.READ, r));
         List<Path> hidden = new ArrayList<>(policy.denyRead());
@@ -52,8 +52,8 @@ public final class MountPlan {
     }
 
     // /dev and /proc are made fresh for the sandbox; a host bind there would undo that
-    private static void addWrite(List<Mount> steps, Path w) {
-        if (!w.startsWith(DEV) && !w.startsWith(PROC)) steps.add(new Mount(Kind.WRITE, w));
+    private static void addWrite(List<Mount> steps, Kind kind, Path w) {
+        if (!w.startsWith(DEV) && !w.startsWith(PROC)) steps.add(new Mount(kind, w));
     }
 
     private static List<Mount> prune(List<Mount> sorted) {
@@ -68,7 +68,7 @@ public final class MountPlan {
         switch (m.kind()) {
             case DEV: case PROC: case TMP:
                 return true;
-            case WRITE:
+            case WRITE: case GRANT:
                 return around != State.WRITABLE;
             case PROTECT:
                 // elsewhere the path is read-only already, or not the host's at all
