@@ -357,6 +357,17 @@ class SandboxTest {
         assertTrue(waitFor(() -> pidsNamed(marker).isEmpty()), "a sandboxed process outlived bwrap: " + pidsNamed(marker));
     }
 
+    @Test
+    void aRunnerKeepsItsStateDirButNotItsHooks() throws Exception {
+        write(home.resolve(".claude/settings.json"), "{}\n");
+        Sandbox s = live(SandboxPolicy.defaults(home));
+        Grant g = Grant.none().write(RunnerState.paths("claude", home, null))
+                .protect(RunnerState.protectedPaths("claude", home));
+        assertEquals(0, boxed(s, g, base, "echo s > " + home.resolve(".claude/session.jsonl")).code());
+        assertRefused(boxed(s, g, base, "echo '{\"hooks\":1}' > " + home.resolve(".claude/settings.json")), "claude hooks");
+        assertEquals("{}\n", Files.readString(home.resolve(".claude/settings.json")));
+    }
+
     // --- modes, config, tables -----------------------------------------------------
 
     @Test
