@@ -1,4 +1,3 @@
-//SOURCES ../lib/looop/sandbox/*.java
 package looop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
