@@ -223,10 +223,10 @@ public final class ApiStandIn implements AutoCloseable {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** For side requests that want JSON (gemini's next-speaker check, model router): keys each might read. */
+    /** For side requests that want JSON (gemini's next-speaker check, its model router's classifier): keys each might read. */
     private static String sideJson() {
         return "{\"reasoning\":\"The task is done.\",\"next_speaker\":\"user\",\"model_choice\":\"flash\","
-                + "\"confidence\":0.0,\"unproductive_state_confidence\":0.0,\"unproductive_state_analysis\":\"none\"}";
+                + "\"complexity_reasoning\":\"A simple task.\",\"complexity_score\":1,\"confidence\":0.0,\"unproductive_state_confidence\":0.0,\"unproductive_state_analysis\":\"none\"}";
     }
 
     // ---------------------------------------------------------------- Anthropic Messages
