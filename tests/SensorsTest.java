@@ -321,7 +321,7 @@ class SensorsTest {
     }
 
     private static String hash(TestProfile p, List<Sensors.Reading> readings) {
-        return WorldHash.compute(p.paths, readings.stream()
+        return WorldHash.compute(p.paths.data, readings.stream()
                 .map(r -> new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8))).toList());
     }
 
