@@ -1,6 +1,7 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ final class ConfigCommand implements Callable<Integer> {
         switch (shell) {
             case "bash" -> root.ctx.out().print(script);
             case "zsh" -> root.ctx.out().print("autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + script);
-            default -> throw new UserError("no completion for '" + shell + "'; use `looop config bash` or `looop config zsh`", 2);
+            default -> throw new UserError("no completion for '" + shell + "'; use `looop config bash` or `looop config zsh`", ExitCode.USAGE);
         }
         return 0;
     }

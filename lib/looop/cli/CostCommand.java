@@ -2,6 +2,7 @@ package looop.cli;
 
 import java.util.concurrent.Callable;
 import looop.gate.Budget;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ final class CostCommand implements Callable<Integer> {
     boolean json;
 
     public Integer call() {
-        if (!period.equals("today") && !period.equals("all")) throw new UserError("cost takes 'today' or 'all', got '" + period + "'", 2);
+        if (!period.equals("today") && !period.equals("all")) throw new UserError("cost takes 'today' or 'all', got '" + period + "'", ExitCode.USAGE);
         Budget budget = new Budget(root.ctx.profile(), root.ctx.clock());
         Budget.Summary s = budget.summarize(period.equals("today"));
         if (json) root.printJson(Budget.summaryJson(period, s));

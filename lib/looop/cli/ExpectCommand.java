@@ -2,6 +2,7 @@ package looop.cli;
 
 import java.util.concurrent.Callable;
 import looop.io.Durations;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import looop.workers.SessionView;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ final class ExpectCommand implements Callable<Integer> {
     public Integer call() {
         var re = SessionView.regex(regex);
         var limit = Durations.parseOr("--timeout", timeout, java.time.Duration.ofSeconds(30));
-        if (screen && fromNow) throw new UserError("--from-now is for the output log; the screen is always now (drop one of them)", 2);
+        if (screen && fromNow) throw new UserError("--from-now is for the output log; the screen is always now (drop one of them)", ExitCode.USAGE);
         SessionView view = root.view();
         String sid = view.known(id);
         root.ctx.out().println(screen ? view.expectScreen(sid, re, limit) : view.expectLog(sid, re, limit, fromNow));

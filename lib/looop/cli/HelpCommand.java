@@ -1,6 +1,7 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,7 +23,7 @@ final class HelpCommand implements Callable<Integer> {
             return 0;
         }
         CommandLine sub = spec.parent().subcommands().get(command);
-        if (sub == null) throw new UserError("no command '" + command + "'; `looop help` lists them all", 2);
+        if (sub == null) throw new UserError("no command '" + command + "'; `looop help` lists them all", ExitCode.USAGE);
         sub.usage(root.ctx.out());
         return 0;
     }

@@ -1,6 +1,7 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import looop.workers.SessionView;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ final class ShotCommand implements Callable<Integer> {
     @Option(names = "--trim", description = "Drop trailing spaces and blank lines at the bottom.") boolean trim;
 
     public Integer call() {
-        if (ansi && json) throw new UserError("shot takes --ansi or --json, not both", 2);
+        if (ansi && json) throw new UserError("shot takes --ansi or --json, not both", ExitCode.USAGE);
         SessionView view = root.view();
         String sid = view.known(id);
         SessionView.Screen screen = view.screen(sid, ansi);

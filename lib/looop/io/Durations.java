@@ -43,7 +43,7 @@ public final class Durations {
 
     private static UserError bad(String flag, String text, String fix) {
         String shown = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
-        return new UserError("bad duration for " + flag + ": '" + shown + "'; " + fix, 2);
+        return new UserError("bad duration for " + flag + ": '" + shown + "'; " + fix, ExitCode.USAGE);
     }
 
     /** The short form a person would type back: 500ms, 30s, 1.5s, 5m. */
