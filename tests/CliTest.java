@@ -272,4 +272,58 @@ class CliTest {
         assertTrue(manual.contains("PLAYBOOK"), manual);
         assertTrue(b.cli("", "help", "tick").out().contains("--force"));
     }
+
+    @Test
+    void lsWatchPrintsEachChangeUntilInterrupted() throws Exception {
+        assumeTrue(new ProcessBuilder("bash", "-c", "command -v tmux").start().waitFor() == 0, "needs tmux");
+        TestProfile p = new TestProfile(dir);
+        finished(p, "w1");
+        var out = new java.io.ByteArrayOutputStream();
+        var ctx = new looop.cli.Context(p.paths, p.clock, null, new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+        int[] code = {-1};
+        Thread watch = new Thread(() -> code[0] = looop.cli.Main.commandLine(ctx).execute("ls", "--watch", "--interval", "100ms"));
+        watch.start();
+        awaitOutput(out, "w1");
+        finished(p, "w2");
+        awaitOutput(out, "w2");
+        Thread.sleep(500); // five more looks at an unchanged list
+        watch.interrupt();
+        watch.join(60_000);
+        assertFalse(watch.isAlive(), "stopped when interrupted");
+        assertEquals(0, code[0]);
+        String shown = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, shown.lines().filter(l -> l.startsWith("ID")).count(), "each listing once, not on a terminal: " + shown);
+        assertFalse(shown.contains("\033["), "no screen clearing into a pipe");
+    }
+
+    /** A session that ended with exit 0, as the worker engine leaves it on disk. */
+    private static void finished(TestProfile p, String id) {
+        p.write("sessions/" + id + "/state", "exited\n");
+        p.write("sessions/" + id + "/exit_code", "0\n");
+    }
+
+    private static void awaitOutput(java.io.ByteArrayOutputStream out, String want) throws InterruptedException {
+        for (int i = 0; i < 600 && !out.toString(java.nio.charset.StandardCharsets.UTF_8).contains(want); i++) Thread.sleep(100);
+        assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains(want), "waited for " + want + " in: " + out);
+    }
+
+    /** `…/jbang looop …` from a directory that is not the checkout runs this checkout's looop. */
+    @Test
+    void theWrapperRunsAnAliasFromOutsideTheCheckout() throws Exception {
+        Path wrapper = Path.of("jbang").toAbsolutePath();
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        assertEquals("looop " , run(elsewhere, wrapper.toString(), "looop", "version").substring(0, 6));
+        // a catalog there that defines the alias itself wins
+        Files.writeString(elsewhere.resolve("mine.java"), "class mine { public static void main(String... a) { System.out.println(\"mine\"); } }\n");
+        Files.writeString(elsewhere.resolve("jbang-catalog.json"), "{\"aliases\":{\"looop\":{\"script-ref\":\"mine.java\"}}}\n");
+        assertEquals("mine\n", run(elsewhere, wrapper.toString(), "looop", "version"));
+    }
+
+    private static String run(Path cwd, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
 }
