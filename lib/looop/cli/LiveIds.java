@@ -49,7 +49,7 @@ public abstract sealed class LiveIds implements Iterable<String> {
     /** A bash expression printing the same ids, one per line, from the data dir in $d. */
     abstract String shellList();
 
-    /** Names of the entries in dir that pass keep, with suffix dropped, in order; none if dir is unreadable. */
+    /** Names of dir's directories (or files ending in suffix), suffix dropped, sorted; none if dir is unreadable. */
     static List<String> names(Path dir, String suffix, boolean directories) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> directories ? Files.isDirectory(p) : Files.isRegularFile(p))
