@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
@@ -168,7 +169,7 @@ public final class Budget {
         } catch (NumberFormatException e) {
             // fall through to the one-line error
         }
-        throw new UserError("'" + text + "' is not a dollar amount; give a number like 0.0123", 2);
+        throw new UserError("'" + text + "' is not a dollar amount; give a number like 0.0123", ExitCode.USAGE);
     }
 
     /** `$` with at most 4 decimals, trailing zeros trimmed: $0.0075, $1.5, $0. */
