@@ -16,6 +16,7 @@ import looop.decide.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;
+import looop.io.UnsafePathException;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Journal;
@@ -258,6 +259,7 @@ public final class Executor {
             throw new UserError(label(d) + ": not a usable file name (" + e.getReason() + "); use letters, digits, '-' or '_'");
         } catch (UncheckedIOException e) {
             IOException io = e.getCause();
+            if (io instanceof UnsafePathException) throw new UserError(label(d) + ": " + Journal.oneLine(io.getMessage()));
             throw new UserError(label(d) + ": " + io.getClass().getSimpleName() + " (" + Journal.oneLine(String.valueOf(io.getMessage()))
                     + "); check the data dir's permissions and free space");
         }

@@ -81,8 +81,27 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
 
     /** Loads the profile's config; the built-in default when the file is absent. */
     public static Config load(Paths paths) {
-        String text = Fs.readOrNull(paths.config);
+        String text = read(paths.config);
         return parse(text == null ? defaultText() : text, paths.config);
+    }
+
+    /**
+     * The config is the person's own file and may be a link of theirs (into a
+     * dotfiles repo, say), so it is read through links, unlike the rest of the
+     * data dir. A link to nothing is refused: running on defaults would let
+     * the first move that creates its target write looop's config.
+     */
+    private static String read(Path config) {
+        if (java.nio.file.Files.isSymbolicLink(config) && !java.nio.file.Files.exists(config)) {
+            throw new UserError(config + " is a link to a file that does not exist; point it at your config, or remove it to use the defaults");
+        }
+        try {
+            return java.nio.file.Files.readString(config);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static Config parse(String text, Path file) {

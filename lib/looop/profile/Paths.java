@@ -3,6 +3,7 @@ package looop.profile;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import looop.io.Fs;
 import looop.io.UserError;
 
 /**
@@ -18,6 +19,7 @@ public final class Paths {
         this.data = data;
         this.config = config;
         this.env = env;
+        Fs.anchor(data); // below the data dir, no file operation follows a link
     }
 
     public static Paths fromEnv() {
