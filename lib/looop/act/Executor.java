@@ -345,7 +345,7 @@ public final class Executor {
                         + (p.equals(file) ? "file" : "directory"));
             }
         }
-        if (sameFile(file, paths.config)) {
+        if (sameFile(file, paths.config) || file.toAbsolutePath().normalize().equals(paths.configTarget())) {
             throw new UserError(paths.data.relativize(file) + " is looop's config (LOOOP_CONFIG); no move may write it, a human edits it");
         }
         return file;

@@ -68,7 +68,7 @@ public final class Pulse {
             Runtime.getRuntime().addShutdownHook(hook);
             log.line(Log.Level.STEP, "pulse.start", "pulse up on " + paths.data + " (pid " + ProcessHandle.current().pid() + ")");
             try {
-                loop();
+                loop(lock);
             } finally {
                 log.line(Log.Level.INFO, "pulse.stop", "pulse stopped");
                 stopped.countDown();
@@ -78,9 +78,10 @@ public final class Pulse {
         return 0;
     }
 
-    private void loop() {
+    private void loop(Lock lock) {
         boolean force = false;
         while (stop.getCount() > 0) {
+            lock.verify(); // a deleted or replaced lock file may have let a second pulse in: this one stops
             Tick.Outcome outcome = beatSafely(force);
             Cadence cadence = Cadence.of(paths, Config.load(paths));
             boolean alive = sessions.list().stream().anyMatch(Sessions.Info::alive);

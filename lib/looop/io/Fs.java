@@ -439,6 +439,12 @@ public final class Fs {
         }
     }
 
+    /** The identity (device and inode) of p itself, a link not followed; null when there is nothing there. */
+    public static Object fileKey(Path p) {
+        java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);
+        return a == null ? null : a.fileKey();
+    }
+
     /** When p was last modified (a link's own time, not its target's); 0 when unknown. */
     public static long modifiedMillis(Path p) {
         java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);

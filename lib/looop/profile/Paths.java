@@ -73,6 +73,23 @@ public final class Paths {
         }
     }
 
+    /**
+     * Where a write to the config would land: the end of its chain of links,
+     * even when that does not exist yet (a config that is a dangling link must
+     * not be created by a move writing its target).
+     */
+    public Path configTarget() {
+        Path p = config;
+        try {
+            for (int i = 0; i < 40 && java.nio.file.Files.isSymbolicLink(p); i++) {
+                p = p.resolveSibling(java.nio.file.Files.readSymbolicLink(p)).toAbsolutePath().normalize();
+            }
+        } catch (java.io.IOException e) {
+            // unreadable link: compare with the link itself
+        }
+        return p;
+    }
+
     public Map<String, String> processEnv() {
         return env;
     }
