@@ -18,6 +18,7 @@ import looop.io.Json;
 import looop.io.Proc;
 import looop.io.UnsafePathException;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
@@ -294,7 +295,7 @@ public final class Executor {
 
     private void runShell(String cmd) {
         ShellGate gate = shellGate();
-        long timeoutS = paths.envLong("LOOOP_SHELL_TIMEOUT", gate.timeoutS());
+        long timeoutS = paths.knob(Knob.SHELL_TIMEOUT, gate.timeoutS());
         Duration timeout = timeoutS > 0 ? Duration.ofSeconds(timeoutS) : null;
         Proc.Result r = Proc.capture(new Proc.Spec(cmd, paths.data, paths.childEnv(), null, timeout), gate.maxOutputBytes());
         if (r.timedOut()) {

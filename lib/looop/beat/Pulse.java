@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import looop.decide.Runner;
 import looop.io.Log;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Lock;
 import looop.profile.Paths;
@@ -38,9 +39,9 @@ public final class Pulse {
     /** The cadence knobs in force: env LOOOP_*_INTERVAL wins over looop.json. */
     public record Cadence(long idle, long busy, long active) {
         public static Cadence of(Paths paths, Config config) {
-            return new Cadence(paths.envLong("LOOOP_INTERVAL", config.interval()),
-                    paths.envLong("LOOOP_BUSY_INTERVAL", config.busyInterval()),
-                    paths.envLong("LOOOP_ACTIVE_INTERVAL", config.activeInterval()));
+            return new Cadence(paths.knob(Knob.INTERVAL, config.interval()),
+                    paths.knob(Knob.BUSY_INTERVAL, config.busyInterval()),
+                    paths.knob(Knob.ACTIVE_INTERVAL, config.activeInterval()));
         }
 
         /**
@@ -127,7 +128,7 @@ public final class Pulse {
     private void stopAndWait() {
         stop();
         try {
-            if (!stopped.await(paths.envLong("LOOOP_STOP_GRACE", 10), TimeUnit.SECONDS)) {
+            if (!stopped.await(paths.knob(Knob.STOP_GRACE, 10), TimeUnit.SECONDS)) {
                 ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             }
         } catch (InterruptedException e) {

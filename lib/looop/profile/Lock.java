@@ -48,7 +48,7 @@ public final class Lock implements AutoCloseable {
 
     /** For `looop tick` and `looop act`: wait up to LOOOP_LOCK_WAIT seconds for a beat in progress. */
     public static Lock acquireOneShot(Paths paths) {
-        return acquire(paths, Duration.ofSeconds(Math.max(0, paths.envLong("LOOOP_LOCK_WAIT", DEFAULT_WAIT_S))));
+        return acquire(paths, Duration.ofSeconds(paths.knob(Knob.LOCK_WAIT, DEFAULT_WAIT_S)));
     }
 
     /**

@@ -62,15 +62,9 @@ public final class Paths {
         return nonBlank(env.get(name));
     }
 
-    /** A numeric knob from the environment; the fallback when unset or not a number. */
-    public long envLong(String name, long fallback) {
-        String v = env(name);
-        if (v == null) return fallback;
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+    /** A numeric knob from the environment, checked against its range; the fallback when unset. */
+    public long knob(Knob knob, long fallback) {
+        return knob.fromEnv(env, fallback);
     }
 
     /**
