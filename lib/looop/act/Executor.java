@@ -16,7 +16,9 @@ import looop.decide.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;
+import looop.io.UnsafePathException;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
@@ -258,6 +260,7 @@ public final class Executor {
             throw new UserError(label(d) + ": not a usable file name (" + e.getReason() + "); use letters, digits, '-' or '_'");
         } catch (UncheckedIOException e) {
             IOException io = e.getCause();
+            if (io instanceof UnsafePathException) throw new UserError(label(d) + ": " + Journal.oneLine(io.getMessage()));
             throw new UserError(label(d) + ": " + io.getClass().getSimpleName() + " (" + Journal.oneLine(String.valueOf(io.getMessage()))
                     + "); check the data dir's permissions and free space");
         }
@@ -292,7 +295,7 @@ public final class Executor {
 
     private void runShell(String cmd) {
         ShellGate gate = shellGate();
-        long timeoutS = paths.envLong("LOOOP_SHELL_TIMEOUT", gate.timeoutS());
+        long timeoutS = paths.knob(Knob.SHELL_TIMEOUT, gate.timeoutS());
         Duration timeout = timeoutS > 0 ? Duration.ofSeconds(timeoutS) : null;
         Proc.Result r = Proc.capture(new Proc.Spec(cmd, paths.data, paths.childEnv(), null, timeout), gate.maxOutputBytes());
         if (r.timedOut()) {
@@ -343,7 +346,7 @@ public final class Executor {
                         + (p.equals(file) ? "file" : "directory"));
             }
         }
-        if (sameFile(file, paths.config)) {
+        if (sameFile(file, paths.config) || file.toAbsolutePath().normalize().equals(paths.configTarget())) {
             throw new UserError(paths.data.relativize(file) + " is looop's config (LOOOP_CONFIG); no move may write it, a human edits it");
         }
         return file;

@@ -21,6 +21,7 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Events;
 import looop.profile.Journal;
@@ -120,7 +121,7 @@ public final class Tick {
 
     /** Level-triggered cleanup: aged session corpses and leases of sessions that are gone. */
     private void housekeeping(Config config) {
-        long ttl = paths.envLong("LOOOP_SESSION_TTL", config.sessionTtl());
+        long ttl = paths.knob(Knob.SESSION_TTL, config.sessionTtl());
         sessions.reapOlderThan(ttl);
         for (String name : new Claims(paths, sessions).reapDead()) {
             ObjectNode f = Json.object();
@@ -405,7 +406,7 @@ public final class Tick {
 
     /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
     void pruneRuns() {
-        long keep = paths.envLong("LOOOP_RUNS_KEEP", 50);
+        long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
         List<Path> runs = Fs.listDirs(paths.runs());
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));

@@ -9,6 +9,7 @@ import looop.beat.Tick;
 import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.Log;
+import looop.io.UnsafePathException;
 import looop.io.UserError;
 import looop.profile.Paths;
 import looop.workers.SessionView;
@@ -113,7 +114,8 @@ public class Main implements Callable<Integer> {
                 return u.exitCode();
             }
             if (ex instanceof UncheckedIOException io) {
-                ctx.err().println("looop: " + describe(io.getCause()) + " (check the data dir's permissions and free space)");
+                ctx.err().println("looop: " + describe(io.getCause())
+                        + (io.getCause() instanceof UnsafePathException ? "" : " (check the data dir's permissions and free space)"));
                 return ExitCode.FAILED;
             }
             ctx.err().println("looop: internal error: " + ex + " (run with --verbose for the stack trace)");
@@ -123,6 +125,7 @@ public class Main implements Callable<Integer> {
     }
 
     static String describe(java.io.IOException e) {
+        if (e instanceof UnsafePathException) return e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) return "permission denied: " + e.getMessage();
         if (e instanceof java.nio.file.FileSystemException fs) return fs.getFile() + ": " + fs.getReason();
         return e.toString();
