@@ -1,0 +1,19 @@
+package looop.sandbox;
+
+import java.util.List;
+
+/**
+ * A way to confine a command: bubblewrap on Linux, none where nothing works.
+ * Room is left for others (macOS sandbox-exec would turn the same mount plan
+ * into a Seatbelt profile).
+ */
+public interface Backend {
+    /** What it is, for doctor and status, e.g. "bubblewrap 0.8.0". */
+    String name();
+
+    /** Why it cannot confine commands here (one line), or null when it can. */
+    String unavailableReason();
+
+    /** The argv that runs command confined to plan. */
+    List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive);
+}

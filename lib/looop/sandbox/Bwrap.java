@@ -1,0 +1,152 @@
+package looop.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * bubblewrap (bwrap) on Linux. Whether it works is probed once per binary
+ * and network setting per JVM, by running `true` under the very flags every
+ * command gets: a kernel without user namespaces, a container without
+ * CAP_SYS_ADMIN or an AppArmor rule all show up there, not in --version.
+ */
+public final class Bwrap implements Backend {
+    private static final long PROBE_TIMEOUT_S = 10;
+    private static final Map<String, Bwrap> PROBED = new ConcurrentHashMap<>();
+
+    private final Path binary;
+    private final String version;
+    private final String reason;
+
+    private Bwrap(Path binary, String version, String reason) {
+        this.binary = binary;
+        this.version = version;
+        this.reason = reason;
+    }
+
+    /** bwrap as found on PATH, or null. */
+    public static Path onPath() {
+        String path = System.getenv("PATH");
+        if (path == null) return null;
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, "bwrap");
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
+        }
+        return null;
+    }
+
+    /** The backend at binary (null: not installed), probed on first use and then cached. */
+    public static Bwrap probe(Path binary, boolean network) {
+        if (binary == null) return new Bwrap(null, null, "bwrap not found on PATH");
+        return PROBED.computeIfAbsent(binary + "|" + network, k -> check(binary, network));
+    }
+
+    private static Bwrap check(Path binary, boolean network) {
+        if (!Files.isExecutable(binary)) return new Bwrap(binary, null, binary + " is not an executable");
+        Bwrap b = new Bwrap(binary, null, null);
+        Run v = run(List.of(binary.toString(), "--version"));
+        if (v.code != 0) return new Bwrap(binary, null, "`bwrap --version` failed: " + v.out);
+        List<Mount> minimal = MountPlan.of(new SandboxPolicy(Mode.REQUIRED, List.of(), List.of(), network), Grant.none());
+        Run t = run(b.wrap(List.of("true"), minimal, network, false));
+        if (t.code != 0) return new Bwrap(binary, v.out, "bwrap cannot run here: " + t.out);
+        return new Bwrap(binary, v.out, null);
+    }
+
+    @Override
+    public String name() {
+        return version != null ? version : "bubblewrap";
+    }
+
+    @Override
+    public String unavailableReason() {
+        return reason;
+    }
+
+    @Override
+    public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive) {
+        List<String> a = new ArrayList<>(List.of(binary.toString(),
+                // the whole tree dies with looop: bwrap's child gets SIGKILL when bwrap goes,
+                // and as pid 1 of its own namespace it takes every descendant with it
+                "--die-with-parent", "--unshare-pid", "--unshare-ipc",
+                // as root, bwrap keeps every capability by default: enough to remount the
+                // read-only binds writable again or write host sysctls
+                "--cap-drop", "ALL"));
+        if (!network) a.add("--unshare-net");
+        // no controlling terminal: a command cannot push keystrokes into looop's (TIOCSTI)
+        if (!interactive) a.add("--new-session");
+        for (int i = 0; i < plan.size(); i++) addMount(a, plan.get(i), lastUnder(plan, i));
+        a.add("--");
+        a.addAll(command);
+        return a;
+    }
+
+    private static void addMount(List<String> a, Mount m, boolean leaf) {
+        String p = m.path().toString();
+        switch (m.kind()) {
+            case ROOT: case READ: case PROTECT:
+                a.addAll(List.of("--ro-bind", p, p));
+                break;
+            case WRITE: case GRANT: case PIN:
+                a.addAll(List.of("--bind", p, p));
+                break;
+            case DEV:
+                a.addAll(List.of("--dev", p));
+                break;
+            case PROC:
+                // uid 0 without capabilities still passes the permission bits on
+                // /proc/sys (kernel.core_pattern runs a program as real root); bwrap 0.8 leaves it writable
+                a.addAll(List.of("--proc", p, "--ro-bind", "/proc/sys", p + "/sys"));
+                break;
+            case TMP:
+                a.addAll(List.of("--tmpfs", p));
+                break;
+            case HIDE_DIR:
+                a.addAll(List.of("--tmpfs", p));
+                // read-only unless a later step must create its mount point inside
+                if (leaf) a.addAll(List.of("--remount-ro", p));
+                break;
+            case HIDE_FILE:
+                a.addAll(List.of("--ro-bind", "/dev/null", p));
+                break;
+            default:
+                throw new IllegalStateException("unknown mount " + m.kind());
+        }
+    }
+
+    private static boolean lastUnder(List<Mount> plan, int i) {
+        Path p = plan.get(i).path();
+        for (int j = i + 1; j < plan.size(); j++) {
+            if (plan.get(j).path().startsWith(p)) return false;
+        }
+        return true;
+    }
+
+    private record Run(int code, String out) {}
+
+    /** Runs a probe; its output's first line is what a person needs to see. */
+    private static Run run(List<String> argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            if (!p.waitFor(PROBE_TIMEOUT_S, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Run(-1, "timed out after " + PROBE_TIMEOUT_S + " s");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return new Run(p.exitValue(), out.isEmpty() ? "exit " + p.exitValue() : out.lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            return new Run(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Run(-1, "interrupted");
+        }
+    }
+}
