@@ -188,6 +188,25 @@ public final class Asks {
         });
     }
 
+    /**
+     * The sys-asks reading: the ids of pending asks in the signal (so a new
+     * ask, or an answer, wakes the loop once), question, options and age in
+     * the detail. The decider never answers: only a person does.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode reading() {
+        var v = Json.object();
+        var ids = v.putObject("signal").putArray("asks");
+        var detail = v.putObject("detail").putArray("asks");
+        Instant now = clock.instant();
+        for (Ask a : pending()) {
+            ids.add(a.id());
+            var d = detail.addObject().put("id", a.id()).put("question", a.question()).put("age_s", a.age(now).toSeconds());
+            var opts = d.putArray("options");
+            a.options().forEach(opts::add);
+        }
+        return v;
+    }
+
     public Instant now() {
         return clock.instant();
     }

@@ -140,7 +140,23 @@ public final class Schedules {
         Instant next = nextChange(now);
         detail.put("next_change", next == null ? null : next.toString());
         detail.put("count", list().size());
+        detail.put("sensed_at", now.toString());
         return v;
+    }
+
+    /**
+     * A beat acted on the world its sys-schedules snapshot describes: what was
+     * due when that snapshot was taken is acted on. Nothing without a snapshot.
+     */
+    public List<String> actedAsSensed(Path snapshot) {
+        String at = Json.text(Json.parseOrNull(Fs.readOr(snapshot, "")) == null ? null
+                : Json.parseOrNull(Fs.readOr(snapshot, "")).path("detail"), "sensed_at");
+        if (at == null) return List.of();
+        try {
+            return acted(Instant.parse(at));
+        } catch (DateTimeParseException e) {
+            return List.of();
+        }
     }
 
     /**
