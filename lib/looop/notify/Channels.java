@@ -26,16 +26,34 @@ public final class Channels {
             "webhook", Set.of("type", "on", "url", "format"),
             "desktop", Set.of("type", "on"));
 
-    /** The channels notify lists; none when it is absent or null. where names the file in errors. */
+    /** Checks "notify" as the config loader reads looop.json: a mistake fails the load in one line. */
+    public static void check(JsonNode notify, String where) {
+        parse(notify, where, java.nio.file.Path.of("."), Map.of());
+    }
+
+    /** The profile's channels, from its looop.json (none when the file is absent). */
+    public static List<Channel> load(Paths paths) {
+        String text = looop.io.Fs.readOrNull(paths.config);
+        if (text == null) return List.of();
+        JsonNode root = looop.io.Json.parseOrNull(text);
+        if (root == null) throw new UserError(paths.config + ": not valid JSON; `looop doctor` shows where");
+        return parse(root.get("notify"), paths.config.getFileName().toString(), paths.data, paths.childEnv());
+    }
+
     public static List<Channel> parse(JsonNode notify, String where, Paths paths) {
+        return parse(notify, where, paths.data, paths.childEnv());
+    }
+
+    /** The channels notify lists; none when it is absent or null. where names the file in errors. */
+    static List<Channel> parse(JsonNode notify, String where, java.nio.file.Path dir, Map<String, String> env) {
         if (notify == null || notify.isNull() || notify.isMissingNode()) return List.of();
         if (!notify.isArray()) throw new UserError(where + ": \"notify\" must be a list of channels, e.g. [{\"type\": \"ntfy\", \"url\": \"https://ntfy.sh/<topic>\"}]");
         List<Channel> out = new ArrayList<>();
-        for (int i = 0; i < notify.size(); i++) out.add(one(notify.get(i), where + ": \"notify\"[" + i + "]", paths));
+        for (int i = 0; i < notify.size(); i++) out.add(one(notify.get(i), where + ": \"notify\"[" + i + "]", dir, env));
         return out;
     }
 
-    private static Channel one(JsonNode c, String at, Paths paths) {
+    private static Channel one(JsonNode c, String at, java.nio.file.Path dir, Map<String, String> env) {
         if (!c.isObject()) throw new UserError(at + ": must be an object with a \"type\" (command, ntfy, webhook or desktop)");
         JsonNode typeNode = c.get("type");
         String type = typeNode == null || !typeNode.isTextual() ? null : typeNode.textValue();
@@ -52,7 +70,7 @@ public final class Channels {
         return switch (type) {
             case "command" -> {
                 text(c, "command", at, true);
-                yield new CommandChannel(c, on, paths.data, paths.childEnv());
+                yield new CommandChannel(c, on, dir, env);
             }
             case "ntfy" -> {
                 url(c, at);
@@ -65,7 +83,7 @@ public final class Channels {
                 if (f != null && !WebhookChannel.FORMATS.contains(f)) throw new UserError(at + ".format: must be json, slack or discord, got '" + f + "'");
                 yield new WebhookChannel(c, on);
             }
-            default -> new DesktopChannel(c, on, paths.data, paths.childEnv());
+            default -> new DesktopChannel(c, on, dir, env);
         };
     }
 

@@ -51,6 +51,11 @@ public final class Outbox {
         this.delivering = new FileMutex(paths.outbox().resolve(".lock"));
     }
 
+    /** The profile's outbox with the channels its looop.json lists. */
+    public static Outbox of(Paths paths, Clock clock) {
+        return new Outbox(paths, Channels.load(paths), clock);
+    }
+
     /** Records e for delivery; false when no channel wants it or it was recorded before. */
     public boolean record(Event e) {
         if (channels.stream().noneMatch(c -> c.wants(e.kind()))) return false;

@@ -105,6 +105,7 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
             throw new UserError(where + ": unknown runner '" + def + "' in \"default\"; known runners: "
                     + String.join(", ", new TreeSet<>(runners.keySet())) + " (add it under \"runners\" or pick one of these)");
         }
+        looop.notify.Channels.check(root.get("notify"), where);
         return new Config(def, runners,
                 seconds(root, "interval", DEFAULT_INTERVAL, where),
                 seconds(root, "busy_interval", DEFAULT_BUSY_INTERVAL, where),
