@@ -237,11 +237,22 @@ public final class Executor {
 
     // -- the moves --------------------------------------------------------------
 
+    /**
+     * The journal line, and an event in the outbox for the channels in
+     * "notify"; the pulse delivers it, so a channel that is down never fails the move.
+     */
+    private void notifyHuman(String message) {
+        var now = clock.instant();
+        String beat = now.toEpochMilli() + "-" + Integer.toHexString(message.hashCode());
+        looop.notify.Outbox.of(paths, clock).record(looop.notify.Notices.notification(message, beat, now));
+    }
+
     /** Does the move; every failure becomes one line naming the move. */
     private void perform(Decision d) {
         try {
             switch (d.action()) {
-                case "noop", "send_notification" -> { } // the journal line is the whole move
+                case "noop" -> { } // the journal line is the whole move
+                case "send_notification" -> notifyHuman(d.str("message"));
                 case "run_shell" -> runShell(d.str("cmd"));
                 case "write_goal" -> Fs.writeAtomic(target(paths.goals().resolve(d.id() + ".md")), withNewline(d.str("body")));
                 case "archive_goal" -> archive(d.id());

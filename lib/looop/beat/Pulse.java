@@ -80,17 +80,26 @@ public final class Pulse {
     }
 
     private void loop(Lock lock) {
+        try (HumanDuties human = new HumanDuties(paths, clock, sessions, log)) {
+            loop(lock, human);
+        }
+    }
+
+    private void loop(Lock lock, HumanDuties human) {
         boolean force = false;
         while (stop.getCount() > 0) {
             lock.verify(); // a deleted or replaced lock file may have let a second pulse in: this one stops
+            lastError = null;
             Tick.Outcome outcome = beatSafely(force);
+            human.afterBeat(outcome, lastError);
             Cadence cadence = Cadence.of(paths, Config.load(paths));
             boolean alive = sessions.list().stream().anyMatch(Sessions.Info::alive);
             Next next = cadence.next(outcome, alive);
             force = next.force();
-            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + next.seconds() + "s" + (force ? " (asked by the decider)" : ""));
+            long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then
+            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + rest + "s" + (force ? " (asked by the decider)" : ""));
             try {
-                if (stop.await(Math.max(1, next.seconds()), TimeUnit.SECONDS)) return;
+                if (stop.await(rest, TimeUnit.SECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -98,14 +107,19 @@ public final class Pulse {
         }
     }
 
+    /** Why the last beat threw, for the failure-streak notice. */
+    private String lastError;
+
     /** A beat that fails for a reason the user can fix logs it and the loop goes on. */
     private Tick.Outcome beatSafely(boolean force) {
         try {
             return new Tick(paths, clock, sessions, log).beat(force);
         } catch (UserError e) {
             log.line(Log.Level.ERROR, "tick.error", e.getMessage());
+            lastError = e.getMessage();
             return null;
         } catch (RuntimeException e) {
+            lastError = "beat crashed: " + e;
             log.line(Log.Level.ERROR, "tick.error", "beat crashed: " + e + " — the next beat starts from the files");
             return null;
         }

@@ -292,6 +292,8 @@ public final class Tick {
         log.line(Log.Level.OK, "tick.decided", move.summary()
                 + (cost == null ? "" : " · " + Budget.usd(cost)));
         log.line(Log.Level.INFO, "tick.journal", "journal: " + move.journalLine());
+        // what was due in the world this move answered is now acted on
+        new looop.schedule.Schedules(paths, clock).actedAsSensed(paths.snapshots().resolve("sys-schedules.json"));
         return new Outcome(Outcome.Result.ACTED, move.action(), move, decided.runId(), move.summary());
     }
 

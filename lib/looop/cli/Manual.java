@@ -232,8 +232,22 @@ public final class Manual {
               looop prune                                  remove finished sessions
               These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
 
+            WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)
+              looop ask <id> <question…> [--options a,b] [--timeout DUR]
+                                                           ask the human, wait, print the answer
+              looop asks [--json] [--wait [--timeout DUR]] pending asks with age and options
+              looop answer <id> <text…>|- [--force]        answer once (--force replaces)
+              looop tell <id> <text…>                      queue a message for a live worker:
+                                                           typed when its screen is still, or
+                                                           returned with its next answer
+              looop schedule add <name> (--at TIME|--in DUR|--every DUR) [--note TEXT]
+              looop schedule ls [--json] | rm <name>       wake the loop at a time
+              "notify" in looop.json sends asks, worker exits, failing beats, the budget and
+              send_notification moves to command, ntfy, webhook or desktop channels.
+
             INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
-              _ flag <id> [note]              ask the human; the note shows in status and ls
+              ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)
+              _ flag <id> [note]              older way to ask: the note shows in status and ls
               _ unflag <id>                   the answer arrived
               _ kill <id>                     end this worker when its work is done
               _ claim <name> [--session S]    take a lease; exit 1 naming the holder if taken

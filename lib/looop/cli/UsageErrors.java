@@ -3,9 +3,9 @@ package looop.cli;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** A usage error as one line: what was wrong, the close matches if any, and where the usage is. */
 final class UsageErrors {

@@ -23,7 +23,8 @@ public enum Knob {
     SENSOR_MAX_BYTES(null, "LOOOP_SENSOR_MAX_BYTES", 0, 64L << 20, "bytes, 0 = no cap"),
     RUNS_KEEP(null, "LOOOP_RUNS_KEEP", 0, 100_000, "run archives, 0 = keep all"),
     LOCK_WAIT(null, "LOOOP_LOCK_WAIT", 0, 3600, "seconds"),
-    STOP_GRACE(null, "LOOOP_STOP_GRACE", 0, 600, "seconds");
+    STOP_GRACE(null, "LOOOP_STOP_GRACE", 0, 600, "seconds"),
+    NOTIFY_FAILED_BEATS(null, "LOOOP_NOTIFY_FAILED_BEATS", 1, 1000, "failed beats in a row before a beat_failed notice");
 
     private static final long DAY = 86_400;
 

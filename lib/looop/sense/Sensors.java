@@ -105,6 +105,9 @@ public final class Sensors {
         readings.add(save(sysClaims()));
         readings.add(save(sysGoals()));
         readings.add(save(sysSessions()));
+        readings.add(save(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading()))));
+        readings.add(save(new Reading("sys-schedules.json",
+                Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant())))));
         readings.sort(Comparator.comparing(Reading::file));
         return readings;
     }
