@@ -28,7 +28,7 @@ import picocli.CommandLine;
                 ConfigCommand.class, VersionCommand.class, HelpCommand.class, DoctorCommand.class, StartSessionCommand.class, LsCommand.class,
                 SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, InternalCommand.class,
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
-                ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class})
+                ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class, WebCommand.class})
 public class Main implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 

@@ -204,6 +204,10 @@ public final class Manual {
               looop prune                                  remove finished sessions
               These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
 
+            THE WEB PAGE
+              looop web [--port N] [--bind ADDR] [--open]  pulse, beats, workers and their screens, asks,
+                                                           journal, spend; 127.0.0.1 and a token by default
+
             INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
               _ flag <id> [note]              ask the human; the note shows in status and ls
               _ unflag <id>                   the answer arrived
