@@ -37,7 +37,7 @@ import looop.io.UserError;
  */
 public final class WebServer implements AutoCloseable {
     /** An answer or a tell is a line or a paragraph, not an upload. */
-    static final int MAX_BODY = 64 * 1024;
+    public static final int MAX_BODY = 64 * 1024;
     private static final int THREADS = 4;
 
     private final HttpServer server;
