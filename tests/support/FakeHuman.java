@@ -21,6 +21,7 @@ public final class FakeHuman implements HumanActions {
     private final Sessions sessions;
     private final Map<String, PendingAsk> pending = new ConcurrentHashMap<>();
     public final List<String> given = Collections.synchronizedList(new ArrayList<>());
+    private volatile String refusal;
 
     public FakeHuman(Sessions sessions) {
         this.sessions = sessions;
@@ -28,6 +29,12 @@ public final class FakeHuman implements HumanActions {
 
     public FakeHuman ask(String id, String question, String... options) {
         pending.put(id, new PendingAsk(id, question, List.of(options), Instant.now()));
+        return this;
+    }
+
+    /** Makes every later answer and tell fail with this line, as the real verbs do when, say, the asker is gone. */
+    public FakeHuman refuseWith(String line) {
+        refusal = line;
         return this;
     }
 
@@ -40,6 +47,7 @@ public final class FakeHuman implements HumanActions {
     }
 
     public String answer(String id, String text) {
+        if (refusal != null) throw new UserError(refusal);
         PendingAsk ask = pending.get(id);
         if (ask == null) throw new UserError("no pending ask for " + id + "; `looop asks` lists them");
         if (!ask.options().isEmpty() && !ask.options().contains(text)) {
@@ -52,6 +60,7 @@ public final class FakeHuman implements HumanActions {
     }
 
     public String tell(String id, String text) {
+        if (refusal != null) throw new UserError(refusal);
         if (!sessions.isAlive(id)) throw new UserError("worker " + id + " is not alive; a tell needs a live worker");
         sessions.send(id, text, true);
         given.add("tell " + id + " " + text);

@@ -30,7 +30,8 @@ final class Assets {
             .last-beat.failed { color: var(--bad); } .last-beat.backed-off { color: var(--warn); } .last-beat.acted { color: var(--ok); }
             .empty { color: var(--dim); }
             .error { color: var(--bad); }
-            .chart-box svg { width: 100%; height: auto; display: block; }
+            .chart-box svg { width: 100%; max-width: 900px; height: auto; display: block; }
+            .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22em), 1fr)); gap: 1em; }
             svg text { fill: var(--dim); font: 11px system-ui, sans-serif; }
             svg text.today { fill: var(--fg); font-weight: bold; }
             svg text.cap { fill: var(--bad); }
@@ -129,8 +130,8 @@ final class Assets {
                 text(slot(el, 'question'), a.question);
                 const options = slot(el, 'options');
                 const wanted = (a.options || []).join('\\u0000');
-                if (options.dataset.shown !== wanted) {
-                  options.dataset.shown = wanted;
+                // compared with the buttons there, so a click on a server-rendered button is never cut off by a rebuild
+                if (Array.from(options.children).map(b => b.value).join('\\u0000') !== wanted) {
                   options.replaceChildren(...(a.options || []).map(o => {
                     const b = document.createElement('button');
                     b.type = 'submit'; b.name = 'text'; b.value = o; b.textContent = o;

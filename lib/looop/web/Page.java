@@ -25,8 +25,8 @@ public final class Page {
                 .append("</span><span class=\"live\" id=\"live\">static view</span></header>\n<main>\n");
         pulse(h, state.path("pulse"));
         asks(h, state.path("asks"), human);
-        workers(h, state.path("workers"), human);
         journal(h, state.path("journal"));
+        workers(h, state.path("workers"), human);
         schedules(h, state.path("schedules"));
         spend(h, state.path("spend"));
         h.append("</main>\n");
@@ -36,7 +36,7 @@ public final class Page {
     }
 
     private static void pulse(StringBuilder h, JsonNode p) {
-        h.append("<section id=\"pulse\" class=\"card\"><h2>Pulse</h2>");
+        h.append("<section id=\"pulse\" class=\"card wide\"><h2>Pulse</h2>");
         error(h, p);
         h.append("<p class=\"pulse\"><span class=\"dot ").append(p.path("running").asBoolean() ? "up" : "down")
                 .append("\" data-slot=\"pulse-dot\"></span> <span data-slot=\"pulse-line\">").append(Html.esc(p.path("line").asText()))
@@ -138,8 +138,8 @@ public final class Page {
         error(h, s);
         h.append("<p class=\"today").append(s.path("over").asBoolean() ? " over" : "").append("\" data-slot=\"spend-today\">")
                 .append(Html.esc(s.path("today").asText())).append("</p>")
-                .append("<div class=\"chart-box\" data-svg=\"by_runner\">").append(s.path("by_runner_svg").asText()).append("</div>")
-                .append("<div class=\"chart-box\" data-svg=\"by_kind\">").append(s.path("by_kind_svg").asText()).append("</div></section>\n");
+                .append("<div class=\"charts\"><div class=\"chart-box\" data-svg=\"by_runner\">").append(s.path("by_runner_svg").asText()).append("</div>")
+                .append("<div class=\"chart-box\" data-svg=\"by_kind\">").append(s.path("by_kind_svg").asText()).append("</div></div></section>\n");
     }
 
     private static void error(StringBuilder h, JsonNode part) {

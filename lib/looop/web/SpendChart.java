@@ -21,10 +21,10 @@ public final class SpendChart {
     public static final int DAYS = 30;
     private static final String[] PALETTE = {"#58a6ff", "#3fb950", "#d29922", "#bc8cff", "#f85149", "#39c5cf", "#ff7b72", "#8b949e"};
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd");
-    private static final int W = 720;
+    private static final int W = 480;
     private static final int H = 200;
     private static final int LEFT = 44;
-    private static final int TOP = 12;
+    private static final int TOP = 22;
     private static final int PLOT = 130;
 
     private final Budget budget;
@@ -67,7 +67,7 @@ public final class SpendChart {
         StringBuilder s = new StringBuilder();
         s.append("<svg class=\"chart spend\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(W).append(' ').append(H)
                 .append("\" role=\"img\" aria-label=\"").append(Html.esc("spend per day " + title)).append("\">");
-        s.append(String.format("<text x=\"%d\" y=\"%d\" class=\"axis\">%s</text>", LEFT, TOP - 2, Html.esc(title)));
+        s.append(String.format("<text x=\"%d\" y=\"%d\" class=\"axis\">%s</text>", LEFT, 11, Html.esc(title)));
         axis(s, top);
         int i = 0;
         for (Map.Entry<LocalDate, Map<String, Double>> day : days.entrySet()) {
@@ -84,8 +84,8 @@ public final class SpendChart {
             }
             boolean isToday = day.getKey().equals(today);
             if (isToday || i % 5 == 0) {
-                s.append(String.format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"axis%s\">%s</text>", x + slot / 2, TOP + PLOT + 14,
-                        isToday ? " today" : "", Html.esc(isToday ? "today" : day.getKey().format(DAY))));
+                s.append(String.format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" class=\"axis%s\">%s</text>", isToday ? x + slot : x + slot / 2,
+                        TOP + PLOT + 14, isToday ? "end" : "middle", isToday ? " today" : "", Html.esc(isToday ? "today" : day.getKey().format(DAY))));
             }
             if (isToday) {
                 s.append(String.format("<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"none\" stroke=\"#c9d1d9\" stroke-width=\"1\"><title>%s</title></rect>",
@@ -96,7 +96,7 @@ public final class SpendChart {
         if (maxDaily != null) {
             double y = TOP + PLOT - PLOT * maxDaily / top;
             s.append(String.format("<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#f85149\" stroke-dasharray=\"4 3\"/>", LEFT, W - 8, y, y));
-            s.append(String.format("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" class=\"axis cap\">%s</text>", W - 8, y - 3,
+            s.append(String.format("<text x=\"%d\" y=\"%.1f\" class=\"axis cap\">%s</text>", LEFT + 4, y - 3,
                     Html.esc("max_daily_usd " + Budget.usd(maxDaily))));
         }
         legend(s, parts);

@@ -137,14 +137,15 @@ public final class Timeline {
                 .append("\" role=\"img\" aria-label=\"").append(Html.esc(beats.size() + " beats in the last " + window.toHours() + " hours")).append("\">");
         s.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append((int) inner)
                 .append("\" height=\"").append(STRIP).append("\" class=\"strip\" fill=\"#161b22\"/>");
-        for (long h = 0; h <= window.toHours(); h++) {
-            Instant tick = begin.plus(Duration.ofHours(h));
+        // ticks on whole hours, labelled in local time; "now" at the right edge
+        Instant tick = begin.truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        for (; tick.isBefore(end.minus(Duration.ofMinutes(20))); tick = tick.plus(Duration.ofHours(1))) {
             double x = LEFT + inner * (tick.toEpochMilli() - begin.toEpochMilli()) / span;
             s.append(String.format("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#30363d\"/>", x, x, TOP, TOP + STRIP + 4));
-            String anchor = h == 0 ? "start" : h == window.toHours() ? "end" : "middle";
-            s.append(String.format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" class=\"axis\">%s</text>", x, TOP + STRIP + 16, anchor,
-                    Html.esc(h == window.toHours() ? "now" : LocalDateTime.ofInstant(tick, clock.getZone()).format(HOUR))));
+            s.append(String.format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"axis\">%s</text>", x, TOP + STRIP + 16,
+                    Html.esc(LocalDateTime.ofInstant(tick, clock.getZone()).format(HOUR))));
         }
+        s.append(String.format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"axis\">now</text>", W - RIGHT, TOP + STRIP + 16));
         for (Beat b : beats) {
             double x = LEFT + inner * (b.start().toEpochMilli() - begin.toEpochMilli()) / span;
             int y = b.outcome() == Outcome.ACTED || b.outcome() == Outcome.FAILED ? TOP + 4 : TOP + 14;
