@@ -134,7 +134,7 @@ public final class Tick {
         List<WorldHash.Snapshot> snaps = sensed.readings().stream()
                 .map(r -> new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8)))
                 .toList();
-        return new Hashed(sensed.readings(), WorldHash.compute(paths, snaps), lastHash());
+        return new Hashed(sensed.readings(), WorldHash.compute(paths.data, snaps), lastHash());
     }
 
     public String lastHash() {
@@ -164,7 +164,7 @@ public final class Tick {
 
     /** Backoff: a world that failed before waits out its window before another paid try. */
     private Decided holdBack(String hash) {
-        Backoff backoff = new Backoff(paths, clock);
+        Backoff backoff = new Backoff(paths.backoff(), clock);
         long wait = backoff.remaining(hash);
         if (wait <= 0) return null;
         int fails = backoff.fails(hash);
@@ -180,7 +180,7 @@ public final class Tick {
     /** The daily cap, and the breaker that refuses to spend blind through an unmetered runner. */
     private Decided budgetStop(String hash, Config config, Config.RunnerDef runner) {
         if (config.maxDailyUsd() == null) return null;
-        Budget budget = new Budget(paths, clock);
+        Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
         double spent = budget.spentToday();
         if (spent >= config.maxDailyUsd()) {
             String msg = "daily budget reached (" + Budget.usd(spent) + " of " + Budget.usd(config.maxDailyUsd())
@@ -192,7 +192,7 @@ public final class Tick {
             events.emit("budget_exceeded", f);
             return Decided.ended(hash, Outcome.Result.SKIPPED, "budget", null, msg);
         }
-        if (budget.unmeteredBlocked(Budget.signature(runner))) {
+        if (budget.unmeteredBlocked(Budget.signature(runner.name(), runner.cost() != null))) {
             String msg = "runner '" + runner.name() + "' reported no cost for " + Budget.UNMETERED_LIMIT
                     + " runs in a row and a budget is set — no AI call (give the runner a \"cost\" spec, or use claude/pi)";
             log.line(Log.Level.WARN, "tick.budget_unmetered", msg);
@@ -248,14 +248,14 @@ public final class Tick {
     }
 
     private void meter(Config config, Config.RunnerDef runner, String runId, Runner.Result ran) {
-        Budget budget = new Budget(paths, clock);
+        Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
         if (ran.costUsd() != null) budget.record("tick", runId, runner.name(), ran.costUsd());
         if (config.maxDailyUsd() == null || !ran.ok()) return;
         if (ran.costUsd() != null && ran.costUsd() > 0) {
             budget.clearUnmetered();
             return;
         }
-        int n = budget.recordUnmetered(Budget.signature(runner));
+        int n = budget.recordUnmetered(Budget.signature(runner.name(), runner.cost() != null));
         String tail = n >= Budget.UNMETERED_LIMIT ? "breaker now open" : n + "/" + Budget.UNMETERED_LIMIT + " before the breaker opens";
         log.line(Log.Level.WARN, "tick.unmetered", "max_daily_usd is set but runner '" + runner.name()
                 + "' reported no cost (" + tail + ") — give it a \"cost\" spec, or use claude/pi");
@@ -287,7 +287,7 @@ public final class Tick {
         } catch (UserError e) {
             return moveFailed(decided, "move_failed", "move failed: " + e.getMessage());
         }
-        Double cost = decided.runId() == null ? null : new Budget(paths, clock).costOf(decided.runId());
+        Double cost = decided.runId() == null ? null : new Budget(paths.costLedger(), paths.unmetered(), clock).costOf(decided.runId());
         log.line(Log.Level.OK, "tick.decided", move.summary()
                 + (cost == null ? "" : " · " + Budget.usd(cost)));
         log.line(Log.Level.INFO, "tick.journal", "journal: " + move.journalLine());
@@ -341,7 +341,7 @@ public final class Tick {
         public void acted(Intent intent, Executor.Move move) {
             if (intent.hash() == null) return; // a move by hand commits no world
             Fs.writeAtomic(paths.lastTickHash(), intent.hash() + "\n");
-            new Backoff(paths, clock).clear();
+            new Backoff(paths.backoff(), clock).clear();
             ObjectNode f = Json.object();
             if (intent.runId() != null) f.put("run_id", intent.runId());
             f.put("action", move.action());
@@ -357,7 +357,7 @@ public final class Tick {
 
     /** The move failed after Commit recorded it: only the log line is left to write. */
     private Outcome moveFailed(Decided decided, String reason, String message) {
-        logFailure(message, new Backoff(paths, clock).fails(decided.hash()));
+        logFailure(message, new Backoff(paths.backoff(), clock).fails(decided.hash()));
         return new Outcome(Outcome.Result.FAILED, reason, null, decided.runId(), message);
     }
 
@@ -372,7 +372,7 @@ public final class Tick {
     }
 
     private int recordFailure(String hash, String runId, String reason, String message) {
-        int fails = new Backoff(paths, clock).recordFailure(hash);
+        int fails = new Backoff(paths.backoff(), clock).recordFailure(hash);
         ObjectNode f = Json.object();
         if (runId != null) f.put("run_id", runId);
         f.put("reason", reason);

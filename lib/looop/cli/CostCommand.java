@@ -20,7 +20,7 @@ final class CostCommand implements Callable<Integer> {
 
     public Integer call() {
         if (!period.equals("today") && !period.equals("all")) throw new UserError("cost takes 'today' or 'all', got '" + period + "'", 2);
-        Budget budget = new Budget(root.ctx.profile(), root.ctx.clock());
+        Budget budget = new Budget(root.ctx.profile().costLedger(), root.ctx.profile().unmetered(), root.ctx.clock());
         Budget.Summary s = budget.summarize(period.equals("today"));
         if (json) root.printJson(Budget.summaryJson(period, s));
         else root.ctx.out().print(Budget.summaryText(period, s));

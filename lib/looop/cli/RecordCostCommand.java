@@ -18,7 +18,7 @@ final class RecordCostCommand implements Callable<Integer> {
     public Integer call() {
         Main root = InternalCommand.root(spec);
         double amount = Budget.parseUsd(usd);
-        new Budget(root.ctx.profile(), root.ctx.clock()).record(kind, id, runner, amount);
+        new Budget(root.ctx.profile().costLedger(), root.ctx.profile().unmetered(), root.ctx.clock()).record(kind, id, runner, amount);
         return 0;
     }
 }

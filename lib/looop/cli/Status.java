@@ -55,7 +55,7 @@ public final class Status {
             if (s.exitCode() != null) w.put("exit_code", s.exitCode());
             if (s.note() != null) w.put("note", s.note());
         }
-        out.put("cost_today_usd", new Budget(paths, clock).spentToday());
+        out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
         return out;
     }
 
