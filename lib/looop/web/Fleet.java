@@ -109,7 +109,7 @@ public final class Fleet {
 
     private ArrayNode workers(List<HumanActions.PendingAsk> asks) {
         Map<String, HumanActions.PendingAsk> askOf = asks.stream().collect(Collectors.toMap(HumanActions.PendingAsk::id, a -> a, (a, b) -> a));
-        Map<String, Double> spend = new Budget(paths, clock).rows().stream()
+        Map<String, Double> spend = new Budget(paths.costLedger(), paths.unmetered(), clock).rows().stream()
                 .collect(Collectors.groupingBy(Budget.Row::id, Collectors.summingDouble(Budget.Row::costUsd)));
         List<Sessions.Info> list = sessions.list();
         SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
@@ -191,7 +191,7 @@ public final class Fleet {
 
     private ObjectNode spend() {
         Double max = safe(() -> Config.load(paths).maxDailyUsd(), null);
-        double today = new Budget(paths, clock).spentToday();
+        double today = new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday();
         ObjectNode o = Json.object();
         o.put("today", "today " + Budget.usd(today) + (max == null ? " (no max_daily_usd set)" : " of " + Budget.usd(max) + " max_daily_usd"));
         o.put("over", max != null && today >= max);

@@ -31,7 +31,7 @@ public final class SpendChart {
     private final Clock clock;
 
     public SpendChart(Paths paths, Clock clock) {
-        this.budget = new Budget(paths, clock);
+        this.budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
         this.clock = clock;
     }
 
