@@ -245,6 +245,10 @@ public final class Manual {
               "notify" in looop.json sends asks, worker exits, failing beats, the budget and
               send_notification moves to command, ntfy, webhook or desktop channels.
 
+            THE WEB PAGE
+              looop web [--port N] [--bind ADDR] [--open]  pulse, beats, workers and their screens, asks,
+                                                           journal, spend; 127.0.0.1 and a token by default
+
             INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
               ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)
               _ flag <id> [note]              older way to ask: the note shows in status and ls
