@@ -1,5 +1,7 @@
 package looop.cli;
 
+import looop.act.moves.Moves;
+
 /** `looop help`: the full manual. */
 public final class Manual {
     private Manual() {}
@@ -79,18 +81,7 @@ public final class Manual {
                 {"action":"write_goal","id":"fix-ci","body":"# Fix CI\\n...","journal":"new goal"}
 
                 action             fields          what looop does
-                noop               reason?         nothing
-                run_shell          cmd, reason?    runs one command with bash -c in the data dir;
-                                                   a non-zero exit is a failed move
-                write_goal         id, body        writes goals/<id>.md
-                archive_goal       id              moves it to goals/archive/<id>.md
-                write_sensor       name, script    writes sensors/<name>.sh, mode 0700
-                write_playbook     body            replaces PLAYBOOK.md
-                start_worker       id, prompt      starts worker session <id> with that brief
-                steer_session      id, input       types the text + Enter into a live worker
-                send_key           id, keys[]      sends named keys (Enter, Esc, C-c, Up, ...)
-                restart_session    id              restarts a worker's command
-                send_notification  message         nothing but the journal line: that is the notice
+            """ + Moves.table(Moves.Audience.MANUAL, "    ", 19, 16, 90) + """
 
               Any action may add "journal" (the line to log; looop's own summary when empty) and
               "next_interval_s" (5..3600: the next sleep, once; also forces the next beat to
