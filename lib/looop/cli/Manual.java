@@ -52,11 +52,12 @@ public final class Manual {
               0 housekeeping  reap finished sessions older than the retention window; drop claims
                               whose session is not alive
               1 sense         wipe snapshots/, run every sensor, write the snapshots
-              2 diff          hash the world (playbook, goals, wake signals). Unchanged since the
-                              last good beat and not forced: stop here, no AI call, no cost
-              3 backoff       a world that failed before waits 60s x 2^(fails-1), at most 1 hour
-              4 budget        stop when today's spend reached max_daily_usd, or when the runner
-                              left 3 runs in a row unmetered while a budget is set
+              2 diff          hash the world (playbook, goals, wake signals)
+              3 gate          unchanged since the last good beat and not forced: stop here, no AI
+                              call, no cost; a world that failed before waits 60s x 2^(fails-1),
+                              at most 1 hour
+              4 budget        (the gate too) stop when today's spend reached max_daily_usd, or when
+                              the runner left 3 runs in a row unmetered while a budget is set
               5 decide        write runs/<id>/prompt.md, run the runner in the data dir, keep its
                               output in runs/<id>/output.log and tick.log, meter the spend
               6 act           read .decision.json (deleted whatever happens), validate, execute,
@@ -158,8 +159,11 @@ public final class Manual {
               looop tick [--force]            one beat; --force decides even if nothing changed
               looop sense                     stage 1: run the sensors, print the readings as JSON
               looop hash                      stage 2: add the world hash and whether it changed
-              looop decide [--force]          stage 3-5: skip, back off, or ask the runner
-              looop act                       stage 6-7: execute a decision, log it, commit
+              looop gate [--force]            stage 3: may this beat call the AI? (changed,
+                                              backoff, budget); adds "gate" to hash's JSON
+              looop decide [--force]          stage 4: ask the runner for one move behind the
+                                              gate (given hash's JSON, it gates itself)
+              looop act                       stage 5: execute a decision, log it, commit
               looop status [--json]           pulse, last beat, workers, cost today, data dir
               looop journal [--tail N]        the journal, or its last N lines
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
@@ -171,7 +175,8 @@ public final class Manual {
               looop help                      this manual
 
               The stages compose; `looop tick` runs the same functions in one process:
-                looop sense | looop hash | looop decide | looop act
+                looop sense | looop hash | looop gate | looop decide | looop act
+                looop sense | looop hash | looop decide | looop act     # decide gates itself
                 looop sense | jq '.snapshots["sensor-today.json"]'
                 echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
 
