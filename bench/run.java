@@ -225,7 +225,13 @@ public class run {
         row("for scale: bash starting the same 100 sensors one after another", ms(spawn.median() / 100) + " per sensor",
                 spawn.spread() + " for all 100");
         target("each sensor in a beat ÷ bash starting the same script", perSensor / (spawn.median() / 100), 1.5, run::ratio,
-                ms(perSensor) + " / " + ms(spawn.median() / 100));
+                ms(perSensor) + " / " + ms(spawn.median() / 100) + " (the beat's sensors run " + Config.DEFAULT_SENSOR_CONCURRENCY
+                        + " at a time, bash's one after another)");
+        // the same comparison one after another on both sides: what each sensor's own process costs looop
+        double seq = (skipRow(100, 10, ",\"sensor_concurrency\":1") - median.get("0/10")) / 100;
+        Stats seqBash = bashRuns(work.resolve("skip-100-10-seq/sensors"), false, 3);
+        target("each sensor, sensor_concurrency 1 ÷ bash, both one after another", seq / (seqBash.median() / 100), 1.5, run::ratio,
+                ms(seq) + " / " + ms(seqBash.median() / 100) + " per sensor");
         target("a skip beat's own work: no sensors, 10 goals", median.get("0/10"), 2, run::ms, "the row above");
         target("a skip beat's own work: no sensors, 1000 goals", median.get("0/1000"), 30, run::ms, "the row above");
         row("growth: each goal beyond 10 (1000 vs 10 goals)", ms((median.get("0/1000") - median.get("0/10")) / 990),
@@ -243,7 +249,11 @@ public class run {
 
     /** Skip beats on one profile shape; prints the row, returns the median beat in ms. */
     static double skipRow(int sensors, int goals) throws IOException {
-        Paths paths = profile("skip-" + sensors + "-" + goals, sensors, ECHO, goals, "");
+        return skipRow(sensors, goals, "");
+    }
+
+    static double skipRow(int sensors, int goals, String extraConfig) throws IOException {
+        Paths paths = profile("skip-" + sensors + "-" + goals + (extraConfig.isEmpty() ? "" : "-seq"), sensors, ECHO, goals, extraConfig);
         Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
         if (tick.beat(false).result() != Tick.Outcome.Result.ACTED) throw new IllegalStateException("first beat did not act");
         int warmup = 3;
@@ -256,7 +266,8 @@ public class run {
         });
         sense.subList(0, warmup).clear();
         rest.subList(0, warmup).clear();
-        row("skip beat in one JVM: " + sensors + " echo sensors, " + goals + " goals", ms(total.median()),
+        row("skip beat in one JVM: " + sensors + " echo sensors, " + goals + " goals" + (extraConfig.isEmpty() ? "" : ", sensor_concurrency 1"),
+                ms(total.median()),
                 total.spread() + "; sense " + ms(new Stats(sense).median()) + ", hash+compare " + ms(new Stats(rest).median()));
         return total.median();
     }
