@@ -377,7 +377,7 @@ class SensorsTest {
         for (String bad : List.of("0", "-2", "1.5", "\"8\"", "true")) {
             UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
                     () -> Config.parse("{\"sensor_concurrency\":" + bad + "}", file));
-            assertTrue(e.getMessage().contains("\"sensor_concurrency\" must be a whole number ≥ 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("\"sensor_concurrency\" must be a whole number from 1 to 256"), e.getMessage());
         }
     }
 }

@@ -140,7 +140,7 @@ class ShellGateTest {
                 {"\"run_shell\":{\"deny\":\"rm\"}", "\"deny\" must be an array"},
                 {"\"run_shell\":{\"deny\":[\"(unclosed\"]}", "\"deny\"[0] is not a valid regular expression"},
                 {"\"run_shell\":{\"allow\":[7]}", "\"allow\"[0] must be a non-empty regular expression string"},
-                {"\"run_shell\":{\"timeout_s\":-1}", "\"timeout_s\" must be a whole number"},
+                {"\"run_shell\":{\"timeout_s\":-1}", "\"run_shell.timeout_s\" must be a whole number from 0 to 86400"},
                 {"\"run_shell\":{\"replace_defaults\":\"yes\"}", "\"replace_defaults\" must be true or false"}}) {
             UserError e = assertThrows(UserError.class, () -> Config.parse("{" + bad[0] + "}", dir.resolve("looop.json")));
             assertTrue(e.getMessage().startsWith("looop.json: "), e.getMessage());
