@@ -67,7 +67,7 @@ class SessionViewTest {
     private Running background(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Context ctx = new Context(profile.paths, profile.clock, Sessions.none(), new ByteArrayInputStream(new byte[0]),
+        Context ctx = new Context(profile.paths, profile.clock, NoSessions.none(), new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Running(CompletableFuture.supplyAsync(() -> Beats.entry(ctx).execute(args)), out, err);
     }
@@ -265,7 +265,7 @@ class SessionViewTest {
         refused(124, "still running", "wait", "long", "--timeout", "200ms");
         new Tmux(profile.paths).run("kill-session", "-t", "=looop-long");
         assertEquals(SessionView.KILLED_EXIT, cli("wait", "long", "--timeout", "10s").code(), "killed from outside");
-        assertEquals("killed", new SessionView(profile.paths).state("long"));
+        assertEquals("killed", new SessionView(profile.paths).state("long").word());
 
         profile.write("sessions/marked/state", "killed\n");
         assertEquals(SessionView.KILLED_EXIT, cli("wait", "marked").code());

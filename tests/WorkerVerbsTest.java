@@ -109,7 +109,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         t.awaitOutput("w1", "up");
         assertTrue(fails(1, "key", "w1", "Bogus").startsWith("unknown key 'Bogus'; use names like Enter"));
         assertEquals(2, t.cli("key", "w1").code(), "at least one key");
-        assertEquals("running", t.info("w1").state());
+        assertEquals("running", t.info("w1").state().word());
         ok("key", "w1", "C-c");
         assertEquals(130, t.awaitState("w1", "exited").exitCode());
     }
@@ -124,7 +124,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         t.awaitState("w1", "exited");
         ok("restart", "w1");
         TmuxProfile.awaitTrue(() -> t.output("w1").split("up", -1).length == 3, () -> "a second run: " + t.output("w1"));
-        assertEquals("running", t.info("w1").state());
+        assertEquals("running", t.info("w1").state().word());
         assertTrue(fails(1, "restart", "ghost").startsWith("no session 'ghost'"));
 
         ok("_", "kill", "w2");
@@ -147,7 +147,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         assertEquals("needs attention", t.info("w1").note());
 
         ok("_", "kill", "w1");
-        assertEquals("killed", t.info("w1").state());
+        assertEquals("killed", t.info("w1").state().word());
         assertFalse(t.sessions.tmux().has("w1"));
         ok("_", "kill", "w1"); // a second kill changes nothing
 

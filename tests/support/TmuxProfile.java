@@ -60,7 +60,7 @@ public final class TmuxProfile implements AutoCloseable {
     }
 
     public Sessions.Info awaitState(String id, String state) {
-        return await(id, i -> i.state().equals(state), state);
+        return await(id, i -> i.state().word().equals(state), state);
     }
 
     /** Polls output.log until it holds text; returns all of it. */

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import looop.beat.Foreground;
 import looop.io.Ansi;
 import looop.io.Durations;
 import looop.io.Fs;
@@ -24,27 +23,25 @@ import looop.profile.Paths;
  * waits, except resize, attach and detach, which act on the terminal, never
  * on the program in it.
  *
- * A session is over when its state file says exited or killed, or when its
- * tmux session is gone although the file still says starting or running (the
- * tmux server was killed from outside): then it counts as exited when an exit
- * code was recorded, else as killed. A killed session's exit code is 137
- * (128 + SIGKILL), as a shell reports a killed command.
+ * A session's state comes from the engine's one derivation ({@link
+ * SessionState}), so `wait` and `ls` always agree. A killed session's exit
+ * code is 137 (128 + SIGKILL), as a shell reports a killed command.
  */
 public final class SessionView {
     /** The exit code `wait` gives for a session that was killed rather than ending by itself. */
     public static final int KILLED_EXIT = 137;
-    /** A session just being created may have its state file before its tmux session: grace for that. */
-    private static final long BIRTH_GRACE_MS = 10_000;
     private static final long POLL_MS = 50;
     private static final long CAPTURE_LAG_MS = 200;
     private static final long SCREEN_POLL_MS = 100;
 
     private final Paths paths;
+    private final TmuxSessions engine;
     private final Tmux tmux;
 
     public SessionView(Paths paths) {
         this.paths = paths;
-        this.tmux = new Tmux(paths);
+        this.engine = new TmuxSessions(paths);
+        this.tmux = engine.tmux();
     }
 
     public Tmux tmux() {
@@ -61,7 +58,7 @@ public final class SessionView {
     public String known(String typed) {
         String id = id(typed);
         if (!java.nio.file.Files.isDirectory(files(id).dir()) && !tmux.has(id)) {
-            if (id.equals(Foreground.PULSE)) throw new UserError("no session pulse: the loop has not run here yet; start it with `looop`");
+            if (id.equals(TmuxSessions.PULSE)) throw new UserError("no session pulse: the loop has not run here yet; start it with `looop`");
             throw new UserError("no session " + id + "; `looop ls` lists them");
         }
         return id;
@@ -73,44 +70,20 @@ public final class SessionView {
 
     // -- state ------------------------------------------------------------------------
 
-    /** starting, running, exited or killed, with a vanished tmux session accounted for (see the class comment). */
-    public String state(String id) {
-        String written = recordedState(id);
-        if (written.equals("exited") || written.equals("killed")) return written;
-        if (tmux.has(id)) return written;
-        if (written.equals("starting") && ageMillis(files(id).state()) < BIRTH_GRACE_MS) return written;
-        return recordedExit(id) != null ? "exited" : "killed";
+    /** The session's state through the engine's one derivation (see {@link SessionState}). */
+    public SessionState state(String id) {
+        return engine.state(id);
     }
 
     public boolean ended(String id) {
-        String s = state(id);
-        return s.equals("exited") || s.equals("killed");
+        return !state(id).alive();
     }
 
     /** What `wait` exits with: the recorded code of an exited session, 137 for a killed one. */
     public int exitCode(String id) {
-        if (state(id).equals("killed")) return KILLED_EXIT;
-        Integer code = recordedExit(id);
+        if (state(id) == SessionState.KILLED) return KILLED_EXIT;
+        Integer code = files(id).readExitCode();
         return code == null ? 1 : code;
-    }
-
-    private String recordedState(String id) {
-        String s = Fs.readOr(files(id).state(), "").strip();
-        return s.isEmpty() ? "starting" : s;
-    }
-
-    private Integer recordedExit(String id) {
-        String s = Fs.readOr(files(id).exitCode(), "").strip();
-        try {
-            return s.isEmpty() ? null : Integer.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static long ageMillis(java.nio.file.Path p) {
-        long m = Fs.modifiedMillis(p);
-        return m == 0 ? Long.MAX_VALUE : System.currentTimeMillis() - m;
     }
 
     /** Fails with one line when the session's terminal is gone: screens, sizes and clients need a live one. */
@@ -153,8 +126,8 @@ public final class SessionView {
         }
 
         private boolean endedNow(long now, boolean confirm) {
-            String written = recordedState(id);
-            if (written.equals("exited") || written.equals("killed")) return true;
+            SessionState written = files(id).readState();
+            if (written != null && !written.alive()) return true;
             if (now < nextTmuxCheck && !confirm) return false;
             nextTmuxCheck = now + 500;
             return SessionView.this.ended(id);
