@@ -54,8 +54,11 @@ public final class Foreground {
     public static final String PULSE = TmuxSessions.PULSE;
     /** How long the pulse gets to finish its beat after Ctrl-C before its session is killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    private static final long STOP_GRACE_MS = STOP_GRACE.toMillis();
     private static final long STREAM_POLL_MS = 100;
+    /** A ceiling, not a pause: the stream ends as soon as the stopped pulse's last output is in. */
+    private static final long STREAM_END_MS = 15_000;
+    /** A ceiling on stopping everything: the pulse's grace, its last output, and tmux calls on a busy machine. */
+    private static final long STOPPING_MS = STOP_GRACE.toMillis() + STREAM_END_MS + 30_000;
     /** Lines of a running pulse's log shown when attaching to it, like `tail`. */
     private static final int ATTACH_TAIL = 20;
 
@@ -209,7 +212,7 @@ public final class Foreground {
     /** SIGINT or SIGTERM: stop everything, let the stream show the pulse's last words, say what stopped. */
     private void onSignal() {
         if (!stopping.compareAndSet(false, true)) {
-            awaitQuietly(finished, STOP_GRACE_MS * 2);
+            awaitQuietly(finished, STOPPING_MS);
             return;
         }
         try {
@@ -223,13 +226,13 @@ public final class Foreground {
         List<String> stopped = new ArrayList<>();
         if (stopPulse()) stopped.add(PULSE);
         stopWorkers().forEach(id -> stopped.add("worker " + id));
-        awaitQuietly(streamed, 2_000);
+        awaitQuietly(streamed, STREAM_END_MS);
         summary(stopped);
     }
 
     /** The main thread saw the stream end while a signal was being handled: the hook finishes the job. */
     private int awaitHook() {
-        awaitQuietly(finished, STOP_GRACE_MS * 3);
+        awaitQuietly(finished, STOPPING_MS);
         return 130;
     }
 

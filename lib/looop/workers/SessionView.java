@@ -102,21 +102,33 @@ public final class SessionView {
         private final String id;
         private long nextTmuxCheck;
         private long seenEnded;
+        private long sizeAtEnd;
 
         EndWatch(String id) {
             this.id = id;
         }
 
         /**
-         * True once the session has been over for CAPTURE_LAG_MS, and still is
-         * when asked again: its last output travels pane → tmux → pipe-pane →
-         * output.log after the program is gone, and a reader that stops at the
-         * first sign of the end would miss it.
+         * True once the session has been over for CAPTURE_LAG_MS with its
+         * output.log no longer growing, and still is when asked again: its last
+         * output travels pane → tmux → pipe-pane → output.log after the program
+         * is gone, and a reader that stops at the first sign of the end would
+         * miss it. On a busy machine that trip takes longer, so the wait lasts
+         * as long as the log still grows.
          */
         public boolean ended() {
             long now = System.currentTimeMillis();
+            long size = OutputLog.size(files(id).output());
+            if (seenEnded != 0 && size != sizeAtEnd) {
+                seenEnded = now; // still draining
+                sizeAtEnd = size;
+                return false;
+            }
             if (seenEnded == 0) {
-                if (endedNow(now, false)) seenEnded = now;
+                if (endedNow(now, false)) {
+                    seenEnded = now;
+                    sizeAtEnd = size;
+                }
                 return false;
             }
             if (now - seenEnded < CAPTURE_LAG_MS) return false;
