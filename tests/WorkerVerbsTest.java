@@ -141,6 +141,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         assertEquals("which database?", t.info("w1").note());
         JsonNode status = Json.parse(ok("status", "--json").out());
         assertEquals("which database?", status.get("workers").get(0).get("note").asText());
+        assertOneShape();
         ok("_", "unflag", "w1");
         assertNull(t.info("w1").note());
         ok("_", "flag", "w1");
@@ -150,6 +151,8 @@ class WorkerVerbsTest extends TmuxTestBase {
         assertEquals("killed", t.info("w1").state().word());
         assertFalse(t.sessions.tmux().has("w1"));
         ok("_", "kill", "w1"); // a second kill changes nothing
+        assertOneShape(); // a dead worker's note is shown nowhere
+        assertFalse(ok("status", "--json").out().contains("needs attention"));
 
         assertTrue(fails(1, "_", "flag", "ghost").startsWith("no session 'ghost'"));
         assertTrue(fails(1, "_", "unflag", "../etc").startsWith("bad session id '../etc'"));
@@ -266,5 +269,14 @@ class WorkerVerbsTest extends TmuxTestBase {
         assertInstanceOf(TmuxSessions.class, ctx.sessions());
         assertEquals(0, Beats.entry(ctx).execute("status"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("workers"));
+    }
+
+    /** ls --json, status --json and the sys-sessions reading render each session the same way. */
+    private void assertOneShape() throws Exception {
+        JsonNode ls = Json.parse(ok("ls", "--json").out()).get("sessions");
+        assertEquals(ls, Json.parse(ok("status", "--json").out()).get("workers"));
+        String sys = new looop.sense.Sensors(t.profile.paths, t.sessions, t.profile.clock).senseAll().stream()
+                .filter(r -> r.file().equals("sys-sessions.json")).findFirst().orElseThrow().text();
+        assertEquals(ls, Json.parse(sys).get("signal").get("sessions"));
     }
 }
