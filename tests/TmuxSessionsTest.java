@@ -171,7 +171,7 @@ class TmuxSessionsTest extends TmuxTestBase {
         List<Read> reads = awaitBytes("68 65 6c 6c 6f 0d");
         Read enter = reads.get(reads.size() - 1);
         assertEquals("0d", enter.hex(), "Enter arrives in a read of its own: " + reads);
-        assertTrue(enter.ms() - reads.get(reads.size() - 2).ms() >= 100, "after a pause: " + reads);
+        // no check of the pause's length: on a busy machine the text itself can reach the reader late
 
         // the control: text and Enter in one tmux call reach the program in one read, which TUIs drop
         t.tmux("send-keys", "-t", Tmux.paneTarget("w1"), "h", "i", "Enter");

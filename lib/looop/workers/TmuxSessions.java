@@ -443,7 +443,8 @@ public final class TmuxSessions implements Sessions {
             long deadline = System.nanoTime() + grace.toNanos();
             while (tmux.has(id) && System.nanoTime() - deadline < 0) pause(50);
         }
-        if (f.exists() && f.readState() != null && f.readState().alive()) f.writeState(SessionState.KILLED);
+        SessionState recorded = f.readState();
+        if (f.exists() && (recorded == null || recorded.alive())) f.writeState(SessionState.KILLED);
         tmux.run("kill-session", "-t", Tmux.sessionTarget(id)); // "can't find session" just means it is gone already
         return there;
     }
