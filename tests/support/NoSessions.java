@@ -59,6 +59,6 @@ public class NoSessions implements Sessions {
     }
 
     private static looop.io.UserError none(String id) {
-        return new looop.io.UserError("no session '" + id + "' (this test's engine has no workers)");
+        return new looop.io.UserError("worker sessions are not available (this test's engine has none); no session '" + id + "'");
     }
 }
