@@ -194,7 +194,7 @@ class AttackTest {
             }
         });
         swapper.start();
-        Executor ex = new Executor(p.paths, Sessions.none(), p.clock);
+        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock);
         int moves = 0;
         try {
             while (swaps.get() < 2000 && moves < 200_000) {

@@ -303,14 +303,11 @@ public final class Sensors {
         return Json.canonical(v);
     }
 
-    /** Workers, with a flag note only while the worker is alive to answer it. */
+    /** Workers in their one JSON shape (stable fields only, so output never wakes the loop). */
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
         ArrayNode list = Json.MAPPER.createArrayNode();
-        for (Sessions.Info s : all) {
-            ObjectNode o = list.addObject().put("id", s.id()).put("state", s.state()).put("exit_code", s.exitCode());
-            if (s.alive() && s.note() != null) o.put("note", s.note());
-        }
+        all.forEach(s -> list.add(s.json()));
         ObjectNode v = Json.object();
         v.putObject("signal").set("sessions", list);
         v.putObject("detail").put("count", all.size());

@@ -81,7 +81,7 @@ public final class Fleet {
     // -- the pulse -------------------------------------------------------------
 
     private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, Sessions.none()).json();
+        ObjectNode s = new Status(paths, clock, sessions).json();
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
@@ -117,7 +117,7 @@ public final class Fleet {
         for (Sessions.Info w : list) {
             ObjectNode o = out.addObject();
             o.put("id", w.id());
-            o.put("state", w.state());
+            o.put("state", w.state().word());
             o.put("alive", w.alive());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());

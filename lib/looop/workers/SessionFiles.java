@@ -27,11 +27,6 @@ import looop.profile.Paths;
  * ever appended to (by tmux pipe-pane); nothing in the beat reads it.
  */
 public record SessionFiles(Path dir) {
-    public static final String STARTING = "starting";
-    public static final String RUNNING = "running";
-    public static final String EXITED = "exited";
-    public static final String KILLED = "killed";
-
     /** How a session was started; what restart runs again. runner and promptFile are null for a bare command. */
     public record Meta(String id, String runner, String command, long startedUnix, String promptFile) {
         ObjectNode json() {
@@ -64,10 +59,20 @@ public record SessionFiles(Path dir) {
         return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** The recorded state, or null when there is none (a directory looop did not make). */
-    public String readState() {
-        String s = Fs.readOrNull(state());
-        return s == null || s.isBlank() ? null : s.strip();
+    /** The recorded state, or null when the file is missing, empty or names no state (looop did not write it). */
+    public SessionState readState() {
+        return SessionState.parse(Fs.readOrNull(state()));
+    }
+
+    /** How long ago the state was last written; very long when it never was. */
+    public long stateAgeMillis() {
+        long m = Fs.modifiedMillis(state());
+        return m == 0 ? Long.MAX_VALUE : System.currentTimeMillis() - m;
+    }
+
+    /** This session's state, now that tmux has said whether it has the terminal: see {@link SessionState}. */
+    public SessionState state(SessionState.Liveness tmux) {
+        return SessionState.derive(readState(), readExitCode() != null, stateAgeMillis(), tmux);
     }
 
     /** The exit code, or null while the command runs, after a kill, or when the file is not a number. */
@@ -93,8 +98,8 @@ public record SessionFiles(Path dir) {
                 Json.text(m, "prompt_file"));
     }
 
-    public void writeState(String state) {
-        Fs.writeAtomic(state(), state + "\n");
+    public void writeState(SessionState state) {
+        Fs.writeAtomic(state(), state.word() + "\n");
     }
 
     public void writeMeta(Meta meta) {
