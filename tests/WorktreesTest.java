@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import looop.git.Worktree;
 import looop.git.Worktrees;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.sandbox.Grant;
+import looop.sandbox.Sandbox;
+import looop.sandbox.SandboxPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -229,6 +233,39 @@ class WorktreesTest {
         assertTrue(a.protectedPaths().containsAll(List.of(git.resolve("hooks"), git.resolve("config"), w.path().resolve(".git"))));
         for (Path p : a.writable()) assertTrue(Files.isDirectory(p), p + " exists, so the sandbox can open it");
         for (Path p : a.protectedPaths()) assertTrue(Files.exists(p), p + " exists, so protecting it protects no more than it");
+    }
+
+    @Test
+    void aSandboxedWorkerCommitsInItsWorktreeAndCannotReachTheCheckout() throws Exception {
+        Sandbox sandbox = Sandbox.of(SandboxPolicy.defaults(Path.of(System.getProperty("user.home"))));
+        assumeTrue(sandbox.active(), "bubblewrap cannot confine commands here: " + sandbox.describe());
+        // under $HOME, not /tmp: the sandbox's /tmp is private
+        Path home = Files.createTempDirectory(Path.of(System.getProperty("user.home")), "looop-worktree-test-");
+        try {
+            Path repo = repo(home.resolve("repo"));
+            Worktrees inHome = new Worktrees(home.resolve("data/worktrees"));
+            Worktree w = inHome.create("w1", repo, null);
+            String before = fingerprint(repo);
+            Worktrees.Access a = inHome.sandboxAccess(w);
+            Grant grant = Grant.none().write(a.writable()).protect(a.protectedPaths());
+            String git = repo.resolve(".git").toString();
+            List<String> attempts = List.of("echo x >> " + repo.resolve("f.txt"), "echo x > " + repo.resolve("evil.txt"),
+                    "git -C " + repo + " -c user.name=W -c user.email=w@w commit -qm evil --allow-empty",
+                    "git update-ref refs/heads/main HEAD", "echo x >> g.txt && git stash",
+                    "echo x > " + git + "/hooks/post-merge", "echo x >> " + git + "/config",
+                    "echo gitdir: /elsewhere > .git", "echo /elsewhere > " + w.adminDir().resolve("commondir"),
+                    "echo '[core] fsmonitor = evil' > " + w.adminDir().resolve("config.worktree"));
+            StringBuilder script = new StringBuilder(EDIT_ADD_COMMIT + " && echo committed\n");
+            for (String attempt : attempts) script.append("if (" + attempt + ") >/dev/null 2>&1; then echo 'ESCAPED: " + attempt.replace("'", "") + "'; fi\n");
+            List<String> argv = sandbox.wrap(List.of("bash", "-c", script.toString()), grant);
+            String out = sh(w.path(), String.join(" ", argv.stream().map(looop.io.Proc::shellQuote).toList()));
+            assertEquals("committed\n", out);
+            assertEquals(before, fingerprint(repo), "the checkout, its HEAD and its stash are as they were");
+            assertEquals(1, inHome.diff(w, false).commits());
+            assertTrue(inHome.hasChanges(w));
+        } finally {
+            sh(home.getParent(), "rm -rf " + looop.io.Proc.shellQuote(home.toString()));
+        }
     }
 
     private void assertGone(Worktree w) {
