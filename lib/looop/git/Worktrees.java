@@ -104,6 +104,7 @@ public final class Worktrees {
      * checkout's current branch (merged, squashed or rebased alike).
      */
     public String unmerged(Worktree w) {
+        if (!Files.isDirectory(w.commonDir())) return "its repo " + w.repo() + " is gone";
         if (Files.isDirectory(w.path())) {
             try (WorktreeView v = WorktreeView.of(w)) {
                 String tip = tipOf(w);
@@ -112,7 +113,6 @@ public final class Worktrees {
         }
         String tip = tipOf(w);
         if (tip == null || tip.equals(w.base())) return null;
-        if (!Files.isDirectory(w.repo())) return "its repo " + w.repo() + " is gone";
         Repo r = Repo.open(w.repo());
         if (r.contains(tip)) return null;
         int n = count(r.top(), r.head() + ".." + tip);
