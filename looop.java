@@ -5,10 +5,7 @@
 //SOURCES lib/looop/**/*.java
 //FILES runners/offline.sh=runners/offline.sh
 //FILES sensors/today.sh=sensors/today.sh
+//MAIN looop.cli.Main
 
-/** The JBang entry of looop; the command surface is looop.cli.Main, the modules are under lib/looop/. */
-class LooopEntry {
-    public static void main(String... args) {
-        looop.cli.Main.main(args);
-    }
-}
+// The JBang entry of looop and nothing else: the command surface is
+// lib/looop/cli/Main.java, the modules are the packages under lib/looop/.

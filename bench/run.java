@@ -323,7 +323,7 @@ public class run {
         String java = value(script, "java"), cp = value(script, "cp"), opts = value(script, "opts");
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(List.of(opts.split(" ")));
-        cmd.addAll(List.of("-cp", cp, "looop", "tick"));
+        cmd.addAll(List.of("-cp", cp, "looop.cli.Main", "tick"));
         return cmd;
     }
 

@@ -24,7 +24,7 @@ class BackoffTest {
     @Test
     void windowIsMeasuredOnTheInjectedClock() {
         TestProfile p = new TestProfile(dir);
-        Backoff b = new Backoff(p.paths, p.clock);
+        Backoff b = new Backoff(p.paths.backoff(), p.clock);
         assertEquals(0, b.remaining("h1"));
         assertEquals(1, b.recordFailure("h1"));
         assertEquals(60, b.remaining("h1"));
@@ -40,7 +40,7 @@ class BackoffTest {
     @Test
     void newHashResetsCountAndClearRemoves() {
         TestProfile p = new TestProfile(dir);
-        Backoff b = new Backoff(p.paths, p.clock);
+        Backoff b = new Backoff(p.paths.backoff(), p.clock);
         b.recordFailure("h1");
         b.recordFailure("h1");
         assertEquals(1, b.recordFailure("h2"));

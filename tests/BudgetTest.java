@@ -18,7 +18,7 @@ class BudgetTest {
     @Test
     void ledgerRowsOnlyForPositiveCost() {
         TestProfile p = new TestProfile(dir);
-        Budget b = new Budget(p.paths, p.clock);
+        Budget b = new Budget(p.paths.costLedger(), p.paths.unmetered(), p.clock);
         b.record("tick", "tick-1", "pi", 0.0);
         assertNull(p.read("cost.jsonl"));
         b.record("tick", "tick-1", "pi", 0.0075);
@@ -30,7 +30,7 @@ class BudgetTest {
     @Test
     void spentTodayCountsOnlyTheLocalDay() {
         TestProfile p = new TestProfile(dir);
-        Budget b = new Budget(p.paths, p.clock);
+        Budget b = new Budget(p.paths.costLedger(), p.paths.unmetered(), p.clock);
         b.record("tick", "a", "pi", 1.0);
         p.clock.advanceSeconds(24 * 3600);
         b.record("session", "w", "claude", 0.25);
@@ -46,13 +46,13 @@ class BudgetTest {
     void tornAndForeignLinesAreSkipped() {
         TestProfile p = new TestProfile(dir);
         p.write("cost.jsonl", "{\"ts\":\"2026-11-23T10:00:00Z\",\"kind\":\"tick\",\"id\":\"x\",\"runner\":\"pi\",\"cost_usd\":0.5}\n{\"ts\":\"2026-11\ngarbage\n");
-        assertEquals(0.5, new Budget(p.paths, p.clock).spentToday(), 1e-12);
+        assertEquals(0.5, new Budget(p.paths.costLedger(), p.paths.unmetered(), p.clock).spentToday(), 1e-12);
     }
 
     @Test
     void unmeteredBreakerOpensAfterThreeAndResetsOnNewSignature() {
         TestProfile p = new TestProfile(dir);
-        Budget b = new Budget(p.paths, p.clock);
+        Budget b = new Budget(p.paths.costLedger(), p.paths.unmetered(), p.clock);
         for (int i = 1; i <= 3; i++) {
             assertFalse(b.unmeteredBlocked("custom|false"));
             assertEquals(i, b.recordUnmetered("custom|false"));

@@ -123,7 +123,7 @@ class CrashSafetyTest {
         engine.die = false;
         Tick next = new Tick(b.profile.paths, b.profile.clock, engine, b.log);
         next.recover();
-        assertEquals(1, new Backoff(b.profile.paths, b.profile.clock).fails(HASH), "an unknown outcome backs its world off");
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).fails(HASH), "an unknown outcome backs its world off");
         assertEquals(Tick.Outcome.Result.ACTED, next.beat(true).result(), "the next beat succeeds");
 
         assertEquals(List.of("steer w"), engine.calls, "the move ran once: recovery never repeats it");
@@ -194,7 +194,7 @@ class CrashSafetyTest {
         b.tick().recover();
         assertNull(b.profile.read("goals/never.md"), "a move that did not happen is not retried");
         assertFalse(b.journal().contains("never"), b.journal());
-        assertEquals(1, new Backoff(b.profile.paths, b.profile.clock).fails(other), "it counts as a failure");
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).fails(other), "it counts as a failure");
         assertNull(pending(b));
     }
 
@@ -216,7 +216,7 @@ class CrashSafetyTest {
         Beats b = seeded();
         Intent.begin("tick-d", "tick-d", HASH, "{\"action\":\"noop\"}", 1).failed("noop: it broke").save(b.profile.paths);
         b.tick().recover();
-        assertEquals(1, new Backoff(b.profile.paths, b.profile.clock).fails(HASH));
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).fails(HASH));
         assertNull(pending(b));
         assertFalse(b.journal().contains("it broke"), "a failed move has no journal line");
     }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import looop.cli.DurationConverter;
 import looop.io.Durations;
 import looop.io.UserError;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class DurationsTest {
     @Test
@@ -34,10 +36,12 @@ class DurationsTest {
     }
 
     @Test
-    void optionalFlagsFallBack() {
-        assertEquals(Duration.ofSeconds(30), Durations.parseOr("--timeout", null, Duration.ofSeconds(30)));
-        assertEquals(null, Durations.parseOr("--timeout", null, null));
-        assertEquals(Duration.ofMillis(250), Durations.parseOr("--timeout", "250ms", null));
+    void theCommandLineConverterNamesTheFormsAndPicocliTheOption() {
+        var converter = new DurationConverter();
+        assertEquals(Duration.ofMillis(250), converter.convert("250ms"));
+        var e = assertThrows(CommandLine.TypeConversionException.class, () -> converter.convert("PT30S"), "not ISO-8601");
+        assertEquals("'PT30S' is not a duration; use e.g. 500ms, 30s, 5m or 1h (a bare number is seconds)", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("9999h"));
     }
 
     @Test

@@ -126,7 +126,7 @@ class HttpRunnerTest {
     }
 
     Double ledgered(Tick.Outcome o) {
-        return new Budget(b.profile.paths, b.profile.clock).costOf(o.runId());
+        return new Budget(b.profile.paths.costLedger(), b.profile.paths.unmetered(), b.profile.clock).costOf(o.runId());
     }
 
     @Test

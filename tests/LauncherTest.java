@@ -71,7 +71,7 @@ class LauncherTest {
 
         Ran second = run(bin, Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info"), "version");
         assertEquals(0, second.code(), second.err());
-        assertTrue(second.out().contains("looop.Context source: shared objects file (top)"), "looop's classes come from the archive");
+        assertTrue(second.out().contains("looop.cli.Context source: shared objects file (top)"), "looop's classes come from the archive");
     }
 
     @Test

@@ -3,11 +3,16 @@ package looop;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import looop.cli.Context;
+import looop.cli.Main;
 import looop.cli.Manual;
 import looop.decide.Prompt;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ManualTest {
     private final String manual = Manual.text();
@@ -70,5 +75,71 @@ class ManualTest {
             assertFalse(line.endsWith(" "), "trailing space in: " + line);
         });
         assertTrue(manual.endsWith("\n"));
+    }
+
+    // -- the command listing against the command line ------------------------------
+
+    private static final Pattern USAGE_LINE = Pattern.compile("(?m)^ {2,}(looop|_)((?: [a-z][a-z-]*)*)(.*)$");
+    private static final Pattern BRACKETED = Pattern.compile("\\[(-[^\\]]*)\\]");
+
+    /** One command the manual lists, with the options it shows in brackets. */
+    record Listed(CommandLine command, String line, List<String> options) {}
+
+    /** Each `looop VERB …` / `_ VERB …` line of the listing, resolved to the command it names. */
+    private static List<Listed> listed() {
+        CommandLine root = Main.commandLine(Context.fromProcess());
+        List<Listed> out = new ArrayList<>();
+        Matcher m = USAGE_LINE.matcher(Manual.commands());
+        while (m.find()) {
+            CommandLine cl = m.group(1).equals("_") ? root.getSubcommands().get("_") : root;
+            String rest = m.group(2) + m.group(3);
+            for (String word : m.group(2).strip().split(" ")) {
+                if (word.isEmpty() || !cl.getSubcommands().containsKey(word)) break;
+                cl = cl.getSubcommands().get(word);
+            }
+            List<String> options = new ArrayList<>();
+            Matcher b = BRACKETED.matcher(rest);
+            while (b.find()) {
+                for (String alt : b.group(1).split("\\|")) options.add(alt.strip().split(" ")[0]);
+            }
+            out.add(new Listed(cl, m.group(0).strip(), options));
+        }
+        return out;
+    }
+
+    @Test
+    void everyOptionTheManualListsExists() {
+        List<Listed> listed = listed();
+        assertTrue(listed.size() >= 35, "found the listing: " + listed.size());
+        int options = 0;
+        for (Listed l : listed) {
+            for (String option : l.options()) {
+                options++;
+                assertTrue(l.command().getCommandSpec().findOption(option) != null,
+                        "`" + l.line() + "` lists " + option + ", which `" + l.command().getCommandName() + "` does not take");
+            }
+        }
+        assertTrue(options >= 25, "read the options: " + options);
+    }
+
+    @Test
+    void everyOptionOfEveryCommandIsInTheManual() {
+        List<Listed> listed = listed();
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (Listed l : listed) shown.add(l.command().getCommandSpec().qualifiedName());
+        String manual = Manual.text();
+        CommandLine root = Main.commandLine(Context.fromProcess());
+        List<CommandLine> all = new ArrayList<>(root.getSubcommands().values());
+        all.addAll(root.getSubcommands().get("_").getSubcommands().values());
+        for (CommandLine cl : all) {
+            if (!cl.getSubcommands().isEmpty()) continue; // `_`: its verbs are listed one by one
+            String name = cl.getCommandSpec().qualifiedName(" ").replaceFirst("^looop ", "");
+            assertTrue(shown.contains(cl.getCommandSpec().qualifiedName()), "the manual lists no `" + name + "`");
+            for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+                if (o.inherited() || o.hidden()) continue;
+                assertTrue(manual.contains(o.longestName()), "`" + name + " " + o.longestName() + "` is not in the manual");
+            }
+        }
+        for (String global : List.of("-h/--help", "--json", "--verbose")) assertTrue(manual.contains(global), global);
     }
 }

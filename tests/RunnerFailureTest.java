@@ -50,7 +50,7 @@ class RunnerFailureTest {
         JsonNode failed = lastEvent(b, "tick_failed");
         assertEquals(reason, failed.path("reason").asText());
         assertEquals(o.runId(), failed.path("run_id").asText());
-        assertEquals(1, new Backoff(b.profile.paths, b.profile.clock).read().fails(), "the failure is backed off");
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).read().fails(), "the failure is backed off");
         assertEquals("", b.journal(), "a failed beat journals nothing");
         assertNull(b.profile.read(".last-tick-hash"), "a failed beat must not commit the world hash");
         assertNull(b.profile.read(".decision.json"), "a decision file never outlives its beat");

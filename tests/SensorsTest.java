@@ -72,7 +72,7 @@ class SensorsTest {
 
         assertEquals(List.of("a", "b", "c"), p.read("order").lines().sorted().toList(), "each ran once");
         assertEquals(List.of("sensor-a.json", "sensor-b.json", "sensor-c.json", "sensor-where.json",
-                "sys-claims.json", "sys-goals.json", "sys-sessions.json"),
+                "sys-asks.json", "sys-claims.json", "sys-goals.json", "sys-schedules.json", "sys-sessions.json"),
                 readings.stream().map(Sensors.Reading::file).toList());
         assertEquals("{\"a\":[2,3],\"z\":1}", readings.get(0).text());
         JsonNode where = reading(readings, "sensor-where.json");
@@ -284,25 +284,37 @@ class SensorsTest {
 
     // -- running in parallel ----------------------------------------------------
 
+    /**
+     * With sensor_concurrency 1 no sensor ever sees another running, though
+     * each waits (2 s at most) for one to join it: were the setting ignored,
+     * the three would run together and meet.
+     */
     @Test
     void concurrencyOneRunsTheScriptsOneAfterAnotherInNameOrder() {
         TestProfile p = profile();
-        for (String name : List.of("b", "c", "a")) p.sensor(name, "echo " + name + " >> order\necho '{}'");
+        ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
+        for (String name : List.of("b", "c", "a")) {
+            p.sensor(name, "echo " + name + " >> order\n" + probe.sensorBody(name, 2, 2));
+        }
         new Sensors(p.paths, Sessions.none(), p.clock, 1).senseAll();
+        assertEquals(1, probe.mostAtOnce(), "never two sensors at once");
         assertEquals("a\nb\nc\n", p.read("order"));
     }
 
-    /** Not a benchmark: 20 s is the sequential sum, so finishing under half of it proves the sensors overlapped. */
+    /**
+     * With sensor_concurrency 3, three of four sensors wait for each other
+     * (a generous 20 s at most) and meet: all three at once, never the fourth
+     * too. A setting stuck at 1 never lets them meet; one ignored lets four in.
+     */
     @Test
-    void twentySleepingSensorsTakeAboutAsLongAsOne() throws Exception {
+    void concurrencyNRunsExactlyNAtOnce() {
         TestProfile p = profile();
-        for (int i = 0; i < 20; i++) p.sensor(String.format("s%02d", i), "sleep 1\necho '{\"n\":" + i + "}'");
-        long start = System.nanoTime();
-        List<Sensors.Reading> readings = sense(p);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds < 10, "20 × 1 s sensors took " + seconds + " s");
-        for (int i = 0; i < 20; i++) {
-            assertEquals(i, reading(readings, String.format("sensor-s%02d.json", i)).get("n").asInt());
+        ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
+        for (String name : List.of("s1", "s2", "s3", "s4")) p.sensor(name, probe.sensorBody(name, 3, 20));
+        List<Sensors.Reading> readings = new Sensors(p.paths, Sessions.none(), p.clock, 3).senseAll();
+        assertEquals(3, probe.mostAtOnce(), "three at once, not more");
+        for (String name : List.of("s1", "s2", "s3", "s4")) {
+            assertTrue(readings.stream().anyMatch(r -> r.file().equals("sensor-" + name + ".json")), name + " ran");
         }
     }
 
@@ -321,7 +333,7 @@ class SensorsTest {
     }
 
     private static String hash(TestProfile p, List<Sensors.Reading> readings) {
-        return WorldHash.compute(p.paths, readings.stream()
+        return WorldHash.compute(p.paths.data, readings.stream()
                 .map(r -> new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8))).toList());
     }
 
@@ -333,7 +345,7 @@ class SensorsTest {
         for (int i = 0; i < 100; i++) p.sensor(String.format("m%03d", i), mixedSensor(i));
         List<Sensors.Reading> readings = new Sensors(p.paths, Sessions.none(), p.clock, 32).senseAll();
 
-        assertEquals(103, readings.size());
+        assertEquals(105, readings.size());
         for (int i = 0; i < 100; i++) {
             String name = String.format("m%03d", i);
             switch (i % 4) {

@@ -365,9 +365,9 @@ class SessionViewTest {
         refused(1, "path separator", "log", "a/b");
         refused(1, "names a directory", "wait", "..");
         refused(1, "starts with '.'", "shot", ".hidden");
-        refused(2, "bad duration for --timeout", "expect", "w", "x", "--timeout", "5x");
-        refused(2, "bad duration for --timeout", "wait", "w", "--timeout", "soon");
-        refused(2, "bad duration for --settle", "wait-idle", "w", "--settle", "-1s");
+        refused(2, "Invalid value for option '--timeout': '5x' is not a duration", "expect", "w", "x", "--timeout", "5x");
+        refused(2, "Invalid value for option '--timeout'", "wait", "w", "--timeout", "soon");
+        refused(2, "Invalid value for option '--settle'", "wait-idle", "w", "--settle", "-1s");
         refused(2, "bad regex '(oops'", "expect", "w", "(oops");
         refused(2, "bad regex", "log", "w", "--grep", "[");
         refused(2, "--from-now", "expect", "w", "x", "--screen", "--from-now");

@@ -167,7 +167,7 @@ class ShellGateTest {
         assertTrue(b.journal().contains("run_shell: refused by the run_shell gate: `rm -rf reports` matches deny rule rm-recursive-force"),
                 b.journal());
         assertNull(b.profile.read(".last-tick-hash"), "the world stays uncommitted");
-        assertEquals(1, new Backoff(b.profile.paths, b.profile.clock).read().fails());
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).read().fails());
         assertTrue(b.profile.read("events.jsonl").contains("\"reason\":\"move_refused\""));
     }
 

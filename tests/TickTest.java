@@ -35,7 +35,7 @@ class TickTest {
         assertEquals(b.tick().hash(new Tick.Sensed(b.tick().readingsOnDisk())).hash(), committed);
         assertNull(b.profile.read(".tick-backoff"));
         assertNull(b.profile.read(".decision.json"), "the decision file is consumed");
-        assertEquals(0.002, new Budget(b.profile.paths, b.profile.clock).costOf(o.runId()), 1e-12);
+        assertEquals(0.002, new Budget(b.profile.paths.costLedger(), b.profile.paths.unmetered(), b.profile.clock).costOf(o.runId()), 1e-12);
         assertTrue(Files.isRegularFile(b.profile.dir.resolve("runs/" + o.runId() + "/prompt.md")));
         assertTrue(Files.isRegularFile(b.profile.dir.resolve("runs/" + o.runId() + "/output.log")));
         assertEquals(java.util.List.of("tick_start", "sense_done", "decide_start", "decided"), b.events());
@@ -92,7 +92,7 @@ class TickTest {
         assertEquals(Tick.Outcome.Result.FAILED, first.result());
         assertEquals("no_decision", first.reason());
         assertNull(b.profile.read(".last-tick-hash"));
-        assertEquals(1, new Backoff(b.profile.paths, b.profile.clock).read().fails());
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).read().fails());
 
         Tick.Outcome held = b.beat();
         assertEquals("backoff", held.reason());
@@ -101,7 +101,7 @@ class TickTest {
 
         b.profile.clock.advanceSeconds(60);
         assertEquals("no_decision", b.beat().reason());
-        assertEquals(2, new Backoff(b.profile.paths, b.profile.clock).read().fails());
+        assertEquals(2, new Backoff(b.profile.paths.backoff(), b.profile.clock).read().fails());
         b.profile.clock.advanceSeconds(119);
         assertEquals("backoff", b.beat().reason());
         b.profile.clock.advanceSeconds(1);
@@ -152,7 +152,7 @@ class TickTest {
     void dailyBudgetStopsTheRunner() {
         Beats b = new Beats(dir, NOOP);
         b.config("{\"default\":\"offline\",\"max_daily_usd\":0.001,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
-        new Budget(b.profile.paths, b.profile.clock).record("session", "w", "pi", 0.002);
+        new Budget(b.profile.paths.costLedger(), b.profile.paths.unmetered(), b.profile.clock).record("session", "w", "pi", 0.002);
         Tick.Outcome o = b.beat();
         assertEquals("budget", o.reason());
         assertEquals(0, b.runnerCalls());

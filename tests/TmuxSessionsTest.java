@@ -55,7 +55,7 @@ class TmuxSessionsTest extends TmuxTestBase {
 
         String brief = t.profile.read("prompts/w1.md");
         assertEquals(WorkerContract.text("w1", "t") + "\n\nFix the flaky test.\n", brief);
-        for (String rule : List.of("_ flag w1", "_ unflag w1", "_ cost session w1 t", "_ kill w1", "_ claim", "_ unclaim",
+        for (String rule : List.of("ask \"$LOOOP_SESSION_ID\"", "_ cost session w1 t", "_ kill w1", "_ claim", "_ unclaim",
                 "notifications", "PLAYBOOK.md", "worktree", "reports/")) {
             assertTrue(brief.contains(rule), "the contract covers " + rule);
         }

@@ -83,15 +83,15 @@ class WorldHashTest {
         List<WorldHash.Snapshot> snaps = List.of(
                 new WorldHash.Snapshot("sys-raw.json", "not json".getBytes(StandardCharsets.UTF_8)),
                 new WorldHash.Snapshot("sensor-x.json", "{\"signal\":{\"z\":2, \"k\":1},\"detail\":{\"t\":9}}".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(WorldHash.of(stream.getBytes(StandardCharsets.UTF_8)), WorldHash.compute(p.paths, snaps));
+        assertEquals(WorldHash.of(stream.getBytes(StandardCharsets.UTF_8)), WorldHash.compute(p.paths.data, snaps));
     }
 
     @Test
     void detailDoesNotWakeButSignalDoes() {
         TestProfile p = new TestProfile(dir);
-        String a = WorldHash.compute(p.paths, List.of(snap("{\"signal\":{\"n\":1},\"detail\":{\"t\":1}}")));
-        String b = WorldHash.compute(p.paths, List.of(snap("{\"detail\":{\"t\":2},\"signal\":{\"n\":1}}")));
-        String c = WorldHash.compute(p.paths, List.of(snap("{\"signal\":{\"n\":2},\"detail\":{\"t\":1}}")));
+        String a = WorldHash.compute(p.paths.data, List.of(snap("{\"signal\":{\"n\":1},\"detail\":{\"t\":1}}")));
+        String b = WorldHash.compute(p.paths.data, List.of(snap("{\"detail\":{\"t\":2},\"signal\":{\"n\":1}}")));
+        String c = WorldHash.compute(p.paths.data, List.of(snap("{\"signal\":{\"n\":2},\"detail\":{\"t\":1}}")));
         assertEquals(a, b);
         assertNotEquals(a, c);
     }
@@ -99,8 +99,8 @@ class WorldHashTest {
     @Test
     void readingWithoutSignalHashesWhole() {
         TestProfile p = new TestProfile(dir);
-        String a = WorldHash.compute(p.paths, List.of(snap("{\"date\":\"2026-01-01\"}")));
-        String b = WorldHash.compute(p.paths, List.of(snap("{\"date\":\"2026-01-02\"}")));
+        String a = WorldHash.compute(p.paths.data, List.of(snap("{\"date\":\"2026-01-01\"}")));
+        String b = WorldHash.compute(p.paths.data, List.of(snap("{\"date\":\"2026-01-02\"}")));
         assertNotEquals(a, b);
     }
 

@@ -11,6 +11,14 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNa
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -18,14 +26,16 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 /**
  * Runs every test through the JUnit Platform launcher and ends with the line
  * `N passed, N failed, N skipped`. Optional arguments are class-name regexes
- * (e.g. `.*WorldHash.*`) that narrow the run.
+ * (e.g. `.*WorldHash.*`) that narrow the run. As each test class finishes it
+ * prints one line, so a long run shows it is alive:
+ * `ok   WorldHashTest  9 passed, 0 failed, 0 skipped  0.4s` (FAIL when one failed).
  */
 public class run {
     public static void main(String... args) {
         var request = LauncherDiscoveryRequestBuilder.request().selectors(selectPackage("looop"));
         if (args.length > 0) request.filters(includeClassNamePatterns(args));
         var summary = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(request.build(), summary);
+        LauncherFactory.create().execute(request.build(), summary, new ClassProgress(new PrintWriter(System.out, true)));
         var result = summary.getSummary();
         var out = new PrintWriter(System.out, true);
         result.getFailures().forEach(f -> {
@@ -40,5 +50,81 @@ public class run {
         out.println(result.getTestsSucceededCount() + " passed, " + failed + " failed, "
                 + (result.getTestsSkippedCount() + result.getTestsAbortedCount()) + " skipped");
         System.exit(failed == 0 && result.getTestsFoundCount() > 0 ? 0 : 1);
+    }
+
+    /** One line per finished top-level test class: its counts and its seconds. */
+    static final class ClassProgress implements TestExecutionListener {
+        /** Slots of a class's counts; BROKEN is set when the class itself failed (e.g. in @BeforeAll). */
+        private static final int PASSED = 0, FAILED = 1, SKIPPED = 2, BROKEN = 3;
+        private final PrintWriter out;
+        private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
+        private final Map<String, Long> started = new ConcurrentHashMap<>();
+        private TestPlan plan;
+
+        ClassProgress(PrintWriter out) {
+            this.out = out;
+        }
+
+        public void testPlanExecutionStarted(TestPlan plan) {
+            this.plan = plan;
+        }
+
+        public void executionStarted(TestIdentifier id) {
+            if (isTopClass(id)) started.put(id.getUniqueId(), System.nanoTime());
+        }
+
+        public void executionSkipped(TestIdentifier id, String reason) {
+            long tests = id.isTest() ? 1 : plan.getDescendants(id).stream().filter(TestIdentifier::isTest).count();
+            count(id, SKIPPED, tests);
+            if (isTopClass(id)) report(id);
+        }
+
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (id.isTest()) {
+                count(id, switch (result.getStatus()) {
+                    case SUCCESSFUL -> PASSED;
+                    case FAILED -> FAILED;
+                    case ABORTED -> SKIPPED;
+                }, 1);
+            } else if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+                count(id, BROKEN, 1);
+            }
+            if (isTopClass(id)) report(id);
+        }
+
+        private void count(TestIdentifier id, int which, long n) {
+            TestIdentifier top = topClassOf(id);
+            if (top == null) return;
+            counts.computeIfAbsent(top.getUniqueId(), k -> new AtomicLongArray(4)).addAndGet(which, n);
+        }
+
+        private void report(TestIdentifier cls) {
+            AtomicLongArray c = counts.getOrDefault(cls.getUniqueId(), new AtomicLongArray(4));
+            Long start = started.get(cls.getUniqueId());
+            double seconds = start == null ? 0 : (System.nanoTime() - start) / 1e9;
+            boolean failed = c.get(FAILED) > 0 || c.get(BROKEN) > 0;
+            String name = ((ClassSource) cls.getSource().get()).getClassName().replaceFirst("^looop\\.", "");
+            synchronized (out) {
+                out.printf("%-4s %s  %d passed, %d failed, %d skipped  %.1fs%n", failed ? "FAIL" : "ok", name,
+                        c.get(PASSED), c.get(FAILED), c.get(SKIPPED), seconds);
+            }
+        }
+
+        /** The outermost class around id (a @Nested class counts in the class that holds it), or null. */
+        private TestIdentifier topClassOf(TestIdentifier id) {
+            TestIdentifier top = null;
+            for (TestIdentifier at = id; at != null; at = plan.getParent(at).orElse(null)) {
+                if (isClass(at)) top = at;
+            }
+            return top;
+        }
+
+        private boolean isTopClass(TestIdentifier id) {
+            return isClass(id) && topClassOf(id).getUniqueId().equals(id.getUniqueId());
+        }
+
+        private static boolean isClass(TestIdentifier id) {
+            return id.getSource().filter(ClassSource.class::isInstance).isPresent();
+        }
     }
 }

@@ -13,7 +13,7 @@ public final class ChildJvm {
 
     public static List<String> looop(String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), "looop"));
+                System.getProperty("java.class.path"), "looop.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }

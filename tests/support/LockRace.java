@@ -18,9 +18,10 @@ import looop.workers.Sessions;
  * A child process for the lock race: two of these start pulses on the same
  * profiles at the same instants. It prints "pid N", then "ready"; reads the
  * start time (epoch ms) on stdin; then for round k sleeps until start + k ×
- * period and runs a real Pulse on ROOT/k. A pulse that gets the lock holds it
- * for most of a period, is stopped, and the round prints "k won"; one refused
- * prints "k lost <message>".
+ * period and runs a real Pulse on ROOT/k. A pulse that gets the lock prints
+ * "k won" and holds it until the file ROOT/k/release appears (the test makes
+ * it once it has heard from both racers, so a racer that a busy machine
+ * starts late still meets a held lock); one refused prints "k lost <message>".
  *
  * Usage: LockRace ROOT ROUNDS PERIOD_MS
  */
@@ -52,13 +53,16 @@ public final class LockRace {
         java.nio.file.Files.writeString(profile.resolve("PLAYBOOK.md"), "# warm-up\n");
         List<Thread> threads = new ArrayList<>();
         race(Paths.at(profile, Map.of("PATH", System.getenv("PATH"))), me, period, threads);
+        java.nio.file.Files.writeString(profile.resolve("release"), "");
         for (Thread t : threads) t.join();
     }
 
-    private static void stopLater(Pulse pulse, long ms, List<Thread> threads) {
+    /** Stops the pulse once release exists (or after a generous ceiling, so a dead test never leaves it running). */
+    private static void stopOnRelease(Pulse pulse, Path release, List<Thread> threads) {
         Thread t = new Thread(() -> {
+            long ceiling = System.currentTimeMillis() + 120_000;
             try {
-                Thread.sleep(ms);
+                while (!java.nio.file.Files.exists(release) && System.currentTimeMillis() < ceiling) Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -81,11 +85,11 @@ public final class LockRace {
         });
         t.start();
         pulses.add(t);
-        long deadline = System.currentTimeMillis() + 20 * period;
+        long deadline = System.currentTimeMillis() + 60_000; // a ceiling for a busy machine, not a timing
         while (System.currentTimeMillis() < deadline) {
             if (!t.isAlive()) return refused[0] == null ? "ended" : "lost " + refused[0];
             if (me.equals(Lock.holder(paths))) {
-                stopLater(pulse, period * 3 / 4, pulses); // held well past the instant the other one tried
+                stopOnRelease(pulse, paths.data.resolve("release"), pulses); // held until the other one has tried
                 return "won";
             }
             Thread.sleep(1);

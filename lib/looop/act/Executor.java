@@ -16,7 +16,9 @@ import looop.decide.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;
+import looop.io.UnsafePathException;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
@@ -235,11 +237,22 @@ public final class Executor {
 
     // -- the moves --------------------------------------------------------------
 
+    /**
+     * The journal line, and an event in the outbox for the channels in
+     * "notify"; the pulse delivers it, so a channel that is down never fails the move.
+     */
+    private void notifyHuman(String message) {
+        var now = clock.instant();
+        String beat = now.toEpochMilli() + "-" + Integer.toHexString(message.hashCode());
+        looop.notify.Outbox.of(paths, clock).record(looop.notify.Notices.notification(message, beat, now));
+    }
+
     /** Does the move; every failure becomes one line naming the move. */
     private void perform(Decision d) {
         try {
             switch (d.action()) {
-                case "noop", "send_notification" -> { } // the journal line is the whole move
+                case "noop" -> { } // the journal line is the whole move
+                case "send_notification" -> notifyHuman(d.str("message"));
                 case "run_shell" -> runShell(d.str("cmd"));
                 case "write_goal" -> Fs.writeAtomic(target(paths.goals().resolve(d.id() + ".md")), withNewline(d.str("body")));
                 case "archive_goal" -> archive(d.id());
@@ -258,6 +271,7 @@ public final class Executor {
             throw new UserError(label(d) + ": not a usable file name (" + e.getReason() + "); use letters, digits, '-' or '_'");
         } catch (UncheckedIOException e) {
             IOException io = e.getCause();
+            if (io instanceof UnsafePathException) throw new UserError(label(d) + ": " + Journal.oneLine(io.getMessage()));
             throw new UserError(label(d) + ": " + io.getClass().getSimpleName() + " (" + Journal.oneLine(String.valueOf(io.getMessage()))
                     + "); check the data dir's permissions and free space");
         }
@@ -292,7 +306,7 @@ public final class Executor {
 
     private void runShell(String cmd) {
         ShellGate gate = shellGate();
-        long timeoutS = paths.envLong("LOOOP_SHELL_TIMEOUT", gate.timeoutS());
+        long timeoutS = paths.knob(Knob.SHELL_TIMEOUT, gate.timeoutS());
         Duration timeout = timeoutS > 0 ? Duration.ofSeconds(timeoutS) : null;
         Proc.Result r = Proc.capture(new Proc.Spec(cmd, paths.data, paths.childEnv(), null, timeout), gate.maxOutputBytes());
         if (r.timedOut()) {
@@ -343,7 +357,7 @@ public final class Executor {
                         + (p.equals(file) ? "file" : "directory"));
             }
         }
-        if (sameFile(file, paths.config)) {
+        if (sameFile(file, paths.config) || file.toAbsolutePath().normalize().equals(paths.configTarget())) {
             throw new UserError(paths.data.relativize(file) + " is looop's config (LOOOP_CONFIG); no move may write it, a human edits it");
         }
         return file;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Journal;
 
 /**
@@ -92,7 +93,8 @@ public record ShellGate(List<Rule> deny, List<Rule> allow, long timeoutS, long m
         JsonNode allowNode = node.get("allow");
         List<Rule> allow = allowNode == null || allowNode.isNull() ? null : rules(allowNode, at + " \"allow\"");
         return new ShellGate(List.copyOf(deny), allow,
-                count(node, "timeout_s", DEFAULT_TIMEOUT_S, at), count(node, "max_output_bytes", DEFAULT_MAX_OUTPUT_BYTES, at));
+                Knob.SHELL_TIMEOUT.fromConfig(node, DEFAULT_TIMEOUT_S, where),
+                Knob.SHELL_MAX_OUTPUT.fromConfig(node, DEFAULT_MAX_OUTPUT_BYTES, where));
     }
 
     private static List<Rule> rules(JsonNode list, String at) {
@@ -109,15 +111,6 @@ public record ShellGate(List<Rule> deny, List<Rule> allow, long timeoutS, long m
             }
         }
         return out;
-    }
-
-    private static long count(JsonNode node, String field, long fallback, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) return fallback;
-        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) {
-            throw new UserError(at + " \"" + field + "\" must be a whole number ≥ 0 (0 = no limit), got " + v);
-        }
-        return v.asLong();
     }
 
     /** Passes a run_shell command or throws Refused naming the rule and how to allow it. */

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import looop.decide.Runner;
 import looop.io.Log;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Lock;
 import looop.profile.Paths;
@@ -38,9 +39,9 @@ public final class Pulse {
     /** The cadence knobs in force: env LOOOP_*_INTERVAL wins over looop.json. */
     public record Cadence(long idle, long busy, long active) {
         public static Cadence of(Paths paths, Config config) {
-            return new Cadence(paths.envLong("LOOOP_INTERVAL", config.interval()),
-                    paths.envLong("LOOOP_BUSY_INTERVAL", config.busyInterval()),
-                    paths.envLong("LOOOP_ACTIVE_INTERVAL", config.activeInterval()));
+            return new Cadence(paths.knob(Knob.INTERVAL, config.interval()),
+                    paths.knob(Knob.BUSY_INTERVAL, config.busyInterval()),
+                    paths.knob(Knob.ACTIVE_INTERVAL, config.activeInterval()));
         }
 
         /**
@@ -68,7 +69,7 @@ public final class Pulse {
             Runtime.getRuntime().addShutdownHook(hook);
             log.line(Log.Level.STEP, "pulse.start", "pulse up on " + paths.data + " (pid " + ProcessHandle.current().pid() + ")");
             try {
-                loop();
+                loop(lock);
             } finally {
                 log.line(Log.Level.INFO, "pulse.stop", "pulse stopped");
                 stopped.countDown();
@@ -78,17 +79,27 @@ public final class Pulse {
         return 0;
     }
 
-    private void loop() {
+    private void loop(Lock lock) {
+        try (HumanDuties human = new HumanDuties(paths, clock, sessions, log)) {
+            loop(lock, human);
+        }
+    }
+
+    private void loop(Lock lock, HumanDuties human) {
         boolean force = false;
         while (stop.getCount() > 0) {
+            lock.verify(); // a deleted or replaced lock file may have let a second pulse in: this one stops
+            lastError = null;
             Tick.Outcome outcome = beatSafely(force);
+            human.afterBeat(outcome, lastError);
             Cadence cadence = Cadence.of(paths, Config.load(paths));
             boolean alive = sessions.list().stream().anyMatch(Sessions.Info::alive);
             Next next = cadence.next(outcome, alive);
             force = next.force();
-            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + next.seconds() + "s" + (force ? " (asked by the decider)" : ""));
+            long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then
+            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + rest + "s" + (force ? " (asked by the decider)" : ""));
             try {
-                if (stop.await(Math.max(1, next.seconds()), TimeUnit.SECONDS)) return;
+                if (stop.await(rest, TimeUnit.SECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -96,14 +107,19 @@ public final class Pulse {
         }
     }
 
+    /** Why the last beat threw, for the failure-streak notice. */
+    private String lastError;
+
     /** A beat that fails for a reason the user can fix logs it and the loop goes on. */
     private Tick.Outcome beatSafely(boolean force) {
         try {
             return new Tick(paths, clock, sessions, log).beat(force);
         } catch (UserError e) {
             log.line(Log.Level.ERROR, "tick.error", e.getMessage());
+            lastError = e.getMessage();
             return null;
         } catch (RuntimeException e) {
+            lastError = "beat crashed: " + e;
             log.line(Log.Level.ERROR, "tick.error", "beat crashed: " + e + " — the next beat starts from the files");
             return null;
         }
@@ -126,7 +142,7 @@ public final class Pulse {
     private void stopAndWait() {
         stop();
         try {
-            if (!stopped.await(paths.envLong("LOOOP_STOP_GRACE", 10), TimeUnit.SECONDS)) {
+            if (!stopped.await(paths.knob(Knob.STOP_GRACE, 10), TimeUnit.SECONDS)) {
                 ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
             }
         } catch (InterruptedException e) {

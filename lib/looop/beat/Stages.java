@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import looop.act.Executor;
+import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Paths;
@@ -135,7 +136,7 @@ public final class Stages {
             if (!node.isObject()) throw usage("`looop " + stage + "` reads one JSON object on stdin, got " + node.getNodeType().toString().toLowerCase());
             return node;
         } catch (JsonProcessingException e) {
-            throw new UserError("`looop " + stage + "`: stdin is not JSON (" + Json.describe(e) + "); pipe in the previous stage's output", 2);
+            throw new UserError("`looop " + stage + "`: stdin is not JSON (" + Json.describe(e) + "); pipe in the previous stage's output", ExitCode.USAGE);
         }
     }
 
@@ -148,6 +149,6 @@ public final class Stages {
     }
 
     private static UserError usage(String message) {
-        return new UserError(message, 2);
+        return new UserError(message, ExitCode.USAGE);
     }
 }

@@ -21,6 +21,7 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
 import looop.io.UserError;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Events;
 import looop.profile.Journal;
@@ -120,7 +121,7 @@ public final class Tick {
 
     /** Level-triggered cleanup: aged session corpses and leases of sessions that are gone. */
     private void housekeeping(Config config) {
-        long ttl = paths.envLong("LOOOP_SESSION_TTL", config.sessionTtl());
+        long ttl = paths.knob(Knob.SESSION_TTL, config.sessionTtl());
         sessions.reapOlderThan(ttl);
         for (String name : new Claims(paths, sessions).reapDead()) {
             ObjectNode f = Json.object();
@@ -134,7 +135,7 @@ public final class Tick {
         List<WorldHash.Snapshot> snaps = sensed.readings().stream()
                 .map(r -> new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8)))
                 .toList();
-        return new Hashed(sensed.readings(), WorldHash.compute(paths, snaps), lastHash());
+        return new Hashed(sensed.readings(), WorldHash.compute(paths.data, snaps), lastHash());
     }
 
     public String lastHash() {
@@ -164,7 +165,7 @@ public final class Tick {
 
     /** Backoff: a world that failed before waits out its window before another paid try. */
     private Decided holdBack(String hash) {
-        Backoff backoff = new Backoff(paths, clock);
+        Backoff backoff = new Backoff(paths.backoff(), clock);
         long wait = backoff.remaining(hash);
         if (wait <= 0) return null;
         int fails = backoff.fails(hash);
@@ -180,7 +181,7 @@ public final class Tick {
     /** The daily cap, and the breaker that refuses to spend blind through an unmetered runner. */
     private Decided budgetStop(String hash, Config config, Config.RunnerDef runner) {
         if (config.maxDailyUsd() == null) return null;
-        Budget budget = new Budget(paths, clock);
+        Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
         double spent = budget.spentToday();
         if (spent >= config.maxDailyUsd()) {
             String msg = "daily budget reached (" + Budget.usd(spent) + " of " + Budget.usd(config.maxDailyUsd())
@@ -192,7 +193,7 @@ public final class Tick {
             events.emit("budget_exceeded", f);
             return Decided.ended(hash, Outcome.Result.SKIPPED, "budget", null, msg);
         }
-        if (budget.unmeteredBlocked(Budget.signature(runner))) {
+        if (budget.unmeteredBlocked(Budget.signature(runner.name(), runner.cost() != null))) {
             String msg = "runner '" + runner.name() + "' reported no cost for " + Budget.UNMETERED_LIMIT
                     + " runs in a row and a budget is set — no AI call (give the runner a \"cost\" spec, or use claude/pi)";
             log.line(Log.Level.WARN, "tick.budget_unmetered", msg);
@@ -248,14 +249,14 @@ public final class Tick {
     }
 
     private void meter(Config config, Config.RunnerDef runner, String runId, Runner.Result ran) {
-        Budget budget = new Budget(paths, clock);
+        Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
         if (ran.costUsd() != null) budget.record("tick", runId, runner.name(), ran.costUsd());
         if (config.maxDailyUsd() == null || !ran.ok()) return;
         if (ran.costUsd() != null && ran.costUsd() > 0) {
             budget.clearUnmetered();
             return;
         }
-        int n = budget.recordUnmetered(Budget.signature(runner));
+        int n = budget.recordUnmetered(Budget.signature(runner.name(), runner.cost() != null));
         String tail = n >= Budget.UNMETERED_LIMIT ? "breaker now open" : n + "/" + Budget.UNMETERED_LIMIT + " before the breaker opens";
         log.line(Log.Level.WARN, "tick.unmetered", "max_daily_usd is set but runner '" + runner.name()
                 + "' reported no cost (" + tail + ") — give it a \"cost\" spec, or use claude/pi");
@@ -287,10 +288,12 @@ public final class Tick {
         } catch (UserError e) {
             return moveFailed(decided, "move_failed", "move failed: " + e.getMessage());
         }
-        Double cost = decided.runId() == null ? null : new Budget(paths, clock).costOf(decided.runId());
+        Double cost = decided.runId() == null ? null : new Budget(paths.costLedger(), paths.unmetered(), clock).costOf(decided.runId());
         log.line(Log.Level.OK, "tick.decided", move.summary()
                 + (cost == null ? "" : " · " + Budget.usd(cost)));
         log.line(Log.Level.INFO, "tick.journal", "journal: " + move.journalLine());
+        // what was due in the world this move answered is now acted on
+        new looop.schedule.Schedules(paths, clock).actedAsSensed(paths.snapshots().resolve("sys-schedules.json"));
         return new Outcome(Outcome.Result.ACTED, move.action(), move, decided.runId(), move.summary());
     }
 
@@ -341,7 +344,7 @@ public final class Tick {
         public void acted(Intent intent, Executor.Move move) {
             if (intent.hash() == null) return; // a move by hand commits no world
             Fs.writeAtomic(paths.lastTickHash(), intent.hash() + "\n");
-            new Backoff(paths, clock).clear();
+            new Backoff(paths.backoff(), clock).clear();
             ObjectNode f = Json.object();
             if (intent.runId() != null) f.put("run_id", intent.runId());
             f.put("action", move.action());
@@ -357,7 +360,7 @@ public final class Tick {
 
     /** The move failed after Commit recorded it: only the log line is left to write. */
     private Outcome moveFailed(Decided decided, String reason, String message) {
-        logFailure(message, new Backoff(paths, clock).fails(decided.hash()));
+        logFailure(message, new Backoff(paths.backoff(), clock).fails(decided.hash()));
         return new Outcome(Outcome.Result.FAILED, reason, null, decided.runId(), message);
     }
 
@@ -372,7 +375,7 @@ public final class Tick {
     }
 
     private int recordFailure(String hash, String runId, String reason, String message) {
-        int fails = new Backoff(paths, clock).recordFailure(hash);
+        int fails = new Backoff(paths.backoff(), clock).recordFailure(hash);
         ObjectNode f = Json.object();
         if (runId != null) f.put("run_id", runId);
         f.put("reason", reason);
@@ -405,7 +408,7 @@ public final class Tick {
 
     /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
     void pruneRuns() {
-        long keep = paths.envLong("LOOOP_RUNS_KEEP", 50);
+        long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
         List<Path> runs = Fs.listDirs(paths.runs());
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));

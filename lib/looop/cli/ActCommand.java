@@ -7,6 +7,7 @@ import looop.act.Executor;
 import looop.beat.Stages;
 import looop.beat.Tick;
 import looop.decide.Decision;
+import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Lock;
@@ -23,7 +24,7 @@ final class ActCommand implements Callable<Integer> {
     public Integer call() {
         Paths paths = root.ctx.profile();
         JsonNode in = Stages.readInput(root.ctx.in(), "act");
-        if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", 2);
+        if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", ExitCode.USAGE);
         if (!in.has("outcome")) return actByHand(paths, in);
         Tick.Decided decided = Stages.readDecided(paths, in);
         try (Lock lock = Lock.acquireOneShot(paths)) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "attach", description = "Take over a worker's terminal; detach with the tmux prefix (C-b) then d.")
 final class AttachCommand implements Callable<Integer> {
     @ParentCommand Main root;
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
 
     public Integer call() {
         SessionView view = root.view();

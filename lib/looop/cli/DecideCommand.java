@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import looop.beat.Stages;
 import looop.beat.Tick;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import looop.profile.Paths;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ final class DecideCommand implements Callable<Integer> {
     public Integer call() {
         Paths paths = root.ctx.profile();
         JsonNode in = Stages.readInput(root.ctx.in(), "decide");
-        if (in == null) throw new UserError("`looop decide` reads the output of `looop hash` on stdin; try `looop sense | looop hash | looop decide`", 2);
+        if (in == null) throw new UserError("`looop decide` reads the output of `looop hash` on stdin; try `looop sense | looop hash | looop decide`", ExitCode.USAGE);
         Tick.Decided d = root.tick(true).decide(Stages.readHashed(paths, in), force);
         root.printJson(Stages.decided(paths, d));
         return d.result() == Tick.Outcome.Result.FAILED ? 1 : 0;

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "detach", description = "Detach whoever is attached to a worker; it keeps running.")
 final class DetachCommand implements Callable<Integer> {
     @ParentCommand Main root;
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
 
     public Integer call() {
         SessionView view = root.view();

@@ -1,27 +1,28 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
-import looop.io.Durations;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import looop.workers.SessionView;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "expect", description = "Wait until a line of output (or of the screen) matches REGEX; print it. 124 on timeout.")
+@Command(name = "expect", description = "Wait until a line of output (or of the screen) matches REGEX; print it. 124 after --timeout (default 30s).")
 final class ExpectCommand implements Callable<Integer> {
     @ParentCommand Main root;
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
     @Parameters(index = "1", paramLabel = "REGEX") String regex;
-    @Option(names = "--timeout", paramLabel = "DUR", description = "Give up after this long (default 30s).") String timeout;
+    @Mixin TimeoutOption timeout;
     @Option(names = "--from-now", description = "Only output printed after this call started.") boolean fromNow;
     @Option(names = "--screen", description = "Match the visible screen instead of the output log.") boolean screen;
 
     public Integer call() {
         var re = SessionView.regex(regex);
-        var limit = Durations.parseOr("--timeout", timeout, java.time.Duration.ofSeconds(30));
-        if (screen && fromNow) throw new UserError("--from-now is for the output log; the screen is always now (drop one of them)", 2);
+        var limit = timeout.or(java.time.Duration.ofSeconds(30));
+        if (screen && fromNow) throw new UserError("--from-now is for the output log; the screen is always now (drop one of them)", ExitCode.USAGE);
         SessionView view = root.view();
         String sid = view.known(id);
         root.ctx.out().println(screen ? view.expectScreen(sid, re, limit) : view.expectLog(sid, re, limit, fromNow));

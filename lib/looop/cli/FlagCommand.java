@@ -10,7 +10,7 @@ import picocli.CommandLine;
 final class FlagCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "NOTE", description = "The question (default: needs attention).") List<String> note;
 
     public Integer call() {

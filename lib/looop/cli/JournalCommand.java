@@ -1,6 +1,7 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
+import looop.io.ExitCode;
 import looop.io.UserError;
 import looop.profile.Journal;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ final class JournalCommand implements Callable<Integer> {
     int tail;
 
     public Integer call() {
-        if (tail < 0) throw new UserError("--tail takes a number ≥ 0, got " + tail, 2);
+        if (tail < 0) throw new UserError("--tail takes a number ≥ 0, got " + tail, ExitCode.USAGE);
         new Journal(root.ctx.profile(), root.ctx.clock()).tail(tail).forEach(root.ctx.out()::println);
         return 0;
     }

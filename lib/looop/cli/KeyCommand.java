@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 final class KeyCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY") List<String> keys;
 
     public Integer call() {

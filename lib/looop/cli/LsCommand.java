@@ -1,7 +1,11 @@
 package looop.cli;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import looop.io.ExitCode;
+import looop.io.Json;
+import looop.io.UserError;
 import looop.workers.Sessions;
 import looop.workers.Tmux;
 import looop.workers.WorkerVerbs;
@@ -9,22 +13,60 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ls", description = "List every worker: state, exit code, flag note.")
+@Command(name = "ls", description = "List every worker: state, exit code, flag note; --json prints {\"sessions\":[…]}.")
 final class LsCommand implements Callable<Integer> {
+    /** Clear the screen and home the cursor: a redraw, not a scroll. */
+    private static final String CLEAR = "\033[H\033[2J";
+    private static final Duration SHORTEST_INTERVAL = Duration.ofMillis(100);
+
     @ParentCommand Main root;
 
-    @Option(names = "--json", description = "Print one JSON object: {\"sessions\":[…]}.")
-    boolean json;
+    @Option(names = "--watch", description = "Keep listing until Ctrl-C: redrawn every --interval on a terminal; elsewhere each change, once.")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2s",
+            description = "How often --watch looks again (default: ${DEFAULT-VALUE}).")
+    Duration interval;
 
     public Integer call() {
         Tmux.requireInstalled(root.ctx.profile());
-        print(root.ctx.sessions().list());
-        return 0;
+        if (!watch) {
+            print(root.ctx.sessions().list());
+            return ExitCode.OK;
+        }
+        if (interval.compareTo(SHORTEST_INTERVAL) < 0) throw new UserError("--interval must be at least 100ms", ExitCode.USAGE);
+        return watch(root.onTerminal());
     }
 
-    /** One listing; a --watch loop prints this again whenever it changes. */
+    /** One listing. */
     void print(List<Sessions.Info> workers) {
-        if (json) root.printJson(WorkerVerbs.json(workers));
-        else root.ctx.out().print(WorkerVerbs.table(workers));
+        root.ctx.out().print(render(workers));
+        root.ctx.out().flush();
+    }
+
+    private String render(List<Sessions.Info> workers) {
+        return root.json() ? Json.canonical(WorkerVerbs.json(workers)) + "\n" : WorkerVerbs.table(workers);
+    }
+
+    /**
+     * Lists until interrupted (Ctrl-C ends the process). Only a terminal is
+     * cleared and redrawn; a pipe or a file gets each different listing once,
+     * so `ls --watch --json` is a stream of changes.
+     */
+    private int watch(boolean terminal) {
+        String last = null;
+        try {
+            while (true) {
+                String now = render(root.ctx.sessions().list());
+                if (terminal) root.ctx.out().print(CLEAR + now);
+                else if (!now.equals(last)) root.ctx.out().print(now);
+                root.ctx.out().flush();
+                last = now;
+                Thread.sleep(interval.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.OK;
+        }
     }
 }

@@ -6,39 +6,42 @@ import java.util.concurrent.Callable;
 import looop.beat.Foreground;
 import looop.beat.Pulse;
 import looop.beat.Tick;
+import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.Log;
+import looop.io.UnsafePathException;
 import looop.io.UserError;
 import looop.profile.Paths;
 import looop.workers.SessionView;
 import looop.workers.Tmux;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 
 /**
  * The command surface of looop, and nothing else: each command parses its
  * arguments and calls into lib/looop. `looop help` prints the manual.
  */
-@Command(name = "looop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "looop", versionProvider = VersionProvider.class,
         description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.",
         subcommands = {RunCommand.class, TickCommand.class, SenseCommand.class, HashCommand.class, DecideCommand.class,
                 ActCommand.class, StatusCommand.class, JournalCommand.class, CostCommand.class, DemoCommand.class,
                 ConfigCommand.class, VersionCommand.class, HelpCommand.class, DoctorCommand.class, StartSessionCommand.class, LsCommand.class,
                 SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, InternalCommand.class,
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
-                ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class})
+                ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
+                AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class})
 public class Main implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 
     final Context ctx;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces for errors.")
-    boolean verbose;
+    /** --help, --json, --verbose: set here whichever verb they follow. */
+    @Mixin GlobalOptions options;
 
-    @Option(names = "--json", description = "Log NDJSON instead of human lines (as LOOOP_LOG_FORMAT=json).")
-    boolean json;
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print looop's version and exit.")
+    boolean version;
 
     public Main(Context ctx) {
         this.ctx = ctx;
@@ -47,17 +50,22 @@ public class Main implements Callable<Integer> {
     /** `looop` alone: the pulse as a session of its own, streamed here, stopped with everything on Ctrl-C. */
     @Override
     public Integer call() {
-        return new Foreground(ctx.profile(), ctx.out(), json).run();
+        return new Foreground(ctx.profile(), ctx.out(), options.json).run();
     }
 
-    int pulse(boolean jsonLog) {
+    /** Whether the user asked for JSON (--json anywhere on the line). */
+    boolean json() {
+        return options.json;
+    }
+
+    int pulse() {
         Paths paths = ctx.profile();
-        return new Pulse(paths, ctx.clock(), ctx.sessions(), Log.forProcess(ctx.out(), jsonLog, paths.processEnv())).run();
+        return new Pulse(paths, ctx.clock(), ctx.sessions(), Log.forProcess(ctx.out(), options.json, paths.processEnv())).run();
     }
 
     Tick tick(boolean toStderr) {
         Paths paths = ctx.profile();
-        Log log = Log.forProcess(toStderr ? ctx.err() : ctx.out(), false, paths.processEnv());
+        Log log = Log.forProcess(toStderr ? ctx.err() : ctx.out(), options.json, paths.processEnv());
         return new Tick(paths, ctx.clock(), ctx.sessions(), log);
     }
 
@@ -86,31 +94,39 @@ public class Main implements Callable<Integer> {
 
     /** Builds the command line with looop's error rules: one line, no stack trace unless --verbose. */
     public static CommandLine commandLine(Context ctx) {
+        return commandLine(ctx, false);
+    }
+
+    /** forScript: completion candidates stand as markers a completion script replaces (see LiveIds). */
+    static CommandLine commandLine(Context ctx, boolean forScript) {
         Main root = new Main(ctx);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = new CommandLine(root, new Factory(ctx, forScript));
         cl.setOut(new java.io.PrintWriter(ctx.out(), true));
         cl.setErr(new java.io.PrintWriter(ctx.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {
-            ctx.err().println("looop: " + ex.getMessage() + " (see `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help`)");
-            return 2;
+            if (root.options.verbose) ex.printStackTrace(ctx.err());
+            ctx.err().println("looop: " + UsageErrors.describe(ex));
+            return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (root.verbose) ex.printStackTrace(ctx.err());
+            if (root.options.verbose) ex.printStackTrace(ctx.err());
             if (ex instanceof UserError u) {
                 ctx.err().println("looop: " + u.getMessage());
                 return u.exitCode();
             }
             if (ex instanceof UncheckedIOException io) {
-                ctx.err().println("looop: " + describe(io.getCause()) + " (check the data dir's permissions and free space)");
-                return 1;
+                ctx.err().println("looop: " + describe(io.getCause())
+                        + (io.getCause() instanceof UnsafePathException ? "" : " (check the data dir's permissions and free space)"));
+                return ExitCode.FAILED;
             }
             ctx.err().println("looop: internal error: " + ex + " (run with --verbose for the stack trace)");
-            return 1;
+            return ExitCode.FAILED;
         });
         return cl;
     }
 
     static String describe(java.io.IOException e) {
+        if (e instanceof UnsafePathException) return e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) return "permission denied: " + e.getMessage();
         if (e instanceof java.nio.file.FileSystemException fs) return fs.getFile() + ": " + fs.getReason();
         return e.toString();

@@ -8,10 +8,21 @@ public final class Manual {
     public static final int MAX_COLUMNS = 100;
 
     public static String text() {
-        return TEXT;
+        return PREFACE + actionTable() + RUNTIME + commands() + EXIT_CODES;
     }
 
-    private static final String TEXT = """
+    /** The table of decisions: what the AI may ask for. */
+    public static String actionTable() {
+        return ACTIONS;
+    }
+
+    /** Every command and its options; ManualTest checks each option against the command line. */
+    public static String commands() {
+        return COMMANDS;
+    }
+
+    /** The idea, the nouns, one beat, the rules, and the head of DECISIONS. */
+    private static final String PREFACE = """
             looop - a personal control loop, shaped like a Kubernetes controller
 
             THE IDEA
@@ -78,6 +89,9 @@ public final class Manual {
               The AI writes one JSON object to .decision.json in the data dir, e.g.
                 {"action":"write_goal","id":"fix-ci","body":"# Fix CI\\n...","journal":"new goal"}
 
+            """;
+
+    private static final String ACTIONS = """
                 action             fields          what looop does
                 noop               reason?         nothing
                 run_shell          cmd, reason?    runs one command with bash -c in the data dir;
@@ -92,6 +106,10 @@ public final class Manual {
                 restart_session    id              restarts a worker's command
                 send_notification  message         nothing but the journal line: that is the notice
 
+            """;
+
+    /** The rest of DECISIONS, runners and cost, paths, environment. */
+    private static final String RUNTIME = """
               Any action may add "journal" (the line to log; looop's own summary when empty) and
               "next_interval_s" (5..3600: the next sleep, once; also forces the next beat to
               decide). Ids and names must be safe file names: letters, digits, - and _.
@@ -159,12 +177,15 @@ public final class Manual {
               Every command looop runs uses bash -c with looop's own environment and PATH. For a
               login shell, write bash -lc '...' in the command yourself.
 
+            """;
+
+    private static final String COMMANDS = """
             USAGE
               looop [--json]                  run the pulse in the foreground and stream its log;
                                               Ctrl-C stops it and every live worker
               looop run [--json]              the pulse itself: beat, sleep, repeat (one per data
                                               dir; a second one exits 1 naming the first's pid)
-              looop tick [--force]            one beat; --force decides even if nothing changed
+              looop tick [--force] [--json]   one beat; --force decides even if nothing changed
               looop sense                     stage 1: run the sensors, print the readings as JSON
               looop hash                      stage 2: add the world hash and whether it changed
               looop decide [--force]          stage 3-5: skip, back off, or ask the runner
@@ -177,7 +198,11 @@ public final class Manual {
                                               config; each failure with its fix; exit 1 if any
               looop config bash|zsh           shell completion; eval "$(looop config bash)"
               looop version                   the version
-              looop help                      this manual
+              looop help [COMMAND]            this manual, or one command's usage
+
+              Every command takes -h/--help (its usage), --json and --verbose (stack traces),
+              before or after its name: `looop --json status` is `looop status --json`.
+              DUR is 500ms, 30s, 5m or 1h (a bare number is seconds).
 
               The stages compose; `looop tick` runs the same functions in one process:
                 looop sense | looop hash | looop decide | looop act
@@ -186,7 +211,8 @@ public final class Manual {
 
             WORKERS (each in its own tmux session on the profile's private tmux server)
               looop start-session <id> <prompt> [runner]   start a worker; refuses a live <id>
-              looop ls [--json] [--watch]                  every worker: state, exit code, flag
+              looop ls [--json] [--watch] [--interval DUR] every worker: state, exit code, flag;
+                                                           --watch: again every 2s until Ctrl-C
               looop attach <id>                            take over the worker's terminal
               looop detach <id>                            let go of it again
               looop watch <id>                             follow read-only; `watch pulse` works
@@ -195,28 +221,53 @@ public final class Manual {
               looop send <id> <text...> [-n]               type text, then Enter unless -n
               looop key <id> <KEY...>                      press keys: Enter Up Esc C-c F1 ...
               looop expect <id> <REGEX> [--timeout DUR] [--from-now] [--screen]
-                                                           wait for output; 124 on timeout
+                                                           wait for output (default 30s)
               looop wait <id> [--timeout DUR]              wait for exit; exits with its code
+                                                           (137 if killed); no timeout by default
               looop wait-idle <id> [--settle DUR] [--timeout DUR]
                                                            wait until the screen stops changing
+                                                           for --settle (2s); timeout 60s
               looop resize <id> <COLSxROWS>                resize the worker's terminal
               looop restart <id>                           run the worker's command again
               looop prune                                  remove finished sessions
               These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
 
+            WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)
+              looop ask <id> <question…> [--options a,b] [--timeout DUR]
+                                                           ask the human, wait, print the answer
+              looop asks [--json] [--wait [--timeout DUR]] pending asks with age and options
+              looop answer <id> <text…>|- [--force]        answer once (--force replaces)
+              looop tell <id> <text…>                      queue a message for a live worker:
+                                                           typed when its screen is still, or
+                                                           returned with its next answer
+              looop schedule add <name> (--at TIME|--in DUR|--every DUR) [--note TEXT]
+              looop schedule ls [--json] | rm <name>       wake the loop at a time
+              "notify" in looop.json sends asks, worker exits, failing beats, the budget and
+              send_notification moves to command, ntfy, webhook or desktop channels.
+
+            THE WEB PAGE
+              looop web [--port N] [--bind ADDR] [--open]  pulse, beats, workers and their screens, asks,
+                                                           journal, spend; 127.0.0.1 and a token by default
+
             INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
-              _ flag <id> [note]              ask the human; the note shows in status and ls
+              ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)
+              _ flag <id> [note]              older way to ask: the note shows in status and ls
               _ unflag <id>                   the answer arrived
               _ kill <id>                     end this worker when its work is done
               _ claim <name> [--session S]    take a lease; exit 1 naming the holder if taken
               _ unclaim <name> [--session S]  release it
               _ cost <kind> <id> <runner> <usd>
-                                              record spend in the cost ledger
+                                              record spend in the cost ledger; kind is
+                                              tick (a beat's decision) or session (a worker)
 
+            """;
+
+    private static final String EXIT_CODES = """
             EXIT CODES
               0    ok
               1    error, or a failed move
               2    usage error
-              124  timeout
+              124  timeout (a wait gave up, or a command ran past its time limit)
+              137  a waited-for worker was killed
             """;
 }

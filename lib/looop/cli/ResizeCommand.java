@@ -10,13 +10,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "resize", description = "Resize a worker's terminal, e.g. looop resize fix-ci 120x40.")
 final class ResizeCommand implements Callable<Integer> {
     @ParentCommand Main root;
-    @Parameters(index = "0", paramLabel = "ID") String id;
-    @Parameters(index = "1", paramLabel = "COLSxROWS") String size;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
+    @Parameters(index = "1", paramLabel = "COLSxROWS", converter = TerminalSize.Converter.class) TerminalSize size;
 
     public Integer call() {
-        int[] cr = SessionView.size(size);
         SessionView view = root.view();
-        view.resize(view.known(Ids.worker(id)), cr[0], cr[1]);
+        view.resize(view.known(Ids.worker(id)), size.cols(), size.rows());
         return 0;
     }
 }

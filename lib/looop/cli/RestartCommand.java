@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 final class RestartCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
 
     public Integer call() {
         root.ctx.sessions().restart(id);

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 final class SendCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "The words to type, joined by spaces.") List<String> text;
 
     @Option(names = "-n", description = "Do not press Enter after the text.")

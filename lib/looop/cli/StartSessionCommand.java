@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 final class StartSessionCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The worker's id: letters, digits, '-' or '_'.") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Goals.class, description = "The worker's id: letters, digits, '-' or '_'.") String id;
     @Parameters(index = "1", paramLabel = "PROMPT", description = "What the worker should do.") String prompt;
     @Parameters(index = "2", arity = "0..1", paramLabel = "RUNNER", description = "A runner from looop.json (default: its \"default\").") String runner;
 

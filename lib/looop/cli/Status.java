@@ -55,7 +55,8 @@ public final class Status {
             if (s.exitCode() != null) w.put("exit_code", s.exitCode());
             if (s.note() != null) w.put("note", s.note());
         }
-        out.put("cost_today_usd", new Budget(paths, clock).spentToday());
+        out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
+        human(out);
         return out;
     }
 
@@ -77,7 +78,34 @@ public final class Status {
             out.append('\n');
         }
         line(out, "cost today", Budget.usd(j.get("cost_today_usd").asDouble()));
+        for (JsonNode a : j.get("asks")) {
+            line(out, "ask", a.get("id").asText() + " (" + a.get("age_s").asLong() + "s) " + a.get("question").asText());
+        }
+        JsonNode tells = j.get("tells_undelivered");
+        if (!tells.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            tells.properties().forEach(e -> b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue().asInt()));
+            line(out, "tells", b + " undelivered");
+        }
+        JsonNode n = j.get("notifications");
+        line(out, "notify", n.get("undelivered").asInt() == 0 ? "all delivered"
+                : n.get("undelivered").asInt() + " undelivered" + (n.hasNonNull("last_error") ? "; last error: " + n.get("last_error").asText() : ""));
         return out.toString();
+    }
+
+    /** Pending asks with their age, tells not yet delivered, and the outbox's backlog with its last error (URLs redacted). */
+    private void human(ObjectNode out) {
+        var asks = new looop.human.Asks(paths, clock);
+        ArrayNode list = out.putArray("asks");
+        for (looop.human.Ask a : asks.pending()) {
+            list.addObject().put("id", a.id()).put("question", a.question()).put("age_s", a.age(asks.now()).toSeconds());
+        }
+        ObjectNode tells = out.putObject("tells_undelivered");
+        new looop.human.Tells(paths, clock).undelivered().forEach(tells::put);
+        var backlog = looop.notify.Outbox.backlog(paths);
+        ObjectNode n = out.putObject("notifications").put("undelivered", backlog.undelivered());
+        n.put("last_error", backlog.lastError());
+        n.put("last_error_at", backlog.lastErrorAt() == null ? null : backlog.lastErrorAt().toString());
     }
 
     private static void line(StringBuilder out, String label, String value) {

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 final class UnflagCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
 
     public Integer call() {
         InternalCommand.root(spec).ctx.sessions().unflag(id);

@@ -1,22 +1,20 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
-import looop.io.Durations;
 import looop.workers.SessionView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "wait", description = "Wait until the session ends; exit with its exit code (137 if killed, 124 on timeout).")
+@Command(name = "wait", description = "Wait until the session ends; exit with its exit code (137 if killed, 124 after --timeout, default: never).")
 final class WaitCommand implements Callable<Integer> {
     @ParentCommand Main root;
-    @Parameters(paramLabel = "ID") String id;
-    @Option(names = "--timeout", paramLabel = "DUR", description = "Give up after this long (default: never).") String timeout;
+    @Parameters(paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
+    @Mixin TimeoutOption timeout;
 
     public Integer call() {
-        var limit = Durations.parseOr("--timeout", timeout, null);
         SessionView view = root.view();
-        return view.waitExit(view.known(id), limit);
+        return view.waitExit(view.known(id), timeout.or(null));
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "watch", description = "Follow a session's terminal read-only (works for pulse); leave with C-b d.")
 final class WatchCommand implements Callable<Integer> {
     @ParentCommand Main root;
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
 
     public Integer call() {
         SessionView view = root.view();

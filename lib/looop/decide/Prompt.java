@@ -31,19 +31,20 @@ public final class Prompt {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
     /**
-     * Readings computed from the clock (sys-goals' ages) change every beat even
+     * Readings computed from the clock (the ages of goals and pending asks,
+     * the due schedules and how long they have been due) change every beat even
      * when the world does not, so they go in the last section with the time:
      * two beats of the same world then share every byte up to `=== NOW ===`.
      */
-    static final String CLOCK_READING = "sys-goals.json";
+    static final java.util.Set<String> CLOCK_READINGS = java.util.Set.of("sys-goals.json", "sys-asks.json", "sys-schedules.json");
 
     public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock) {
         StringBuilder out = new StringBuilder(INSTRUCTIONS);
         section(out, PLAYBOOK, playbook(paths));
         section(out, GOALS, goals(paths));
-        section(out, READINGS, readings(readings.stream().filter(r -> !r.file().equals(CLOCK_READING)).toList()));
+        section(out, READINGS, readings(readings.stream().filter(r -> !CLOCK_READINGS.contains(r.file())).toList()));
         section(out, JOURNAL, journal(journalTail));
-        section(out, NOW, now(clock) + readings(readings.stream().filter(r -> r.file().equals(CLOCK_READING)).toList(), ""));
+        section(out, NOW, now(clock) + readings(readings.stream().filter(r -> CLOCK_READINGS.contains(r.file())).toList(), ""));
         return out.toString();
     }
 
@@ -159,6 +160,12 @@ public final class Prompt {
                             thing, so start no second worker on it.
               sys-goals     detail: per goal, last_acted_unix and age_s, the seconds since a
                             move last touched it (null: never).
+              sys-asks      signal: the ids of asks waiting for the human; detail: question,
+                            options, age_s. Never answer an ask: only the human does. Tell the
+                            human (send_notification) if one has waited long.
+              sys-schedules signal: schedules that reached their time; detail.due: those due
+                            now with their notes. Act on what a due note asks; a beat that acts
+                            marks it done (a recurring one, done for its period).
 
             FAIRNESS
             Among goals that matter about equally, move the one neglected longest (the

@@ -1,26 +1,31 @@
+// A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/gate/Backoff.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+//SOURCES ../io/Fs.java ../io/Json.java
 package looop.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.time.Clock;
 import looop.io.Fs;
 import looop.io.Json;
-import looop.profile.Paths;
 
 /**
  * Retry pacing for a world that keeps failing: after n failures at the same
  * world hash wait 60 s × 2^(n−1), capped at an hour. A different hash is a new
- * situation and gets an immediate try. State lives in .tick-backoff.
+ * situation and gets an immediate try. State lives in one small JSON file
+ * (looop's is .tick-backoff in the data dir), read and written whole.
  */
 public final class Backoff {
     static final long BASE_SECONDS = 60;
     static final long CAP_SECONDS = 3600;
 
-    private final Paths paths;
+    private final Path stateFile;
     private final Clock clock;
 
-    public Backoff(Paths paths, Clock clock) {
-        this.paths = paths;
+    /** A backoff kept in stateFile (absent: nothing failed), timed by clock. */
+    public Backoff(Path stateFile, Clock clock) {
+        this.stateFile = stateFile;
         this.clock = clock;
     }
 
@@ -34,7 +39,7 @@ public final class Backoff {
     }
 
     public State read() {
-        JsonNode n = Json.parseOrNull(Fs.readOr(paths.backoff(), ""));
+        JsonNode n = Json.parseOrNull(Fs.readOr(stateFile, ""));
         if (n == null || !n.hasNonNull("hash")) return null;
         return new State(n.get("hash").asText(), n.path("fails").asInt(0), n.path("ts").asLong(0));
     }
@@ -59,11 +64,11 @@ public final class Backoff {
         n.put("hash", hash);
         n.put("fails", fails);
         n.put("ts", clock.instant().getEpochSecond());
-        Fs.writeAtomic(paths.backoff(), Json.canonical(n) + "\n");
+        Fs.writeAtomic(stateFile, Json.canonical(n) + "\n");
         return fails;
     }
 
     public void clear() {
-        Fs.delete(paths.backoff());
+        Fs.delete(stateFile);
     }
 }

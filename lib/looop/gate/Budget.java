@@ -1,9 +1,13 @@
+// A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/gate/Budget.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+//SOURCES ../io/Fs.java ../io/Json.java ../io/UserError.java
 package looop.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,27 +16,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
-import looop.profile.Config;
-import looop.profile.Events;
-import looop.profile.Paths;
 
 /**
  * Money: the cost ledger (cost.jsonl), today's spend against max_daily_usd,
  * and the fail-closed breaker that stops spending through a runner whose cost
- * cannot be measured.
+ * cannot be measured. It needs only the ledger file and the breaker's state
+ * file (looop's: cost.jsonl and .cost-unmetered in the data dir).
  */
 public final class Budget {
     /** Consecutive unmetered runs after which a budgeted profile stops calling the runner. */
     public static final int UNMETERED_LIMIT = 3;
 
-    private final Paths paths;
+    private final Path ledger;
+    private final Path breakerState;
     private final Clock clock;
 
-    public Budget(Paths paths, Clock clock) {
-        this.paths = paths;
+    /** A budget over the ledger (JSON lines) and the breaker's state file; clock's zone says where a day ends. */
+    public Budget(Path ledger, Path breakerState, Clock clock) {
+        this.ledger = ledger;
+        this.breakerState = breakerState;
         this.clock = clock;
     }
 
@@ -43,18 +49,18 @@ public final class Budget {
     public void record(String kind, String id, String runner, double usd) {
         if (!(usd > 0)) return;
         ObjectNode row = Json.object();
-        row.put("ts", Events.rfc3339(clock.instant()));
+        row.put("ts", Json.rfc3339(clock.instant()));
         row.put("kind", kind);
         row.put("id", id);
         row.put("runner", runner);
         row.put("cost_usd", usd);
-        Fs.appendLine(paths.costLedger(), Json.canonical(row), true);
+        Fs.appendLine(ledger, Json.canonical(row), true);
     }
 
     /** Every readable row; torn or foreign lines are skipped. */
     public List<Row> rows() {
         List<Row> rows = new ArrayList<>();
-        for (String line : Fs.readOr(paths.costLedger(), "").split("\n")) {
+        for (String line : Fs.readOr(ledger, "").split("\n")) {
             JsonNode n = Json.parseOrNull(line);
             if (n == null || !n.path("cost_usd").isNumber()) continue;
             try {
@@ -84,28 +90,28 @@ public final class Budget {
     }
 
     /** The signature the breaker watches: changing runner or adding a cost spec re-arms it. */
-    public static String signature(Config.RunnerDef runner) {
-        return runner.name() + "|" + (runner.cost() != null);
+    public static String signature(String runner, boolean hasCostSpec) {
+        return runner + "|" + hasCostSpec;
     }
 
     public boolean unmeteredBlocked(String signature) {
-        JsonNode n = Json.parseOrNull(Fs.readOr(paths.unmetered(), ""));
+        JsonNode n = Json.parseOrNull(Fs.readOr(breakerState, ""));
         return n != null && signature.equals(n.path("sig").asText()) && n.path("count").asInt() >= UNMETERED_LIMIT;
     }
 
     /** Counts one more unmetered run at signature; returns the consecutive count. */
     public int recordUnmetered(String signature) {
-        JsonNode n = Json.parseOrNull(Fs.readOr(paths.unmetered(), ""));
+        JsonNode n = Json.parseOrNull(Fs.readOr(breakerState, ""));
         int count = n != null && signature.equals(n.path("sig").asText()) ? n.path("count").asInt() + 1 : 1;
         ObjectNode state = Json.object();
         state.put("sig", signature);
         state.put("count", count);
-        Fs.writeAtomic(paths.unmetered(), Json.canonical(state) + "\n");
+        Fs.writeAtomic(breakerState, Json.canonical(state) + "\n");
         return count;
     }
 
     public void clearUnmetered() {
-        Fs.delete(paths.unmetered());
+        Fs.delete(breakerState);
     }
 
     /** Totals for `looop cost`: overall, calls, by kind and by runner. */
@@ -163,7 +169,7 @@ public final class Budget {
         } catch (NumberFormatException e) {
             // fall through to the one-line error
         }
-        throw new UserError("'" + text + "' is not a dollar amount; give a number like 0.0123", 2);
+        throw new UserError("'" + text + "' is not a dollar amount; give a number like 0.0123", ExitCode.USAGE);
     }
 
     /** `$` with at most 4 decimals, trailing zeros trimmed: $0.0075, $1.5, $0. */

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as people type them on a command line: `500ms`, `30s`, `5m`,
- * `1h`, `1.5s`; a bare number is seconds. Anything else is a usage error
- * (exit 2) that names the flag and shows the accepted forms.
+ * `1h`, `1.5s`; a bare number is seconds. Anything else is refused with a
+ * message that shows the accepted forms.
  */
 public final class Durations {
     private Durations() {}
@@ -17,18 +17,26 @@ public final class Durations {
     /** Far past any sensible wait, and far below where millisecond arithmetic could overflow. */
     private static final BigDecimal MAX_MILLIS = BigDecimal.valueOf(366L * 24 * 3600 * 1000);
 
-    /** Parses text given for flag (e.g. "--timeout"); a one-line UserError with exit 2 when malformed. */
-    public static Duration parse(String flag, String text) {
+    /**
+     * The duration text stands for; an IllegalArgumentException whose message
+     * says what is wrong and which forms work (the command line's converter
+     * turns it into a usage error naming the option).
+     */
+    public static Duration parse(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text.strip());
-        if (!m.matches()) throw bad(flag, text, "use e.g. 500ms, 30s, 5m or 1h (a bare number is seconds)");
+        if (!m.matches()) throw new IllegalArgumentException(quoted(text) + " is not a duration; use e.g. 500ms, 30s, 5m or 1h (a bare number is seconds)");
         BigDecimal millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitMillis(m.group(2))));
-        if (millis.compareTo(MAX_MILLIS) > 0) throw bad(flag, text, "at most a year");
+        if (millis.compareTo(MAX_MILLIS) > 0) throw new IllegalArgumentException(quoted(text) + " is too long; at most a year");
         return Duration.ofMillis(millis.longValue());
     }
 
-    /** Like parse, but null text gives the fallback: for optional flags. */
-    public static Duration parseOr(String flag, String text, Duration fallback) {
-        return text == null ? fallback : parse(flag, text);
+    /** The same for text that came from somewhere named (a flag, a variable): a one-line UserError with exit 2. */
+    public static Duration parse(String flag, String text) {
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("bad value for " + flag + ": " + e.getMessage(), ExitCode.USAGE);
+        }
     }
 
     private static long unitMillis(String unit) {
@@ -41,9 +49,8 @@ public final class Durations {
         };
     }
 
-    private static UserError bad(String flag, String text, String fix) {
-        String shown = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
-        return new UserError("bad duration for " + flag + ": '" + shown + "'; " + fix, 2);
+    private static String quoted(String text) {
+        return "'" + (text == null ? "" : text.replaceAll("\\p{Cntrl}", "?")) + "'";
     }
 
     /** The short form a person would type back: 500ms, 30s, 1.5s, 5m. */

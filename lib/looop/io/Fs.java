@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -71,6 +72,11 @@ public final class Fs {
 
     private static void write(Path path, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) {
         try {
+            Tree.Place place = Tree.locate(path);
+            if (place != null) {
+                writeInTree(place, bytes, mode, durable);
+                return;
+            }
             Path dir = path.toAbsolutePath().getParent();
             createDirs(dir);
             Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
@@ -95,11 +101,47 @@ public final class Fs {
     }
 
     /**
+     * The same inside the data dir, by handle: the temp file is created
+     * (O_EXCL, no links) in the directory opened without following links, and
+     * renamed over the name, which replaces whatever was planted there (a link
+     * is replaced, never written through).
+     */
+    private static void writeInTree(Tree.Place place, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) throws IOException {
+        try (Tree.Dir dir = Tree.open(place, true)) {
+            String tmp = "." + place.name() + "." + UUID.randomUUID() + ".tmp";
+            try {
+                try (FileChannel ch = dir.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
+                    writeFully(ch, bytes);
+                    if (durable) ch.force(true);
+                }
+                dir.chmod(tmp, mode); // explicitly: the umask may have taken bits off the create mode
+                dir.rename(tmp, dir, place.name());
+                if (durable) dir.sync();
+            } finally {
+                try {
+                    dir.unlink(tmp);
+                } catch (NoSuchFileException e) {
+                    // renamed into place: the normal case
+                }
+            }
+        }
+    }
+
+    /**
      * Makes a rename or a new name durable: the name lives in the directory, and
      * without this a power cut can bring back the old file after the new one was
      * reported written. Best effort: some file systems refuse to sync a directory.
      */
     public static void syncDir(Path dir) {
+        Tree.Place inside = Tree.locate(dir.resolve("x"));
+        if (inside != null) {
+            try (Tree.Dir d = Tree.open(inside, false)) {
+                if (d != null) d.sync();
+            } catch (IOException | RuntimeException e) {
+                // best effort, as below
+            }
+            return;
+        }
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
@@ -160,6 +202,8 @@ public final class Fs {
 
     /** Opens (creating it 0600 if need be) a file for writing, such as a lock file. */
     public static FileChannel openPrivate(Path path) throws IOException {
+        Tree.Place place = Tree.locate(path);
+        if (place != null) return openInTree(place, false);
         try {
             return FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
@@ -169,6 +213,8 @@ public final class Fs {
     }
 
     private static FileChannel openForAppend(Path path) throws IOException {
+        Tree.Place place = Tree.locate(path);
+        if (place != null) return openInTree(place, true);
         createDirs(path.toAbsolutePath().getParent());
         try {
             return FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
@@ -177,6 +223,55 @@ public final class Fs {
             return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (UnsupportedOperationException e) {
             return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /**
+     * Opens a file of the data dir for writing in place (a ledger, a lock):
+     * only a regular file with one link, reached without following links, so
+     * a planted link, hard link or FIFO is refused rather than written through
+     * (a FIFO would also block the open). Read+write never blocks on a FIFO;
+     * the checks before and after the open must name the same file, so a swap
+     * in between is refused too.
+     */
+    private static FileChannel openInTree(Tree.Place place, boolean append) throws IOException {
+        try (Tree.Dir dir = Tree.open(place, true)) {
+            java.nio.file.attribute.BasicFileAttributes before = dir.statOrNull(place.name());
+            if (before != null) requireOwnFile(place, before);
+            Set<StandardOpenOption> opts = append
+                    ? Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                    : Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel ch = dir.open(place.name(), opts, PRIVATE_FILE);
+            try {
+                java.nio.file.attribute.BasicFileAttributes after = dir.stat(place.name());
+                requireOwnFile(place, after);
+                if (before != null && !java.util.Objects.equals(before.fileKey(), after.fileKey())) {
+                    throw new UnsafePathException(place.path(), "was replaced while looop opened it; try again");
+                }
+                if (before == null) dir.chmod(place.name(), PRIVATE_FILE);
+                return ch;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        }
+    }
+
+    private static void requireOwnFile(Tree.Place place, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+        if (!a.isRegularFile()) throw UnsafePathException.of(place.path(), a);
+        if (linkCount(place.path()) > 1) {
+            throw new UnsafePathException(place.path(), "has a second name (a hard link), maybe outside the data dir; looop never writes"
+                    + " through one: replace it with a copy");
+        }
+    }
+
+    /** How many names the file has; a second one may be outside the data dir, where an append or chmod must not reach. */
+    private static int linkCount(Path path) {
+        try {
+            Object n = Files.getAttribute(path, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return n instanceof Integer i ? i : 1;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
         }
     }
 
@@ -197,6 +292,15 @@ public final class Fs {
     /** Makes a file that came from elsewhere (a runner's decision) 0600, best effort. */
     public static void makePrivate(Path file) {
         try {
+            Tree.Place place = Tree.locate(file);
+            if (place != null) {
+                try (Tree.Dir dir = Tree.open(place, false)) {
+                    java.nio.file.attribute.BasicFileAttributes a = dir == null ? null : dir.statOrNull(place.name());
+                    if (a == null || !a.isRegularFile() || linkCount(file) > 1) return; // never chmod another name's file
+                    dir.chmod(place.name(), PRIVATE_FILE);
+                }
+                return;
+            }
             chmod(file, PRIVATE_FILE);
         } catch (IOException e) {
             // keeping its mode is no reason to refuse the file
@@ -213,22 +317,64 @@ public final class Fs {
 
     /** Creates dir and any missing parents as 0700: a profile holds prompts, reports and spend. */
     private static void createDirs(Path dir) throws IOException {
+        Tree.Place place = Tree.locate(dir.resolve("x"));
+        if (place != null && !place.dirs().isEmpty()) {
+            Tree.open(place, true).close();
+            return;
+        }
         if (Files.isDirectory(dir)) return;
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
         } catch (UnsupportedOperationException e) {
             Files.createDirectories(dir);
         }
+        chmod(dir, PRIVATE_DIR);
     }
 
-    /** The file's text, or null when it does not exist. */
+    /** The data dir itself, if missing: made as the user named it (it may be a link of theirs). */
+    static void createRoot(Path root) throws IOException {
+        if (!Files.isDirectory(root)) createDirs(root);
+    }
+
+    /** One new directory, 0700 whatever the umask. */
+    static Path createPrivateDir(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
+        }
+        chmod(dir, PRIVATE_DIR);
+        return dir;
+    }
+
+    /** The file's text, or null when it does not exist. Inside the data dir only a regular file reached without links is read. */
     public static String readOrNull(Path path) {
         try {
+            Tree.Place place = Tree.locate(path);
+            if (place != null) return readInTree(place);
             return Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A planted link must not make looop print or hash another file's bytes,
+     * and a FIFO must not hang a beat: anything but a regular file is refused.
+     */
+    private static String readInTree(Tree.Place place) throws IOException {
+        try (Tree.Dir dir = Tree.open(place, false)) {
+            if (dir == null) return null;
+            java.nio.file.attribute.BasicFileAttributes a = dir.statOrNull(place.name());
+            if (a == null) return null;
+            if (!a.isRegularFile()) {
+                throw UnsafePathException.of(place.path(), a);
+            }
+            try (FileChannel ch = dir.open(place.name(), Set.of(StandardOpenOption.READ), PRIVATE_FILE)) {
+                return new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+            }
         }
     }
 
@@ -239,52 +385,152 @@ public final class Fs {
 
     /** Regular files in dir (not following links out) whose name ends with suffix, in name order. */
     public static List<Path> listFiles(Path dir, String suffix) {
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix))
-                    .filter(p -> Files.isRegularFile(p))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return list(dir, a -> a.isRegularFile()).stream()
+                .filter(p -> p.getFileName().toString().endsWith(suffix))
+                .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                .toList();
     }
 
     /** Subdirectories of dir (not links), in no particular order. */
     public static java.util.ArrayList<Path> listDirs(Path dir) {
-        if (!Files.isDirectory(dir)) return new java.util.ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        return new java.util.ArrayList<>(list(dir, a -> a.isDirectory()));
+    }
+
+    /**
+     * The entries of dir whose own attributes (never a link's target) pass
+     * the filter. Inside the data dir, dir is reached without links: a
+     * directory swapped for a link lists as empty, so nothing is ever pruned,
+     * reaped or read through it.
+     */
+    private static List<Path> list(Path dir, java.util.function.Predicate<java.nio.file.attribute.BasicFileAttributes> keep) {
+        Tree.Place place = Tree.locate(dir.resolve("x"));
+        List<Path> out = new java.util.ArrayList<>();
+        try {
+            if (place != null) {
+                try (Tree.Dir d = Tree.open(place, false)) {
+                    if (d == null) return out;
+                    for (String name : d.names()) {
+                        java.nio.file.attribute.BasicFileAttributes a = d.statOrNull(name);
+                        if (a != null && keep.test(a)) out.add(dir.resolve(name));
+                    }
+                }
+                return out;
+            }
+            if (!Files.isDirectory(dir)) return out;
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);
+                    if (a != null && keep.test(a)) out.add(p);
+                }
+            }
+            return out;
+        } catch (UnsafePathException e) {
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private static java.nio.file.attribute.BasicFileAttributes attributesOrNull(Path p) {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The identity (device and inode) of p itself, a link not followed; null when there is nothing there. */
+    public static Object fileKey(Path p) {
+        java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);
+        return a == null ? null : a.fileKey();
+    }
+
+    /** When p was last modified (a link's own time, not its target's); 0 when unknown. */
     public static long modifiedMillis(Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toMillis();
-        } catch (IOException e) {
-            return 0;
-        }
+        java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);
+        return a == null ? 0 : a.lastModifiedTime().toMillis();
     }
 
+    /** Deletes path and, for a directory, everything below it; a link is removed itself, its target never touched. */
     public static void deleteTree(Path path) {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> s = Files.walk(path)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        Tree.Place place = Tree.locate(path);
+        try {
+            if (place != null) {
+                try (Tree.Dir dir = Tree.open(place, false)) {
+                    if (dir != null) Tree.deleteTree(dir, place.name());
+                }
+                return;
+            }
+            if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+            try (Stream<Path> s = Files.walk(path)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        } catch (UnsafePathException e) {
+            return; // a parent is a link: what is "below" it is not ours
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Deletes a file if it exists. */
+    /** Deletes a file (or a link, never its target) if it exists. */
     public static void delete(Path path) {
+        Tree.Place place = Tree.locate(path);
         try {
+            if (place != null) {
+                try (Tree.Dir dir = Tree.open(place, false)) {
+                    if (dir != null && dir.statOrNull(place.name()) != null) dir.unlink(place.name());
+                } catch (NoSuchFileException e) {
+                    // gone meanwhile
+                }
+                return;
+            }
             Files.deleteIfExists(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Renames from to to atomically (replacing to), both reached without
+     * links, and makes the move durable. Returns false when from does not exist.
+     */
+    public static boolean move(Path from, Path to) {
+        Tree.Place src = Tree.locate(from);
+        Tree.Place dst = Tree.locate(to);
+        try {
+            if (src != null && dst != null && src.root().equals(dst.root())) {
+                try (Tree.Dir a = Tree.open(src, false); Tree.Dir b = Tree.open(dst, true)) {
+                    if (a == null || a.statOrNull(src.name()) == null) return false;
+                    a.rename(src.name(), b, dst.name());
+                    b.sync();
+                    a.sync();
+                    return true;
+                }
+            }
+            if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
+            createDirs(to.toAbsolutePath().getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDir(to.toAbsolutePath().getParent());
+            syncDir(from.toAbsolutePath().getParent());
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw failed(to, e);
+        }
+    }
+
+    /**
+     * Makes dir a real directory of the data dir: a link (or a file) planted
+     * where looop keeps scratch (runs/, snapshots/) is removed, not followed,
+     * and a real directory made in its place. True when something was replaced.
+     */
+    public static boolean healDir(Path dir) {
+        java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(dir);
+        if (a != null && a.isDirectory()) return false;
+        if (a != null) delete(dir);
+        mkdirs(dir);
+        return a != null;
     }
 
     public static void mkdirs(Path dir) {
@@ -293,5 +539,10 @@ public final class Fs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Registers a data dir: below it, every operation here goes by handle and never follows a link (see Tree). */
+    public static void anchor(Path dataDir) {
+        Tree.anchor(dataDir);
     }
 }

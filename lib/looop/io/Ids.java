@@ -1,13 +1,26 @@
 package looop.io;
 
-/** The one rule for ids and names that become file names: nothing that can climb or hide. */
+/**
+ * The one rule for ids and names that become file names (goal ids, sensor
+ * names, worker ids, claim names): one plain file name, 1 to MAX_BYTES bytes
+ * of UTF-8, not starting with '.', no '/' or '\\', no control or bidi
+ * characters. MAX_BYTES leaves room under the file system's 255-byte limit
+ * for the longest name looop derives from an id (a temp file such as
+ * `.<id>.md.<uuid>.tmp`).
+ */
 public final class Ids {
     private Ids() {}
 
-    /** Returns id when it is safe as a single file name; otherwise a UserError naming the field. */
+    public static final int MAX_BYTES = 128;
+
+    /** The rule in words, for messages, the README and the manual. */
+    public static final String RULE = "1 to " + MAX_BYTES + " bytes of UTF-8, not starting with '.', with no '/', '\\',"
+            + " control or bidi characters";
+
+    /** Returns id when it is safe as a single file name; otherwise a UserError naming the field and the rule. */
     public static String check(String field, String id) {
         String why = problem(id);
-        if (why != null) throw new UserError("bad " + field + " '" + printable(id) + "': " + why + "; use letters, digits, '-' or '_'");
+        if (why != null) throw new UserError("bad " + field + " '" + printable(id) + "': " + why + "; an id is " + RULE);
         return id;
     }
 
@@ -17,9 +30,25 @@ public final class Ids {
         if (id.equals("..") || id.equals(".")) return "it names a directory";
         if (id.startsWith(".")) return "it starts with '.'";
         if (id.contains("/") || id.contains("\\")) return "it contains a path separator";
-        if (id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) return "it contains a control character";
-        if (id.length() > 128) return "it is longer than 128 characters";
+        if (Controls.present(id)) return "it contains a control character";
+        if (!wellFormed(id)) return "it is not valid Unicode text (half a surrogate pair)";
+        int bytes = id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) return "it is " + bytes + " bytes long";
         return null;
+    }
+
+    /** Half a surrogate pair is no character at all, and no file system takes it. */
+    private static boolean wellFormed(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= id.length() || !Character.isLowSurrogate(id.charAt(i + 1))) return false;
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A worker target: `looop-` prefix stripped, `pulse` refused (the pulse is not a worker). */
@@ -34,7 +63,7 @@ public final class Ids {
 
     private static String printable(String s) {
         if (s == null) return "";
-        String shown = s.replaceAll("\\p{Cntrl}", "?");
+        String shown = Controls.replace(s, "?");
         return shown.length() > 60 ? shown.substring(0, 60) + "…" : shown;
     }
 }

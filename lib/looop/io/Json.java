@@ -1,3 +1,4 @@
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
 package looop.io;
 
 import com.fasterxml.jackson.core.JsonParseException;
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /** The one JSON toolkit: a shared mapper and the canonical form the world hash needs. */
 public final class Json {
@@ -79,5 +82,10 @@ public final class Json {
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();
+    }
+
+    /** A time as JSON rows carry it: UTC, whole seconds, 2026-11-23T23:53:56Z. */
+    public static String rfc3339(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

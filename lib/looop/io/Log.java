@@ -66,6 +66,15 @@ public final class Log {
         line(level, code, message, Json.object());
     }
 
+    /**
+     * What a terminal may be shown: a message can carry a sensor's file name,
+     * a decider's text or a worker's output, and none of their control
+     * characters reach the terminal (JSON lines escape them anyway).
+     */
+    static String printable(String message) {
+        return Controls.replace(message == null ? "" : message.replace("\n", " ⏎ ").replace("\t", " "), "?");
+    }
+
     public void line(Level level, String code, String message, ObjectNode fields) {
         if (json) {
             ObjectNode row = Json.object();
@@ -78,7 +87,7 @@ public final class Log {
         } else {
             String stamp = "[" + LocalTime.now(clock).format(HMS) + "] ";
             String head = color ? "\u001b[" + level.ansi + "m" + level.glyph + "\u001b[0m" : level.glyph;
-            out.println(stamp + head + " " + message);
+            out.println(stamp + head + " " + printable(message));
         }
         out.flush();
     }

@@ -1,3 +1,5 @@
+// A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/io/Proc.java
+//SOURCES UserError.java
 package looop.io;
 
 import java.io.ByteArrayOutputStream;
@@ -32,7 +34,7 @@ public final class Proc {
     private Proc() {}
 
     /** Exit code used for a command killed at its timeout, as coreutils' timeout(1) does. */
-    public static final int TIMED_OUT = 124;
+    public static final int TIMED_OUT = ExitCode.TIMEOUT;
 
     /** How long a command's leftovers may hold its output pipe after it exited before they are killed. */
     private static final long LEFTOVER_GRACE_MS = 500;

@@ -9,7 +9,7 @@ public class UserError extends RuntimeException {
     private final int exitCode;
 
     public UserError(String message) {
-        this(message, 1);
+        this(message, ExitCode.FAILED);
     }
 
     public UserError(String message, int exitCode) {

@@ -81,9 +81,31 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
 
     /** Loads the profile's config; the built-in default when the file is absent. */
     public static Config load(Paths paths) {
-        String text = Fs.readOrNull(paths.config);
+        String text = read(paths.config);
         return parse(text == null ? defaultText() : text, paths.config);
     }
+
+    /**
+     * The config is the person's own file and may be a link of theirs (into a
+     * dotfiles repo, say), so it is read through links, unlike the rest of the
+     * data dir. A link to nothing is refused: running on defaults would let
+     * the first move that creates its target write looop's config.
+     */
+    private static String read(Path config) {
+        if (java.nio.file.Files.isSymbolicLink(config) && !java.nio.file.Files.exists(config)) {
+            throw new UserError(config + " is a link to a file that does not exist; point it at your config, or remove it to use the defaults");
+        }
+        try {
+            return java.nio.file.Files.readString(config);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A cap no one means to reach, so sums of it stay exact in a double. */
+    static final double MAX_DAILY_USD = 1_000_000;
 
     public static Config parse(String text, Path file) {
         String where = file.getFileName().toString();
@@ -105,15 +127,16 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
             throw new UserError(where + ": unknown runner '" + def + "' in \"default\"; known runners: "
                     + String.join(", ", new TreeSet<>(runners.keySet())) + " (add it under \"runners\" or pick one of these)");
         }
+        looop.notify.Channels.check(root.get("notify"), where);
         return new Config(def, runners,
-                seconds(root, "interval", DEFAULT_INTERVAL, where),
-                seconds(root, "busy_interval", DEFAULT_BUSY_INTERVAL, where),
-                seconds(root, "active_interval", DEFAULT_ACTIVE_INTERVAL, where),
-                seconds(root, "session_ttl", DEFAULT_SESSION_TTL, where),
+                Knob.INTERVAL.fromConfig(root, DEFAULT_INTERVAL, where),
+                Knob.BUSY_INTERVAL.fromConfig(root, DEFAULT_BUSY_INTERVAL, where),
+                Knob.ACTIVE_INTERVAL.fromConfig(root, DEFAULT_ACTIVE_INTERVAL, where),
+                Knob.SESSION_TTL.fromConfig(root, DEFAULT_SESSION_TTL, where),
                 money(root, "max_daily_usd", where),
-                seconds(root, "tick_timeout_s", DEFAULT_TICK_TIMEOUT, where),
+                Knob.TICK_TIMEOUT.fromConfig(root, DEFAULT_TICK_TIMEOUT, where),
                 ShellGate.parse(root.get("run_shell"), where),
-                atLeastOne(root, "sensor_concurrency", DEFAULT_SENSOR_CONCURRENCY, where));
+                (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where));
     }
 
     private static RunnerDef runner(String where, String name, JsonNode n, RunnerDef base) {
@@ -141,29 +164,12 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         return v == null || v.isNull() ? fallback : v.asText();
     }
 
-    private static long seconds(JsonNode root, String field, long fallback, String where) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return fallback;
-        if (!v.canConvertToLong() || !v.isNumber() || v.asLong() < 0) {
-            throw new UserError(where + ": \"" + field + "\" must be a whole number of seconds ≥ 0, got " + v);
-        }
-        return v.asLong();
-    }
-
-    /** A count that 0 would turn into "never run anything". */
-    private static int atLeastOne(JsonNode root, String field, int fallback, String where) {
-        JsonNode v = root.get(field);
-        if (v == null || v.isNull()) return fallback;
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
-            throw new UserError(where + ": \"" + field + "\" must be a whole number ≥ 1, got " + v);
-        }
-        return v.asInt();
-    }
-
     private static Double money(JsonNode root, String field, String where) {
         JsonNode v = root.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isNumber() || v.asDouble() < 0) throw new UserError(where + ": \"" + field + "\" must be a dollar amount ≥ 0 or null, got " + v);
+        if (!v.isNumber() || !(v.asDouble() >= 0) || v.asDouble() > MAX_DAILY_USD) {
+            throw new UserError(where + ": \"" + field + "\" must be a dollar amount from 0 to " + (long) MAX_DAILY_USD + ", or null, got " + v);
+        }
         return v.asDouble();
     }
 

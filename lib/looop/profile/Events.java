@@ -3,7 +3,6 @@ package looop.profile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import looop.io.Fs;
 import looop.io.Json;
 
@@ -31,6 +30,6 @@ public final class Events {
 
     /** UTC, whole seconds: 2026-11-23T23:53:56Z. */
     public static String rfc3339(Instant t) {
-        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+        return Json.rfc3339(t);
     }
 }

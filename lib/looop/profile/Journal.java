@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import looop.io.Controls;
 import looop.io.Fs;
 
 /** journal.md: one line per move, `- YYYY-MM-DD HH:MM <text>` in local time. Append-only. */
@@ -86,7 +87,7 @@ public final class Journal {
      */
     public static String oneLine(String text) {
         if (text == null) return "";
-        return text.strip().replaceAll("\\s*[\\r\\n\\u0085\\u2028\\u2029]+\\s*", " ⏎ ").replaceAll("[\\p{Cc}]", " ");
+        return Controls.replace(text.strip().replaceAll("\\s*[\\r\\n\\u0085\\u2028\\u2029]+\\s*", " ⏎ "), " ");
     }
 
     /** The last n lines (all when n ≤ 0). */

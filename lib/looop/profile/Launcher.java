@@ -63,7 +63,7 @@ public final class Launcher {
                 + "java=" + Proc.shellQuote(java) + "\n"
                 + "cp=" + Proc.shellQuote(classpath) + "\n"
                 + "opts='" + OPTS + "'\n";
-        if ("0".equals(paths.env("LOOOP_CDS"))) return head + "exec \"$java\" $opts -cp \"$cp\" looop \"$@\"\n";
+        if ("0".equals(paths.env("LOOOP_CDS"))) return head + "exec \"$java\" $opts -cp \"$cp\" looop.cli.Main \"$@\"\n";
         return head + "cds=" + Proc.shellQuote(archive(paths, java, classpath).toString()) + "\n" + WITH_CDS;
     }
 
@@ -85,12 +85,12 @@ public final class Launcher {
     private static final String WITH_CDS = """
             if [ ! -e "$cds" ] && [ -w "${cds%/*}" ]; then
               tmp="$cds.$$.tmp"
-              "$java" -XX:ArchiveClassesAtExit="$tmp" $opts -cp "$cp" looop hash </dev/null >/dev/null 2>&1
-              "$java" -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null $opts -cp "$cp" looop version \\
+              "$java" -XX:ArchiveClassesAtExit="$tmp" $opts -cp "$cp" looop.cli.Main hash </dev/null >/dev/null 2>&1
+              "$java" -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null $opts -cp "$cp" looop.cli.Main version \\
                 </dev/null >/dev/null 2>&1 && sync "$tmp" 2>/dev/null || : > "$tmp"
               mv -f "$tmp" "$cds" 2>/dev/null || rm -f "$tmp"
             fi
-            [ -s "$cds" ] && exec "$java" -XX:SharedArchiveFile="$cds" $opts -cp "$cp" looop "$@"
-            exec "$java" $opts -cp "$cp" looop "$@"
+            [ -s "$cds" ] && exec "$java" -XX:SharedArchiveFile="$cds" $opts -cp "$cp" looop.cli.Main "$@"
+            exec "$java" $opts -cp "$cp" looop.cli.Main "$@"
             """;
 }

@@ -31,11 +31,14 @@ public final class Lock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
     private final Paths paths;
+    /** The identity (device, inode) of the file this lock is on: the path must go on naming it. */
+    private final Object fileKey;
 
-    private Lock(Paths paths, FileChannel channel, FileLock lock) {
+    private Lock(Paths paths, FileChannel channel, FileLock lock, Object fileKey) {
         this.paths = paths;
         this.channel = channel;
         this.lock = lock;
+        this.fileKey = fileKey;
     }
 
     /** Takes the profile's lock or fails at once with `already running (pid N)`: how the pulse starts. */
@@ -45,7 +48,7 @@ public final class Lock implements AutoCloseable {
 
     /** For `looop tick` and `looop act`: wait up to LOOOP_LOCK_WAIT seconds for a beat in progress. */
     public static Lock acquireOneShot(Paths paths) {
-        return acquire(paths, Duration.ofSeconds(Math.max(0, paths.envLong("LOOOP_LOCK_WAIT", DEFAULT_WAIT_S))));
+        return acquire(paths, Duration.ofSeconds(paths.knob(Knob.LOCK_WAIT, DEFAULT_WAIT_S)));
     }
 
     /**
@@ -59,9 +62,17 @@ public final class Lock implements AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             FileChannel ch = Fs.openPrivate(lockFile(paths));
+            Object key = Fs.fileKey(lockFile(paths));
             for (;;) {
                 FileLock l = tryLock(ch);
-                if (l != null) return held(paths, ch, l);
+                if (l != null && key != null && key.equals(Fs.fileKey(lockFile(paths)))) return held(paths, ch, l, key);
+                if (l != null) {
+                    // the file was removed or replaced between the open and the lock: this lock guards nothing
+                    ch.close();
+                    ch = Fs.openPrivate(lockFile(paths));
+                    key = Fs.fileKey(lockFile(paths));
+                    continue;
+                }
                 if (System.nanoTime() >= deadline) {
                     ch.close();
                     throw new UserError("already running (pid " + holderPid(paths) + ") on " + paths.data
@@ -76,14 +87,27 @@ public final class Lock implements AutoCloseable {
     }
 
     /** The lock is ours: say who holds it, or let go again if even that cannot be written. */
-    private static Lock held(Paths paths, FileChannel ch, FileLock l) throws IOException {
+    private static Lock held(Paths paths, FileChannel ch, FileLock l, Object key) throws IOException {
         try {
             Fs.writeScratch(pidFile(paths), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException e) {
             ch.close();
             throw e.getCause();
         }
-        return new Lock(paths, ch, l);
+        return new Lock(paths, ch, l, key);
+    }
+
+    /**
+     * Fails in one line when .lock/lock is no longer the file this lock is on
+     * (deleted or replaced, say by a command the decider ran): a second looop
+     * may then have taken a lock of its own, and two beats must never overlap.
+     * The pulse checks before every beat.
+     */
+    public void verify() {
+        if (!fileKey.equals(Fs.fileKey(lockFile(paths)))) {
+            throw new UserError("the lock file " + lockFile(paths) + " was removed or replaced while this looop held it; another looop may"
+                    + " be running on " + paths.data + " — stopping so that two beats never overlap (start it again when only one runs)");
+        }
     }
 
     /** null when someone holds it, this JVM included (which the JVM reports by throwing). */
@@ -124,8 +148,8 @@ public final class Lock implements AutoCloseable {
 
     /** Whether some process holds the lock now (tries it and lets go). */
     public static boolean isHeld(Paths paths) {
-        if (!Files.exists(lockFile(paths))) return false;
-        try (FileChannel ch = FileChannel.open(lockFile(paths), StandardOpenOption.WRITE)) {
+        if (Fs.fileKey(lockFile(paths)) == null) return false;
+        try (FileChannel ch = Fs.openPrivate(lockFile(paths))) {
             FileLock l = ch.tryLock();
             if (l == null) return true;
             l.release();

@@ -3,6 +3,7 @@ package looop.profile;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import looop.io.Fs;
 import looop.io.UserError;
 
 /**
@@ -18,6 +19,7 @@ public final class Paths {
         this.data = data;
         this.config = config;
         this.env = env;
+        Fs.anchor(data); // below the data dir, no file operation follows a link
     }
 
     public static Paths fromEnv() {
@@ -60,15 +62,26 @@ public final class Paths {
         return nonBlank(env.get(name));
     }
 
-    /** A numeric knob from the environment; the fallback when unset or not a number. */
-    public long envLong(String name, long fallback) {
-        String v = env(name);
-        if (v == null) return fallback;
+    /** A numeric knob from the environment, checked against its range; the fallback when unset. */
+    public long knob(Knob knob, long fallback) {
+        return knob.fromEnv(env, fallback);
+    }
+
+    /**
+     * Where a write to the config would land: the end of its chain of links,
+     * even when that does not exist yet (a config that is a dangling link must
+     * not be created by a move writing its target).
+     */
+    public Path configTarget() {
+        Path p = config;
         try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return fallback;
+            for (int i = 0; i < 40 && java.nio.file.Files.isSymbolicLink(p); i++) {
+                p = p.resolveSibling(java.nio.file.Files.readSymbolicLink(p)).toAbsolutePath().normalize();
+            }
+        } catch (java.io.IOException e) {
+            // unreadable link: compare with the link itself
         }
+        return p;
     }
 
     public Map<String, String> processEnv() {
@@ -95,6 +108,14 @@ public final class Paths {
     public Path decision() { return data.resolve(".decision.json"); }
     public Path lockDir() { return data.resolve(".lock"); }
     public Path tickLog() { return data.resolve("tick.log"); }
+    /** Asks waiting for a person, one file per asker id (looop.human). */
+    public Path asks() { return data.resolve("asks"); }
+    /** Messages queued for live workers, a directory per worker (looop.human). */
+    public Path tells() { return data.resolve("tells"); }
+    /** Notifications not yet delivered to every channel, and the index of those that were (looop.notify). */
+    public Path outbox() { return data.resolve("outbox"); }
+    /** Wake-ups the loop or a person set, one file per name (looop.schedule). */
+    public Path schedules() { return data.resolve("schedules"); }
     /** The launcher script behind $LOOOP_BIN. */
     public Path bin() { return data.resolve(".bin").resolve("looop"); }
 

@@ -29,10 +29,21 @@ public final class Seed {
         requireWritable(paths.data);
         // Decided before anything is written: creating the dirs below must not change the answer.
         boolean fresh = isNew(paths);
+        for (Path dir : scratchDirs(paths)) Fs.healDir(dir);
         for (Path dir : dirs(paths)) mkdir(dir);
         if (!fresh) return false;
         starterFiles(paths).forEach((path, text) -> writeIfAbsent(paths, path, text));
         return true;
+    }
+
+    /**
+     * Directories looop rebuilds anyway: one found to be a link (or a file),
+     * planted by a command the decider ran, is replaced by a real directory
+     * rather than followed. The others hold state (goals, sessions, claims)
+     * and are refused, with a line saying so, until a person looks.
+     */
+    static List<Path> scratchDirs(Paths paths) {
+        return List.of(paths.snapshots(), paths.runs(), paths.prompts());
     }
 
     /** Every directory a beat writes into. */
@@ -97,7 +108,7 @@ public final class Seed {
     }
 
     private static void writeIfAbsent(Paths paths, Path path, String text) {
-        if (Files.exists(path)) return;
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try {
             boolean script = path.getFileName().toString().endsWith(".sh");
             Fs.writeAtomic(path, text.getBytes(StandardCharsets.UTF_8), script ? Fs.PRIVATE_SCRIPT : Fs.PRIVATE_FILE);

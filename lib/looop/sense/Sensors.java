@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;
+import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
@@ -92,14 +93,8 @@ public final class Sensors {
         this.sessions = sessions;
         this.claims = new Claims(paths, sessions);
         this.clock = clock;
-        this.timeoutSeconds = knob("LOOOP_SENSOR_TIMEOUT", 60);
-        this.maxBytes = knob("LOOOP_SENSOR_MAX_BYTES", 8192);
-    }
-
-    /** 0 means "no limit"; a negative value is a typo, and a typo must not switch a limit off. */
-    private long knob(String name, long fallback) {
-        long v = paths.envLong(name, fallback);
-        return v < 0 ? fallback : v;
+        this.timeoutSeconds = paths.knob(Knob.SENSOR_TIMEOUT, 60);
+        this.maxBytes = paths.knob(Knob.SENSOR_MAX_BYTES, 8192);
     }
 
     /** Wipes snapshots/, runs every sensor, writes every snapshot; returns the readings sorted by file name. */
@@ -110,6 +105,9 @@ public final class Sensors {
         readings.add(save(sysClaims()));
         readings.add(save(sysGoals()));
         readings.add(save(sysSessions()));
+        readings.add(save(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading()))));
+        readings.add(save(new Reading("sys-schedules.json",
+                Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant())))));
         readings.sort(Comparator.comparing(Reading::file));
         return readings;
     }

@@ -1,3 +1,6 @@
+// A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/sense/WorldHash.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+//SOURCES ../io/Fs.java ../io/Json.java
 package looop.sense;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import looop.io.Fs;
 import looop.io.Json;
-import looop.profile.Paths;
 
 /**
  * The world hash: FNV-1a 128 over the playbook, the goals and the wake
  * signals of this beat's snapshots. It is persisted in .last-tick-hash, so the
  * byte stream and the arithmetic must never change.
+ *
+ * It needs only a data dir (PLAYBOOK.md, goals/*.md, snapshots/*.json in it),
+ * so a script can hash a world without the rest of looop.
  */
 public final class WorldHash {
     private static final long OFFSET_HI = 0x6c62272e07bb0142L;
@@ -62,11 +67,11 @@ public final class WorldHash {
     /** One snapshot as the hash sees it: its file name and its bytes. */
     public record Snapshot(String file, byte[] bytes) {}
 
-    /** The hash of the world: policy files from disk, snapshots as given (in name order). */
-    public static String compute(Paths paths, List<Snapshot> snapshots) {
+    /** The hash of the world: policy files from the data dir, snapshots as given (in name order). */
+    public static String compute(Path dataDir, List<Snapshot> snapshots) {
         WorldHash h = new WorldHash();
-        for (Path policy : policyFiles(paths)) {
-            h.update("@@ " + paths.data.relativize(policy) + "\n");
+        for (Path policy : policyFiles(dataDir)) {
+            h.update("@@ " + dataDir.relativize(policy) + "\n");
             h.update(read(policy));
         }
         List<Snapshot> sorted = new ArrayList<>(snapshots);
@@ -79,11 +84,21 @@ public final class WorldHash {
         return h.hex();
     }
 
+    /** The hash of the world as the last sense left it: the snapshots are read from the data dir too. */
+    public static String compute(Path dataDir) {
+        List<Snapshot> snapshots = new ArrayList<>();
+        for (Path p : Fs.listFiles(dataDir.resolve("snapshots"), ".json")) {
+            snapshots.add(new Snapshot(p.getFileName().toString(), read(p)));
+        }
+        return compute(dataDir, snapshots);
+    }
+
     /** PLAYBOOK.md, then goals/*.md in name order (the archive is not part of the world). */
-    static List<Path> policyFiles(Paths paths) {
+    static List<Path> policyFiles(Path dataDir) {
         List<Path> files = new ArrayList<>();
-        if (Files.isRegularFile(paths.playbook())) files.add(paths.playbook());
-        files.addAll(Fs.listFiles(paths.goals(), ".md"));
+        Path playbook = dataDir.resolve("PLAYBOOK.md");
+        if (Files.isRegularFile(playbook)) files.add(playbook);
+        files.addAll(Fs.listFiles(dataDir.resolve("goals"), ".md"));
         return files;
     }
 

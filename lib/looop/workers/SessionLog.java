@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
 
@@ -38,8 +39,8 @@ public final class SessionLog {
     /** What to print. tail and since are null when not given. */
     public record Query(Integer tail, Pattern grep, Long since, boolean follow, boolean raw, boolean json) {
         public Query {
-            if (tail != null && tail < 0) throw new UserError("--tail takes a number of lines ≥ 0, got " + tail, 2);
-            if (since != null && since < 0) throw new UserError("--since takes a byte offset ≥ 0 (from --json's offset_end), got " + since, 2);
+            if (tail != null && tail < 0) throw new UserError("--tail takes a number of lines ≥ 0, got " + tail, ExitCode.USAGE);
+            if (since != null && since < 0) throw new UserError("--since takes a byte offset ≥ 0 (from --json's offset_end), got " + since, ExitCode.USAGE);
         }
 
         boolean keeps(OutputLog.Line line) {

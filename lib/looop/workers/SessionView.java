@@ -10,6 +10,7 @@ import java.util.regex.PatternSyntaxException;
 import looop.beat.Foreground;
 import looop.io.Ansi;
 import looop.io.Durations;
+import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
@@ -32,7 +33,7 @@ import looop.profile.Paths;
  */
 public final class SessionView {
     /** The exit code `wait` gives for a session that was killed rather than ending by itself. */
-    public static final int KILLED_EXIT = 137;
+    public static final int KILLED_EXIT = ExitCode.KILLED;
     /** A session just being created may have its state file before its tmux session: grace for that. */
     private static final long BIRTH_GRACE_MS = 10_000;
     private static final long POLL_MS = 50;
@@ -255,7 +256,7 @@ public final class SessionView {
             return Pattern.compile(re);
         } catch (PatternSyntaxException e) {
             throw new UserError("bad regex '" + re.replaceAll("\\p{Cntrl}", "?") + "': " + e.getDescription()
-                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + " (Java regex syntax)", 2);
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + " (Java regex syntax)", ExitCode.USAGE);
         }
     }
 
@@ -352,12 +353,12 @@ public final class SessionView {
     public static int[] size(String text) {
         java.util.regex.Matcher m = Pattern.compile("(\\d{1,5})x(\\d{1,5})").matcher(text == null ? "" : text.strip());
         if (!m.matches()) {
-            throw new UserError("bad size '" + String.valueOf(text).replaceAll("\\p{Cntrl}", "?") + "': use COLSxROWS, e.g. 120x40", 2);
+            throw new UserError("bad size '" + String.valueOf(text).replaceAll("\\p{Cntrl}", "?") + "': use COLSxROWS, e.g. 120x40", ExitCode.USAGE);
         }
         int cols = Integer.parseInt(m.group(1));
         int rows = Integer.parseInt(m.group(2));
         if (cols < 1 || rows < 1 || cols > 10_000 || rows > 10_000) {
-            throw new UserError("bad size '" + text + "': columns and rows go from 1 to 10000", 2);
+            throw new UserError("bad size '" + text + "': columns and rows go from 1 to 10000", ExitCode.USAGE);
         }
         return new int[] {cols, rows};
     }

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import looop.decide.Runner;
+import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Proc;
@@ -341,7 +342,7 @@ public final class TmuxSessions implements Sessions {
     @Override
     public void sendKeys(String rawId, List<String> keys) {
         String id = workerId(rawId);
-        if (keys == null || keys.isEmpty()) throw new UserError("name at least one key to press, e.g. Enter, Esc or C-c", 2);
+        if (keys == null || keys.isEmpty()) throw new UserError("name at least one key to press, e.g. Enter, Esc or C-c", ExitCode.USAGE);
         List<String> names = keys.stream().map(Tmux::keyName).toList(); // all checked before any is pressed
         Tmux.requireInstalled(paths);
         for (int i = 0; i < names.size(); i++) {

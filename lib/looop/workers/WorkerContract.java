@@ -29,11 +29,13 @@ public final class WorkerContract {
             1. Never send OS or desktop notifications (notify-send, osascript, bells, mail).
                The loop tells the human what needs them.
             2. Ask, do not guess. When you need a decision, a fact or a permission from the
-               human, raise a flag and then wait, doing nothing else, until the answer is
-               typed into this terminal:
-                   "$LOOOP_BIN" _ flag <ID> "<your question, one line>"
-               Once you have the answer, lower it:
-                   "$LOOOP_BIN" _ unflag <ID>
+               human, ask and wait for the answer, which the command prints:
+                   "$LOOOP_BIN" ask "$LOOOP_SESSION_ID" "<your question, one line>"
+               (add --options yes,no to allow only those answers). It blocks until the human
+               answers, however long that takes; run it again with the same question if it
+               was interrupted, and it picks up the answer. Lines after the answer starting
+               "Also from the human:" are further instructions. The human may also type
+               into this terminal while you work: treat that as instructions too.
             3. Nothing irreversible without a human's yes: do not push, merge, deploy,
                publish, send, pay or delete anything outside your sandbox. Prepare it,
                flag, and wait.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
 
@@ -46,7 +47,7 @@ public final class WorkerVerbs {
     public static String claimant(String given, Map<String, String> env, String verb) {
         String session = given != null ? given : env.get("LOOOP_SESSION_ID");
         if (session == null || session.isBlank()) {
-            throw new UserError("`_ " + verb + "` needs a session: run it inside a worker (which has $LOOOP_SESSION_ID) or pass --session <id>", 2);
+            throw new UserError("`_ " + verb + "` needs a session: run it inside a worker (which has $LOOOP_SESSION_ID) or pass --session <id>", ExitCode.USAGE);
         }
         return session;
     }

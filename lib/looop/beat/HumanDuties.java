@@ -1,0 +1,117 @@
+package looop.beat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import looop.human.Asks;
+import looop.human.TellDelivery;
+import looop.human.Tells;
+import looop.human.WorkerTerminal;
+import looop.io.Log;
+import looop.io.UserError;
+import looop.notify.Event;
+import looop.notify.FailureStreak;
+import looop.notify.Notices;
+import looop.notify.Outbox;
+import looop.profile.Knob;
+import looop.profile.Paths;
+import looop.schedule.Schedules;
+import looop.workers.SessionFiles;
+import looop.workers.Sessions;
+
+/**
+ * What the pulse does for the human besides beating: it raises events after
+ * each beat (a worker that ended, a failure streak, the budget) and, on a
+ * thread of its own so no beat waits on a channel or a terminal, delivers
+ * the outbox and types queued tells into idle workers.
+ */
+final class HumanDuties implements AutoCloseable {
+    static final long TELL_POLL_MS = 500;
+    static final long OUTBOX_EVERY_MS = 5_000;
+    /** Beats failed in a row before the human hears of it; LOOOP_NOTIFY_FAILED_BEATS overrides. */
+    static final int FAILED_BEATS = 3;
+
+    private final Paths paths;
+    private final Clock clock;
+    private final Sessions sessions;
+    private final Log log;
+    private final Map<String, Sessions.Info> lastSeen = new HashMap<>();
+    private final Thread worker;
+
+    HumanDuties(Paths paths, Clock clock, Sessions sessions, Log log) {
+        this.paths = paths;
+        this.clock = clock;
+        this.sessions = sessions;
+        this.log = log;
+        this.worker = new Thread(this::deliverForever, "looop-deliver");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** After a beat: events for what changed, orphaned asks withdrawn. Never throws: the loop goes on. */
+    void afterBeat(Tick.Outcome outcome, String error) {
+        try {
+            Outbox outbox = Outbox.of(paths, clock);
+            Instant now = clock.instant();
+            boolean ok = outcome != null && outcome.result() != Tick.Outcome.Result.FAILED;
+            String why = outcome == null ? error : outcome.message();
+            Event streak = new FailureStreak(paths).beat(ok, why == null ? "the beat failed" : why,
+                    (int) paths.knob(Knob.NOTIFY_FAILED_BEATS, FAILED_BEATS), now);
+            if (streak != null) outbox.record(streak);
+            if (outcome != null && "budget".equals(outcome.reason())) outbox.record(Notices.budget(outcome.message(), now));
+            for (Sessions.Info i : sessions.list()) {
+                Sessions.Info before = lastSeen.put(i.id(), i);
+                if (before != null && before.alive() && !i.alive()) {
+                    SessionFiles.Meta meta = SessionFiles.of(paths, i.id()).readMeta();
+                    outbox.record(Notices.workerExit(i.id(), i.state(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
+                }
+            }
+            List<String> orphans = new Asks(paths, clock).withdrawOrphans(sessions::isAlive);
+            if (!orphans.isEmpty()) log.line(Log.Level.INFO, "pulse.asks", "withdrew the asks of ended sessions: " + String.join(", ", orphans));
+        } catch (UserError | java.io.UncheckedIOException e) {
+            log.line(Log.Level.WARN, "pulse.notify", "notifications: " + e.getMessage());
+        }
+    }
+
+    /** Seconds until the next schedule comes due, when that is sooner than rest; else rest. */
+    long restSeconds(long rest) {
+        Instant now = clock.instant();
+        Instant next = new Schedules(paths, clock).nextChange(now);
+        if (next == null) return rest;
+        long until = Math.max(1, (Duration.between(now, next).toMillis() + 999) / 1000);
+        return Math.min(rest, until);
+    }
+
+    private void deliverForever() {
+        Tells tells = new Tells(paths, clock);
+        TellDelivery delivery = new TellDelivery(tells, new Asks(paths, clock), new WorkerTerminal(paths, sessions), Clock.systemUTC(),
+                TellDelivery.SETTLE);
+        long lastOutbox = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                if (!tells.undelivered().isEmpty()) {
+                    delivery.poll().forEach(t -> log.line(Log.Level.OK, "pulse.tell", "told " + t.worker() + ": " + t.text()));
+                }
+                if (System.currentTimeMillis() - lastOutbox >= OUTBOX_EVERY_MS) {
+                    lastOutbox = System.currentTimeMillis();
+                    if (Outbox.backlog(paths).undelivered() > 0) Outbox.of(paths, clock).deliver(Duration.ofSeconds(60));
+                }
+            } catch (RuntimeException e) {
+                log.line(Log.Level.WARN, "pulse.deliver", "delivery: " + e.getMessage());
+            }
+            try {
+                Thread.sleep(TELL_POLL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.interrupt();
+    }
+}

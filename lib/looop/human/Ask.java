@@ -1,0 +1,105 @@
+package looop.human;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import looop.io.Json;
+
+/**
+ * One question an asker (a worker, or any name a script uses) put to a
+ * person, as asks/&lt;id&gt;.json holds it. answer and answeredAt are null
+ * while it is pending; takenAt is set once the asker has read the answer,
+ * which closes the ask.
+ */
+public record Ask(String id, String question, List<String> options, Instant created, long askerPid, String session,
+        String answer, Instant answeredAt, Instant takenAt) {
+
+    public Ask {
+        options = options == null ? List.of() : List.copyOf(options);
+    }
+
+    public boolean pending() {
+        return answer == null && takenAt == null;
+    }
+
+    public boolean answered() {
+        return answer != null && takenAt == null;
+    }
+
+    public boolean closed() {
+        return takenAt != null;
+    }
+
+    /** The same question as other: what lets an asker that crashed ask again and find its answer. */
+    public boolean sameQuestion(String otherQuestion, List<String> otherOptions) {
+        return question.equals(otherQuestion) && options.equals(otherOptions == null ? List.of() : otherOptions);
+    }
+
+    /** This ask and no later one of the same id: answering with --force keeps created, a new ask does not. */
+    public boolean sameAsk(Ask other) {
+        return other != null && created.equals(other.created) && question.equals(other.question);
+    }
+
+    /** Identifies this ask among every ask the id will ever make: the notification's event id. */
+    public String key() {
+        return id + "-" + created.toEpochMilli();
+    }
+
+    public Duration age(Instant now) {
+        Duration d = Duration.between(created, now);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    /** Whether the process that asked still runs (an unknown pid counts as running: nothing proves otherwise). */
+    public boolean askerAlive() {
+        return askerPid <= 0 || ProcessHandle.of(askerPid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    Ask answered(String text, Instant at) {
+        return new Ask(id, question, options, created, askerPid, session, text, at, null);
+    }
+
+    Ask taken(Instant at) {
+        return new Ask(id, question, options, created, askerPid, session, answer, answeredAt, at);
+    }
+
+    public ObjectNode json() {
+        ObjectNode o = Json.object();
+        o.put("id", id);
+        o.put("question", question);
+        var opts = o.putArray("options");
+        options.forEach(opts::add);
+        o.put("created", created.toString());
+        o.put("asker_pid", askerPid);
+        o.put("session", session);
+        o.put("answer", answer);
+        o.put("answered_at", answeredAt == null ? null : answeredAt.toString());
+        o.put("taken_at", takenAt == null ? null : takenAt.toString());
+        return o;
+    }
+
+    /** The ask a file holds, or null when it is not one (half a hand edit, say): such a file counts as no ask. */
+    static Ask fromJson(JsonNode n) {
+        if (n == null || !n.isObject()) return null;
+        String id = Json.text(n, "id");
+        String question = Json.text(n, "question");
+        Instant created = instant(n, "created");
+        if (id == null || question == null || created == null) return null;
+        List<String> options = new ArrayList<>();
+        n.path("options").forEach(o -> options.add(o.asText()));
+        return new Ask(id, question, options, created, n.path("asker_pid").asLong(0), Json.text(n, "session"),
+                Json.text(n, "answer"), instant(n, "answered_at"), instant(n, "taken_at"));
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        String s = Json.text(n, field);
+        try {
+            return s == null ? null : Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+}

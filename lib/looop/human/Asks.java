@@ -1,0 +1,230 @@
+package looop.human;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import looop.io.FileMutex;
+import looop.io.Fs;
+import looop.io.Ids;
+import looop.io.Json;
+import looop.io.Proc;
+import looop.io.UserError;
+import looop.profile.Journal;
+import looop.profile.Paths;
+
+/**
+ * Durable asks: asks/&lt;id&gt;.json, one open ask per id, replaced whole on
+ * every change under asks/.lock (askers, answerers and the pulse are
+ * separate processes). The file outlives every process: an asker that
+ * crashed and asks the same question again finds the answer that came
+ * meanwhile instead of asking twice.
+ */
+public final class Asks {
+    /** How often a waiting asker looks at its file: a person answers in seconds, not milliseconds. */
+    static final long POLL_MS = 200;
+
+    private final Paths paths;
+    private final Clock clock;
+    private final FileMutex mutex;
+
+    public Asks(Paths paths, Clock clock) {
+        this.paths = paths;
+        this.clock = clock;
+        this.mutex = new FileMutex(paths.asks().resolve(".lock"));
+    }
+
+    /** What open found: the ask to wait on, and whether it is new (so a person must be told of it). */
+    public record Opened(Ask ask, boolean fresh) {}
+
+    /**
+     * Opens an ask for id, or finds the one it already has: the same question
+     * pending or answered (an asker asking again after a crash) is reused.
+     * Another question while the first one's asker still runs is refused.
+     */
+    public Opened open(String id, String question, List<String> options, long askerPid, String session) {
+        Ids.check("ask id", id);
+        String q = Journal.oneLine(question == null ? "" : question);
+        if (q.isBlank()) throw new UserError("ask " + id + " needs a question: say what you need to know", 2);
+        List<String> opts = cleanOptions(options);
+        return mutex.locked(() -> {
+            Ask now = read(id);
+            if (now != null && !now.closed() && now.sameQuestion(q, opts)) return new Opened(now, false);
+            if (now != null && now.pending() && now.askerAlive() && now.askerPid() != askerPid) {
+                throw new UserError(id + " already waits for an answer to '" + now.question() + "'; answer it first (`looop answer "
+                        + id + " …`), then ask again");
+            }
+            Ask fresh = new Ask(id, q, opts, clock.instant(), askerPid, session, null, null, null);
+            write(fresh);
+            return new Opened(fresh, true);
+        });
+    }
+
+    private static List<String> cleanOptions(List<String> options) {
+        if (options == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String o : options) {
+            String s = o.strip();
+            if (s.isEmpty()) throw new UserError("an empty choice in --options; give them as a,b,c", 2);
+            if (!out.contains(s)) out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Records a person's answer, exactly once: a second one is refused unless
+     * force, and with options only one of them is accepted (matched without
+     * regard to case, stored as the option reads).
+     */
+    public Ask answer(String id, String text, boolean force) {
+        Ids.check("ask id", id);
+        String given = text == null ? "" : text.strip();
+        if (given.isEmpty()) throw new UserError("an empty answer for " + id + "; give the text, or - to read it from stdin", 2);
+        return mutex.locked(() -> {
+            Ask now = read(id);
+            if (now == null || now.closed()) {
+                String was = now == null ? "" : " (its last one was answered '" + now.answer() + "' and read)";
+                throw new UserError("no pending ask for '" + id + "'" + was + "; `looop asks` lists the pending ones");
+            }
+            if (now.answered() && !force) {
+                throw new UserError(id + " was already answered '" + now.answer() + "'; add --force to replace the answer");
+            }
+            Ask done = now.answered(choose(now, given), clock.instant());
+            write(done);
+            return done;
+        });
+    }
+
+    private static String choose(Ask ask, String given) {
+        if (ask.options().isEmpty()) return given;
+        return ask.options().stream().filter(o -> o.equalsIgnoreCase(given)).findFirst()
+                .orElseThrow(() -> new UserError("'" + given + "' is not one of the choices for " + ask.id() + ": "
+                        + String.join(", ", ask.options()), 2));
+    }
+
+    /** The answer to exactly this ask, marking it read (closing the ask); null while there is none. */
+    public String take(Ask mine) {
+        return mutex.locked(() -> {
+            Ask now = read(mine.id());
+            if (now == null || !now.sameAsk(mine) || !now.answered()) return null;
+            write(now.taken(clock.instant()));
+            return now.answer();
+        });
+    }
+
+    /**
+     * Blocks until this ask is answered and returns the answer. A UserError
+     * with exit 124 after timeout (null: no limit); exit 1 when askerGone
+     * says the session that asked has ended, or the ask was withdrawn. The
+     * ask stays pending on timeout: the same question asked again picks it up.
+     */
+    public String await(Ask mine, Duration timeout, BooleanSupplier askerGone) {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String answer = take(mine);
+            if (answer != null) return answer;
+            Ask now = read(mine.id());
+            if (now == null || !now.sameAsk(mine)) {
+                throw new UserError("the ask of " + mine.id() + " was withdrawn or replaced while waiting; ask again if it still matters");
+            }
+            if (askerGone.getAsBoolean()) {
+                throw new UserError("session " + (mine.session() == null ? mine.id() : mine.session())
+                        + " ended while asking; its ask stays listed until `looop asks` finds it orphaned");
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new UserError("no answer for " + mine.id() + " within " + looop.io.Durations.show(timeout)
+                        + "; the ask stays pending, and asking the same question again picks up its answer", Proc.TIMED_OUT);
+            }
+            nap(POLL_MS);
+        }
+    }
+
+    /** Blocks until at least one ask is pending and returns them; exit 124 after timeout (null: no limit). */
+    public List<Ask> awaitPending(Duration timeout) {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Ask> now = pending();
+            if (!now.isEmpty()) return now;
+            if (System.nanoTime() >= deadline) {
+                throw new UserError("no ask came within " + looop.io.Durations.show(timeout), Proc.TIMED_OUT);
+            }
+            nap(POLL_MS);
+        }
+    }
+
+    /** The ask of id as its file holds it, or null. */
+    public Ask read(String id) {
+        return Ask.fromJson(Json.parseOrNull(Fs.readOr(file(id), "")));
+    }
+
+    /** Every ask still waiting for an answer, oldest first. */
+    public List<Ask> pending() {
+        List<Ask> out = new ArrayList<>();
+        for (Path p : Fs.listFiles(paths.asks(), ".json")) {
+            Ask a = Ask.fromJson(Json.parseOrNull(Fs.readOr(p, "")));
+            if (a != null && a.pending()) out.add(a);
+        }
+        out.sort(java.util.Comparator.comparing(Ask::created).thenComparing(Ask::id));
+        return out;
+    }
+
+    /**
+     * Withdraws the pending asks whose asking session has ended (killed, say):
+     * nobody waits for their answer any more. Returns the ids withdrawn.
+     */
+    public List<String> withdrawOrphans(Predicate<String> sessionAlive) {
+        return mutex.locked(() -> {
+            List<String> gone = new ArrayList<>();
+            for (Ask a : pending()) {
+                if (a.session() == null || sessionAlive.test(a.session())) continue;
+                Fs.delete(file(a.id()));
+                gone.add(a.id());
+            }
+            return gone;
+        });
+    }
+
+    /**
+     * The sys-asks reading: the ids of pending asks in the signal (so a new
+     * ask, or an answer, wakes the loop once), question, options and age in
+     * the detail. The decider never answers: only a person does.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode reading() {
+        var v = Json.object();
+        var ids = v.putObject("signal").putArray("asks");
+        var detail = v.putObject("detail").putArray("asks");
+        Instant now = clock.instant();
+        for (Ask a : pending()) {
+            ids.add(a.id());
+            var d = detail.addObject().put("id", a.id()).put("question", a.question()).put("age_s", a.age(now).toSeconds());
+            var opts = d.putArray("options");
+            a.options().forEach(opts::add);
+        }
+        return v;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    private void write(Ask a) {
+        Fs.writeAtomic(file(a.id()), Json.pretty(a.json()) + "\n");
+    }
+
+    private Path file(String id) {
+        return paths.asks().resolve(id + ".json");
+    }
+
+    private static void nap(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while waiting for an answer", 1);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package looop.human;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import looop.io.Fs;
+import looop.io.Ids;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.profile.Paths;
+
+/**
+ * The durable queue of tells, one directory per worker:
+ *
+ * <pre>
+ * tells/&lt;worker&gt;/&lt;ms&gt;-&lt;rand&gt;.json              queued (oldest name first)
+ * tells/&lt;worker&gt;/&lt;ms&gt;-&lt;rand&gt;.json.&lt;pid&gt;.claimed  being delivered by process pid
+ * tells/&lt;worker&gt;/delivered.jsonl                {"tell_id","via","at"} per delivery, synced
+ * </pre>
+ *
+ * A deliverer claims a tell by renaming it, which only one process can do,
+ * delivers it, appends the delivery line and deletes the claim. So no tell
+ * is delivered twice by two deliverers. A claim whose process died is given
+ * back to the queue unless its delivery line was written: only a crash in
+ * the instant between typing and that line can deliver a tell twice.
+ */
+public final class Tells {
+    private static final String CLAIMED = ".claimed";
+
+    private final Paths paths;
+    private final Clock clock;
+
+    public Tells(Paths paths, Clock clock) {
+        this.paths = paths;
+        this.clock = clock;
+    }
+
+    /** Queues text for worker, which must be alive: a dead worker would never read it. */
+    public Tell queue(String worker, String text, Predicate<String> alive) {
+        Ids.check("worker id", worker);
+        String body = text == null ? "" : text.strip();
+        if (body.isEmpty()) throw new UserError("nothing to tell " + worker + ": give the text", 2);
+        if (!alive.test(worker)) {
+            throw new UserError("worker " + worker + " is not running, so a tell would never reach it; `looop ls` shows the live ones");
+        }
+        String id = clock.millis() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        Tell t = new Tell(worker, id, body, clock.instant());
+        Fs.writeAtomic(dir(worker).resolve(id + ".json"), Json.canonical(t.json()) + "\n");
+        return t;
+    }
+
+    /** The tells waiting for worker, oldest first. */
+    public List<Tell> queued(String worker) {
+        List<Tell> out = new ArrayList<>();
+        for (Path p : Fs.listFiles(dir(worker), ".json")) {
+            Tell t = Tell.fromJson(Json.parseOrNull(Fs.readOr(p, "")));
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    /** Workers with tells not yet delivered (queued or mid-delivery), and how many each. */
+    public Map<String, Integer> undelivered() {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Path d : Fs.listDirs(paths.tells())) {
+            String worker = d.getFileName().toString();
+            int n = Fs.listFiles(d, ".json").size() + Fs.listFiles(d, CLAIMED).size();
+            if (n > 0) out.put(worker, n);
+        }
+        return out;
+    }
+
+    /**
+     * Delivers worker's queued tells in order through deliver, each exactly
+     * once; via names the path in the delivery line ("terminal", "answer").
+     * A deliver that throws gives its tell back to the queue and stops.
+     */
+    public List<Tell> take(String worker, String via, Consumer<Tell> deliver) {
+        recover(worker);
+        List<Tell> done = new ArrayList<>();
+        for (Tell t : queued(worker)) {
+            Path claim = claim(worker, t);
+            if (claim == null) continue; // another process took it first
+            try {
+                deliver.accept(t);
+            } catch (RuntimeException e) {
+                giveBack(claim, queuedFile(worker, t.tellId()));
+                throw e;
+            }
+            var line = Json.object().put("tell_id", t.tellId()).put("via", via).put("at", clock.instant().toString());
+            Fs.appendLine(dir(worker).resolve("delivered.jsonl"), Json.canonical(line), true);
+            Fs.delete(claim);
+            done.add(t);
+        }
+        return done;
+    }
+
+    private Path claim(String worker, Tell t) {
+        Path from = queuedFile(worker, t.tellId());
+        Path to = dir(worker).resolve(t.tellId() + ".json." + ProcessHandle.current().pid() + CLAIMED);
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            return to;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Claims left by a process that died: finished if delivered, else queued again. */
+    void recover(String worker) {
+        Set<String> delivered = null;
+        for (Path claim : Fs.listFiles(dir(worker), CLAIMED)) {
+            String name = claim.getFileName().toString();
+            String[] parts = name.split("\\.");
+            if (parts.length < 4) continue;
+            long pid = parseLong(parts[parts.length - 2]);
+            if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) continue;
+            if (delivered == null) delivered = deliveredIds(worker);
+            if (delivered.contains(parts[0])) Fs.delete(claim);
+            else giveBack(claim, queuedFile(worker, parts[0]));
+        }
+    }
+
+    private Set<String> deliveredIds(String worker) {
+        Set<String> ids = new HashSet<>();
+        for (String line : Fs.readOr(dir(worker).resolve("delivered.jsonl"), "").split("\n")) {
+            String id = Json.text(Json.parseOrNull(line), "tell_id");
+            if (id != null) ids.add(id);
+        }
+        return ids;
+    }
+
+    private static void giveBack(Path claim, Path queued) {
+        try {
+            Files.move(claim, queued, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // it stays claimed; recover() tries again once this process is gone
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private Path queuedFile(String worker, String tellId) {
+        return dir(worker).resolve(tellId + ".json");
+    }
+
+    private Path dir(String worker) {
+        return paths.tells().resolve(worker);
+    }
+}

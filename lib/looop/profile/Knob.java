@@ -1,0 +1,75 @@
+package looop.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import looop.io.UserError;
+
+/**
+ * Every number a person can set, in looop.json or the environment, with its
+ * range. A value outside it is refused at load with one line naming the key
+ * and the range, so no arithmetic on a user's number can overflow (a timeout
+ * near Long.MAX_VALUE once wrapped around and skipped the metering of paid
+ * calls). Ceilings are generous: a day for timeouts and intervals.
+ */
+public enum Knob {
+    INTERVAL("interval", "LOOOP_INTERVAL", 1, Knob.DAY, "seconds"),
+    BUSY_INTERVAL("busy_interval", "LOOOP_BUSY_INTERVAL", 1, Knob.DAY, "seconds"),
+    ACTIVE_INTERVAL("active_interval", "LOOOP_ACTIVE_INTERVAL", 1, Knob.DAY, "seconds"),
+    SESSION_TTL("session_ttl", "LOOOP_SESSION_TTL", 0, 3650 * Knob.DAY, "seconds"),
+    TICK_TIMEOUT("tick_timeout_s", null, 0, Knob.DAY, "seconds, 0 = none"),
+    SENSOR_CONCURRENCY("sensor_concurrency", null, 1, 256, "sensors at once"),
+    SHELL_TIMEOUT("run_shell.timeout_s", "LOOOP_SHELL_TIMEOUT", 0, Knob.DAY, "seconds, 0 = none"),
+    SHELL_MAX_OUTPUT("run_shell.max_output_bytes", null, 0, 1L << 30, "bytes, 0 = no cap"),
+    SENSOR_TIMEOUT(null, "LOOOP_SENSOR_TIMEOUT", 0, 3600, "seconds, 0 = none"),
+    SENSOR_MAX_BYTES(null, "LOOOP_SENSOR_MAX_BYTES", 0, 64L << 20, "bytes, 0 = no cap"),
+    RUNS_KEEP(null, "LOOOP_RUNS_KEEP", 0, 100_000, "run archives, 0 = keep all"),
+    LOCK_WAIT(null, "LOOOP_LOCK_WAIT", 0, 3600, "seconds"),
+    STOP_GRACE(null, "LOOOP_STOP_GRACE", 0, 600, "seconds"),
+    NOTIFY_FAILED_BEATS(null, "LOOOP_NOTIFY_FAILED_BEATS", 1, 1000, "failed beats in a row before a beat_failed notice");
+
+    private static final long DAY = 86_400;
+
+    /** The key in looop.json (dots for nested sections), or null for an environment-only knob. */
+    public final String key;
+    /** The environment variable that wins over the key, or null. */
+    public final String env;
+    public final long min;
+    public final long max;
+    public final String unit;
+
+    Knob(String key, String env, long min, long max, String unit) {
+        this.key = key;
+        this.env = env;
+        this.min = min;
+        this.max = max;
+        this.unit = unit;
+    }
+
+    /** "from 1 to 86400 (seconds)", for messages and the docs. */
+    public String range() {
+        return "a whole number from " + min + " to " + max + " (" + unit + ")";
+    }
+
+    /** The value of this knob's key in a config section, or fallback when absent; where names the file. */
+    public long fromConfig(JsonNode section, long fallback, String where) {
+        String field = key.substring(key.lastIndexOf('.') + 1);
+        JsonNode v = section == null ? null : section.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+            throw new UserError(where + ": \"" + key + "\" must be " + range() + ", got " + v);
+        }
+        return v.asLong();
+    }
+
+    /** The environment's value, or fallback when unset; a value out of range (or not a number) is refused, never ignored. */
+    public long fromEnv(java.util.Map<String, String> environment, long fallback) {
+        String raw = environment.get(env);
+        if (raw == null || raw.isBlank()) return fallback;
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException e) {
+            // refused below, like a value out of range
+        }
+        throw new UserError(env + " must be " + range() + ", got '" + raw.strip() + "'; fix or unset it");
+    }
+}

@@ -1,0 +1,203 @@
+package looop.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import looop.cli.Status;
+import looop.gate.Budget;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.profile.Config;
+import looop.profile.Journal;
+import looop.profile.Paths;
+import looop.workers.SessionFiles;
+import looop.workers.SessionView;
+import looop.workers.Sessions;
+import looop.workers.Tmux;
+
+/**
+ * Everything the page shows, read fresh from the data dir on every call as
+ * one JSON object: the page is rendered from it and its script refreshes
+ * from it, so the files stay the only source of truth. A part that cannot be
+ * read (a broken looop.json, tmux gone) says so in its place instead of
+ * failing the whole page.
+ */
+public final class Fleet {
+    public static final Duration TIMELINE = Duration.ofHours(6);
+    static final int JOURNAL_LINES = 40;
+
+    private final Paths paths;
+    private final Clock clock;
+    private final Sessions sessions;
+    private final HumanActions human;
+
+    public Fleet(Paths paths, Clock clock, Sessions sessions, HumanActions human) {
+        this.paths = paths;
+        this.clock = clock;
+        this.sessions = sessions;
+        this.human = human;
+    }
+
+    public ObjectNode state() {
+        ObjectNode out = Json.object();
+        out.put("data_dir", paths.data.toString());
+        out.put("human", human.available());
+        part(out, "pulse", this::pulse);
+        List<HumanActions.PendingAsk> asks = safe(human::pending, List.of());
+        out.set("asks", asks(asks));
+        part(out, "workers", () -> workers(asks));
+        out.set("journal", journal());
+        out.set("schedules", schedules());
+        part(out, "spend", this::spend);
+        return out;
+    }
+
+    /** Puts one part, or {"error": why} when reading it failed with a user-facing reason. */
+    private static void part(ObjectNode out, String name, Supplier<JsonNode> read) {
+        try {
+            out.set(name, read.get());
+        } catch (UserError | java.io.UncheckedIOException e) {
+            out.putObject(name).put("error", e.getMessage());
+        }
+    }
+
+    private static <T> T safe(Supplier<T> read, T fallback) {
+        try {
+            return read.get();
+        } catch (UserError | java.io.UncheckedIOException e) {
+            return fallback;
+        }
+    }
+
+    // -- the pulse -------------------------------------------------------------
+
+    private ObjectNode pulse() {
+        ObjectNode s = new Status(paths, clock, Sessions.none()).json();
+        ObjectNode p = Json.object();
+        boolean running = s.path("pulse_running").asBoolean();
+        p.put("running", running);
+        p.put("line", (running ? "running (pid " + s.path("pid").asText() + ")" : "not running (start it with `looop run`)")
+                + " · idle " + s.path("interval").asLong() + "s · busy " + s.path("busy_interval").asLong()
+                + "s · active " + s.path("active_interval").asLong() + "s");
+        Timeline timeline = new Timeline(paths, clock);
+        Timeline.Beat last = timeline.last();
+        p.put("last_beat", last == null ? "no beat yet" : "last beat " + ago(clock.millis() - last.start().toEpochMilli())
+                + ": " + last.outcome().label + (last.detail().isEmpty() ? "" : " · " + last.detail()));
+        if (last != null) p.put("last_outcome", Timeline.cssName(last.outcome()));
+        p.put("timeline_svg", timeline.svg(TIMELINE));
+        return p;
+    }
+
+    static String ago(long millis) {
+        long s = Math.max(0, millis / 1000);
+        if (s < 60) return s + "s ago";
+        if (s < 3600) return s / 60 + "m ago";
+        if (s < 86_400) return s / 3600 + "h " + s % 3600 / 60 + "m ago";
+        return s / 86_400 + "d " + s % 86_400 / 3600 + "h ago";
+    }
+
+    // -- workers ---------------------------------------------------------------
+
+    private ArrayNode workers(List<HumanActions.PendingAsk> asks) {
+        Map<String, HumanActions.PendingAsk> askOf = asks.stream().collect(Collectors.toMap(HumanActions.PendingAsk::id, a -> a, (a, b) -> a));
+        Map<String, Double> spend = new Budget(paths.costLedger(), paths.unmetered(), clock).rows().stream()
+                .collect(Collectors.groupingBy(Budget.Row::id, Collectors.summingDouble(Budget.Row::costUsd)));
+        List<Sessions.Info> list = sessions.list();
+        SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (Sessions.Info w : list) {
+            ObjectNode o = out.addObject();
+            o.put("id", w.id());
+            o.put("state", w.state());
+            o.put("alive", w.alive());
+            if (w.exitCode() != null) o.put("exit_code", w.exitCode());
+            if (w.alive() && w.note() != null) o.put("flag", w.note());
+            HumanActions.PendingAsk ask = askOf.get(w.id());
+            if (ask != null) o.put("ask", ask.question());
+            SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
+            o.put("age", meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
+            o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
+            ArrayNode screen = o.putArray("screen");
+            if (view != null && w.alive()) screenOf(view, w.id()).forEach(screen::add);
+        }
+        return out;
+    }
+
+    /** What `looop shot --trim` shows; nothing when the session ended between the listing and the look. */
+    private static List<String> screenOf(SessionView view, String id) {
+        try {
+            return view.screen(id, false).trimmed();
+        } catch (RuntimeException e) { // a UserError, or tmux answering half of a dying pane
+            return List.of();
+        }
+    }
+
+    // -- asks, journal, schedules ---------------------------------------------------
+
+    private ArrayNode asks(List<HumanActions.PendingAsk> asks) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (HumanActions.PendingAsk a : asks) {
+            ObjectNode o = out.addObject();
+            o.put("id", a.id());
+            o.put("question", a.question());
+            ArrayNode opts = o.putArray("options");
+            a.options().forEach(opts::add);
+            o.put("age", a.since() == null ? "" : "asked " + ago(clock.millis() - a.since().toEpochMilli()));
+        }
+        return out;
+    }
+
+    /** The journal's tail, newest first. */
+    private ArrayNode journal() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        List<String> tail = safe(() -> new Journal(paths, clock).tail(JOURNAL_LINES), List.of());
+        for (int i = tail.size() - 1; i >= 0; i--) out.add(tail.get(i));
+        return out;
+    }
+
+    /** schedules/<name>.json as name and its fields in one line; the page shows them, it does not run them. */
+    private ArrayNode schedules() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        Path dir = paths.data.resolve("schedules");
+        if (!Files.isDirectory(dir)) return out;
+        for (Path f : safe(() -> Fs.listFiles(dir, ".json"), List.<Path>of())) {
+            String name = f.getFileName().toString().replaceFirst("\\.json$", "");
+            JsonNode n = Json.parseOrNull(Fs.readOr(f, ""));
+            StringBuilder text = new StringBuilder();
+            if (n != null && n.isObject()) {
+                n.properties().forEach(e -> {
+                    if (e.getKey().equals("name") || e.getValue().isContainerNode()) return;
+                    if (text.length() > 0) text.append(" · ");
+                    text.append(e.getKey()).append(' ').append(e.getValue().asText());
+                });
+            } else {
+                text.append("(unreadable)");
+            }
+            out.addObject().put("name", name).put("text", text.toString());
+        }
+        return out;
+    }
+
+    // -- spend -----------------------------------------------------------------
+
+    private ObjectNode spend() {
+        Double max = safe(() -> Config.load(paths).maxDailyUsd(), null);
+        double today = new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday();
+        ObjectNode o = Json.object();
+        o.put("today", "today " + Budget.usd(today) + (max == null ? " (no max_daily_usd set)" : " of " + Budget.usd(max) + " max_daily_usd"));
+        o.put("over", max != null && today >= max);
+        SpendChart chart = new SpendChart(paths, clock);
+        o.put("by_runner_svg", chart.byRunner(max));
+        o.put("by_kind_svg", chart.byKind(max));
+        return o;
+    }
+}
