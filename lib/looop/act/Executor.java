@@ -259,7 +259,7 @@ public final class Executor {
                 case "write_sensor" -> Fs.writeAtomic(target(paths.sensors().resolve(d.id() + ".sh")),
                         d.str("script").getBytes(StandardCharsets.UTF_8), Fs.PRIVATE_SCRIPT);
                 case "write_playbook" -> Fs.writeAtomic(target(paths.playbook()), withNewline(d.str("body")));
-                case "start_worker" -> sessions.start(d.id(), d.str("prompt"), null);
+                case "start_worker" -> sessions.start(d.id(), d.str("prompt"), null, looop.workers.WorkerRepos.repoPath(paths, d.str("repo")), d.str("base"));
                 case "steer_session" -> sessions.steer(d.id(), d.str("input"));
                 case "send_key" -> sessions.sendKeys(d.id(), d.strings("keys"));
                 case "restart_session" -> sessions.restart(d.id());

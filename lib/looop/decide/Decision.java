@@ -76,7 +76,7 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         t.put("archive_goal", List.of(goal));
         t.put("write_sensor", List.of(new Field("name", Rule.ID, "sensor name"), Field.of("script", Rule.TEXT)));
         t.put("write_playbook", List.of(Field.of("body", Rule.TEXT)));
-        t.put("start_worker", List.of(worker, Field.of("prompt", Rule.TEXT)));
+        t.put("start_worker", List.of(worker, Field.of("prompt", Rule.TEXT), Field.of("repo", Rule.OPTIONAL), Field.of("base", Rule.OPTIONAL)));
         t.put("steer_session", List.of(worker, Field.of("input", Rule.TEXT)));
         t.put("send_key", List.of(worker, Field.of("keys", Rule.KEYS)));
         t.put("restart_session", List.of(worker));

@@ -121,7 +121,11 @@ public final class Prompt {
               write_sensor       name, script   create or replace sensors/<name>.sh (whole script)
               write_playbook     body           replace PLAYBOOK.md (whole text)
               start_worker       id, prompt     start worker <id>, an agent in its own terminal,
-                                                with this brief
+                 [repo, base]                   with this brief; with repo (an absolute path to a
+                                                git checkout) it works in a worktree of its own on
+                                                branch looop/<id> from base (default the checkout's
+                                                HEAD). Only a person merges it: flag them to review
+                                                (`looop diff <id>`) once sys-sessions says changes
               steer_session      id, input      type input + Enter into live worker <id>
               send_key           id, keys[]     press named keys in worker <id>, e.g. ["Esc"],
                                                 ["C-c"], ["Up","Enter"]

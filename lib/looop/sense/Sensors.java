@@ -36,6 +36,7 @@ import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
 import looop.workers.Sessions;
+import looop.workers.WorkerRepos;
 
 /**
  * The informers: user sensor scripts and the in-process system sensors.
@@ -310,6 +311,9 @@ public final class Sensors {
         for (Sessions.Info s : all) {
             ObjectNode o = list.addObject().put("id", s.id()).put("state", s.state()).put("exit_code", s.exitCode());
             if (s.alive() && s.note() != null) o.put("note", s.note());
+            // a yes/no, not the diff: it flips once when the worker changes something, and wakes the loop then
+            Boolean changes = WorkerRepos.changes(paths, s.id());
+            if (changes != null) o.put("changes", changes);
         }
         ObjectNode v = Json.object();
         v.putObject("signal").set("sessions", list);

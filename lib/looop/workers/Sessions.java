@@ -25,6 +25,12 @@ public interface Sessions {
 
     void start(String id, String prompt, String runner);
 
+    /** Starts worker id in a git worktree of its own of repo, from base (null: the checkout's HEAD); repo null: as above. */
+    default void start(String id, String prompt, String runner, java.nio.file.Path repo, String base) {
+        if (repo != null) throw new UserError("workers with a repo need the tmux engine; this one cannot give a worker a worktree");
+        start(id, prompt, runner);
+    }
+
     void steer(String id, String input);
 
     void sendKeys(String id, List<String> keys);
