@@ -9,18 +9,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "diff", description = "Show what worker <id> changed against its base: its commits, uncommitted edits and new files.")
+@Command(name = "diff", description = "Show what worker <id> changed against its base: its commits, uncommitted edits and new files; --json prints one object.")
 final class DiffCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
     @Parameters(index = "0", paramLabel = "ID", description = "A worker started with a repo.") String id;
     @Option(names = "--stat", description = "Only the files and line counts, not the diff itself.") boolean stat;
-    @Option(names = "--json", description = "One JSON object: {id, branch, base, changed, commits, uncommitted, files:[…], patch}.") boolean json;
 
     public Integer call() {
         Worktree w = WorkerRepos.require(root.ctx.profile(), id);
         Diff d = WorkerRepos.worktrees(root.ctx.profile()).diff(w, !stat);
-        if (json) {
+        if (root.json()) { // {id, branch, base, changed, commits, uncommitted, files:[…], patch}
             root.printJson(d.json());
             return 0;
         }
