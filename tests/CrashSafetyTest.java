@@ -140,11 +140,11 @@ class CrashSafetyTest {
         Beats b = seeded();
         Decision d = Decision.parse("{\"action\":\"write_goal\",\"id\":\"beta\",\"body\":\"beta\",\"journal\":\"added beta\"}");
         Executor.Settle dies = new Executor.Settle() {
-            public void acted(Intent i, Executor.Move m) {
+            public void acted(Intent i, Executor.Done m) {
                 throw new Killed();
             }
 
-            public void failed(Intent i, String reason, String message) {
+            public void failed(Intent i, Executor.Failed failure) {
                 throw new Killed();
             }
         };

@@ -49,11 +49,11 @@ class ExecutorTest {
         }
     }
 
-    private Executor.Move act(String json) {
+    private Executor.Done act(String json) {
         return act(json, Sessions.none());
     }
 
-    private Executor.Move act(String json, Sessions sessions) {
+    private Executor.Done act(String json, Sessions sessions) {
         if (profile == null) profile(Map.of());
         return new Executor(profile.paths, sessions, profile.clock).act(Decision.parse(json));
     }
@@ -71,9 +71,9 @@ class ExecutorTest {
 
     @Test
     void writeGoalWritesTheFileWithATrailingNewlineAndLogsIt() {
-        Executor.Move m = act("{\"action\":\"write_goal\",\"id\":\"fix-ci\",\"body\":\"# Fix CI\\nmake it green\"}");
+        Executor.Done m = act("{\"action\":\"write_goal\",\"id\":\"fix-ci\",\"body\":\"# Fix CI\\nmake it green\"}");
         assertEquals("# Fix CI\nmake it green\n", profile.read("goals/fix-ci.md"));
-        assertEquals(new Executor.Move("write_goal", "write_goal fix-ci", STAMP + "write_goal fix-ci", null), m);
+        assertEquals(new Executor.Done("write_goal", "write_goal fix-ci", STAMP + "write_goal fix-ci", null), m);
         assertEquals(STAMP + "write_goal fix-ci\n", journal());
     }
 
@@ -86,7 +86,7 @@ class ExecutorTest {
 
     @Test
     void theJournalFieldWinsOverTheSummary() {
-        Executor.Move m = act("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"b\",\"journal\":\"asked for a greener CI\"}");
+        Executor.Done m = act("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"b\",\"journal\":\"asked for a greener CI\"}");
         assertEquals("write_goal g", m.summary());
         assertEquals(STAMP + "asked for a greener CI\n", journal());
     }
@@ -160,7 +160,7 @@ class ExecutorTest {
 
     @Test
     void runShellRunsInTheDataDirWithTheProfileExported() throws IOException {
-        Executor.Move m = act("{\"action\":\"run_shell\",\"cmd\":\"pwd -P > where.txt; printf %s \\\"$LOOOP_DATA_DIR\\\" > env.txt\"}");
+        Executor.Done m = act("{\"action\":\"run_shell\",\"cmd\":\"pwd -P > where.txt; printf %s \\\"$LOOOP_DATA_DIR\\\" > env.txt\"}");
         assertEquals(dir.toRealPath() + "\n", profile.read("where.txt"));
         assertEquals(dir.toString(), profile.read("env.txt"));
         assertEquals("run_shell: pwd -P > where.txt; printf %s \"$LOOOP_DATA_DIR\" > env.txt → exit 0", m.summary());

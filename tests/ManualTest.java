@@ -9,6 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import looop.cli.Context;
 import looop.cli.Main;
+import looop.act.moves.Kind;
+import looop.act.moves.Moves;
 import looop.cli.Manual;
 import looop.decide.Prompt;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,19 @@ class ManualTest {
             assertTrue(manual.contains(s), s);
         }
         for (String code : List.of("0    ok", "1    error", "2    usage", "124  timeout")) assertTrue(manual.contains(code), code);
+    }
+
+    /** Both action tables are rendered from the move registry: every action, with the same fields, in both. */
+    @Test
+    void actionTableMatchesThePromptsRowForRow() {
+        for (Kind<?> k : Moves.ALL) {
+            String row = "(?m)^ +" + Pattern.quote(k.action()) + " +" + Pattern.quote(k.fieldList()) + " +\\S";
+            assertTrue(Pattern.compile(row).matcher(manual).find(), "manual row: " + k.action());
+            assertTrue(Pattern.compile(row).matcher(Prompt.INSTRUCTIONS).find(), "prompt row: " + k.action());
+            assertTrue(manual.contains(k.whatLooopDoes().split("[;,(]")[0]), k.action());
+            assertTrue(Prompt.INSTRUCTIONS.contains(k.forDecider().split("[;,(]")[0]), k.action());
+        }
+        assertTrue(manual.contains("looop sense | looop hash | looop gate | looop decide | looop act"));
     }
 
     @Test

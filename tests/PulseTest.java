@@ -110,11 +110,11 @@ class PulseTest {
     @Test
     void cadenceNudgeWinsThenBusyThenActiveThenIdle() {
         Pulse.Cadence c = new Pulse.Cadence(60, 15, 30);
-        Executor.Move nudged = new Executor.Move("noop", "noop", "- x", 7);
-        Executor.Move plain = new Executor.Move("noop", "noop", "- x", null);
-        assertEquals(new Pulse.Next(7, true), c.next(new Tick.Outcome(Tick.Outcome.Result.ACTED, "noop", nudged, null, ""), false));
-        assertEquals(new Pulse.Next(15, false), c.next(new Tick.Outcome(Tick.Outcome.Result.ACTED, "noop", plain, null, ""), true));
-        Tick.Outcome skipped = new Tick.Outcome(Tick.Outcome.Result.SKIPPED, "world_unchanged", null, null, "");
+        Executor.Done nudged = new Executor.Done("noop", "noop", "- x", 7);
+        Executor.Done plain = new Executor.Done("noop", "noop", "- x", null);
+        assertEquals(new Pulse.Next(7, true), c.next(new Tick.Acted(null, nudged), false));
+        assertEquals(new Pulse.Next(15, false), c.next(new Tick.Acted(null, plain), true));
+        Tick.Outcome skipped = new Tick.Ended(Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, "");
         assertEquals(new Pulse.Next(30, false), c.next(skipped, true));
         assertEquals(new Pulse.Next(60, false), c.next(skipped, false));
         assertEquals(new Pulse.Next(60, false), c.next(null, false), "a crashed beat rests like an idle one");

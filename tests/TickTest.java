@@ -133,11 +133,28 @@ class TickTest {
     }
 
     @Test
-    void workerMovesFailClearlyUntilTheEngineArrives() {
+    void aWorkerMoveReachesTheEngineOnceAndCommitsTheWorld() {
+        Beats b = new Beats(dir, "{\"action\":\"start_worker\",\"id\":\"looop-w1\",\"prompt\":\"do it\"}");
+        RecordingSessions engine = new RecordingSessions();
+        Tick.Outcome o = new Tick(b.profile.paths, b.profile.clock, engine, b.log).beat(false);
+        assertEquals(Tick.Outcome.Result.ACTED, o.result(), o.message());
+        assertEquals("start_worker", o.reason());
+        assertEquals(java.util.List.of("start w1 do it"), engine.calls, "the bare id and the brief, once");
+        assertEquals("- 2026-11-23 12:00 start_worker w1\n", b.journal());
+        assertNotNull(b.profile.read(".last-tick-hash"), "the world the move acted on is committed");
+        assertTrue(b.profile.read(".goal-activity.json").contains("\"w1\""), "a worker move is attention to its goal");
+    }
+
+    @Test
+    void aWorkerMoveTheEngineRefusesIsAFailedMoveThatBacksOff() {
         Beats b = new Beats(dir, "{\"action\":\"start_worker\",\"id\":\"w1\",\"prompt\":\"do it\"}");
-        Tick.Outcome o = b.beat();
+        Tick.Outcome o = b.beat(); // Beats' engine has no terminals: every worker move fails
+        assertEquals(Tick.Outcome.Result.FAILED, o.result());
         assertEquals("move_failed", o.reason());
-        assertTrue(o.message().contains("worker"), o.message());
+        assertTrue(o.message().startsWith("move failed: start_worker w1: "), o.message());
+        assertEquals("", b.journal());
+        assertNull(b.profile.read(".last-tick-hash"));
+        assertEquals(1, new Backoff(b.profile.paths.backoff(), b.profile.clock).read().fails());
     }
 
     @Test

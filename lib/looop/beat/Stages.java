@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import looop.act.Executor;
 import looop.io.ExitCode;
+import looop.decide.Decision;
+import looop.gate.Gate;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Paths;
@@ -20,7 +22,8 @@ import looop.sense.Sensors;
 /**
  * The JSON each stage command passes to the next on stdout/stdin. Every stage
  * copies along what later stages need, so `looop sense | looop hash | looop
- * decide | looop act` does exactly what `looop tick` does.
+ * gate | looop decide | looop act` does exactly what `looop tick` does (and
+ * so does the same pipe without the gate: decide then gates itself).
  */
 public final class Stages {
     private Stages() {}
@@ -52,7 +55,7 @@ public final class Stages {
         return new Tick.Sensed(readings);
     }
 
-    // -- hash -> decide -----------------------------------------------------
+    // -- hash -> gate -> decide ------------------------------------------------
 
     public static ObjectNode hashed(Paths paths, Tick.Hashed h) {
         ObjectNode out = sensed(paths, new Tick.Sensed(h.readings()));
@@ -68,35 +71,75 @@ public final class Stages {
         return new Tick.Hashed(s.readings(), in.get("hash").asText(), in.path("last_hash").asText(""));
     }
 
-    // -- decide -> act --------------------------------------------------------
-
-    public static ObjectNode decided(Paths paths, Tick.Decided d) {
-        ObjectNode out = Json.object();
-        out.put("data_dir", paths.data.toString());
-        out.put("hash", d.hash());
-        out.put("outcome", d.result() == null ? "decided" : d.result().name().toLowerCase());
-        if (d.reason() != null) out.put("reason", d.reason());
-        if (d.runId() != null) out.put("run_id", d.runId());
-        if (d.message() != null) out.put("message", d.message());
-        if (d.decisionText() != null) out.set("decision", Json.parseOrNull(d.decisionText()));
+    /** The gate's output: its input, plus "gate": {"open": bool, "reason"?, "message"?, "retry_in_s"?}. */
+    public static ObjectNode gated(ObjectNode hashed, Gate.Result g) {
+        ObjectNode out = hashed.deepCopy();
+        ObjectNode gate = out.putObject("gate");
+        gate.put("open", g instanceof Gate.Open);
+        if (g instanceof Gate.Closed c) {
+            gate.put("reason", c.reason());
+            gate.put("message", c.message());
+            if (c.retryInS() != null) gate.put("retry_in_s", c.retryInS());
+        }
         return out;
     }
 
-    public static Tick.Decided readDecided(Paths paths, JsonNode in) {
+    /** What a gate stage said about this world, or null when no gate ran (hash's output piped straight to decide). */
+    public static Gate.Result readGate(JsonNode in) {
+        JsonNode g = in.get("gate");
+        if (g == null || g.isNull()) return null;
+        if (!g.isObject() || !g.path("open").isBoolean()) {
+            throw usage("\"gate\" must be an object like {\"open\": true} (the output of `looop gate`), got " + Json.canonical(g));
+        }
+        if (g.get("open").booleanValue()) return new Gate.Open();
+        JsonNode retry = g.get("retry_in_s");
+        return new Gate.Closed(g.path("reason").asText("gate_closed"), g.path("message").asText("the gate is closed"),
+                retry != null && retry.canConvertToLong() ? retry.asLong() : null);
+    }
+
+    // -- decide -> act --------------------------------------------------------
+
+    public static ObjectNode decided(Paths paths, Tick.Verdict v) {
+        ObjectNode out = Json.object();
+        out.put("data_dir", paths.data.toString());
+        out.put("hash", v.hash());
+        if (v instanceof Tick.Decided d) {
+            out.put("outcome", "decided");
+            if (d.runId() != null) out.put("run_id", d.runId());
+            out.set("decision", d.decision().raw());
+            return out;
+        }
+        Tick.Ended e = (Tick.Ended) v;
+        out.put("outcome", e.result().name().toLowerCase());
+        if (e.reason() != null) out.put("reason", e.reason());
+        if (e.runId() != null) out.put("run_id", e.runId());
+        if (e.message() != null) out.put("message", e.message());
+        return out;
+    }
+
+    /**
+     * decide's output as a verdict. Its decision was validated by decide, so one
+     * that no longer parses was edited on the way: a usage error, nothing changed.
+     */
+    public static Tick.Verdict readDecided(Paths paths, JsonNode in) {
         checkProfile(paths, in);
         String outcome = in.path("outcome").asText();
         String hash = in.path("hash").asText(null);
         String runId = in.path("run_id").asText(null);
         if (outcome.equals("decided")) {
             if (!in.hasNonNull("decision")) throw usage("a \"decided\" input needs its \"decision\"");
-            return new Tick.Decided(hash, null, null, runId, Json.canonical(in.get("decision")), null);
+            try {
+                return new Tick.Decided(hash, runId, Decision.parse(Json.canonical(in.get("decision"))));
+            } catch (UserError e) {
+                throw usage("the \"decision\" on stdin is not a valid move (" + e.getMessage() + "); pipe in `looop decide`'s output as it is");
+            }
         }
         Tick.Outcome.Result result = switch (outcome) {
             case "skipped" -> Tick.Outcome.Result.SKIPPED;
             case "failed" -> Tick.Outcome.Result.FAILED;
             default -> throw usage("unknown \"outcome\" '" + outcome + "'; expected the output of `looop decide`");
         };
-        return Tick.Decided.ended(hash, result, in.path("reason").asText(null), runId, in.path("message").asText(null));
+        return new Tick.Ended(result, in.path("reason").asText(null), hash, runId, in.path("message").asText(null));
     }
 
     // -- act -> the end -------------------------------------------------------
@@ -107,11 +150,11 @@ public final class Stages {
         if (o.reason() != null) out.put("reason", o.reason());
         if (o.runId() != null) out.put("run_id", o.runId());
         if (o.message() != null) out.put("message", o.message());
-        if (o.move() != null) out.set("move", move(o.move()));
+        if (o instanceof Tick.Acted a) out.set("move", move(a.move()));
         return out;
     }
 
-    public static ObjectNode move(Executor.Move m) {
+    public static ObjectNode move(Executor.Done m) {
         ObjectNode out = Json.object();
         out.put("action", m.action());
         out.put("summary", m.summary());

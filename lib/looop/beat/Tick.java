@@ -11,12 +11,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import looop.act.Executor;
 import looop.act.Intent;
-import looop.act.ShellGate;
 import looop.decide.Decision;
 import looop.decide.Prompt;
 import looop.decide.Runner;
 import looop.gate.Backoff;
 import looop.gate.Budget;
+import looop.gate.Gate;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
@@ -35,9 +35,10 @@ import looop.workers.Sessions;
 
 /**
  * One beat, read top to bottom like a reconciler: observe (sense, hash),
- * compare (skip, backoff, budget), act once (decide, execute), and say what
- * happened. Nothing is remembered in memory between beats; each stage is also
- * a command of its own (looop sense | looop hash | looop decide | looop act).
+ * compare (the gate: unchanged, backoff, budget), act once (decide, execute),
+ * settle (commit or fail), and say what happened. Nothing is remembered in
+ * memory between beats; each stage is also a command of its own
+ * (looop sense | looop hash | looop gate | looop decide | looop act).
  */
 public final class Tick {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -66,28 +67,76 @@ public final class Tick {
         }
     }
 
-    /** After deciding: either a decision to execute, or why the beat ends here. */
-    public record Decided(String hash, Outcome.Result result, String reason, String runId, String decisionText,
-            String message) {
-        static Decided ended(String hash, Outcome.Result result, String reason, String runId, String message) {
-            return new Decided(hash, result, reason, runId, null, message);
+    /** After deciding: a move to execute, or why the beat ends here. */
+    public sealed interface Verdict permits Decided, Ended {
+        String hash();
+
+        String runId();
+    }
+
+    /** The runner chose this move (parsed and validated) for world hash in run runId. */
+    public record Decided(String hash, String runId, Decision decision) implements Verdict {}
+
+    /** How a beat ended. */
+    public sealed interface Outcome permits Acted, Ended {
+        enum Result { ACTED, SKIPPED, FAILED }
+
+        Result result();
+
+        /** The action for an acted beat, else the reason code (world_unchanged, backoff, runner_failed, …). */
+        String reason();
+
+        String runId();
+
+        String message();
+
+        default Integer nextIntervalS() {
+            return null;
         }
     }
 
-    /** How a beat ended. acted beats carry the move; the rest say why not. */
-    public record Outcome(Result result, String reason, Executor.Move move, String runId, String message) {
-        public enum Result { ACTED, SKIPPED, FAILED }
+    /** The move took effect, and its world is committed (a run's move) or nothing is (by hand). */
+    public record Acted(String runId, Executor.Done move) implements Outcome {
+        public Result result() {
+            return Result.ACTED;
+        }
+
+        public String reason() {
+            return move.action();
+        }
+
+        public String message() {
+            return move.summary();
+        }
 
         public Integer nextIntervalS() {
-            return move == null ? null : move.nextIntervalS();
+            return move.nextIntervalS();
+        }
+    }
+
+    /** The beat stopped before a move took effect: skipped (nothing to do, not now) or failed (and backed off). */
+    public record Ended(Outcome.Result result, String reason, String hash, String runId, String message) implements Verdict, Outcome {
+        static Ended skipped(String hash, String reason, String message) {
+            return new Ended(Outcome.Result.SKIPPED, reason, hash, null, message);
         }
     }
 
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
-        recover();
-        Config config = preflight();
-        return act(decide(hash(sense(config)), force));
+        return beat(preflight(), force);
+    }
+
+    /** One whole beat on config, the beat's only reading of looop.json (preflight's). */
+    public Outcome beat(Config config, boolean force) {
+        recover();                                      // a move a crash left in flight is settled first
+        begin();
+        housekeeping(config);
+        Hashed world = hash(sense(config));
+        Gate.Result gate = gate(world, config, force);  // unchanged, backoff, budget
+        Verdict verdict = decide(world, gate, config);
+        Outcome outcome = execute(verdict, config);     // act, then commit or fail (in Commit)
+        pruneRuns();
+        return outcome;
     }
 
     /**
@@ -104,19 +153,19 @@ public final class Tick {
 
     // -- observe ---------------------------------------------------------
 
+    /** The sense stage on its own: begin the beat, housekeeping, the sensors. */
     public Sensed sense() {
-        return sense(Config.load(paths)); // a broken config stops the beat before it writes anything
+        Config config = Config.load(paths); // a broken config stops the beat before it writes anything
+        begin();
+        housekeeping(config);
+        return sense(config);
     }
 
-    private Sensed sense(Config config) {
+    /** A beat starts on a seeded profile with LOOOP_BIN in place. */
+    private void begin() {
         Seed.ensure(paths);
         Launcher.ensure(paths);
         events.emit("tick_start");
-        housekeeping(config);
-        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config.sensorConcurrency()).senseAll();
-        events.emit("sense_done");
-        log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
-        return new Sensed(readings);
     }
 
     /** Level-triggered cleanup: aged session corpses and leases of sessions that are gone. */
@@ -129,6 +178,13 @@ public final class Tick {
             events.emit("claim_reaped", f);
             log.line(Log.Level.INFO, "tick.claim_reaped", "released claim '" + name + "' (its session is gone)");
         }
+    }
+
+    private Sensed sense(Config config) {
+        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config.sensorConcurrency()).senseAll();
+        events.emit("sense_done");
+        log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
+        return new Sensed(readings);
     }
 
     public Hashed hash(Sensed sensed) {
@@ -144,107 +200,61 @@ public final class Tick {
 
     // -- compare, then decide ---------------------------------------------
 
-    public Decided decide(Hashed world, boolean force) {
-        String hash = world.hash();
-        if (!world.changed() && !force) {
-            log.line(Log.Level.INFO, "tick.skip", "world " + shortHash(hash) + " unchanged — no AI call");
-            events.emit("world_unchanged");
-            return Decided.ended(hash, Outcome.Result.SKIPPED, "world_unchanged", null, "world unchanged");
-        }
-        log.line(Log.Level.INFO, "tick.changed", world.changed()
-                ? "world " + shortHash(hash) + " changed (was " + (world.lastHash().isEmpty() ? "none" : shortHash(world.lastHash())) + ")"
-                : "world " + shortHash(hash) + " unchanged, but re-deciding as asked");
-        Decided held = holdBack(hash);
-        if (held != null) return held;
+    /** The gate stage: may this beat spend an AI call on world? */
+    public Gate.Result gate(Hashed world, Config config, boolean force) {
+        return new Gate(paths, clock, log).check(world.hash(), world.lastHash(), force, config);
+    }
+
+    /** The decide stage with its own gate (hash's output in, no gate's): reads looop.json once. */
+    public Verdict decide(Hashed world, boolean force) {
         Config config = Config.load(paths);
-        Config.RunnerDef runner = config.defaultRunnerDef();
-        Decided blocked = budgetStop(hash, config, runner);
-        if (blocked != null) return blocked;
-        return consult(world, config, runner);
+        return decide(world, gate(world, config, force), config);
     }
 
-    /** Backoff: a world that failed before waits out its window before another paid try. */
-    private Decided holdBack(String hash) {
-        Backoff backoff = new Backoff(paths.backoff(), clock);
-        long wait = backoff.remaining(hash);
-        if (wait <= 0) return null;
-        int fails = backoff.fails(hash);
-        String msg = "this world failed " + fails + " time(s) in a row — backing off, next try in " + wait + "s";
-        log.line(Log.Level.WARN, "tick.backoff", msg);
-        ObjectNode f = Json.object();
-        f.put("fails", fails);
-        f.put("retry_in_s", wait);
-        events.emit("tick_backoff", f);
-        return Decided.ended(hash, Outcome.Result.SKIPPED, "backoff", null, msg);
+    /** The decide stage behind a gate that already spoke (its events and log lines are written). */
+    public Verdict decide(Hashed world, Gate.Result gate) {
+        return decide(world, gate, Config.load(paths));
     }
 
-    /** The daily cap, and the breaker that refuses to spend blind through an unmetered runner. */
-    private Decided budgetStop(String hash, Config config, Config.RunnerDef runner) {
-        if (config.maxDailyUsd() == null) return null;
-        Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
-        double spent = budget.spentToday();
-        if (spent >= config.maxDailyUsd()) {
-            String msg = "daily budget reached (" + Budget.usd(spent) + " of " + Budget.usd(config.maxDailyUsd())
-                    + ") — no AI call until local midnight";
-            log.line(Log.Level.WARN, "tick.budget", msg);
-            ObjectNode f = Json.object();
-            f.put("spent_usd", spent);
-            f.put("max_daily_usd", config.maxDailyUsd());
-            events.emit("budget_exceeded", f);
-            return Decided.ended(hash, Outcome.Result.SKIPPED, "budget", null, msg);
-        }
-        if (budget.unmeteredBlocked(Budget.signature(runner.name(), runner.cost() != null))) {
-            String msg = "runner '" + runner.name() + "' reported no cost for " + Budget.UNMETERED_LIMIT
-                    + " runs in a row and a budget is set — no AI call (give the runner a \"cost\" spec, or use claude/pi)";
-            log.line(Log.Level.WARN, "tick.budget_unmetered", msg);
-            ObjectNode f = Json.object();
-            f.put("runner", runner.name());
-            events.emit("budget_unmetered", f);
-            return Decided.ended(hash, Outcome.Result.SKIPPED, "unmetered", null, msg);
-        }
-        return null;
+    /** A closed gate ends the beat here; an open one hands the world to the runner. */
+    private Verdict decide(Hashed world, Gate.Result gate, Config config) {
+        if (gate instanceof Gate.Closed closed) return Ended.skipped(world.hash(), closed.reason(), closed.message());
+        return consult(world, config, config.defaultRunnerDef());
     }
 
-    /** Hands the world to the runner for one move; meters it; takes the decision file. */
-    private Decided consult(Hashed world, Config config, Config.RunnerDef runner) {
+    /** Hands the world to the runner for one move; meters it; claims and parses the decision file, once. */
+    private Verdict consult(Hashed world, Config config, Config.RunnerDef runner) {
         String hash = world.hash();
         String runId = newRunId();
         Path runDir = paths.runs().resolve(runId);
+        Path prompt = runDir.resolve("prompt.md");
+        Fs.writeScratch(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
+                .getBytes(StandardCharsets.UTF_8));
+        log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
+        ObjectNode f = Json.object();
+        f.put("runner", runner.name());
+        f.put("run_id", runId);
+        events.emit("decide_start", f);
+        Fs.delete(paths.decision());
+        Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock);
+        meter(config, runner, runId, ran);
+        String text;
         try {
-            Path prompt = runDir.resolve("prompt.md");
-            Fs.writeScratch(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
-                    .getBytes(StandardCharsets.UTF_8));
-            log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
-            ObjectNode f = Json.object();
-            f.put("runner", runner.name());
-            f.put("run_id", runId);
-            events.emit("decide_start", f);
-            Fs.delete(paths.decision());
-            Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock);
-            meter(config, runner, runId, ran);
-            String text;
-            try {
-                text = Decision.claim(paths, runDir.resolve("decision.json"));
-            } catch (UserError unreadable) {
-                // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
-                if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
-                text = null;
-            }
-            if (!ran.ok()) {
-                String why = ran.timedOut() ? "runner timed out after " + config.tickTimeout() + "s" : "runner exited " + ran.exitCode();
-                return fail(hash, runId, "runner_failed", why + " · replay: " + runDir);
-            }
-            if (text == null) {
-                return fail(hash, runId, "no_decision", "runner wrote no .decision.json · replay: " + runDir);
-            }
-            try {
-                Decision.parse(text);
-            } catch (UserError e) {
-                return fail(hash, runId, "bad_decision", "bad decision: " + e.getMessage() + " · replay: " + runDir);
-            }
-            return new Decided(hash, null, null, runId, text, null);
-        } finally {
-            pruneRuns();
+            text = Decision.claim(paths, runDir.resolve("decision.json"));
+        } catch (UserError unreadable) {
+            // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
+            if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
+            text = null;
+        }
+        if (!ran.ok()) {
+            String why = ran.timedOut() ? "runner timed out after " + config.tickTimeout() + "s" : "runner exited " + ran.exitCode();
+            return fail(hash, runId, "runner_failed", why + " · replay: " + runDir);
+        }
+        if (text == null) return fail(hash, runId, "no_decision", "runner wrote no .decision.json · replay: " + runDir);
+        try {
+            return new Decided(hash, runId, Decision.parse(text));
+        } catch (UserError e) {
+            return fail(hash, runId, "bad_decision", "bad decision: " + e.getMessage() + " · replay: " + runDir);
         }
     }
 
@@ -264,60 +274,56 @@ public final class Tick {
 
     // -- act --------------------------------------------------------------
 
-    /**
-     * Executes a decided move at most once, commits the world hash, and says how
-     * the beat ended. A move a crash left in flight is settled first.
-     */
-    public Outcome act(Decided decided) {
+    /** The act stage: settles a crashed move first, then executes verdict's move. */
+    public Outcome act(Verdict verdict) {
         recover();
-        if (decided.result() != null) {
-            return new Outcome(decided.result(), decided.reason(), null, decided.runId(), decided.message());
-        }
+        return execute(verdict, null);
+    }
+
+    /**
+     * Executes a decided move at most once; Commit settles it (commits the world
+     * hash, or fails it) before its intent record goes. config null: read when a
+     * move needs its gate.
+     */
+    private Outcome execute(Verdict verdict, Config config) {
+        if (verdict instanceof Ended ended) return ended;
+        Decided decided = (Decided) verdict;
         if (decided.runId() != null) refuseSpentRun(decided.runId());
-        Decision decision;
-        try {
-            decision = Decision.parse(decided.decisionText());
-        } catch (UserError e) {
-            return ended(fail(decided.hash(), decided.runId(), "bad_decision", "bad decision: " + e.getMessage()));
+        Commit commit = new Commit();
+        Executor.Result result = executor(config).act(decided.decision(), decided.runId(), decided.hash(), commit);
+        if (result instanceof Executor.Failed f) {
+            return commit.failure != null ? commit.failure : new Ended(Outcome.Result.FAILED, f.reason(), decided.hash(), decided.runId(), f.message());
         }
-        Executor.Move move;
-        try {
-            move = executor().act(decision, decided.runId(), decided.hash(), new Commit());
-        } catch (ShellGate.Refused e) {
-            return moveFailed(decided, "move_refused", e.getMessage());
-        } catch (UserError e) {
-            return moveFailed(decided, "move_failed", "move failed: " + e.getMessage());
-        }
+        Executor.Done move = (Executor.Done) result;
         Double cost = decided.runId() == null ? null : new Budget(paths.costLedger(), paths.unmetered(), clock).costOf(decided.runId());
-        log.line(Log.Level.OK, "tick.decided", move.summary()
-                + (cost == null ? "" : " · " + Budget.usd(cost)));
+        log.line(Log.Level.OK, "tick.decided", move.summary() + (cost == null ? "" : " · " + Budget.usd(cost)));
         log.line(Log.Level.INFO, "tick.journal", "journal: " + move.journalLine());
         // what was due in the world this move answered is now acted on
         new looop.schedule.Schedules(paths, clock).actedAsSensed(paths.snapshots().resolve("sys-schedules.json"));
-        return new Outcome(Outcome.Result.ACTED, move.action(), move, decided.runId(), move.summary());
+        return new Acted(decided.runId(), move);
     }
 
     /** A move typed by a person (`looop act` given a bare decision): executed once and journaled, no world committed. */
-    public Executor.Move actByHand(Decision decision) {
+    public Executor.Done actByHand(Decision decision) {
         recover();
-        return executor().act(decision, null, null, new Commit());
+        return executor(null).act(decision, null, null, new Commit()).orThrow();
     }
 
     /**
      * Settles a move that a crash (kill -9, power cut) left in flight, without
      * running it again: see Executor. Every beat and every act starts here,
-     * under the profile's lock, so the journal and the hash are whole before
-     * anything new happens.
+     * once, under the profile's lock, so the journal and the hash are whole
+     * before anything new happens.
      */
     public void recover() {
-        Executor.Recovered r = executor().recover(new Commit());
-        if (r == null) return;
-        log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
-                + r.outcome() + " — " + r.line());
-        ObjectNode f = Json.object();
-        f.put("state", r.found().name().toLowerCase());
-        f.put("outcome", r.outcome());
-        events.emit("move_recovered", f);
+        executor(null).recover(new Commit()).ifPresent(r -> {
+            log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
+                    + r.outcome() + " — " + r.line());
+            ObjectNode f = Json.object();
+            f.put("state", r.found().name().toLowerCase());
+            f.put("outcome", r.outcome());
+            events.emit("move_recovered", f);
+        });
     }
 
     /** A decision handed to `looop act` a second time (a replayed pipe) must not run again. */
@@ -334,14 +340,16 @@ public final class Tick {
         }
     }
 
-    private Executor executor() {
-        return new Executor(paths, sessions, clock);
+    private Executor executor(Config config) {
+        return new Executor(paths, sessions, clock, config == null ? null : config.shellGate());
     }
 
-    /** How a beat settles a move: success commits the world it acted on, failure backs that world off. */
+    /** How a beat settles a move: success commits the world it acted on, failure takes the one failure path. */
     private final class Commit implements Executor.Settle {
+        Ended failure;
+
         @Override
-        public void acted(Intent intent, Executor.Move move) {
+        public void acted(Intent intent, Executor.Done move) {
             if (intent.hash() == null) return; // a move by hand commits no world
             Fs.writeAtomic(paths.lastTickHash(), intent.hash() + "\n");
             new Backoff(paths.backoff(), clock).clear();
@@ -353,28 +361,15 @@ public final class Tick {
         }
 
         @Override
-        public void failed(Intent intent, String reason, String message) {
-            if (intent.hash() != null) recordFailure(intent.hash(), intent.runId(), reason, message);
+        public void failed(Intent intent, Executor.Failed failure) {
+            if (intent.hash() == null) return; // a move by hand fails to the person who typed it, as an error
+            String message = failure.reason().equals("move_failed") ? "move failed: " + failure.message() : failure.message();
+            this.failure = fail(intent.hash(), intent.runId(), failure.reason(), message);
         }
     }
 
-    /** The move failed after Commit recorded it: only the log line is left to write. */
-    private Outcome moveFailed(Decided decided, String reason, String message) {
-        logFailure(message, new Backoff(paths.backoff(), clock).fails(decided.hash()));
-        return new Outcome(Outcome.Result.FAILED, reason, null, decided.runId(), message);
-    }
-
-    private static Outcome ended(Decided d) {
-        return new Outcome(d.result(), d.reason(), null, d.runId(), d.message());
-    }
-
-    /** Every failure is handled alike: back off this world, leave its hash uncommitted, say why. */
-    private Decided fail(String hash, String runId, String reason, String message) {
-        logFailure(message, recordFailure(hash, runId, reason, message));
-        return Decided.ended(hash, Outcome.Result.FAILED, reason, runId, message);
-    }
-
-    private int recordFailure(String hash, String runId, String reason, String message) {
+    /** The one failure path: back off this world, leave its hash uncommitted, say why. */
+    private Ended fail(String hash, String runId, String reason, String message) {
         int fails = new Backoff(paths.backoff(), clock).recordFailure(hash);
         ObjectNode f = Json.object();
         if (runId != null) f.put("run_id", runId);
@@ -382,12 +377,8 @@ public final class Tick {
         f.put("error", message);
         f.put("fails", fails);
         events.emit("tick_failed", f);
-        return fails;
-    }
-
-    private void logFailure(String message, int fails) {
-        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in "
-                + Backoff.delaySeconds(fails) + "s)");
+        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in " + Backoff.delaySeconds(fails) + "s)");
+        return new Ended(Outcome.Result.FAILED, reason, hash, runId, message);
     }
 
     // -- helpers ----------------------------------------------------------
@@ -407,16 +398,12 @@ public final class Tick {
     }
 
     /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
-    void pruneRuns() {
+    public void pruneRuns() {
         long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
         List<Path> runs = Fs.listDirs(paths.runs());
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));
         for (Path old : runs.subList((int) Math.min(keep, runs.size()), runs.size())) Fs.deleteTree(old);
-    }
-
-    static String shortHash(String hash) {
-        return hash == null || hash.length() < 8 ? String.valueOf(hash) : hash.substring(0, 8);
     }
 
     private static String names(List<Sensors.Reading> readings) {

@@ -16,7 +16,7 @@ import looop.profile.Seed;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "act", description = "Stage 4: execute decide's move (or a bare {\"action\":…} object) and journal it.")
+@Command(name = "act", description = "Stage 5: execute decide's move (or a bare {\"action\":…} object) and journal it.")
 final class ActCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
@@ -26,7 +26,7 @@ final class ActCommand implements Callable<Integer> {
         JsonNode in = Stages.readInput(root.ctx.in(), "act");
         if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", ExitCode.USAGE);
         if (!in.has("outcome")) return actByHand(paths, in);
-        Tick.Decided decided = Stages.readDecided(paths, in);
+        Tick.Verdict decided = Stages.readDecided(paths, in);
         try (Lock lock = Lock.acquireOneShot(paths)) {
             Tick.Outcome o = root.tick(true).act(decided);
             root.printJson(Stages.outcome(o));
@@ -37,7 +37,7 @@ final class ActCommand implements Callable<Integer> {
     /** A bare decision, typed by a person: executed and journaled; the world hash is not touched. */
     private int actByHand(Paths paths, JsonNode decision) {
         Decision parsed = Decision.parse(Json.canonical(decision));
-        Executor.Move move;
+        Executor.Done move;
         try (Lock lock = Lock.acquireOneShot(paths)) {
             Seed.ensure(paths);
             move = root.tick(true).actByHand(parsed);

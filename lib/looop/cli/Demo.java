@@ -47,8 +47,8 @@ public final class Demo {
         Tick.Hashed world = tick.hash(tick.sense());
         for (Sensors.Reading r : world.readings()) out.println("   reading " + r.file() + " " + r.text());
         out.println("   world hash " + world.hash());
-        Tick.Decided decided = tick.decide(world, false);
-        if (decided.decisionText() != null) out.println("   decision " + decided.decisionText());
+        Tick.Verdict decided = tick.decide(world, false);
+        if (decided instanceof Tick.Decided d) out.println("   decision " + d.decision().text());
         Tick.Outcome first = tick.act(decided);
         out.println();
         out.println("== beat 2: nothing changed, so no AI call");

@@ -25,7 +25,7 @@ import picocli.CommandLine;
  */
 @Command(name = "looop", versionProvider = VersionProvider.class,
         description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.",
-        subcommands = {RunCommand.class, TickCommand.class, SenseCommand.class, HashCommand.class, DecideCommand.class,
+        subcommands = {RunCommand.class, TickCommand.class, SenseCommand.class, HashCommand.class, GateCommand.class, DecideCommand.class,
                 ActCommand.class, StatusCommand.class, JournalCommand.class, CostCommand.class, DemoCommand.class,
                 ConfigCommand.class, VersionCommand.class, HelpCommand.class, DoctorCommand.class, StartSessionCommand.class, LsCommand.class,
                 SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, DiffCommand.class, MergeCommand.class, DiscardCommand.class, InternalCommand.class,

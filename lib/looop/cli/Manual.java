@@ -1,5 +1,7 @@
 package looop.cli;
 
+import looop.act.moves.Moves;
+
 /** `looop help`: the full manual. */
 public final class Manual {
     private Manual() {}
@@ -61,11 +63,12 @@ public final class Manual {
               0 housekeeping  reap finished sessions older than the retention window; drop claims
                               whose session is not alive
               1 sense         wipe snapshots/, run every sensor, write the snapshots
-              2 diff          hash the world (playbook, goals, wake signals). Unchanged since the
-                              last good beat and not forced: stop here, no AI call, no cost
-              3 backoff       a world that failed before waits 60s x 2^(fails-1), at most 1 hour
-              4 budget        stop when today's spend reached max_daily_usd, or when the runner
-                              left 3 runs in a row unmetered while a budget is set
+              2 diff          hash the world (playbook, goals, wake signals)
+              3 gate          unchanged since the last good beat and not forced: stop here, no AI
+                              call, no cost; a world that failed before waits 60s x 2^(fails-1),
+                              at most 1 hour
+              4 budget        (the gate too) stop when today's spend reached max_daily_usd, or when
+                              the runner left 3 runs in a row unmetered while a budget is set
               5 decide        write runs/<id>/prompt.md, run the runner in the data dir, keep its
                               output in runs/<id>/output.log and tick.log, meter the spend
               6 act           read .decision.json (deleted whatever happens), validate, execute,
@@ -93,18 +96,7 @@ public final class Manual {
 
     private static final String ACTIONS = """
                 action             fields          what looop does
-                noop               reason?         nothing
-                run_shell          cmd, reason?    runs one command with bash -c in the data dir;
-                                                   a non-zero exit is a failed move
-                write_goal         id, body        writes goals/<id>.md
-                archive_goal       id              moves it to goals/archive/<id>.md
-                write_sensor       name, script    writes sensors/<name>.sh, mode 0700
-                write_playbook     body            replaces PLAYBOOK.md
-                start_worker       id, prompt      starts worker session <id> with that brief
-                steer_session      id, input       types the text + Enter into a live worker
-                send_key           id, keys[]      sends named keys (Enter, Esc, C-c, Up, ...)
-                restart_session    id              restarts a worker's command
-                send_notification  message         nothing but the journal line: that is the notice
+            """ + Moves.table(Moves.Audience.MANUAL, "    ", 19, 16, 90) + """
 
             """;
 
@@ -188,8 +180,11 @@ public final class Manual {
               looop tick [--force] [--json]   one beat; --force decides even if nothing changed
               looop sense                     stage 1: run the sensors, print the readings as JSON
               looop hash                      stage 2: add the world hash and whether it changed
-              looop decide [--force]          stage 3-5: skip, back off, or ask the runner
-              looop act                       stage 6-7: execute a decision, log it, commit
+              looop gate [--force]            stage 3: may this beat call the AI? (changed,
+                                              backoff, budget); adds "gate" to hash's JSON
+              looop decide [--force]          stage 4: ask the runner for one move behind the
+                                              gate (given hash's JSON, it gates itself)
+              looop act                       stage 5: execute a decision, log it, commit
               looop status [--json]           pulse, last beat, workers, cost today, data dir
               looop journal [--tail N]        the journal, or its last N lines
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
@@ -205,7 +200,8 @@ public final class Manual {
               DUR is 500ms, 30s, 5m or 1h (a bare number is seconds).
 
               The stages compose; `looop tick` runs the same functions in one process:
-                looop sense | looop hash | looop decide | looop act
+                looop sense | looop hash | looop gate | looop decide | looop act
+                looop sense | looop hash | looop decide | looop act     # decide gates itself
                 looop sense | jq '.snapshots["sensor-today.json"]'
                 echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
 

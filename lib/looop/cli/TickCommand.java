@@ -2,6 +2,7 @@ package looop.cli;
 
 import java.util.concurrent.Callable;
 import looop.beat.Tick;
+import looop.profile.Config;
 import looop.profile.Lock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +17,9 @@ final class TickCommand implements Callable<Integer> {
 
     public Integer call() {
         Tick tick = root.tick(false);
-        tick.preflight();
+        Config config = tick.preflight(); // before the lock: such an error leaves every file as it was
         try (Lock lock = Lock.acquireOneShot(root.ctx.profile())) {
-            Tick.Outcome o = tick.beat(force);
+            Tick.Outcome o = tick.beat(config, force);
             return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
         }
     }

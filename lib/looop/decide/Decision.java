@@ -1,6 +1,5 @@
 package looop.decide;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,22 +13,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import looop.act.moves.Field;
+import looop.act.moves.Move;
+import looop.act.moves.Moves;
 import looop.io.Fs;
-import looop.io.Ids;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Paths;
 
 /**
- * The AI's one move, parsed and validated; nothing is executed here. Every
- * check an action needs happens in parse, so the executor never starts a move
- * it cannot finish for a reason the decision itself could have shown.
+ * The AI's one move, parsed and validated; nothing is executed here. The
+ * action's own record (looop.act.moves) checks its fields; the fields any
+ * action may carry (journal, next_interval_s) are checked here, once. Every
+ * check happens in parse, so the executor never starts a move it cannot
+ * finish for a reason the decision itself could have shown.
  */
-public record Decision(String action, JsonNode raw, String journal, Integer nextIntervalS) {
+public record Decision(Move move, JsonNode raw, String journal, Integer nextIntervalS) {
 
     /** A move is a few lines of JSON; anything bigger is a runaway decider, refused unread. */
     public static final int MAX_BYTES = 1 << 20;
@@ -39,63 +39,17 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
     private static final String EXAMPLE = "{\"action\":\"noop\"}";
     private static final String MUST_WRITE = "the decider must write one JSON object like " + EXAMPLE;
 
-    /** How a field is checked; `what` completes "must be …" in the error message. */
-    private enum Rule {
-        TEXT("a string"),
-        NONBLANK("a non-empty string"),
-        OPTIONAL("a string"),
-        ID("a string"),
-        WORKER("a string"),
-        KEYS("a non-empty array of key names like [\"Enter\"]");
-
-        final String what;
-
-        Rule(String what) {
-            this.what = what;
-        }
-    }
-
-    /** One field of an action. label names an id in messages ("goal id"); only ID fields have one. */
-    private record Field(String name, Rule rule, String label) {
-        static Field of(String name, Rule rule) {
-            return new Field(name, rule, null);
-        }
-    }
-
-    /** SPEC.md's action table: each action and its fields, in the order they are checked. */
-    private static final Map<String, List<Field>> ACTIONS = table();
-
-    private static Map<String, List<Field>> table() {
-        Field reason = Field.of("reason", Rule.OPTIONAL);
-        Field worker = Field.of("id", Rule.WORKER);
-        Field goal = new Field("id", Rule.ID, "goal id");
-        Map<String, List<Field>> t = new LinkedHashMap<>();
-        t.put("noop", List.of(reason));
-        t.put("run_shell", List.of(Field.of("cmd", Rule.NONBLANK), reason));
-        t.put("write_goal", List.of(goal, Field.of("body", Rule.TEXT)));
-        t.put("archive_goal", List.of(goal));
-        t.put("write_sensor", List.of(new Field("name", Rule.ID, "sensor name"), Field.of("script", Rule.TEXT)));
-        t.put("write_playbook", List.of(Field.of("body", Rule.TEXT)));
-        t.put("start_worker", List.of(worker, Field.of("prompt", Rule.TEXT), Field.of("repo", Rule.OPTIONAL), Field.of("base", Rule.OPTIONAL)));
-        t.put("steer_session", List.of(worker, Field.of("input", Rule.TEXT)));
-        t.put("send_key", List.of(worker, Field.of("keys", Rule.KEYS)));
-        t.put("restart_session", List.of(worker));
-        t.put("send_notification", List.of(Field.of("message", Rule.NONBLANK)));
-        return Collections.unmodifiableMap(t);
-    }
-
     /** The known action names, in the order of the action table. */
     public static List<String> actions() {
-        return List.copyOf(ACTIONS.keySet());
+        return Moves.names();
     }
 
     /** Parses and validates decision text; a one-line UserError for anything unusable. */
     public static Decision parse(String text) {
         JsonNode root = readOne(text);
-        if (!root.isObject()) throw new UserError("decision must be one JSON object like " + EXAMPLE + ", got " + kind(root));
-        String action = action(root);
-        for (Field f : ACTIONS.get(action)) check(action, f, root);
-        return new Decision(action, root, journal(root), nextInterval(root));
+        if (!root.isObject()) throw new UserError("decision must be one JSON object like " + EXAMPLE + ", got " + Field.kind(root));
+        Move move = Moves.parse(action(root), root);
+        return new Decision(move, root, journal(root), nextInterval(root));
     }
 
     /**
@@ -113,82 +67,30 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
 
     private static String action(JsonNode root) {
         JsonNode v = root.get("action");
-        String known = String.join(", ", ACTIONS.keySet());
-        if (!present(v)) throw new UserError("decision has no \"action\"; add one of: " + known);
-        if (!v.isTextual()) throw new UserError("\"action\" must be a string, got " + kind(v) + "; use one of: " + known);
-        if (!ACTIONS.containsKey(v.textValue())) throw new UserError("unknown action " + shown(v) + "; use one of: " + known);
+        String known = String.join(", ", Moves.names());
+        if (!Field.present(v)) throw new UserError("decision has no \"action\"; add one of: " + known);
+        if (!v.isTextual()) throw new UserError("\"action\" must be a string, got " + Field.kind(v) + "; use one of: " + known);
+        if (Moves.named(v.textValue()).isEmpty()) throw new UserError("unknown action " + shown(v) + "; use one of: " + known);
         return v.textValue();
-    }
-
-    private static void check(String action, Field f, JsonNode root) {
-        JsonNode v = root.get(f.name());
-        if (f.rule() == Rule.OPTIONAL && !present(v)) return;
-        if (!present(v)) throw new UserError(action + " needs \"" + f.name() + "\" (" + f.rule().what + ")");
-        if (f.rule() == Rule.KEYS) {
-            checkKeys(action, f, v);
-            return;
-        }
-        if (!v.isTextual() || (f.rule() == Rule.NONBLANK && v.textValue().isBlank())) throw wrong(action, f, v);
-        if (f.rule() == Rule.ID) Ids.check(f.label(), wellFormed(f.label(), v.textValue()));
-        if (f.rule() == Rule.WORKER) Ids.worker(wellFormed("session id", v.textValue()));
-    }
-
-    /** An id becomes a file name: half a surrogate pair is no character at all, and no file system takes it. */
-    private static String wellFormed(String label, String id) {
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < id.length() && Character.isLowSurrogate(id.charAt(++i))
-                    : !Character.isLowSurrogate(c);
-            if (!paired) throw new UserError("bad " + label + ": it is not valid Unicode text (half a surrogate pair); use letters, digits, '-' or '_'");
-        }
-        return id;
-    }
-
-    private static void checkKeys(String action, Field f, JsonNode v) {
-        if (!v.isArray() || v.isEmpty()) throw wrong(action, f, v);
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode key = v.get(i);
-            if (!key.isTextual() || key.textValue().isBlank()) {
-                throw new UserError(action + ": \"" + f.name() + "\"[" + i + "] must be a key name like \"Enter\" or \"C-c\", got " + kind(key));
-            }
-        }
-    }
-
-    private static UserError wrong(String action, Field f, JsonNode v) {
-        return new UserError(action + ": \"" + f.name() + "\" must be " + f.rule().what + ", got " + kind(v));
     }
 
     /** The line to log, or null so looop logs its own summary; blank counts as absent. */
     private static String journal(JsonNode root) {
         JsonNode v = root.get("journal");
-        if (!present(v)) return null;
-        if (!v.isTextual()) throw new UserError("\"journal\" must be a string (the line to log), got " + kind(v));
+        if (!Field.present(v)) return null;
+        if (!v.isTextual()) throw new UserError("\"journal\" must be a string (the line to log), got " + Field.kind(v));
         return v.textValue().isBlank() ? null : v.textValue();
     }
 
     /** Clamped rather than refused: a cadence nudge out of range is still a clear intent. */
     private static Integer nextInterval(JsonNode root) {
         JsonNode v = root.get("next_interval_s");
-        if (!present(v)) return null;
+        if (!Field.present(v)) return null;
         if (!v.isNumber()) {
-            throw new UserError("\"next_interval_s\" must be a number of seconds (" + MIN_INTERVAL_S + ".." + MAX_INTERVAL_S + "), got " + kind(v));
+            throw new UserError("\"next_interval_s\" must be a number of seconds (" + MIN_INTERVAL_S + ".." + MAX_INTERVAL_S + "), got " + Field.kind(v));
         }
         long s = Math.round(v.doubleValue());
         return (int) Math.max(MIN_INTERVAL_S, Math.min(MAX_INTERVAL_S, s));
-    }
-
-    private static boolean present(JsonNode v) {
-        return v != null && !v.isNull();
-    }
-
-    /** What a value is, for "got …" in messages. */
-    private static String kind(JsonNode v) {
-        if (v.isTextual()) return v.textValue().isEmpty() ? "an empty string" : v.textValue().isBlank() ? "a blank string" : "a string";
-        if (v.isArray()) return v.isEmpty() ? "an empty array" : "an array";
-        if (v.isObject()) return "an object";
-        if (v.isNumber()) return "a number";
-        if (v.isBoolean()) return "a boolean";
-        return "null";
     }
 
     /** A value quoted as JSON (so control characters stay escaped and the message one line), cut short. */
@@ -197,7 +99,21 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         return s.length() > 60 ? s.substring(0, 60) + "…" : s;
     }
 
-    /** A string field, or null when absent. */
+    public String action() {
+        return move.action();
+    }
+
+    /** What the move targets: a goal id, a sensor name or a worker id (`looop-` stripped); null for the rest. */
+    public String id() {
+        return move.id();
+    }
+
+    /** The decision as the decider wrote it, canonical: what the intent record keeps and a stage passes on. */
+    public String text() {
+        return Json.canonical(raw);
+    }
+
+    /** A string field as the decider wrote it, or null when absent. */
     public String str(String field) {
         JsonNode v = raw.get(field);
         return v != null && v.isTextual() ? v.textValue() : null;
@@ -209,15 +125,6 @@ public record Decision(String action, JsonNode raw, String journal, Integer next
         JsonNode v = raw.get(field);
         if (v != null && v.isArray()) v.forEach(e -> out.add(e.asText()));
         return List.copyOf(out);
-    }
-
-    /** What the move targets: a goal id, a sensor name or a worker id (`looop-` stripped); null for the rest. */
-    public String id() {
-        for (Field f : ACTIONS.getOrDefault(action, List.of())) {
-            if (f.rule() == Rule.ID) return str(f.name());
-            if (f.rule() == Rule.WORKER) return Ids.worker(str(f.name()));
-        }
-        return null;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.format.TextStyle;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import looop.act.moves.Moves;
 import looop.io.Fs;
 import looop.profile.Paths;
 import looop.sense.Sensors;
@@ -23,10 +24,8 @@ public final class Prompt {
     public static final String JOURNAL = "=== RECENT JOURNAL ===";
     public static final String NOW = "=== NOW ===";
 
-    /** The eleven actions a decision may name, in the order the instructions list them. */
-    public static final List<String> ACTIONS = List.of("noop", "run_shell", "write_goal", "archive_goal",
-            "write_sensor", "write_playbook", "start_worker", "steer_session", "send_key", "restart_session",
-            "send_notification");
+    /** The actions a decision may name, in the order the instructions list them (the registry's). */
+    public static final List<String> ACTIONS = Moves.names();
 
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
@@ -112,26 +111,7 @@ public final class Prompt {
               {"action":"write_goal","id":"fix-ci","body":"# Fix CI\\n...","journal":"split CI goal"}
 
             ACTIONS ("action" names one; fields marked ? are optional)
-              noop               reason?        nothing is worth doing now
-              run_shell          cmd, reason?   one bash command, run in the data dir; a non-zero
-                                                exit is a failed move. Quick and harmless only:
-                                                hands-on work belongs to a worker.
-              write_goal         id, body       create or replace goals/<id>.md
-              archive_goal       id             move goals/<id>.md to goals/archive/ (done or dropped)
-              write_sensor       name, script   create or replace sensors/<name>.sh (whole script)
-              write_playbook     body           replace PLAYBOOK.md (whole text)
-              start_worker       id, prompt     start worker <id>, an agent in its own terminal,
-                 [repo, base]                   with this brief; with repo (an absolute path to a
-                                                git checkout) it works in a worktree of its own on
-                                                branch looop/<id> from base (default the checkout's
-                                                HEAD). Only a person merges it: flag them to review
-                                                (`looop diff <id>`) once sys-sessions says changes
-              steer_session      id, input      type input + Enter into live worker <id>
-              send_key           id, keys[]     press named keys in worker <id>, e.g. ["Esc"],
-                                                ["C-c"], ["Up","Enter"]
-              restart_session    id             restart worker <id>'s command
-              send_notification  message        tell the human something; the journal line is
-                                                the notice, so make it stand on its own
+            """ + Moves.table(Moves.Audience.DECIDER, "  ", 19, 15, 86) + """
 
             Any action may also carry:
               "journal": "..."           the line to log for this move (looop writes its own

@@ -1,0 +1,102 @@
+package looop.gate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import looop.io.Json;
+import looop.io.Log;
+import looop.profile.Config;
+import looop.profile.Events;
+import looop.profile.Paths;
+
+/**
+ * The gate stage: whether this beat may spend an AI call on its world. Closed
+ * when nothing changed since the last good beat (unless forced), while the
+ * world is backing off after a failure, when today's spend reached
+ * max_daily_usd, or when an unmetered runner tripped the breaker. Each closing
+ * is logged and leaves its event; an open gate leaves nothing.
+ */
+public final class Gate {
+    /** What the gate says; decide asks the runner only through an open gate. */
+    public sealed interface Result permits Open, Closed {}
+
+    public record Open() implements Result {}
+
+    /** reason is the event's reason code (world_unchanged, backoff, budget, unmetered); retryInS only for backoff. */
+    public record Closed(String reason, String message, Long retryInS) implements Result {}
+
+    public static final String UNCHANGED = "world_unchanged";
+
+    private final Paths paths;
+    private final Clock clock;
+    private final Log log;
+    private final Events events;
+
+    public Gate(Paths paths, Clock clock, Log log) {
+        this.paths = paths;
+        this.clock = clock;
+        this.log = log;
+        this.events = new Events(paths, clock);
+    }
+
+    /** Checks, in order: changed (or forced), backoff, budget. config is the beat's, read once. */
+    public Result check(String hash, String lastHash, boolean force, Config config) {
+        boolean changed = !hash.equals(lastHash);
+        if (!changed && !force) {
+            log.line(Log.Level.INFO, "tick.skip", "world " + shortHash(hash) + " unchanged — no AI call");
+            events.emit(UNCHANGED);
+            return new Closed(UNCHANGED, "world unchanged", null);
+        }
+        log.line(Log.Level.INFO, "tick.changed", changed
+                ? "world " + shortHash(hash) + " changed (was " + (lastHash.isEmpty() ? "none" : shortHash(lastHash)) + ")"
+                : "world " + shortHash(hash) + " unchanged, but re-deciding as asked");
+        Result held = backoff(hash);
+        return held != null ? held : budget(config);
+    }
+
+    /** Backoff: a world that failed before waits out its window before another paid try. */
+    private Closed backoff(String hash) {
+        Backoff backoff = new Backoff(paths.backoff(), clock);
+        long wait = backoff.remaining(hash);
+        if (wait <= 0) return null;
+        int fails = backoff.fails(hash);
+        String msg = "this world failed " + fails + " time(s) in a row — backing off, next try in " + wait + "s";
+        log.line(Log.Level.WARN, "tick.backoff", msg);
+        ObjectNode f = Json.object();
+        f.put("fails", fails);
+        f.put("retry_in_s", wait);
+        events.emit("tick_backoff", f);
+        return new Closed("backoff", msg, wait);
+    }
+
+    /** The daily cap, and the breaker that refuses to spend blind through an unmetered runner. */
+    private Result budget(Config config) {
+        if (config.maxDailyUsd() == null) return new Open();
+        Config.RunnerDef runner = config.defaultRunnerDef();
+        Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
+        double spent = budget.spentToday();
+        if (spent >= config.maxDailyUsd()) {
+            String msg = "daily budget reached (" + Budget.usd(spent) + " of " + Budget.usd(config.maxDailyUsd())
+                    + ") — no AI call until local midnight";
+            log.line(Log.Level.WARN, "tick.budget", msg);
+            ObjectNode f = Json.object();
+            f.put("spent_usd", spent);
+            f.put("max_daily_usd", config.maxDailyUsd());
+            events.emit("budget_exceeded", f);
+            return new Closed("budget", msg, null);
+        }
+        if (budget.unmeteredBlocked(Budget.signature(runner.name(), runner.cost() != null))) {
+            String msg = "runner '" + runner.name() + "' reported no cost for " + Budget.UNMETERED_LIMIT
+                    + " runs in a row and a budget is set — no AI call (give the runner a \"cost\" spec, or use claude/pi)";
+            log.line(Log.Level.WARN, "tick.budget_unmetered", msg);
+            ObjectNode f = Json.object();
+            f.put("runner", runner.name());
+            events.emit("budget_unmetered", f);
+            return new Closed("unmetered", msg, null);
+        }
+        return new Open();
+    }
+
+    public static String shortHash(String hash) {
+        return hash == null || hash.length() < 8 ? String.valueOf(hash) : hash.substring(0, 8);
+    }
+}
