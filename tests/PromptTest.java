@@ -135,7 +135,7 @@ class PromptTest {
     void actionTableListsAllElevenActionsWithTheirFields() {
         String instructions = Prompt.INSTRUCTIONS;
         List<String> rows = List.of("noop reason?", "run_shell cmd, reason?", "write_goal id, body", "archive_goal id",
-                "write_sensor name, script", "write_playbook body", "start_worker id, prompt", "steer_session id, input",
+                "write_sensor name, script", "write_playbook body", "start_worker id, prompt, repo?, base?", "steer_session id, input",
                 "send_key id, keys[]", "restart_session id", "send_notification message");
         assertEquals(11, Prompt.ACTIONS.size());
         for (String row : rows) {

@@ -29,7 +29,7 @@ import picocli.CommandLine;
         subcommands = {RunCommand.class, TickCommand.class, SenseCommand.class, HashCommand.class, GateCommand.class, DecideCommand.class,
                 ActCommand.class, StatusCommand.class, JournalCommand.class, CostCommand.class, DemoCommand.class,
                 ConfigCommand.class, VersionCommand.class, HelpCommand.class, DoctorCommand.class, StartSessionCommand.class, LsCommand.class,
-                SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, InternalCommand.class,
+                SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, DiffCommand.class, MergeCommand.class, DiscardCommand.class, InternalCommand.class,
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
                 ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
                 AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class})

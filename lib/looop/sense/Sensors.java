@@ -36,6 +36,7 @@ import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
 import looop.workers.Sessions;
+import looop.workers.WorkerRepos;
 
 /**
  * The informers: user sensor scripts and the in-process system sensors.
@@ -307,7 +308,13 @@ public final class Sensors {
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
         ArrayNode list = Json.MAPPER.createArrayNode();
-        all.forEach(s -> list.add(s.json()));
+        for (Sessions.Info s : all) {
+            ObjectNode o = s.json();
+            // a yes/no, not the diff: it flips once when the worker changes something, and wakes the loop then
+            Boolean changes = WorkerRepos.changes(paths, s.id());
+            if (changes != null) o.put("changes", changes);
+            list.add(o);
+        }
         ObjectNode v = Json.object();
         v.putObject("signal").set("sessions", list);
         v.putObject("detail").put("count", all.size());

@@ -126,10 +126,19 @@ public final class Fleet {
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
             o.put("age", meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
             o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
+            diffStat(o, w.id());
             ArrayNode screen = o.putArray("screen");
             if (view != null && w.alive()) screenOf(view, w.id()).forEach(screen::add);
         }
         return out;
+    }
+
+    /** A worker with a repo: the headline and `looop diff --stat` of its work (the full diff stays `looop diff <id>`). */
+    private void diffStat(ObjectNode o, String id) {
+        looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
+        if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return;
+        looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths).diff(wt, false), null);
+        if (d != null) o.put("diff_stat", d.headline() + "\n" + d.stat());
     }
 
     /** What `looop shot --trim` shows; nothing when the session ended between the listing and the look. */

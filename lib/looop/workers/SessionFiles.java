@@ -17,7 +17,8 @@ import looop.profile.Paths;
  * sessions/&lt;id&gt;/state       starting | running | exited | killed  (one word + newline)
  * sessions/&lt;id&gt;/exit_code   the command's exit code, once it ended by itself
  * sessions/&lt;id&gt;/note        the flag note while the worker waits for a human
- * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file"}
+ * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file"}, and for a worker
+ *                               with a repo {"repo","branch","base_ref","base","worktree","git_common_dir","git_dir"}
  * sessions/&lt;id&gt;/output.log  everything the terminal printed, as it was printed
  * sessions/&lt;id&gt;/run.sh      the wrapper tmux runs: waits for capture, runs, records the end
  * </pre>
@@ -103,6 +104,13 @@ public record SessionFiles(Path dir) {
     }
 
     public void writeMeta(Meta meta) {
-        Fs.writeAtomic(meta(), Json.pretty(meta.json()) + "\n");
+        writeMeta(meta, null);
+    }
+
+    /** meta.json with the worker's worktree (repo, branch, base, …) beside the rest, when it has one. */
+    public void writeMeta(Meta meta, looop.git.Worktree worktree) {
+        ObjectNode o = meta.json();
+        if (worktree != null) worktree.into(o);
+        Fs.writeAtomic(meta(), Json.pretty(o) + "\n");
     }
 }

@@ -3,6 +3,7 @@ package looop.workers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import looop.io.Json;
+import looop.io.UserError;
 
 /**
  * Worker sessions: agents running detached in real terminals. The beat and the
@@ -36,6 +37,12 @@ public interface Sessions {
     }
 
     void start(String id, String prompt, String runner);
+
+    /** Starts worker id in a git worktree of its own of repo, from base (null: the checkout's HEAD); repo null: as above. */
+    default void start(String id, String prompt, String runner, java.nio.file.Path repo, String base) {
+        if (repo != null) throw new UserError("workers with a repo need the tmux engine; this one cannot give a worker a worktree");
+        start(id, prompt, runner);
+    }
 
     void steer(String id, String input);
 

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import looop.decide.Runner;
+import looop.git.Worktree;
 import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Ids;
@@ -148,6 +149,16 @@ public final class TmuxSessions implements Sessions {
     /** Starts worker id on runner (null: the config's default) with the contract and prompt as its brief. */
     @Override
     public void start(String rawId, String prompt, String runner) {
+        start(rawId, prompt, runner, null, null);
+    }
+
+    /**
+     * The same, in a worktree of its own when repo is given: a new branch
+     * looop/&lt;id&gt; from base (null: the checkout's HEAD), its cwd there, and
+     * repo, branch and base recorded in meta.json.
+     */
+    @Override
+    public void start(String rawId, String prompt, String runner, Path repo, String base) {
         String id = workerId(rawId);
         if (prompt == null || prompt.isBlank()) throw new UserError("worker " + id + " needs a prompt: say what it should do");
         Tmux.requireInstalled(paths);
@@ -158,8 +169,16 @@ public final class TmuxSessions implements Sessions {
         String command = Runner.withPromptFile(interactive, promptFile);
         locked(() -> {
             refuseLive(id);
-            Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt));
-            launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString()), Options.WORKER);
+            WorkerRepos.refuseLeftWorktree(paths, id);
+            Worktree w = repo == null ? null : WorkerRepos.worktrees(paths).create(id, repo, base);
+            try {
+                Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt, w));
+                launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString()), Options.WORKER, w);
+            } catch (RuntimeException e) {
+                // nothing of the worker's is in it yet: a start that failed leaves no worktree behind
+                if (w != null) WorkerRepos.worktrees(paths).discard(w);
+                throw e;
+            }
         });
     }
 
@@ -182,7 +201,7 @@ public final class TmuxSessions implements Sessions {
         Tmux.requireInstalled(paths);
         locked(() -> {
             refuseLive(id);
-            launchFresh(new SessionFiles.Meta(id, null, command, nowUnix(), null), options);
+            launchFresh(new SessionFiles.Meta(id, null, command, nowUnix(), null), options, null);
         });
     }
 
@@ -213,10 +232,10 @@ public final class TmuxSessions implements Sessions {
      * never sees a half-made one, replacing a finished session of the same id
      * whole: nothing of its state, exit code, note or output survives.
      */
-    private void launchFresh(SessionFiles.Meta meta, Options options) {
+    private void launchFresh(SessionFiles.Meta meta, Options options, Worktree worktree) {
         Launcher.ensure(paths);
         SessionFiles f = files(meta.id());
-        Path staging = stage(f, meta, options);
+        Path staging = stage(f, meta, options, worktree);
         Fs.deleteTree(f.dir());
         try {
             Files.move(staging, f.dir(), StandardCopyOption.ATOMIC_MOVE);
@@ -227,13 +246,13 @@ public final class TmuxSessions implements Sessions {
         launch(f, false);
     }
 
-    private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options) {
+    private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
         try {
             Fs.mkdirs(paths.sessions());
             SessionFiles staged = new SessionFiles(Files.createTempDirectory(paths.sessions(), ".new-" + meta.id() + "-"));
             staged.writeState(SessionState.STARTING);
-            staged.writeMeta(meta);
-            Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options));
+            staged.writeMeta(meta, worktree);
+            Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree == null ? paths.data : worktree.path()));
             Fs.writeAtomic(staged.output(), "");
             return staged.dir();
         } catch (IOException e) {
@@ -264,7 +283,7 @@ public final class TmuxSessions implements Sessions {
     }
 
     private List<String> respawnPane(SessionFiles f) {
-        return List.of("respawn-pane", "-k", "-t", Tmux.paneTarget(f.id()), "-c", Tmux.formatLiteral(paths.data.toString()),
+        return List.of("respawn-pane", "-k", "-t", Tmux.paneTarget(f.id()), "-c", Tmux.formatLiteral(workDir(f).toString()),
                 "bash", f.wrapper().toString());
     }
 
@@ -281,7 +300,7 @@ public final class TmuxSessions implements Sessions {
                 List.of("set-option", "-g", "remain-on-exit", "off"),
                 List.of("set-option", "-g", "update-environment", envNames()),
                 List.of("new-session", "-d", "-s", Tmux.sessionName(f.id()), "-x", String.valueOf(COLS), "-y", String.valueOf(ROWS),
-                        "-c", Tmux.formatLiteral(paths.data.toString()), "bash", f.wrapper().toString()));
+                        "-c", Tmux.formatLiteral(workDir(f).toString()), "bash", f.wrapper().toString()));
     }
 
     private String envNames() {
@@ -291,8 +310,14 @@ public final class TmuxSessions implements Sessions {
                 .collect(Collectors.joining(" "));
     }
 
-    /** The script tmux runs for a session. Every value in it is shell-quoted. */
-    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options) {
+    /** Where a session runs: its worktree when it has one, else the data dir. */
+    private Path workDir(SessionFiles f) {
+        Worktree w = WorkerRepos.read(paths, f.id());
+        return w == null ? paths.data : w.path();
+    }
+
+    /** The script tmux runs for a session, in cwd. Every value in it is shell-quoted. */
+    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options, Path cwd) {
         Map<String, String> exports = new TreeMap<>(paths.childEnv());
         exports.putAll(options.env());
         boolean worker = meta.runner() != null;
@@ -300,7 +325,7 @@ public final class TmuxSessions implements Sessions {
         s.append("#!/usr/bin/env bash\n");
         s.append("# Written by looop for session ").append(meta.id()).append(". tmux runs it: it waits until looop\n");
         s.append("# captures the terminal's output, runs the command, and records how it ended.\n");
-        s.append("cd ").append(q(paths.data.toString())).append(" || exit 1\n");
+        s.append("cd ").append(q(cwd.toString())).append(" || exit 1\n");
         exports.forEach((k, v) -> s.append("export ").append(k).append('=').append(q(v)).append('\n'));
         // the pulse is not a worker: its sensors and runner must not inherit a session id
         s.append(worker ? "export LOOOP_SESSION_ID=" + q(meta.id()) : "unset LOOOP_SESSION_ID").append('\n');
@@ -398,7 +423,7 @@ public final class TmuxSessions implements Sessions {
         }
         locked(() -> {
             Launcher.ensure(paths);
-            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER)); // the current looop's exports, not the first start's
+            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, workDir(f))); // the current looop's exports, not the first start's
             Fs.delete(f.note());
             launch(f, tmux.has(id));
         });
@@ -476,6 +501,7 @@ public final class TmuxSessions implements Sessions {
         for (Info i : list()) {
             SessionFiles f = files(i.id());
             if (i.alive() || !old.test(f)) continue;
+            if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
             Fs.deleteTree(f.dir());
             Fs.delete(paths.prompts().resolve(i.id() + ".md"));
             reaped.add(i.id());
