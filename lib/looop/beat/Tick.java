@@ -398,10 +398,13 @@ public final class Tick {
     }
 
     /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
+    private static final java.util.regex.Pattern RUN_NAME = java.util.regex.Pattern.compile("tick-[0-9]{8}-[0-9]{6}(-[0-9]+)?");
+
     public void pruneRuns() {
         long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
-        List<Path> runs = Fs.listDirs(paths.runs());
+        List<Path> runs = new java.util.ArrayList<>(Fs.listDirs(paths.runs()).stream()
+                .filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList()); // only what looop made
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));
         for (Path old : runs.subList((int) Math.min(keep, runs.size()), runs.size())) Fs.deleteTree(old);
     }

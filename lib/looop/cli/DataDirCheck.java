@@ -22,7 +22,7 @@ final class DataDirCheck {
     static void before(ParseResult parsed, Context ctx) {
         if (helpOnly(parsed)) return;
         String verb = parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "looop";
-        if (verb.equals("version") || verb.equals("help") || verb.equals("config") || verb.equals("demo")) return;
+        if (Set.of("version", "help", "config", "demo", "doctor").contains(verb)) return; // doctor diagnoses the data dir itself
         Path data = ctx.profile().data;
         if (Files.exists(data) && !Files.isDirectory(data)) {
             throw new UserError("the data dir " + data + " is a file, not a directory; point LOOOP_DATA_DIR at a directory, or move the file away");

@@ -154,11 +154,8 @@ public record Decision(Move move, JsonNode raw, String journal, Integer nextInte
         Path file = paths.decision();
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
         try {
-            Fs.mkdirs(into.getParent());
-            Files.move(file, into, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException | UncheckedIOException e) {
+            if (!Fs.move(file, into)) return null; // by handle: a runs/ swapped for a link is refused, not moved into
+        } catch (UncheckedIOException e) {
             return take(paths); // it cannot be archived: read it and delete it in place
         }
         try {
@@ -197,9 +194,8 @@ public record Decision(Move move, JsonNode raw, String journal, Integer nextInte
     /** If the file cannot go, the same decision would run again next beat: that must stop the beat. */
     private static void remove(Path file) {
         try {
-            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) Fs.deleteTree(file);
-            else Files.deleteIfExists(file);
-        } catch (IOException | UncheckedIOException e) {
+            Fs.deleteTree(file); // a file, a link or a directory: removed itself, never what a link points at
+        } catch (UncheckedIOException e) {
             throw new UserError("cannot delete " + file + " (" + e.getMessage() + "); fix the data dir's permissions so a decision is acted on once");
         }
     }

@@ -393,6 +393,14 @@ public final class Fs {
                 .toList();
     }
 
+    /** Entries of dir that are not directories (files and links, which the caller vets), whose name ends with suffix, in name order. */
+    public static List<Path> listNonDirs(Path dir, String suffix) {
+        return list(dir, a -> !a.isDirectory()).stream()
+                .filter(p -> p.getFileName().toString().endsWith(suffix))
+                .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                .toList();
+    }
+
     /** Subdirectories of dir (not links), in no particular order. */
     public static java.util.ArrayList<Path> listDirs(Path dir) {
         return new java.util.ArrayList<>(list(dir, a -> a.isDirectory()));

@@ -183,30 +183,15 @@ public final class Sensors {
      * after the sensors' own processes (bench/README.md).
      */
     private static void writeScratch(Path file, byte[] bytes) {
-        try {
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Fs.writeScratch(file, bytes);
     }
 
-    /** sensors/*.sh in name order; links are listed too, and vetted before they run. */
+    /**
+     * sensors/*.sh in name order; links are listed too, and vetted before they
+     * run. A sensors/ that is itself a link lists nothing: its scripts are not ours.
+     */
     private List<Path> userSensors() {
-        if (!Files.isDirectory(paths.sensors())) return List.of();
-        try (Stream<Path> s = Files.list(paths.sensors())) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".sh"))
-                    .filter(p -> !Files.isDirectory(p))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Fs.listNonDirs(paths.sensors(), ".sh");
     }
 
     /** One user sensor's reading, not yet saved. Shares no state, so sensors can run in a pool. */

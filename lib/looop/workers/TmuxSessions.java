@@ -137,7 +137,16 @@ public final class TmuxSessions implements Sessions {
                 .filter(name -> !name.startsWith(".") && !name.equals(PULSE))
                 .sorted()
                 .map(this::files)
+                .filter(TmuxSessions::looopMadeIt) // reaping deletes only what looop made
                 .toList();
+    }
+
+    /** A session directory looop made has the files it writes at every start; anything else is not a worker's. */
+    private static boolean looopMadeIt(SessionFiles f) {
+        for (Path own : List.of(f.wrapper(), f.meta(), f.dir().resolve("state"))) {
+            if (java.nio.file.Files.isRegularFile(own, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return true;
+        }
+        return false;
     }
 
     private SessionFiles files(String id) {
@@ -238,26 +247,23 @@ public final class TmuxSessions implements Sessions {
         Path staging = stage(f, meta, options, worktree);
         Fs.deleteTree(f.dir());
         try {
-            Files.move(staging, f.dir(), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            Fs.move(staging, f.dir());
+        } catch (UncheckedIOException e) {
             Fs.deleteTree(staging);
-            throw new UncheckedIOException(e);
+            throw e;
         }
         launch(f, false);
     }
 
     private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
-        try {
-            Fs.mkdirs(paths.sessions());
-            SessionFiles staged = new SessionFiles(Files.createTempDirectory(paths.sessions(), ".new-" + meta.id() + "-"));
-            staged.writeState(SessionState.STARTING);
-            staged.writeMeta(meta, worktree);
-            Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree == null ? paths.data : worktree.path()));
-            Fs.writeAtomic(staged.output(), "");
-            return staged.dir();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = paths.sessions().resolve(".new-" + meta.id() + "-" + java.util.UUID.randomUUID());
+        Fs.mkdirs(dir); // through Fs: a sessions/ swapped for a link is refused, never written through
+        SessionFiles staged = new SessionFiles(dir);
+        staged.writeState(SessionState.STARTING);
+        staged.writeMeta(meta, worktree);
+        Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree == null ? paths.data : worktree.path()));
+        Fs.writeAtomic(staged.output(), "");
+        return staged.dir();
     }
 
     /**
@@ -330,7 +336,10 @@ public final class TmuxSessions implements Sessions {
         // the pulse is not a worker: its sensors and runner must not inherit a session id
         s.append(worker ? "export LOOOP_SESSION_ID=" + q(meta.id()) : "unset LOOOP_SESSION_ID").append('\n');
         s.append("dir=").append(q(f.dir().toString())).append('\n');
-        s.append("put() { printf '%s\\n' \"$2\" > \"$dir/.$1.$$\" && mv -f \"$dir/.$1.$$\" \"$dir/$1\"; }\n");
+        // private whatever the umask (the command itself keeps the user's, for the files it makes), and
+        // renamed into place, so a link planted at state or exit_code is replaced, never written through
+        // (set -C: the temp name is created fresh, O_EXCL, so a link planted there is not followed either)
+        s.append("put() { ( umask 077; rm -f \"$dir/.$1.$$\"; set -C; printf '%s\\n' \"$2\" > \"$dir/.$1.$$\" ) && { mv -fT \"$dir/.$1.$$\" \"$dir/$1\" 2>/dev/null || mv -f \"$dir/.$1.$$\" \"$dir/$1\"; }; }\n"); // -T: a link to a dir is replaced, not entered
         s.append(tmux.command("wait-for", Tmux.goChannel(meta.id())).stream().map(TmuxSessions::q).collect(Collectors.joining(" ")))
                 .append('\n');
         // C-c in the terminal signals the whole pane, this script too; a no-op trap (unlike an
@@ -544,7 +553,7 @@ public final class TmuxSessions implements Sessions {
     private void locked(Runnable body) {
         Fs.mkdirs(paths.sessions());
         THREADS.lock();
-        try (FileChannel ch = FileChannel.open(paths.sessions().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel ch = Fs.openPrivate(paths.sessions().resolve(".lock"));
                 FileLock held = ch.lock()) {
             body.run();
         } catch (IOException e) {
