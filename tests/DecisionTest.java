@@ -100,7 +100,8 @@ class DecisionTest {
                 bad("{}", "decision has no \"action\"; add one of: noop, run_shell, write_goal"),
                 bad("{\"action\":7}", "\"action\" must be a string, got a number; use one of: noop"),
                 bad("{\"action\":\"dance\"}", "unknown action \"dance\"; use one of: noop, run_shell, write_goal, archive_goal, "
-                        + "write_sensor, write_playbook, start_worker, steer_session, send_key, restart_session, send_notification"),
+                        + "write_sensor, write_playbook, start_worker, steer_session, send_key, restart_session, send_notification, "
+                        + "write_schedule, drop_schedule"),
                 bad("{\"action\":\"da\\nnce\"}", "unknown action \"da\\nnce\""),
                 bad("{\"action\":\"noop\",\"reason\":5}", "noop: \"reason\" must be a string, got a number"),
                 bad("{\"action\":\"run_shell\"}", "run_shell needs \"cmd\" (a non-empty string)"),

@@ -24,7 +24,9 @@ public final class Moves {
             SteerSession.KIND,
             SendKey.KIND,
             RestartSession.KIND,
-            SendNotification.KIND);
+            SendNotification.KIND,
+            WriteSchedule.KIND,
+            DropSchedule.KIND);
 
     /** The action names, in table order. */
     public static List<String> names() {
