@@ -23,6 +23,8 @@ import looop.workers.Sessions;
 public final class TellDelivery {
     /** The default stillness that counts as idle: long enough for a TUI between two redraws. */
     public static final Duration SETTLE = Duration.ofSeconds(2);
+    /** How long a person's tell (`looop tell`, the page) waits for a quiet screen before leaving the delivery to the pulse. */
+    public static final Duration GIVER_TRY = SETTLE.plusSeconds(2);
 
     private final Tells tells;
     private final Asks asks;

@@ -7,7 +7,7 @@ import looop.schedule.Schedules;
 /** Removes schedules/<name>.json: the loop no longer wakes for it. */
 public record DropSchedule(String name) implements Move {
     public static final Kind<DropSchedule> KIND = new Kind<>("drop_schedule", List.of(Field.id("name", "schedule name")),
-            a -> new DropSchedule(a.str("name")), "remove a schedule listed under due schedules or set earlier",
+            a -> new DropSchedule(a.str("name")), "remove schedule <name>; due or not, it wakes the loop no more",
             "removes schedules/<name>.json");
 
     public Kind<?> kind() {

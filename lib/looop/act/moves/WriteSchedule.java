@@ -19,8 +19,8 @@ public record WriteSchedule(String name, String at, Duration in, Duration every,
             List.of(Field.id("name", "schedule name"), Field.optional("at"), Field.seconds("in_s"), Field.seconds("every_s"),
                     Field.optional("note")),
             a -> of(a.str("name"), a.str("at"), a.seconds("in_s"), a.seconds("every_s"), a.str("note")),
-            "wake the loop later: exactly one of at (14:00 or an ISO time), in_s or every_s; note says what to do then",
-            "writes schedules/<name>.json (one-shot or recurring); sys-schedules wakes the loop when it is due");
+            "wake the loop later; exactly one of at (14:00 or an ISO time), in_s or every_s; note: what to do then",
+            "writes it; schedules/<name>.json, one-shot or recurring, wakes the loop through sys-schedules when due");
 
     /** Exactly one "when", and an at that reads as a time: a decision is refused before it runs, not half-way. */
     static WriteSchedule of(String name, String at, Duration in, Duration every, String note) {
