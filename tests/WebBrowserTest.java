@@ -192,7 +192,8 @@ class WebBrowserTest extends TmuxTestBase {
                 case "$1" in
                   triage) printf '%s\\n' '> triage the inbox' '' '● Read inbox/ (3 files)' '● Wrote reports/inbox-triage.md' \
                     '  - [ ] invoice-march.pdf.txt' '  - [ ] meeting-notes.txt' '  - [ ] todo-from-ana.txt' '' \
-                    '✓ listed 3 files; asking before I file the invoice' ;;
+                    '✓ listed 3 files; asking before I file the invoice'
+                    "$LOOOP_BIN" ask triage 'File invoice-march.pdf.txt under finance/2026?' --options yes,no,later ;;
                   docs) printf '%s\\n' '> refresh the playbook' '' '● Read journal.md (40 lines)' '● Proposed 1 change to PLAYBOOK.md' \
                     '  + Prefer one small reversible move per beat' '' '… waiting for review' ;;
                 esac
@@ -212,12 +213,13 @@ class WebBrowserTest extends TmuxTestBase {
         p.sessions.start("docs", "brief", null);
         p.awaitOutput("triage", "asking before");
         p.awaitOutput("docs", "waiting for review");
+        TmuxProfile.awaitTrue(() -> new Asks(p.profile.paths, Clock.systemUTC()).pending().size() == 1, () -> "triage's ask");
         try (Lock pulse = Lock.acquire(p.profile.paths)) {
-            serve(p);
-            human.ask("triage", "File invoice-march.pdf.txt under finance/2026?", "yes", "no", "later");
+            serveReal(p);
             browser.setViewport(1280, 1800, false).open(web.url().toString()).waitFor(".worker[data-key='docs']");
             until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
             until(screen("docs") + ".includes('waiting for review')", "the screens");
+            browser.waitFor(".ask-item[data-key='triage'] .options button");
             Path png = browser.screenshot(dir.resolve("web.png"));
             int[] size = BrowserTest.pngSize(png);
             assertEquals(List.of(1280, 1800), List.of(size[0], size[1]));
