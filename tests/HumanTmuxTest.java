@@ -56,6 +56,7 @@ class HumanTmuxTest extends TmuxTestBase {
         pb.environment().put("LOOOP_CDS", "0");
         pb.environment().put("LOOOP_INTERVAL", "1");
         pb.environment().put("LOOOP_ACTIVE_INTERVAL", "1");
+        pb.environment().put("LOOOP_BUSY_INTERVAL", "1");
         pb.environment().remove("LOOOP_CONFIG");
         pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".out").toFile());
         return pb.start();
