@@ -154,7 +154,7 @@ class DecisionTest {
         TestProfile p = populated();
         p.write(".decision.json", text);
         Map<String, String> before = tree(dir, ".decision.json");
-        Executor executor = new Executor(p.paths, Sessions.none(), p.clock);
+        Executor executor = new Executor(p.paths, NoSessions.none(), p.clock);
 
         UserError e = assertThrows(UserError.class, () -> executor.act(Decision.parse(Decision.take(p.paths))));
 

@@ -110,7 +110,7 @@ class FuzzTest {
         Map<String, String> before = outside();
         long start = System.nanoTime();
         Gen gen = new Gen(new Random(SEED));
-        Executor executor = new Executor(profile.paths, Sessions.none(), profile.clock);
+        Executor executor = new Executor(profile.paths, NoSessions.none(), profile.clock);
         int acted = 0;
         for (int i = 0; i < INPUTS; i++) {
             String input = gen.decision();

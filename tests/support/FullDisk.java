@@ -66,7 +66,7 @@ public final class FullDisk {
     private static int tick(Path data, PrintStream out, PrintStream err) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("LOOOP_DATA_DIR", data.toString());
-        Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), Sessions.none(),
+        Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), NoSessions.none(),
                 new ByteArrayInputStream(new byte[0]), out, err);
         return Beats.entry(ctx).execute("tick", "--force");
     }

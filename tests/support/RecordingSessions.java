@@ -5,7 +5,7 @@ import java.util.List;
 import looop.workers.Sessions;
 
 /** A worker engine that only records what the beat asked of it: "start w1 do it", "steer w1 yes", …. */
-public final class RecordingSessions implements Sessions {
+public final class RecordingSessions extends NoSessions {
     public final List<String> calls = new ArrayList<>();
 
     public List<Info> list() {

@@ -66,7 +66,7 @@ public final class HumanDuties implements AutoCloseable {
                 Sessions.Info before = lastSeen.put(i.id(), i);
                 if (before != null && before.alive() && !i.alive()) {
                     SessionFiles.Meta meta = SessionFiles.of(paths, i.id()).readMeta();
-                    outbox.record(Notices.workerExit(i.id(), i.state(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
+                    outbox.record(Notices.workerExit(i.id(), i.state().word(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
                 }
             }
             List<String> orphans = new Asks(paths, clock).withdrawOrphans(sessions::isAlive);

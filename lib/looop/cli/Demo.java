@@ -16,7 +16,7 @@ import looop.io.UserError;
 import looop.profile.Paths;
 import looop.profile.Seed;
 import looop.sense.Sensors;
-import looop.workers.Sessions;
+import looop.workers.TmuxSessions;
 
 /**
  * `looop demo`: a throwaway profile with real sensors, two goals and the
@@ -38,7 +38,7 @@ public final class Demo {
         writeProfile(paths);
         Seed.ensure(paths);
         Log log = new Log(out, clock, false, Log.wantsColor(paths.processEnv(), System.console() != null));
-        Tick tick = new Tick(paths, clock, Sessions.none(), log);
+        Tick tick = new Tick(paths, clock, new TmuxSessions(paths), log); // the demo starts no worker, so it never needs tmux
 
         out.println("looop demo · a throwaway profile in " + dir);
         out.println("decider: the offline runner (runners/offline.sh replays runners/demo-decisions.jsonl; no network, no key)");

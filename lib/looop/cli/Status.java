@@ -48,13 +48,7 @@ public final class Status {
         String hash = Fs.readOr(paths.lastTickHash(), "").trim();
         if (!hash.isEmpty()) out.put("last_hash", hash);
         ArrayNode workers = out.putArray("workers");
-        for (Sessions.Info s : sessions.list()) {
-            ObjectNode w = workers.addObject();
-            w.put("id", s.id());
-            w.put("state", s.state());
-            if (s.exitCode() != null) w.put("exit_code", s.exitCode());
-            if (s.note() != null) w.put("note", s.note());
-        }
+        sessions.list().forEach(s -> workers.add(s.json()));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
         human(out);
         return out;
@@ -73,7 +67,7 @@ public final class Status {
         line(out, "workers", workers.isEmpty() ? "none" : workers.size() + "");
         for (JsonNode w : workers) {
             out.append("  - ").append(w.get("id").asText()).append(' ').append(w.get("state").asText());
-            if (w.has("exit_code")) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
+            if (!w.path("exit_code").isNull()) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
             if (w.has("note")) out.append(" ⚑ ").append(w.get("note").asText());
             out.append('\n');
         }

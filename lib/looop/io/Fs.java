@@ -1,3 +1,5 @@
+// Part of the Fs module: its closure is Fs.java, Tree.java and UnsafePathException.java (no libraries).
+//SOURCES Tree.java UnsafePathException.java
 package looop.io;
 
 import java.io.IOException;

@@ -36,6 +36,7 @@ import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
 import looop.workers.Sessions;
+import looop.workers.WorkerRepos;
 
 /**
  * The informers: user sensor scripts and the in-process system sensors.
@@ -303,13 +304,16 @@ public final class Sensors {
         return Json.canonical(v);
     }
 
-    /** Workers, with a flag note only while the worker is alive to answer it. */
+    /** Workers in their one JSON shape (stable fields only, so output never wakes the loop). */
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (Sessions.Info s : all) {
-            ObjectNode o = list.addObject().put("id", s.id()).put("state", s.state()).put("exit_code", s.exitCode());
-            if (s.alive() && s.note() != null) o.put("note", s.note());
+            ObjectNode o = s.json();
+            // a yes/no, not the diff: it flips once when the worker changes something, and wakes the loop then
+            Boolean changes = WorkerRepos.changes(paths, s.id());
+            if (changes != null) o.put("changes", changes);
+            list.add(o);
         }
         ObjectNode v = Json.object();
         v.putObject("signal").set("sessions", list);

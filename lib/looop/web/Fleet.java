@@ -81,7 +81,7 @@ public final class Fleet {
     // -- the pulse -------------------------------------------------------------
 
     private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, Sessions.none()).json();
+        ObjectNode s = new Status(paths, clock, sessions).json();
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
@@ -117,7 +117,7 @@ public final class Fleet {
         for (Sessions.Info w : list) {
             ObjectNode o = out.addObject();
             o.put("id", w.id());
-            o.put("state", w.state());
+            o.put("state", w.state().word());
             o.put("alive", w.alive());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());
@@ -126,10 +126,19 @@ public final class Fleet {
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
             o.put("age", meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
             o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
+            diffStat(o, w.id());
             ArrayNode screen = o.putArray("screen");
             if (view != null && w.alive()) screenOf(view, w.id()).forEach(screen::add);
         }
         return out;
+    }
+
+    /** A worker with a repo: the headline and `looop diff --stat` of its work (the full diff stays `looop diff <id>`). */
+    private void diffStat(ObjectNode o, String id) {
+        looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
+        if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return;
+        looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths).diff(wt, false), null);
+        if (d != null) o.put("diff_stat", d.headline() + "\n" + d.stat());
     }
 
     /** What `looop shot --trim` shows; nothing when the session ended between the listing and the look. */

@@ -73,19 +73,8 @@ public record Field(String name, Rule rule, String label) {
             return;
         }
         if (!v.isTextual() || (rule == Rule.NONBLANK && v.textValue().isBlank())) throw wrong(action, v);
-        if (rule == Rule.ID) Ids.check(label, wellFormed(label, v.textValue()));
-        if (rule == Rule.WORKER) Ids.worker(wellFormed("session id", v.textValue()));
-    }
-
-    /** An id becomes a file name: half a surrogate pair is no character at all, and no file system takes it. */
-    private static String wellFormed(String label, String id) {
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < id.length() && Character.isLowSurrogate(id.charAt(++i))
-                    : !Character.isLowSurrogate(c);
-            if (!paired) throw new UserError("bad " + label + ": it is not valid Unicode text (half a surrogate pair); use letters, digits, '-' or '_'");
-        }
-        return id;
+        if (rule == Rule.ID) Ids.check(label, v.textValue());
+        if (rule == Rule.WORKER) Ids.worker(v.textValue());
     }
 
     private void checkKeys(String action, JsonNode v) {
