@@ -14,6 +14,7 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
 import looop.schedule.Schedules;
+import looop.workers.SessionState;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,23 +28,11 @@ class HumanDutiesTest {
     @TempDir Path dir;
 
     /** An engine whose workers the test changes between beats. */
-    static final class Fleet implements Sessions {
+    static final class Fleet extends NoSessions {
         volatile List<Info> now = List.of();
 
         public List<Info> list() {
             return now;
-        }
-
-        public void start(String id, String prompt, String runner) { }
-
-        public void steer(String id, String input) { }
-
-        public void sendKeys(String id, List<String> keys) { }
-
-        public void restart(String id) { }
-
-        public List<String> reapOlderThan(long ttlSeconds) {
-            return List.of();
         }
     }
 
@@ -80,9 +69,9 @@ class HumanDutiesTest {
     void aWorkerThatEndsAStreakOfFailedBeatsAndTheBudgetEachReachTheChannelOnce() {
         Fleet fleet = new Fleet();
         try (HumanDuties d = duties(fleet)) {
-            fleet.now = List.of(new Sessions.Info("w1", "running", null, null));
+            fleet.now = List.of(new Sessions.Info("w1", SessionState.RUNNING, null, null));
             d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, ""), null);
-            fleet.now = List.of(new Sessions.Info("w1", "exited", 2, null));
+            fleet.now = List.of(new Sessions.Info("w1", SessionState.EXITED, 2, null));
             d.afterBeat(failed(), null);
             d.afterBeat(failed(), null);
             awaitReceived(List.of("worker_exit"));
@@ -99,7 +88,7 @@ class HumanDutiesTest {
 
     @Test
     void theRestEndsWhenTheNextScheduleComesDue() {
-        try (HumanDuties d = duties(Sessions.none())) {
+        try (HumanDuties d = duties(NoSessions.none())) {
             assertEquals(3600, d.restSeconds(3600), "no schedule: the cadence decides");
             Schedules s = new Schedules(profile.paths, profile.clock);
             s.addIn("deploy", Duration.ofSeconds(90), "check the deploy");

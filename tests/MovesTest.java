@@ -15,7 +15,6 @@ import looop.act.moves.Kind;
 import looop.io.UserError;
 import looop.schedule.Schedule;
 import looop.schedule.Schedules;
-import looop.workers.Sessions;
 import looop.act.moves.Move;
 import looop.act.moves.Moves;
 import looop.decide.Decision;
@@ -57,7 +56,7 @@ class MovesTest {
     @Test
     void writeScheduleSetsOneWhenAndSettlesACrashFromTheFile() {
         TestProfile p = new TestProfile(tmp);
-        Context ctx = new Context(p.paths, Sessions.none(), null, p.clock);
+        Context ctx = new Context(p.paths, NoSessions.none(), null, p.clock);
         Move in = Decision.parse("{\"action\":\"write_schedule\",\"name\":\"deploy\",\"in_s\":1800,\"note\":\"check it\"}").move();
         assertEquals(Move.Happened.NO, in.happened(ctx), "not written yet");
         in.perform(ctx);
