@@ -73,6 +73,11 @@ class CrashSafetyTest {
             calls.add("start " + id);
         }
 
+        /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
+        public boolean isAlive(String id) {
+            return true;
+        }
+
         public void steer(String id, String input) {
             calls.add("steer " + id);
             Fs.appendLine(effect, input);

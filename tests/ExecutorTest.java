@@ -201,7 +201,9 @@ class ExecutorTest {
                 "{\"action\":\"restart_session\",\"id\":\"w\"}")) {
             String msg = fails(json, NoSessions.none());
             String action = Decision.parse(json).action();
-            assertTrue(msg.startsWith(action + " w: worker sessions are not available"), msg);
+            // a steer is a tell, and the tell queue refuses a worker that is not live before the engine is asked
+            String why = action.equals("steer_session") ? " w: worker w is not running" : " w: worker sessions are not available";
+            assertTrue(msg.startsWith(action + why), msg);
         }
         assertNull(journal());
         assertNull(profile.read(".goal-activity.json"));
@@ -304,6 +306,11 @@ class ExecutorTest {
 
         public void start(String id, String prompt, String runner) {
             calls.add("start " + id + " " + prompt + " " + runner);
+        }
+
+        /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
+        public boolean isAlive(String id) {
+            return true;
         }
 
         public void steer(String id, String input) {

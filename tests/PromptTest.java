@@ -132,12 +132,13 @@ class PromptTest {
     }
 
     @Test
-    void actionTableListsAllElevenActionsWithTheirFields() {
+    void actionTableListsAllThirteenActionsWithTheirFields() {
         String instructions = Prompt.INSTRUCTIONS;
         List<String> rows = List.of("noop reason?", "run_shell cmd, reason?", "write_goal id, body", "archive_goal id",
                 "write_sensor name, script", "write_playbook body", "start_worker id, prompt, repo?, base?", "steer_session id, input",
-                "send_key id, keys[]", "restart_session id", "send_notification message");
-        assertEquals(11, Prompt.ACTIONS.size());
+                "send_key id, keys[]", "restart_session id", "send_notification message",
+                "write_schedule name, at?, in_s?, every_s?, note?", "drop_schedule name");
+        assertEquals(13, Prompt.ACTIONS.size());
         for (String row : rows) {
             String[] parts = row.split(" ", 2);
             assertTrue(Prompt.ACTIONS.contains(parts[0]), parts[0]);

@@ -16,6 +16,11 @@ public final class RecordingSessions extends NoSessions {
         calls.add("start " + id + " " + prompt);
     }
 
+    /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
+    public boolean isAlive(String id) {
+        return true;
+    }
+
     public void steer(String id, String input) {
         calls.add("steer " + id + " " + input);
     }

@@ -3,22 +3,22 @@ package looop.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import looop.cli.Status;
 import looop.gate.Budget;
-import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.schedule.Schedule;
+import looop.schedule.Schedules;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
 import looop.workers.Sessions;
@@ -173,25 +173,13 @@ public final class Fleet {
         return out;
     }
 
-    /** schedules/<name>.json as name and its fields in one line; the page shows them, it does not run them. */
+    /** Each schedule as `looop schedule ls` shows it; the page shows them, it does not run them. */
     private ArrayNode schedules() {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        Path dir = paths.data.resolve("schedules");
-        if (!Files.isDirectory(dir)) return out;
-        for (Path f : safe(() -> Fs.listFiles(dir, ".json"), List.<Path>of())) {
-            String name = f.getFileName().toString().replaceFirst("\\.json$", "");
-            JsonNode n = Json.parseOrNull(Fs.readOr(f, ""));
-            StringBuilder text = new StringBuilder();
-            if (n != null && n.isObject()) {
-                n.properties().forEach(e -> {
-                    if (e.getKey().equals("name") || e.getValue().isContainerNode()) return;
-                    if (text.length() > 0) text.append(" · ");
-                    text.append(e.getKey()).append(' ').append(e.getValue().asText());
-                });
-            } else {
-                text.append("(unreadable)");
-            }
-            out.addObject().put("name", name).put("text", text.toString());
+        Instant now = clock.instant();
+        for (Schedule x : safe(() -> new Schedules(paths, clock).list(), List.<Schedule>of())) {
+            out.addObject().put("name", x.name()).put("state", x.state(now))
+                    .put("text", x.state(now) + " · " + x.describe(now) + (x.note() == null ? "" : " · " + x.note()));
         }
         return out;
     }
