@@ -44,8 +44,14 @@ public final class Confinement {
         this.sandbox = sandbox;
     }
 
+    /** The environment knob naming the bwrap binary, where PATH's is not the one to use. */
+    public static final String BWRAP_ENV = "LOOOP_BWRAP";
+
     public static Confinement of(Paths paths, Config config) {
-        return new Confinement(paths, config, Sandbox.of(policy(paths, config.sandbox())));
+        String bwrap = paths.env(BWRAP_ENV);
+        SandboxPolicy policy = policy(paths, config.sandbox());
+        Sandbox box = bwrap != null ? Sandbox.of(policy, Path.of(bwrap)) : Sandbox.of(policy);
+        return new Confinement(paths, config, box);
     }
 
     private static SandboxPolicy policy(Paths paths, SandboxPolicy configured) {
