@@ -80,9 +80,17 @@ class SandboxedMovesTest {
         return beat("{\"action\":\"run_shell\",\"cmd\":" + new com.fasterxml.jackson.databind.node.TextNode(cmd) + "}");
     }
 
-    private String lastJournalLine() {
-        List<String> lines = Fs.readOr(data.resolve("journal.md"), "").lines().toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    /**
+     * The last tick_failed event: a failed move writes no
+     * journal line (SPEC), its reason goes to events.jsonl and the beat's line.
+     */
+    private String lastFailure() {
+        String last = "";
+        for (String l : Fs.readOr(data.resolve("events.jsonl"), "").lines().toList()) {
+            com.fasterxml.jackson.databind.JsonNode e = looop.io.Json.parseOrNull(l);
+            if (e != null && e.path("event").asText().equals("tick_failed")) last = e.toString();
+        }
+        return last;
     }
 
     private static Map<String, String> tree(Path dir) throws IOException {
@@ -104,9 +112,9 @@ class SandboxedMovesTest {
         Tick.Outcome o = runShell(cmd);
         assertEquals(Tick.Outcome.Result.FAILED, o.result(), cmd + " → " + o.message());
         assertEquals(before, tree(watched), cmd + " changed the decoy");
-        String line = lastJournalLine();
-        assertTrue(line.contains(shown) || line.contains("Permission denied"),
-                cmd + ": the journal shows why: " + line);
+        String line = o.message();
+        assertTrue(line.contains(shown) || line.contains("Permission denied"), cmd + ": the failure shows why: " + line);
+        assertTrue(lastFailure().contains(shown) || lastFailure().contains("Permission denied"), "and its event: " + lastFailure());
     }
 
     @Test
@@ -190,7 +198,7 @@ class SandboxedMovesTest {
         for (String target : List.of("looop.json", "PLAYBOOK.md", "goals/alpha.md", "sensors/watch.sh")) {
             Tick.Outcome o = runShell("echo pwned > " + target);
             assertEquals(Tick.Outcome.Result.FAILED, o.result(), target);
-            assertTrue(lastJournalLine().contains("Read-only file system"), lastJournalLine());
+            assertTrue(lastFailure().contains("Read-only file system"), lastFailure());
         }
         Tick.Outcome o = runShell("sed -i 's/\"replace_defaults\":true/\"replace_defaults\":true,\"x\":1/' looo[p].js[o]n");
         assertEquals(Tick.Outcome.Result.FAILED, o.result(), o.message());
@@ -231,7 +239,7 @@ class SandboxedMovesTest {
             config("{\"network\":false}");
             Tick.Outcome off = runShell(connect);
             assertEquals(Tick.Outcome.Result.FAILED, off.result(), "network off");
-            assertTrue(lastJournalLine().contains("/dev/tcp/127.0.0.1"), lastJournalLine());
+            assertTrue(lastFailure().contains("/dev/tcp/127.0.0.1"), lastFailure());
         }
     }
 
@@ -242,9 +250,9 @@ class SandboxedMovesTest {
                 () -> beat("{\"action\":\"noop\"}"));
         assertTrue(beat.getMessage().startsWith("sandbox required but unavailable") && !beat.getMessage().contains("\n"), beat.getMessage());
         Tick tick = new Tick(profile.paths, profile.clock, Sessions.none(), new Log(new PrintStream(logBytes), profile.clock, false, false));
-        org.junit.jupiter.api.Assertions.assertThrows(looop.io.UserError.class,
+        looop.io.UserError byHand = org.junit.jupiter.api.Assertions.assertThrows(looop.io.UserError.class,
                 () -> tick.actByHand(looop.decide.Decision.parse("{\"action\":\"run_shell\",\"cmd\":\"echo hi > reports/x.md\"}")));
-        assertTrue(lastJournalLine().contains("sandbox required but unavailable"), lastJournalLine());
+        assertTrue(byHand.getMessage().contains("sandbox required but unavailable"), byHand.getMessage());
         assertFalse(Files.exists(data.resolve("reports/x.md")));
     }
 

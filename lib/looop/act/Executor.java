@@ -142,9 +142,6 @@ public final class Executor {
         try {
             perform(d.move());
         } catch (UserError e) {
-            // like a refusal, the failure is the move's journal line: the decider and the human see why
-            // (a sandbox's "Read-only file system" above all), not just that nothing happened
-            new Journal(paths, clock).append(e.getMessage());
             return settleFailed(intent.failed(e.getMessage()).save(paths), settle, FAILED);
         }
         return journalAndSettle(intent, d, settle);

@@ -112,7 +112,8 @@ public final class Prompt {
 
             HOW TO ANSWER
             Write ONE JSON object to the file named under DECISION FILE at the very end
-            (also in $LOOOP_DECISION_FILE), then stop. That file is your whole effect on the world: do not
+            ($LOOOP_DECISION_FILE; outside a sandbox, .decision.json in the current
+            directory, the looop data dir, works too), then stop. That file is your whole effect on the world: do not
             run commands, edit files or start programs yourself. You may read files (reports/,
             a repository) to make up your mind; change nothing.
 
