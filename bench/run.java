@@ -53,10 +53,15 @@ public class run {
             OUT.println();
             OUT.println("| measure | result | spread (min–max) or parts |");
             OUT.println("|---|---|---|");
+            if (args.length == 1 && args[0].equals("sandbox")) {
+                sandboxCost(); // just this row: `./jbang bench/run.java sandbox`
+                return;
+            }
             skipPath();
             sleepers();
             oneShot();
             hashThroughput();
+            sandboxCost();
             promptStability();
         } finally {
             Fs.deleteTree(work);
@@ -250,6 +255,48 @@ public class run {
                 ms(durable.median()) + " / " + ms(scratch.median()), durable.spread() + " / " + scratch.spread());
     }
 
+    // -- the sandbox's price per command -------------------------------------------------
+
+    /** A run_shell and an echo sensor as looop runs them (Proc, setsid, bash), with and without bwrap around them. */
+    static void sandboxCost() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("sandbox"));
+        Files.writeString(dir.resolve("looop.json"), "{}");
+        Files.createDirectories(dir.resolve("reports"));
+        Path sensor = dir.resolve("sensors/echo.sh");
+        Files.createDirectories(sensor.getParent());
+        Files.writeString(sensor, "#!/usr/bin/env bash\necho '{\"signal\":{\"ok\":true}}'\n");
+        sensor.toFile().setExecutable(true);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("LOOOP_SANDBOX", "auto");
+        looop.profile.Paths paths = looop.profile.Paths.at(dir, env);
+        looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
+        if (!c.sandbox().active()) {
+            row("sandbox: run_shell / echo sensor with ÷ without bwrap", "skipped", c.sandbox().describe());
+            return;
+        }
+        String shell = "echo done > reports/bench.md";
+        String echo = "exec " + looop.io.Proc.shellQuote(sensor.toString());
+        Stats shellOff = procRuns(paths, shell, null);
+        Stats shellOn = procRuns(paths, shell, c.runShell());
+        Stats echoOff = procRuns(paths, echo, null);
+        Stats echoOn = procRuns(paths, echo, c.sensor());
+        row("run_shell `echo > reports/…`: without / with the sandbox (" + c.sandbox().describe() + ")",
+                ms(shellOff.median()) + " / " + ms(shellOn.median()), shellOff.spread() + " / " + shellOn.spread());
+        row("echo sensor: without / with the sandbox", ms(echoOff.median()) + " / " + ms(echoOn.median()),
+                echoOff.spread() + " / " + echoOn.spread());
+        row("sandbox ratio (with ÷ without): run_shell / echo sensor", String.format("%.1f× / %.1f×",
+                shellOn.median() / shellOff.median(), echoOn.median() / echoOff.median()),
+                String.format("+%s / +%s per command", ms(shellOn.median() - shellOff.median()), ms(echoOn.median() - echoOff.median())));
+    }
+
+    static Stats procRuns(looop.profile.Paths paths, String cmd, java.util.function.UnaryOperator<List<String>> wrap) {
+        return time(5, 40, () -> {
+            looop.io.Proc.Result r = looop.io.Proc.capture(new looop.io.Proc.Spec(cmd, paths.data, paths.childEnv(), null,
+                    java.time.Duration.ofSeconds(30), wrap), 8192);
+            if (r.exitCode() != 0) throw new IllegalStateException(cmd + " exited " + r.exitCode() + ": " + r.stderrTail());
+        });
+    }
+
     // -- 2. sleeping sensors, sequential versus parallel ---------------------------------
 
     static void sleepers() throws IOException {
@@ -372,7 +419,7 @@ public class run {
             Files.write(g, java.util.Arrays.copyOfRange(all, i * mib << 20, (i + 1) * mib << 20));
         }
         double mb = all.length / 1e6;
-        Stats disk = time(2, 7, () -> WorldHash.compute(paths, List.of()));
+        Stats disk = time(2, 7, () -> WorldHash.compute(paths.data, List.of()));
         Stats memory = time(2, 7, () -> WorldHash.of(all));
         Stats sha = time(1, 5, () -> shell("cat " + paths.goals() + "/*.md | sha256sum"));
         row("world hash over " + files + " goals × " + mib + " MiB, files read from page cache", mbps(mb, disk.median()),

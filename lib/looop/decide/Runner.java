@@ -137,6 +137,7 @@ public final class Runner {
             java.util.function.UnaryOperator<List<String>> confine) {
         Map<String, String> env = childEnv(paths);
         env.put(Decision.FILE_ENV, Decision.fileIn(runDir).toString());
+        Fs.mkdirs(Decision.fileIn(runDir).getParent()); // the runner writes a file there, it need not make the dir
         preflight(def, env);
         boolean byFile = def.tick().contains(PROMPT_FILE);
         String command = byFile ? withPromptFile(def.tick(), promptFile) : def.tick();
