@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES ../looop.java
+//SOURCES ../tests/support/NoSessions.java
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import looop.NoSessions;
 import looop.beat.Tick;
 import looop.decide.Prompt;
 import looop.decide.Runner;
@@ -69,6 +71,7 @@ public class run {
             if (wanted("oneshot")) oneShot();
             if (wanted("verbs")) verbs();
             if (wanted("hash")) hashThroughput();
+            if (wanted("sandbox")) sandboxCost();
             if (wanted("prompt")) promptStability();
         } finally {
             Fs.deleteTree(work);
@@ -242,7 +245,7 @@ public class run {
     /** Compiles the beat's code paths before the first row is timed, so that row does not pay for the JIT. */
     static void warmUp() throws IOException {
         Paths paths = profile("warm-up", 2, ECHO, 10, "");
-        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
         tick.beat(false);
         time(40, 0, () -> skipBeat(tick, paths));
     }
@@ -254,7 +257,7 @@ public class run {
 
     static double skipRow(int sensors, int goals, String extraConfig) throws IOException {
         Paths paths = profile("skip-" + sensors + "-" + goals + (extraConfig.isEmpty() ? "" : "-seq"), sensors, ECHO, goals, extraConfig);
-        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
         if (tick.beat(false).result() != Tick.Outcome.Result.ACTED) throw new IllegalStateException("first beat did not act");
         int warmup = 3;
         List<Double> sense = new ArrayList<>();
@@ -290,6 +293,48 @@ public class run {
                 ms(durable.median()) + " / " + ms(scratch.median()), durable.spread() + " / " + scratch.spread());
     }
 
+    // -- the sandbox's price per command -------------------------------------------------
+
+    /** A run_shell and an echo sensor as looop runs them (Proc, setsid, bash), with and without bwrap around them. */
+    static void sandboxCost() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("sandbox"));
+        Files.writeString(dir.resolve("looop.json"), "{}");
+        Files.createDirectories(dir.resolve("reports"));
+        Path sensor = dir.resolve("sensors/echo.sh");
+        Files.createDirectories(sensor.getParent());
+        Files.writeString(sensor, "#!/usr/bin/env bash\necho '{\"signal\":{\"ok\":true}}'\n");
+        sensor.toFile().setExecutable(true);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("LOOOP_SANDBOX", "auto");
+        looop.profile.Paths paths = looop.profile.Paths.at(dir, env);
+        looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
+        if (!c.sandbox().active()) {
+            row("sandbox: run_shell / echo sensor with ÷ without bwrap", "skipped", c.sandbox().describe());
+            return;
+        }
+        String shell = "echo done > reports/bench.md";
+        String echo = "exec " + looop.io.Proc.shellQuote(sensor.toString());
+        Stats shellOff = procRuns(paths, shell, null);
+        Stats shellOn = procRuns(paths, shell, c.runShell());
+        Stats echoOff = procRuns(paths, echo, null);
+        Stats echoOn = procRuns(paths, echo, c.sensor());
+        row("run_shell `echo > reports/…`: without / with the sandbox (" + c.sandbox().describe() + ")",
+                ms(shellOff.median()) + " / " + ms(shellOn.median()), shellOff.spread() + " / " + shellOn.spread());
+        row("echo sensor: without / with the sandbox", ms(echoOff.median()) + " / " + ms(echoOn.median()),
+                echoOff.spread() + " / " + echoOn.spread());
+        row("sandbox ratio (with ÷ without): run_shell / echo sensor", String.format("%.1f× / %.1f×",
+                shellOn.median() / shellOff.median(), echoOn.median() / echoOff.median()),
+                String.format("+%s / +%s per command", ms(shellOn.median() - shellOff.median()), ms(echoOn.median() - echoOff.median())));
+    }
+
+    static Stats procRuns(looop.profile.Paths paths, String cmd, java.util.function.UnaryOperator<List<String>> wrap) {
+        return time(5, 40, () -> {
+            looop.io.Proc.Result r = looop.io.Proc.capture(new looop.io.Proc.Spec(cmd, paths.data, paths.childEnv(), null,
+                    java.time.Duration.ofSeconds(30), wrap), 8192);
+            if (r.exitCode() != 0) throw new IllegalStateException(cmd + " exited " + r.exitCode() + ": " + r.stderrTail());
+        });
+    }
+
     // -- 2. sleeping sensors, sequential versus parallel ---------------------------------
 
     static void sleepers() throws IOException {
@@ -316,7 +361,7 @@ public class run {
     }
 
     static Stats sleeperBeats(Paths paths) {
-        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
         tick.beat(false);
         return time(1, 5, () -> skipBeat(tick, paths));
     }
@@ -503,7 +548,7 @@ public class run {
     }
 
     static String prompt(Paths paths, Clock clock) {
-        List<Sensors.Reading> readings = new Sensors(paths, Sessions.none(), clock).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, NoSessions.none(), clock).senseAll();
         return Prompt.build(paths, readings, new Journal(paths, clock).tail(20), clock);
     }
 

@@ -228,19 +228,20 @@ public final class Tick {
         String runId = newRunId();
         Path runDir = paths.runs().resolve(runId);
         Path prompt = runDir.resolve("prompt.md");
-        Fs.writeScratch(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
-                .getBytes(StandardCharsets.UTF_8));
+        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
+                + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
         log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
         ObjectNode f = Json.object();
         f.put("runner", runner.name());
         f.put("run_id", runId);
         events.emit("decide_start", f);
         Fs.delete(paths.decision());
-        Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock);
+        Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock,
+                looop.profile.Confinement.of(paths, config).decide(runner.name(), Decision.fileIn(runDir).getParent()));
         meter(config, runner, runId, ran);
         String text;
         try {
-            text = Decision.claim(paths, runDir.resolve("decision.json"));
+            text = Decision.claimRun(paths, runDir, runDir.resolve("decision.json"));
         } catch (UserError unreadable) {
             // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
             if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);

@@ -86,17 +86,20 @@ public final class Demo {
     }
 
     static void writeProfile(Paths paths) {
+        // the offline runner keeps its place in the script in .offline-runner/, which a sandboxed decider must be able to write
         Fs.writeAtomic(paths.config, """
                 {
                   "default": "offline",
                   "runners": {
                     "offline": {
-                      "tick": "bash runners/offline.sh runners/demo-decisions.jsonl --shape pi --cost 0.0021"
+                      "tick": "bash runners/offline.sh runners/demo-decisions.jsonl --shape pi --cost 0.0021",
+                      "sandbox_write": [%s]
                     }
                   },
                   "interval": 60
                 }
-                """);
+                """.formatted(new com.fasterxml.jackson.databind.node.TextNode(paths.data.resolve(".offline-runner").toString())));
+        Fs.mkdirs(paths.data.resolve(".offline-runner"));
         Fs.writeAtomic(paths.playbook(), """
                 # Demo playbook
                 Keep the inbox triaged. Prefer small, reversible moves; write findings to reports/.

@@ -39,7 +39,9 @@ public final class Status {
         boolean running = Lock.isHeld(paths);
         out.put("pulse_running", running);
         if (running) out.put("pid", Lock.holder(paths));
-        Pulse.Cadence cadence = Pulse.Cadence.of(paths, Config.load(paths));
+        Config config = Config.load(paths);
+        Pulse.Cadence cadence = Pulse.Cadence.of(paths, config);
+        out.put("sandbox", looop.profile.Confinement.of(paths, config).sandbox().describe());
         out.put("interval", cadence.idle());
         out.put("busy_interval", cadence.busy());
         out.put("active_interval", cadence.active());
@@ -61,6 +63,7 @@ public final class Status {
         line(out, "pulse", j.get("pulse_running").asBoolean() ? "running (pid " + j.get("pid").asText() + ")" : "not running (start it with `looop run`)");
         line(out, "cadence", "idle " + j.get("interval").asLong() + "s · busy " + j.get("busy_interval").asLong() + "s · active "
                 + j.get("active_interval").asLong() + "s");
+        line(out, "sandbox", j.get("sandbox").asText());
         line(out, "last tick", j.path("last_tick").asText("never"));
         line(out, "last hash", j.path("last_hash").asText("none committed yet"));
         JsonNode workers = j.get("workers");

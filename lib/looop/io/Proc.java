@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -55,10 +56,26 @@ public final class Proc {
         }
     }
 
-    /** A command to run: the shell text, its directory, extra environment and limits. */
-    public record Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout) {
+    /**
+     * A command to run: the shell text, its directory, extra environment and
+     * limits, and what wraps its argv (a sandbox; identity when null). The
+     * wrapper gets the whole argv, a leading `setsid --wait` included, and
+     * must keep that prefix in front so the group kill still reaches the command.
+     */
+    public record Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout,
+            UnaryOperator<List<String>> wrap) {
         public Spec {
             env = env == null ? Map.of() : env;
+            wrap = wrap == null ? UnaryOperator.identity() : wrap;
+        }
+
+        public Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout) {
+            this(command, dir, env, stdin, timeout, null);
+        }
+
+        /** This spec with its argv wrapped by wrap. */
+        public Spec wrapped(UnaryOperator<List<String>> wrap) {
+            return new Spec(command, dir, env, stdin, timeout, wrap);
         }
     }
 
@@ -74,7 +91,7 @@ public final class Proc {
         // matters if it ever had to fork instead: the exit code still comes through.
         if (SETSID != null) argv.addAll(List.of(SETSID, "--wait"));
         argv.addAll(List.of(BASH, "-c", spec.command()));
-        ProcessBuilder pb = new ProcessBuilder(argv);
+        ProcessBuilder pb = new ProcessBuilder(spec.wrap().apply(argv));
         pb.directory(spec.dir().toFile());
         pb.environment().putAll(spec.env());
         if (spec.stdin() == null) pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -32,6 +32,7 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;
 import looop.profile.Knob;
+import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
@@ -82,6 +83,8 @@ public final class Sensors {
     private final long timeoutSeconds;
     private final long maxBytes;
     private final int concurrency;
+    /** The sandbox the user sensors run in this beat: the decider writes them, so they are the AI's commands too. */
+    private java.util.function.UnaryOperator<List<String>> confine;
 
     public Sensors(Paths paths, Sessions sessions, Clock clock) {
         this(paths, sessions, clock, Config.DEFAULT_SENSOR_CONCURRENCY);
@@ -102,7 +105,9 @@ public final class Sensors {
     public List<Reading> senseAll() {
         Fs.deleteTree(paths.snapshots());
         Fs.mkdirs(paths.snapshots());
-        List<Reading> readings = new ArrayList<>(runUserSensors(userSensors()));
+        List<Path> scripts = userSensors();
+        if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, Config.load(paths)).sensor();
+        List<Reading> readings = new ArrayList<>(runUserSensors(scripts));
         readings.add(save(sysClaims()));
         readings.add(save(sysGoals()));
         readings.add(save(sysSessions()));
@@ -201,7 +206,12 @@ public final class Sensors {
         String snapshot = "sensor-" + name + ".json";
         String refusal = refusal(script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
-        return new Reading(snapshot, outcome(name, run(script)));
+        try {
+            return new Reading(snapshot, outcome(name, run(script)));
+        } catch (UserError refused) {
+            // mode required and no sandbox here: the one line says what to install
+            return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refused.getMessage(), ""));
+        }
     }
 
     /** Why looop will not run the script, with the fix; null when it may. */
@@ -228,7 +238,7 @@ public final class Sensors {
     private Proc.Result run(Path script) {
         String quoted = "'" + script.toString().replace("'", "'\\''") + "'";
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        return Proc.capture(new Proc.Spec("exec " + quoted, paths.data, paths.childEnv(), null, timeout), maxBytes);
+        return Proc.capture(new Proc.Spec("exec " + quoted, paths.data, paths.childEnv(), null, timeout, confine), maxBytes);
     }
 
     /** The snapshot text for a finished run. */

@@ -348,12 +348,24 @@ public final class TmuxSessions implements Sessions {
         if (options.quietCtrlC()) s.append("stty -echoctl 2>/dev/null\n");
         s.append("rm -f \"$dir/exit_code\"\n"); // a restart's previous run may have recorded one late
         s.append("put state running\n");
-        s.append("bash -c ").append(q(meta.command())).append('\n');
+        s.append(String.join(" ", commandArgv(meta).stream().map(TmuxSessions::q).toList())).append('\n');
         s.append("code=$?\n");
         s.append("put exit_code \"$code\"\n");
         s.append("[ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ] || put state exited\n");
         s.append("exit \"$code\"\n");
         return s.toString();
+    }
+
+    /**
+     * A worker's command runs in the sandbox (looop.profile.Confinement
+     * decides its grant); the pulse's own session is looop itself and does not.
+     * The wrapper around it stays outside: it records state and exit code.
+     */
+    private List<String> commandArgv(SessionFiles.Meta meta) {
+        List<String> argv = List.of("bash", "-c", meta.command());
+        if (meta.runner() == null) return argv;
+        looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
+        return c.wrap(argv, c.worker(meta.runner(), meta.id()));
     }
 
     private static String q(String s) {
