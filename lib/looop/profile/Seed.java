@@ -139,6 +139,7 @@ public final class Seed {
             sessions/
             .last-tick-hash
             .tick-backoff
+            .pulse.json
             .cost-unmetered
             .goal-activity.json
             .decision.json
