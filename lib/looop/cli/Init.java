@@ -153,7 +153,8 @@ public final class Init {
 
     /** A new file, or the person's own with default and this runner's entry set and everything else kept. */
     private String configText(String runner, ObjectNode entry) {
-        JsonNode existing = Json.parseOrNull(Fs.readOrNull(paths.config));
+        String text = Fs.readOrNull(paths.config);
+        JsonNode existing = text == null ? null : Json.parseOrNull(text);
         if (existing instanceof ObjectNode root && !isStock(paths)) {
             root.put("default", runner);
             JsonNode runners = root.get("runners");
