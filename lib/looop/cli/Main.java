@@ -32,7 +32,8 @@ import picocli.CommandLine;
                 SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, DiffCommand.class, MergeCommand.class, DiscardCommand.class, InternalCommand.class,
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
                 ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
-                AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class})
+                AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class,
+                InitCommand.class})
 public class Main implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 
