@@ -271,4 +271,25 @@ class AttackTest {
             }
         }
     }
+
+    @Test
+    void everyVerbMeetsABrokenDataDirWithTheSameLine() throws Exception {
+        Files.writeString(data, "a file where the data dir should be\n");
+        TestProfile p = new TestProfile(data);
+        for (String[] args : new String[][] {{"status"}, {"journal"}, {"sense"}, {"ls"}, {"cost"}, {"asks"}, {"log", "w"},
+                {"start-session", "w", "hi"}, {"tick"}, {"schedule", "ls"}}) {
+            Beats.Cli r = Beats.cli(p, "", args);
+            assertEquals(1, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals("looop: the data dir " + data + " is a file, not a directory; point LOOOP_DATA_DIR at a directory, or move the file away\n",
+                    r.err(), String.join(" ", args));
+        }
+        assertEquals("a file where the data dir should be\n", Files.readString(data));
+        Files.delete(data);
+        for (String[] args : new String[][] {{"status"}, {"journal"}, {"ls"}, {"cost"}, {"asks"}}) {
+            Beats.Cli r = Beats.cli(p, "", args);
+            assertEquals(1, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("looop: there is no data dir at " + data), r.err());
+        }
+        assertFalse(Files.exists(data), "looking made nothing");
+    }
 }

@@ -387,7 +387,8 @@ class SessionViewTest {
     }
 
     @Test
-    void withoutTmuxEverySessionVerbSaysHowToGetIt() {
+    void withoutTmuxEverySessionVerbSaysHowToGetIt() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("p")); // a profile that exists: the missing piece is tmux
         profile = new TestProfile(dir.resolve("p"), java.util.Map.of("PATH", dir.resolve("empty-bin").toString()));
         for (String[] args : List.of(new String[] {"log", "w"}, new String[] {"shot", "w"}, new String[] {"wait", "w"},
                 new String[] {"expect", "w", "x"}, new String[] {"attach", "w"}, new String[] {"resize", "w", "80x24"})) {

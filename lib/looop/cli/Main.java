@@ -119,7 +119,11 @@ public class Main implements Callable<Integer> {
         Main root = new Main(ctx);
         CommandLine cl = new CommandLine(root, new Factory(ctx, forScript));
         cl.setExecutionStrategy(parsed -> {
-            DataDirCheck.before(parsed, ctx);
+            try {
+                DataDirCheck.before(parsed, ctx);
+            } catch (UserError e) {
+                throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e); // handled below, as any verb's
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
         cl.setOut(new java.io.PrintWriter(ctx.out(), true));
