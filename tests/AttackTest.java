@@ -292,4 +292,26 @@ class AttackTest {
         }
         assertFalse(Files.exists(data), "looking made nothing");
     }
+
+    @Test
+    void aSensorWithAnUnusableNameGetsAnErrorReadingNotAFailedBeat() throws Exception {
+        Beats b = beats("{\"action\":\"noop\"}");
+        b.profile.sensor("x".repeat(200), "echo '{}'");
+        b.profile.sensor("esc\u001b[2Jname", "echo '{}'");
+        Tick.Outcome o = b.beat();
+        assertEquals(Tick.Outcome.Result.ACTED, o.result(), b.logBytes.toString(StandardCharsets.UTF_8));
+        String log = b.logBytes.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains("\u001b"), "no escape reaches the terminal: " + log);
+        long errors;
+        try (var files = Files.list(data.resolve("snapshots"))) {
+            errors = files.filter(f -> {
+                try {
+                    return Files.readString(f).contains("not run: its name");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+        assertEquals(2, errors, "each gets an error reading");
+    }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import looop.io.Fs;
+import looop.io.Ids;
 import looop.io.Json;
 import looop.io.Proc;
 import looop.profile.Knob;
@@ -203,6 +204,15 @@ public final class Sensors {
     private Reading readSensor(Path script) {
         String file = script.getFileName().toString();
         String name = file.substring(0, file.length() - ".sh".length());
+        String bad = Ids.problem(name);
+        if (bad != null) {
+            // a name no snapshot can carry (too long, control characters): an error reading under a name that fits
+            String shown = Ids.printable(name);
+            String snapshot = "sensor-" + shown.replaceAll("[^A-Za-z0-9_-]", "_").substring(0, Math.min(40, shown.length()))
+                    + "-" + WorldHash.of(name.getBytes(StandardCharsets.UTF_8)).substring(0, 8) + ".json";
+            return new Reading(snapshot, failed(NOT_RUN, "sensor " + shown + " not run: its name " + bad.replaceFirst("^it ", "")
+                    + "; rename sensors/" + shown + ".sh to a name of " + Ids.RULE, ""));
+        }
         String snapshot = "sensor-" + name + ".json";
         String refusal = refusal(script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
