@@ -246,7 +246,7 @@ class WorkerVerbsTest extends TmuxTestBase {
 
         UserError e = assertThrows(UserError.class,
                 () -> executor.act(Decision.parse("{\"action\":\"steer_session\",\"id\":\"ghost\",\"input\":\"hi\"}")));
-        assertTrue(e.getMessage().startsWith("steer_session ghost: no session 'ghost'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("steer_session ghost: worker ghost is not running"), e.getMessage());
         e = assertThrows(UserError.class,
                 () -> executor.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"fix-ci\",\"prompt\":\"again\"}")));
         assertTrue(e.getMessage().startsWith("start_worker fix-ci: session fix-ci is running"), e.getMessage());
