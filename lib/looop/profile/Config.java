@@ -19,7 +19,7 @@ import looop.io.UserError;
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
-        int sensorConcurrency) {
+        int sensorConcurrency, Guards guards) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -136,7 +136,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 money(root, "max_daily_usd", where),
                 Knob.TICK_TIMEOUT.fromConfig(root, DEFAULT_TICK_TIMEOUT, where),
                 ShellGate.parse(root.get("run_shell"), where),
-                (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where));
+                (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where),
+                Guards.parse(root, where));
     }
 
     private static RunnerDef runner(String where, String name, JsonNode n, RunnerDef base) {
