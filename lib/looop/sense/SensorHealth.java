@@ -25,7 +25,7 @@ public final class SensorHealth {
     }
 
     /** Why a reading is a failure, or null when it is a reading. */
-    static String failure(JsonNode v) {
+    public static String failure(JsonNode v) {
         if (v == null || !v.isObject()) return "unreadable";
         if (v.path("error").isTextual() && v.has("cap")) return "output too large";
         JsonNode signal = v.path("signal");

@@ -66,6 +66,9 @@ import looop.workers.Sessions;
  * snapshots, the hash and the prompt are what a run in name order would give;
  * only the order of the scripts' side effects is not fixed (sensor_concurrency
  * 1 runs them one after another, in name order).
+ *
+ * A sensor whose header says `# looop:interval=<duration>` is run only when
+ * its last good reading is older than that (SensorCache).
  */
 public final class Sensors {
     /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
@@ -81,6 +84,7 @@ public final class Sensors {
     private final long timeoutSeconds;
     private final long maxBytes;
     private final int concurrency;
+    private final SensorCache cache;
 
     public Sensors(Paths paths, Sessions sessions, Clock clock) {
         this(paths, sessions, clock, Config.DEFAULT_SENSOR_CONCURRENCY);
@@ -95,6 +99,7 @@ public final class Sensors {
         this.clock = clock;
         this.timeoutSeconds = paths.knob(Knob.SENSOR_TIMEOUT, 60);
         this.maxBytes = paths.knob(Knob.SENSOR_MAX_BYTES, 8192);
+        this.cache = new SensorCache(paths, clock);
     }
 
     /** Wipes snapshots/, runs every sensor, writes every snapshot; returns the readings sorted by file name. */
@@ -215,7 +220,7 @@ public final class Sensors {
         String snapshot = "sensor-" + name + ".json";
         String refusal = refusal(script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
-        return new Reading(snapshot, outcome(name, run(script)));
+        return new Reading(snapshot, cache.reading(name, script, () -> outcome(name, run(script))));
     }
 
     /** Why looop will not run the script, with the fix; null when it may. */
