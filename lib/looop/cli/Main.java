@@ -31,7 +31,8 @@ import picocli.CommandLine;
                 SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, InternalCommand.class,
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
                 ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
-                AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class})
+                AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class,
+                PlaybookCommand.class})
 public class Main implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 

@@ -218,13 +218,13 @@ public final class Sensors {
         String file = script.getFileName().toString();
         String name = file.substring(0, file.length() - ".sh".length());
         String snapshot = "sensor-" + name + ".json";
-        String refusal = refusal(script, "sensors/" + file);
+        String refusal = refusal(paths, script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
         return new Reading(snapshot, cache.reading(name, script, () -> outcome(name, run(script))));
     }
 
-    /** Why looop will not run the script, with the fix; null when it may. */
-    private String refusal(Path script, String shown) {
+    /** Why looop will not run the script, with the fix; null when it may (doctor asks too). */
+    public static String refusal(Paths paths, Path script, String shown) {
         if (Files.isSymbolicLink(script)) {
             Path target = realPath(script);
             if (target == null) return shown + " is a broken symlink; point it at a script or delete it";
