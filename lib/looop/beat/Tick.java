@@ -133,7 +133,7 @@ public final class Tick {
     /** One whole beat on config, the beat's only reading of looop.json (preflight's). */
     public Outcome beat(Config config, boolean force) {
         recover();                                      // a move a crash left in flight is settled first
-        begin();
+        begin(config);
         housekeeping(config);
         Hashed world = hash(sense(config));
         Gate.Result gate = gate(world, config, force);  // unchanged, backoff, budget
@@ -160,21 +160,21 @@ public final class Tick {
     /** The sense stage on its own: begin the beat, housekeeping, the sensors. */
     public Sensed sense() {
         Config config = Config.load(paths); // a broken config stops the beat before it writes anything
-        begin();
+        begin(config);
         housekeeping(config);
         return sense(config);
     }
 
-    /** A beat starts on a seeded profile with LOOOP_BIN in place. */
-    private void begin() {
+    /** A beat starts on a seeded profile with LOOOP_BIN in place, and logs past their size rotated. */
+    private void begin(Config config) {
         Seed.ensure(paths);
         Launcher.ensure(paths);
+        Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");
     }
 
-    /** Level-triggered cleanup: aged session corpses, leases of sessions that are gone, logs past their size. */
+    /** Level-triggered cleanup: aged session corpses and leases of sessions that are gone. */
     private void housekeeping(Config config) {
-        Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         long ttl = paths.knob(Knob.SESSION_TTL, config.sessionTtl());
         sessions.reapOlderThan(ttl);
         for (String name : new Claims(paths, sessions).reapDead()) {
