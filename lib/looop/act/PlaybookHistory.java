@@ -54,11 +54,12 @@ public final class PlaybookHistory {
         return out;
     }
 
+    /** A name after every kept one of this second: never a gap left by pruning, which would sort as the oldest. */
     private Path freeName() {
-        String stamp = LocalDateTime.now(clock).format(STAMP);
-        Path p = paths.playbookHistory().resolve(stamp + ".md");
-        for (int n = 2; Fs.readOrNull(p) != null; n++) p = paths.playbookHistory().resolve(stamp + "~" + n + ".md");
-        return p;
+        LocalDateTime now = LocalDateTime.now(clock).withNano(0);
+        int last = versions().stream().filter(v -> v.replacedAt().equals(now)).mapToInt(v -> sequence(v.name())).max().orElse(0);
+        String stamp = now.format(STAMP);
+        return paths.playbookHistory().resolve(last == 0 ? stamp + ".md" : stamp + "~" + (last + 1) + ".md");
     }
 
     private static int sequence(String name) {
