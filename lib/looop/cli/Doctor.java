@@ -140,6 +140,7 @@ public final class Doctor {
 
     /** Every sensors/*.sh must be one looop will run: executable, and no link out of the data dir. */
     private List<Check> sensors() {
+        if (!Files.isDirectory(paths.sensors())) return List.of(Check.ok("sensors", "none yet (the first beat seeds sensors/today.sh)"));
         List<Path> scripts = looop.io.Fs.listFiles(paths.sensors(), ".sh");
         List<Check> out = new ArrayList<>();
         for (Path script : scripts) {
