@@ -128,6 +128,23 @@ class GuardsTest {
     }
 
     @Test
+    void aPiRunThatEndsInAModelErrorWithoutADecisionIsRetriedButModelTextIsNoError() {
+        Beats b = new Beats(dir, NOOP, NOOP);
+        b.profile.write("runners/flaky.sh", "if [ ! -e .flaky ]; then touch .flaky\n"
+                + "echo '{\"type\":\"message_end\",\"message\":{\"role\":\"assistant\",\"content\":[],\"errorMessage\":\"Connection error.\"}}'\n"
+                + "exit 0; fi\nexec " + OFFLINE + "\n");
+        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"}},\"runner_retry\":{\"backoff_s\":0}}");
+        assertEquals(Tick.Outcome.Result.ACTED, b.beat().result(), log(b));
+        assertEquals(1, b.runnerCalls());
+
+        b.profile.write("runners/chatty.sh", "echo '{\"type\":\"message_end\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"the API rate limit goal is done\"}]}}'\n");
+        b.config("{\"default\":\"chatty\",\"runners\":{\"chatty\":{\"tick\":\"bash runners/chatty.sh\"}},\"runner_retry\":{\"backoff_s\":0}}");
+        assertEquals("no_decision", b.tick().beat(true).reason());
+        assertEquals(1, b.events().stream().filter("runner_retry"::equals).count(), "only the first beat retried");
+    }
+
+    @Test
     void aRunnerThatFailsForGoodIsNotRetried() {
         Beats b = new Beats(dir, "!exit 3", NOOP);
         config(b, "\"runner_retry\":{\"backoff_s\":0,\"attempts\":3}");

@@ -307,12 +307,15 @@ public final class Tick {
         }
     }
 
-    /** A try that failed (or wrote no decision) with an exit code or output the config calls transient. */
+    /** A try that failed (or wrote no decision: pi ends a failed API call that way) with an exit code or output the config calls transient. */
     private boolean passingFailure(Runner.Result ran, Guards.RunnerRetry retry, Path output, long from) {
         if (ran.timedOut() || (ran.ok() && Files.exists(paths.decision()))) return false;
         byte[] all = Fs.readOr(output, "").getBytes(StandardCharsets.UTF_8);
         int start = (int) Math.min(from, all.length);
-        return retry.isTransient(ran.exitCode(), new String(all, start, all.length - start, StandardCharsets.UTF_8));
+        String said = new String(all, start, all.length - start, StandardCharsets.UTF_8);
+        // a run that exited 0 is judged by its error lines only: the model's own text may well mention a rate limit
+        if (ran.ok()) said = String.join("\n", said.lines().filter(l -> l.contains("✗ ")).toList());
+        return retry.isTransient(ran.exitCode(), said);
     }
 
     private static void sleepSeconds(long seconds) {
