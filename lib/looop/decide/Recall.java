@@ -270,8 +270,17 @@ public final class Recall {
         return n instanceof ObjectNode o ? o : Json.object();
     }
 
+    /**
+     * Best effort: hindsight must never be why a beat fails. A full disk or a
+     * link planted in its place costs the next prompt some hindsight, and the
+     * beat's own files (the hash, the backoff, the journal) report the disk.
+     */
     private void write(ObjectNode root) {
-        Fs.writeAtomic(paths.recall(), Json.canonical(root) + "\n");
+        try {
+            Fs.writeAtomic(paths.recall(), Json.canonical(root) + "\n");
+        } catch (java.io.UncheckedIOException e) {
+            // see above
+        }
     }
 
     private long now() {
