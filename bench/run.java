@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES ../looop.java
+//SOURCES ../tests/support/NoSessions.java
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,11 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import looop.NoSessions;
 import looop.beat.Tick;
 import looop.decide.Prompt;
 import looop.decide.Runner;
 import looop.io.Fs;
 import looop.io.Log;
+import looop.io.Proc;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
@@ -33,7 +36,10 @@ import looop.workers.Sessions;
  * Markdown table. Plain System.nanoTime loops with warm-up and repetitions:
  * every time is a median with its min–max over the runs, or a ratio of
  * medians, because these machines are shared and noisy. Run it from the
- * checkout: `./jbang bench/run.java`. It takes a few minutes on 2 cores.
+ * checkout: `./jbang bench/run.java`. It takes a few minutes on 2 cores;
+ * `./jbang bench/run.java oneshot verbs` runs only the sections named
+ * (skip, sleepers, oneshot, verbs, hash, prompt). A row with a target (issue
+ * 15) prints the target and its verdict: "met" or "missed".
  */
 public class run {
     static final Path REPO = Path.of("").toAbsolutePath();
@@ -41,7 +47,14 @@ public class run {
     static final Log QUIET = new Log(new PrintStream(OutputStream.nullOutputStream()), Clock.systemDefaultZone(), false, false);
     static Path work;
 
+    static List<String> sections = List.of();
+
+    static boolean wanted(String section) {
+        return sections.isEmpty() || sections.contains(section);
+    }
+
     public static void main(String... args) throws Exception {
+        sections = List.of(args);
         if (!Files.isRegularFile(REPO.resolve("looop.java"))) {
             System.err.println("bench: run me from the looop checkout: ./jbang bench/run.java");
             System.exit(2);
@@ -51,13 +64,15 @@ public class run {
         try {
             machine();
             OUT.println();
-            OUT.println("| measure | result | spread (min–max) or parts |");
-            OUT.println("|---|---|---|");
-            skipPath();
-            sleepers();
-            oneShot();
-            hashThroughput();
-            promptStability();
+            OUT.println("| measure | result | target | verdict | spread (min–max) or parts |");
+            OUT.println("|---|---|---|---|---|");
+            if (wanted("skip")) skipPath();
+            if (wanted("sleepers")) sleepers();
+            if (wanted("oneshot")) oneShot();
+            if (wanted("verbs")) verbs();
+            if (wanted("hash")) hashThroughput();
+            if (wanted("sandbox")) sandboxCost();
+            if (wanted("prompt")) promptStability();
         } finally {
             Fs.deleteTree(work);
         }
@@ -103,8 +118,21 @@ public class run {
     }
 
     static void row(String measure, String result, String spread) {
-        OUT.println("| " + measure + " | " + result + " | " + spread + " |");
+        row(measure, result, "", "", spread);
+    }
+
+    static void row(String measure, String result, String target, String verdict, String spread) {
+        OUT.println("| " + measure + " | " + result + " | " + target + " | " + verdict + " | " + spread + " |");
         OUT.flush();
+    }
+
+    /** A row measured against a ceiling: the figure as shown, the target as "≤ limit", and whether it was met. */
+    static void target(String measure, double figure, double limit, java.util.function.DoubleFunction<String> show, String spread) {
+        row(measure, show.apply(figure), "≤ " + show.apply(limit), figure <= limit ? "met" : "**missed**", spread);
+    }
+
+    static String ratio(double v) {
+        return String.format("%.2f×", v);
     }
 
     // -- the machine ---------------------------------------------------------------
@@ -194,11 +222,21 @@ public class run {
         warmUp();
         Map<String, Double> median = new HashMap<>();
         for (int[] shape : shapes) median.put(shape[0] + "/" + shape[1], skipRow(shape[0], shape[1]));
-        row("growth: each echo sensor beyond 10 (100 vs 10 sensors)", ms((median.get("100/10") - median.get("10/10")) / 90),
-                "per sensor, from the medians");
+        double perSensor = (median.get("100/10") - median.get("10/10")) / 90;
+        row("growth: each echo sensor beyond 10 (100 vs 10 sensors)", ms(perSensor), "per sensor, from the medians");
         Stats spawn = bashRuns(work.resolve("skip-100-10/sensors"), false, 3);
         row("for scale: bash starting the same 100 sensors one after another", ms(spawn.median() / 100) + " per sensor",
                 spawn.spread() + " for all 100");
+        target("each sensor in a beat ÷ bash starting the same script", perSensor / (spawn.median() / 100), 1.5, run::ratio,
+                ms(perSensor) + " / " + ms(spawn.median() / 100) + " (the beat's sensors run " + Config.DEFAULT_SENSOR_CONCURRENCY
+                        + " at a time, bash's one after another)");
+        // the same comparison one after another on both sides: what each sensor's own process costs looop
+        double seq = (skipRow(100, 10, ",\"sensor_concurrency\":1") - median.get("0/10")) / 100;
+        Stats seqBash = bashRuns(work.resolve("skip-100-10-seq/sensors"), false, 3);
+        target("each sensor, sensor_concurrency 1 ÷ bash, both one after another", seq / (seqBash.median() / 100), 1.5, run::ratio,
+                ms(seq) + " / " + ms(seqBash.median() / 100) + " per sensor");
+        target("a skip beat's own work: no sensors, 10 goals", median.get("0/10"), 2, run::ms, "the row above");
+        target("a skip beat's own work: no sensors, 1000 goals", median.get("0/1000"), 30, run::ms, "the row above");
         row("growth: each goal beyond 10 (1000 vs 10 goals)", ms((median.get("0/1000") - median.get("0/10")) / 990),
                 "per goal, from the medians");
         snapshotWrites();
@@ -207,15 +245,19 @@ public class run {
     /** Compiles the beat's code paths before the first row is timed, so that row does not pay for the JIT. */
     static void warmUp() throws IOException {
         Paths paths = profile("warm-up", 2, ECHO, 10, "");
-        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
         tick.beat(false);
         time(40, 0, () -> skipBeat(tick, paths));
     }
 
     /** Skip beats on one profile shape; prints the row, returns the median beat in ms. */
     static double skipRow(int sensors, int goals) throws IOException {
-        Paths paths = profile("skip-" + sensors + "-" + goals, sensors, ECHO, goals, "");
-        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        return skipRow(sensors, goals, "");
+    }
+
+    static double skipRow(int sensors, int goals, String extraConfig) throws IOException {
+        Paths paths = profile("skip-" + sensors + "-" + goals + (extraConfig.isEmpty() ? "" : "-seq"), sensors, ECHO, goals, extraConfig);
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
         if (tick.beat(false).result() != Tick.Outcome.Result.ACTED) throw new IllegalStateException("first beat did not act");
         int warmup = 3;
         List<Double> sense = new ArrayList<>();
@@ -227,7 +269,8 @@ public class run {
         });
         sense.subList(0, warmup).clear();
         rest.subList(0, warmup).clear();
-        row("skip beat in one JVM: " + sensors + " echo sensors, " + goals + " goals", ms(total.median()),
+        row("skip beat in one JVM: " + sensors + " echo sensors, " + goals + " goals" + (extraConfig.isEmpty() ? "" : ", sensor_concurrency 1"),
+                ms(total.median()),
                 total.spread() + "; sense " + ms(new Stats(sense).median()) + ", hash+compare " + ms(new Stats(rest).median()));
         return total.median();
     }
@@ -248,6 +291,48 @@ public class run {
         });
         row("one snapshot write: temp + fsync + rename / temp + rename (what Sensors does)",
                 ms(durable.median()) + " / " + ms(scratch.median()), durable.spread() + " / " + scratch.spread());
+    }
+
+    // -- the sandbox's price per command -------------------------------------------------
+
+    /** A run_shell and an echo sensor as looop runs them (Proc, setsid, bash), with and without bwrap around them. */
+    static void sandboxCost() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("sandbox"));
+        Files.writeString(dir.resolve("looop.json"), "{}");
+        Files.createDirectories(dir.resolve("reports"));
+        Path sensor = dir.resolve("sensors/echo.sh");
+        Files.createDirectories(sensor.getParent());
+        Files.writeString(sensor, "#!/usr/bin/env bash\necho '{\"signal\":{\"ok\":true}}'\n");
+        sensor.toFile().setExecutable(true);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("LOOOP_SANDBOX", "auto");
+        looop.profile.Paths paths = looop.profile.Paths.at(dir, env);
+        looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
+        if (!c.sandbox().active()) {
+            row("sandbox: run_shell / echo sensor with ÷ without bwrap", "skipped", c.sandbox().describe());
+            return;
+        }
+        String shell = "echo done > reports/bench.md";
+        String echo = "exec " + looop.io.Proc.shellQuote(sensor.toString());
+        Stats shellOff = procRuns(paths, shell, null);
+        Stats shellOn = procRuns(paths, shell, c.runShell());
+        Stats echoOff = procRuns(paths, echo, null);
+        Stats echoOn = procRuns(paths, echo, c.sensor());
+        row("run_shell `echo > reports/…`: without / with the sandbox (" + c.sandbox().describe() + ")",
+                ms(shellOff.median()) + " / " + ms(shellOn.median()), shellOff.spread() + " / " + shellOn.spread());
+        row("echo sensor: without / with the sandbox", ms(echoOff.median()) + " / " + ms(echoOn.median()),
+                echoOff.spread() + " / " + echoOn.spread());
+        row("sandbox ratio (with ÷ without): run_shell / echo sensor", String.format("%.1f× / %.1f×",
+                shellOn.median() / shellOff.median(), echoOn.median() / echoOff.median()),
+                String.format("+%s / +%s per command", ms(shellOn.median() - shellOff.median()), ms(echoOn.median() - echoOff.median())));
+    }
+
+    static Stats procRuns(looop.profile.Paths paths, String cmd, java.util.function.UnaryOperator<List<String>> wrap) {
+        return time(5, 40, () -> {
+            looop.io.Proc.Result r = looop.io.Proc.capture(new looop.io.Proc.Spec(cmd, paths.data, paths.childEnv(), null,
+                    java.time.Duration.ofSeconds(30), wrap), 8192);
+            if (r.exitCode() != 0) throw new IllegalStateException(cmd + " exited " + r.exitCode() + ": " + r.stderrTail());
+        });
     }
 
     // -- 2. sleeping sensors, sequential versus parallel ---------------------------------
@@ -276,7 +361,7 @@ public class run {
     }
 
     static Stats sleeperBeats(Paths paths) {
-        Tick tick = new Tick(paths, Clock.systemDefaultZone(), Sessions.none(), QUIET);
+        Tick tick = new Tick(paths, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
         tick.beat(false);
         return time(1, 5, () -> skipBeat(tick, paths));
     }
@@ -294,8 +379,11 @@ public class run {
         Path bash = write(paths.data.resolve("skip.sh"), BASH_SKIP);
         List<String> script = List.of("bash", bash.toString(), paths.data.toString());
         expect(script, env, "changed");
-        Map<String, List<Double>> runs = interleaved(5, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script));
+        List<String> hello = helloWorld(paths);
+        Map<String, List<Double>> runs = interleaved(5, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script,
+                "hello", hello));
         Stats j = new Stats(runs.get("jbang")), l = new Stats(runs.get("launcher")), c = new Stats(runs.get("cds")), b = new Stats(runs.get("bash"));
+        Stats h = new Stats(runs.get("hello"));
         row("one-shot `./jbang looop tick`, unchanged world (3 sensors, 10 goals)", ms(j.median()), j.spread());
         row("one-shot `$LOOOP_BIN tick` without CDS", ms(l.median()), l.spread());
         row("one-shot `$LOOOP_BIN tick` with CDS (first call, records the archive)", ms(first.median()), "one run");
@@ -304,6 +392,57 @@ public class run {
         row("ratios to bash: jbang / launcher / launcher+CDS", String.format("%.0f× / %.0f× / %.0f×",
                 j.median() / b.median(), l.median() / b.median(), c.median() / b.median()),
                 String.format("jbang ÷ launcher+CDS %.1f×; CDS saves %.0f%%", j.median() / c.median(), 100 * (1 - c.median() / l.median())));
+        row("for scale: a hello-world JVM started as the launcher starts looop", ms(h.median()), h.spread());
+        target("`$LOOOP_BIN tick`, unchanged world ÷ hello-world JVM", c.median() / h.median(), 3, run::ratio,
+                ms(c.median()) + " / " + ms(h.median()) + "; plain bash " + ms(b.median()));
+        target("`./jbang looop tick` ÷ `$LOOOP_BIN tick`", j.median() / c.median(), 1.3, run::ratio, ms(j.median()) + " / " + ms(c.median()));
+    }
+
+    /**
+     * A hello-world JVM started the way the launcher starts looop: a sh script
+     * exec'ing the same java with the same flags (and the JDK's own CDS archive).
+     */
+    static List<String> helloWorld(Paths paths) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("hello"));
+        Path src = write(dir.resolve("Hello.java"), "public class Hello { public static void main(String[] a) { System.out.println(\"unchanged\"); } }\n");
+        if (javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(), src.toString()) != 0) {
+            throw new IllegalStateException("cannot compile " + src);
+        }
+        String script = Files.readString(paths.bin());
+        Path sh = write(dir.resolve("hello.sh"), "#!/bin/sh\nset -f\nexec " + Proc.shellQuote(value(script, "java")) + " "
+                + value(script, "opts") + " -cp " + Proc.shellQuote(dir.toString()) + " Hello\n");
+        return List.of("sh", sh.toString());
+    }
+
+    // -- 3b. one-shot verbs that workers and scripts call ----------------------------------
+
+    /** The verbs workers call through $LOOOP_BIN, each against a hello-world JVM started the same way, round-robin. */
+    static void verbs() throws Exception {
+        Paths paths = profile("verbs", 0, ECHO, 10, "");
+        Files.createDirectories(paths.sessions().resolve("w1")); // a worker for _ flag to flag
+        Map<String, String> env = new HashMap<>(Map.of("LOOOP_DATA_DIR", paths.data.toString(), "LOOOP_SESSION_ID", "w1"));
+        expect(List.of(REPO.resolve("jbang").toString(), "looop", "tick"), env, "changed"); // builds looop, writes the launcher
+        String bin = paths.bin().toString();
+        Stats first = new Stats(List.of(timed(List.of(bin, "version"), env, "looop")));
+        Map<String, List<String>> verbs = new java.util.LinkedHashMap<>();
+        verbs.put("version", List.of(bin, "version"));
+        verbs.put("_ flag", List.of(bin, "_", "flag", "w1", "bench"));
+        verbs.put("_ cost", List.of(bin, "_", "cost", "tick", "bench", "offline", "0.001"));
+        verbs.put("_ claim", List.of(bin, "_", "claim", "bench-lease"));
+        verbs.put("ls", List.of(bin, "ls"));
+        Map<String, List<String>> all = new java.util.LinkedHashMap<>(verbs);
+        all.put("hello", helloWorld(paths));
+        Map<String, List<Double>> runs = new HashMap<>();
+        for (int i = 0; i < 11; i++) {
+            for (var c : all.entrySet()) runs.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(timed(c.getValue(), env, ""));
+        }
+        Stats h = new Stats(runs.get("hello"));
+        row("`$LOOOP_BIN version`, first call (records the archive)", ms(first.median()), "one run");
+        row("for scale: a hello-world JVM started as the launcher starts looop", ms(h.median()), h.spread());
+        for (String verb : verbs.keySet()) {
+            Stats v = new Stats(runs.get(verb));
+            target("`$LOOOP_BIN " + verb + "` ÷ hello-world JVM", v.median() / h.median(), 2, run::ratio, ms(v.median()) + ", " + v.spread());
+        }
     }
 
     /** The skip path in plain bash: the same sensors, the same policy bytes and readings through sha256sum, compared. */
@@ -372,7 +511,7 @@ public class run {
             Files.write(g, java.util.Arrays.copyOfRange(all, i * mib << 20, (i + 1) * mib << 20));
         }
         double mb = all.length / 1e6;
-        Stats disk = time(2, 7, () -> WorldHash.compute(paths, List.of()));
+        Stats disk = time(2, 7, () -> WorldHash.compute(paths.data, List.of()));
         Stats memory = time(2, 7, () -> WorldHash.of(all));
         Stats sha = time(1, 5, () -> shell("cat " + paths.goals() + "/*.md | sha256sum"));
         row("world hash over " + files + " goals × " + mib + " MiB, files read from page cache", mbps(mb, disk.median()),
@@ -409,7 +548,7 @@ public class run {
     }
 
     static String prompt(Paths paths, Clock clock) {
-        List<Sensors.Reading> readings = new Sensors(paths, Sessions.none(), clock).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, NoSessions.none(), clock).senseAll();
         return Prompt.build(paths, readings, new Journal(paths, clock).tail(20), clock);
     }
 

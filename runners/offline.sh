@@ -2,7 +2,7 @@
 # looop's offline decider: plays back a script of decisions, one per call, so
 # the demo and the tests run the whole loop with no network, no API key and
 # nothing but bash and coreutils. It talks like a real runner: the prompt on
-# stdin, the decision in $LOOOP_DATA_DIR/.decision.json, an NDJSON stream on
+# stdin, the decision in $LOOOP_DECISION_FILE (else $LOOOP_DATA_DIR/.decision.json), an NDJSON stream on
 # stdout in pi's or claude's shape that reports what the call "cost".
 #
 # Usage (a runner's "tick" command):
@@ -45,7 +45,8 @@ case $shape in pi|claude) ;; *) die "--shape must be pi or claude, got '$shape'"
 
 data=$LOOOP_DATA_DIR
 state=$data/.offline-runner
-decision_file=$data/.decision.json
+# looop names the run's own decision file; the data dir's .decision.json is the old place
+decision_file=${LOOOP_DECISION_FILE:-$data/.decision.json}
 case $script in /*) ;; *) script=$data/$script ;; esac
 [ -f "$script" ] || die "script $script not found"
 mkdir -p "$state" || exit 1

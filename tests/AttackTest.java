@@ -194,7 +194,7 @@ class AttackTest {
             }
         });
         swapper.start();
-        Executor ex = new Executor(p.paths, Sessions.none(), p.clock);
+        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock);
         int moves = 0;
         try {
             while (swaps.get() < 2000 && moves < 200_000) {
@@ -247,6 +247,27 @@ class AttackTest {
             try (Lock second = Lock.acquire(p.paths)) {
                 second.verify();
                 assertNotEquals(null, second);
+            }
+        }
+    }
+
+    @Test
+    void everyNumberAPersonSetsIsBoundedAndOverflowIsRefusedInOneLine() {
+        for (looop.profile.Knob k : looop.profile.Knob.values()) {
+            if (k.key != null) {
+                String field = k.key.substring(k.key.lastIndexOf('.') + 1);
+                String json = k.key.contains(".") ? "{\"run_shell\":{\"" + field + "\":9223372036854775807}}" : "{\"" + field + "\":9223372036854775807}";
+                UserError e = assertThrows(UserError.class, () -> looop.profile.Config.parse(json, data.resolve("looop.json")), k.key);
+                assertTrue(e.getMessage().contains(k.key) && e.getMessage().contains(k.range()), e.getMessage());
+                DecisionTest.assertOneLine(e.getMessage());
+            }
+            if (k.env != null) {
+                for (String bad : new String[] {"9223372036854775807", "-1", "ten"}) {
+                    if (bad.equals("-1") && k.min < 0) continue;
+                    UserError e = assertThrows(UserError.class, () -> k.fromEnv(Map.of(k.env, bad), k.min), k.env + "=" + bad);
+                    assertTrue(e.getMessage().startsWith(k.env + " must be " + k.range()), e.getMessage());
+                }
+                assertEquals(k.max, k.fromEnv(Map.of(k.env, String.valueOf(k.max)), k.min));
             }
         }
     }

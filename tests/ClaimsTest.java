@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.workers.Claims;
+import looop.workers.SessionState;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,7 @@ class ClaimsTest {
     Path tmp;
 
     /** Sessions whose states a test sets by hand; the worker-driving verbs are not needed here. */
-    static final class FakeSessions implements Sessions {
+    static final class FakeSessions extends NoSessions {
         private volatile List<Info> infos;
 
         FakeSessions(Info... infos) {
@@ -40,11 +41,11 @@ class ClaimsTest {
         }
 
         static Info running(String id) {
-            return new Info(id, "running", null, null);
+            return new Info(id, SessionState.RUNNING, null, null);
         }
 
         static Info exited(String id, int code) {
-            return new Info(id, "exited", code, null);
+            return new Info(id, SessionState.EXITED, code, null);
         }
 
         public List<Info> list() {

@@ -56,7 +56,7 @@ class CrashSafetyTest {
     }
 
     /** A terminal engine that does the move's effect, then "dies" before returning; records every call. */
-    static final class DiesMidMove implements Sessions {
+    static final class DiesMidMove extends NoSessions {
         final List<String> calls = new ArrayList<>();
         final Path effect;
         boolean die = true;
@@ -71,6 +71,11 @@ class CrashSafetyTest {
 
         public void start(String id, String prompt, String runner) {
             calls.add("start " + id);
+        }
+
+        /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
+        public boolean isAlive(String id) {
+            return true;
         }
 
         public void steer(String id, String input) {
@@ -148,7 +153,7 @@ class CrashSafetyTest {
                 throw new Killed();
             }
         };
-        assertThrows(Killed.class, () -> new Executor(b.profile.paths, Sessions.none(), b.profile.clock).act(d, "tick-y", HASH, dies));
+        assertThrows(Killed.class, () -> new Executor(b.profile.paths, NoSessions.none(), b.profile.clock).act(d, "tick-y", HASH, dies));
         assertEquals(Intent.State.PERFORMED, pending(b).state());
         assertEquals(1, lines(b.journal(), "added beta"));
 

@@ -50,7 +50,7 @@ class ExecutorTest {
     }
 
     private Executor.Done act(String json) {
-        return act(json, Sessions.none());
+        return act(json, NoSessions.none());
     }
 
     private Executor.Done act(String json, Sessions sessions) {
@@ -126,7 +126,7 @@ class ExecutorTest {
     void archivingAMissingGoalFailsNamingItAndLogsNothing() throws IOException {
         profile(Map.of()).write("goals/other.md", "x\n");
         Map<String, String> before = tree(dir);
-        String msg = fails("{\"action\":\"archive_goal\",\"id\":\"ghost\"}", Sessions.none());
+        String msg = fails("{\"action\":\"archive_goal\",\"id\":\"ghost\"}", NoSessions.none());
         assertEquals("archive_goal ghost: there is no goal goals/ghost.md; archive only a goal listed under === GOALS ===", msg);
         assertEquals(before, tree(dir));
     }
@@ -170,7 +170,7 @@ class ExecutorTest {
     @Test
     void failingRunShellReportsExitAndLastOutputAndLogsNothing() {
         String msg = fails("{\"action\":\"run_shell\",\"cmd\":\"echo progress; echo first >&2; echo 'make: *** [test] Error 2' >&2; exit 3\"}",
-                Sessions.none());
+                NoSessions.none());
         assertTrue(msg.startsWith("run_shell: `echo progress;"), msg);
         assertTrue(msg.contains("` exited 3: first ⏎ make: *** [test] Error 2"), msg);
         assertNull(journal());
@@ -178,7 +178,7 @@ class ExecutorTest {
 
     @Test
     void failingRunShellFallsBackToStdoutAndCutsTo200Chars() {
-        String msg = fails("{\"action\":\"run_shell\",\"cmd\":\"printf 'x%.0s' $(seq 500); echo END; exit 1\"}", Sessions.none());
+        String msg = fails("{\"action\":\"run_shell\",\"cmd\":\"printf 'x%.0s' $(seq 500); echo END; exit 1\"}", NoSessions.none());
         assertTrue(msg.endsWith(": …" + "x".repeat(197) + "END"), msg);
     }
 
@@ -186,7 +186,7 @@ class ExecutorTest {
     void runShellTimesOutAsAFailedMove() {
         profile(Map.of("LOOOP_SHELL_TIMEOUT", "1"));
         long start = System.nanoTime();
-        String msg = fails("{\"action\":\"run_shell\",\"cmd\":\"sleep 30\"}", Sessions.none());
+        String msg = fails("{\"action\":\"run_shell\",\"cmd\":\"sleep 30\"}", NoSessions.none());
         assertTrue(System.nanoTime() - start < 15_000_000_000L, "the timeout stopped the command");
         assertEquals("run_shell: `sleep 30` timed out after 1 s; make it quicker, hand it to a worker, or raise LOOOP_SHELL_TIMEOUT", msg);
         assertNull(journal());
@@ -199,9 +199,11 @@ class ExecutorTest {
                 "{\"action\":\"steer_session\",\"id\":\"w\",\"input\":\"yes\"}",
                 "{\"action\":\"send_key\",\"id\":\"w\",\"keys\":[\"Enter\"]}",
                 "{\"action\":\"restart_session\",\"id\":\"w\"}")) {
-            String msg = fails(json, Sessions.none());
+            String msg = fails(json, NoSessions.none());
             String action = Decision.parse(json).action();
-            assertTrue(msg.startsWith(action + " w: worker sessions are not available"), msg);
+            // a steer is a tell, and the tell queue refuses a worker that is not live before the engine is asked
+            String why = action.equals("steer_session") ? " w: worker w is not running" : " w: worker sessions are not available";
+            assertTrue(msg.startsWith(action + why), msg);
         }
         assertNull(journal());
         assertNull(profile.read(".goal-activity.json"));
@@ -256,7 +258,7 @@ class ExecutorTest {
         profile(Map.of());
         Files.createSymbolicLink(dir.resolve("goals"), outside);
         Map<String, String> before = tree(dir);
-        String msg = fails("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"x\"}", Sessions.none());
+        String msg = fails("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"x\"}", NoSessions.none());
         assertEquals("write_goal g: goals is a symlink and looop never writes through one; replace it with a real directory", msg);
         assertEquals(before, tree(dir));
         assertEquals(Map.of(), tree(outside, ""), "nothing written outside");
@@ -268,7 +270,7 @@ class ExecutorTest {
         Path victim = Files.writeString(outside.resolve("victim.md"), "precious\n");
         Files.createDirectories(dir.resolve("goals"));
         Files.createSymbolicLink(dir.resolve("goals/g.md"), victim);
-        String msg = fails("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"x\"}", Sessions.none());
+        String msg = fails("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"x\"}", NoSessions.none());
         assertTrue(msg.endsWith("goals/g.md is a symlink and looop never writes through one; replace it with a real file"), msg);
         assertEquals("precious\n", Files.readString(victim));
         assertTrue(Files.isSymbolicLink(dir.resolve("goals/g.md")));
@@ -279,8 +281,8 @@ class ExecutorTest {
         profile(Map.of()).write("goals/g.md", "x\n");
         Files.createSymbolicLink(dir.resolve("sensors"), outside);
         Files.createSymbolicLink(dir.resolve("goals/archive"), outside);
-        assertTrue(fails("{\"action\":\"write_sensor\",\"name\":\"s\",\"script\":\"x\"}", Sessions.none()).contains("sensors is a symlink"));
-        assertTrue(fails("{\"action\":\"archive_goal\",\"id\":\"g\"}", Sessions.none()).contains("goals/archive is a symlink"));
+        assertTrue(fails("{\"action\":\"write_sensor\",\"name\":\"s\",\"script\":\"x\"}", NoSessions.none()).contains("sensors is a symlink"));
+        assertTrue(fails("{\"action\":\"archive_goal\",\"id\":\"g\"}", NoSessions.none()).contains("goals/archive is a symlink"));
         assertEquals("x\n", profile.read("goals/g.md"));
         assertEquals(Map.of(), tree(outside, ""), "nothing written outside");
         assertNull(journal());
@@ -289,13 +291,13 @@ class ExecutorTest {
     @Test
     void anIoFailureIsAOneLineFailedMove() {
         profile(Map.of()).write("goals", "a file where the goals dir should be\n");
-        String msg = fails("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"x\"}", Sessions.none());
+        String msg = fails("{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"x\"}", NoSessions.none());
         assertTrue(msg.startsWith("write_goal g: ") && msg.endsWith("goals is a file where looop keeps a directory: move it away"), msg);
         assertNull(journal());
     }
 
     /** A terminal engine that records what it was asked to do. */
-    private static final class Recorder implements Sessions {
+    private static final class Recorder extends NoSessions {
         final List<String> calls = new ArrayList<>();
 
         public List<Info> list() {
@@ -304,6 +306,11 @@ class ExecutorTest {
 
         public void start(String id, String prompt, String runner) {
             calls.add("start " + id + " " + prompt + " " + runner);
+        }
+
+        /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
+        public boolean isAlive(String id) {
+            return true;
         }
 
         public void steer(String id, String input) {

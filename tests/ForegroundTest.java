@@ -37,7 +37,8 @@ class ForegroundTest {
     Paths paths;
     final List<Process> started = new ArrayList<>();
 
-    static final long WAIT_MS = 30_000;
+    /** Generous: on a busy machine JVMs start slowly, and a wait that holds is only as long as it takes. */
+    static final long WAIT_MS = 120_000;
 
     @BeforeEach
     void setUp() {

@@ -110,7 +110,7 @@ class FuzzTest {
         Map<String, String> before = outside();
         long start = System.nanoTime();
         Gen gen = new Gen(new Random(SEED));
-        Executor executor = new Executor(profile.paths, Sessions.none(), profile.clock);
+        Executor executor = new Executor(profile.paths, NoSessions.none(), profile.clock);
         int acted = 0;
         for (int i = 0; i < INPUTS; i++) {
             String input = gen.decision();
@@ -169,7 +169,8 @@ class FuzzTest {
                 Map.entry("write_sensor", List.of("name", "script")), Map.entry("write_playbook", List.of("body")),
                 Map.entry("start_worker", List.of("id", "prompt")), Map.entry("steer_session", List.of("id", "input")),
                 Map.entry("send_key", List.of("id", "keys")), Map.entry("restart_session", List.of("id")),
-                Map.entry("send_notification", List.of("message")));
+                Map.entry("send_notification", List.of("message")),
+                Map.entry("write_schedule", List.of("name", "at", "in_s", "every_s", "note")), Map.entry("drop_schedule", List.of("name")));
         static final List<String> COMMON = List.of("journal", "next_interval_s");
         static final String[] TRICKY_IDS = {"..", ".", "../x", "..\\x", "a/../b", "/etc/passwd", "trap", "trapped", "out", "out/x",
                 "\u0000", "a\u0000b", "%2e%2e", "\u2025", "ü-ß", "😀", "CON", "x".repeat(129), "x".repeat(128), " ", "-rf", "$(id)",

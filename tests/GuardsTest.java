@@ -17,6 +17,7 @@ import looop.decide.Recall;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
+import looop.workers.SessionState;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,16 +81,15 @@ class GuardsTest {
     }
 
     /** Sessions with some live workers, recording starts. */
-    static final class Fleet implements Sessions {
+    static final class Fleet extends NoSessions {
         final List<Info> infos = new ArrayList<>();
         final List<String> started = new ArrayList<>();
 
+        @Override
         public List<Info> list() { return infos; }
+
+        @Override
         public void start(String id, String prompt, String runner) { started.add(id); }
-        public void steer(String id, String input) { }
-        public void sendKeys(String id, List<String> keys) { }
-        public void restart(String id) { }
-        public List<String> reapOlderThan(long ttlSeconds) { return List.of(); }
     }
 
     @Test
@@ -97,12 +97,12 @@ class GuardsTest {
         Beats b = new Beats(dir);
         config(b, "\"max_workers\":2");
         Fleet fleet = new Fleet();
-        fleet.infos.add(new Sessions.Info("w1", "running", null, null));
-        fleet.infos.add(new Sessions.Info("w2", "exited", 0, null));
+        fleet.infos.add(new Sessions.Info("w1", SessionState.RUNNING, null, null));
+        fleet.infos.add(new Sessions.Info("w2", SessionState.EXITED, 0, null));
         Executor hands = new Executor(b.profile.paths, fleet, b.profile.clock);
         hands.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"w3\",\"prompt\":\"go\"}"));
         assertEquals(List.of("w3"), fleet.started, "one live worker of two: room for one more");
-        fleet.infos.add(new Sessions.Info("w3", "starting", null, null));
+        fleet.infos.add(new Sessions.Info("w3", SessionState.STARTING, null, null));
         UserError refused = assertThrows(UserError.class,
                 () -> hands.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"w4\",\"prompt\":\"go\"}")));
         assertTrue(refused.getMessage().contains("2 workers are live and max_workers is 2"), refused.getMessage());

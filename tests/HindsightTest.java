@@ -106,7 +106,8 @@ class HindsightTest {
         Tick.Outcome second = b.beat(); // the world is the same, but the output is unread
         assertEquals(Tick.Outcome.Result.ACTED, second.result(), log(b));
         assertTrue(log(b).contains("re-deciding to read the last run_shell's output"), log(b));
-        assertTrue(lastPrompt(b).endsWith("=== LAST SHELL OUTPUT ===\n$ echo hello; echo oops >&2\nexit 0\nhello\nstderr: oops\n"), lastPrompt(b));
+        assertTrue(lastPrompt(b).contains("=== LAST SHELL OUTPUT ===\n$ echo hello; echo oops >&2\nexit 0\nhello\nstderr: oops\n\n=== DECISION FILE ==="),
+                lastPrompt(b));
         b.profile.clock.advanceSeconds(15);
         assertEquals("world_unchanged", b.beat().reason(), "read once, then cleared by the beat that committed");
         assertEquals(2, b.runnerCalls());
@@ -120,6 +121,6 @@ class HindsightTest {
         b.beat();
         String prompt = lastPrompt(b);
         assertTrue(after(prompt, "=== LAST FAILURE ===").startsWith("move_failed: move failed: run_shell: `echo nope; exit 4` exited 4"), prompt);
-        assertTrue(prompt.endsWith("$ echo nope; exit 4\nexit 4\nnope\n"), prompt);
+        assertTrue(prompt.contains("=== LAST SHELL OUTPUT ===\n$ echo nope; exit 4\nexit 4\nnope\n\n=== DECISION FILE ==="), prompt);
     }
 }

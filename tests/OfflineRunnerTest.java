@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import looop.io.Fs;
 import looop.decide.Runner;
 import looop.io.Json;
 import looop.io.Proc;
@@ -48,13 +49,14 @@ class OfflineRunnerTest {
         return Runner.runTick(profile.paths, def, prompt, dir.resolve("runs/r"), TIMEOUT, profile.clock);
     }
 
+    /** Where the runner was told to write it ($LOOOP_DECISION_FILE, the run's own decide/ dir). */
     String decision() {
-        return profile.read(".decision.json");
+        return Fs.readOrNull(looop.decide.Decision.fileIn(dir.resolve("runs/r")));
     }
 
     String consumeDecision() throws IOException {
         String d = decision();
-        Files.deleteIfExists(profile.paths.decision());
+        Files.deleteIfExists(looop.decide.Decision.fileIn(dir.resolve("runs/r")));
         return d;
     }
 

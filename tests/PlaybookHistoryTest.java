@@ -10,7 +10,6 @@ import looop.act.PlaybookHistory;
 import looop.decide.Decision;
 import looop.io.Json;
 import looop.io.UnifiedDiff;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,7 @@ class PlaybookHistoryTest {
     Path dir;
 
     static void writePlaybook(Beats b, String body) {
-        new Executor(b.profile.paths, Sessions.none(), b.profile.clock)
+        new Executor(b.profile.paths, NoSessions.none(), b.profile.clock)
                 .act(Decision.parse(Json.canonical(Json.object().put("action", "write_playbook").put("body", body))));
     }
 

@@ -152,10 +152,10 @@ class PromptTest {
     void realReadingsOfAnUnchangedWorldAnHourApartShareEveryByteBeforeNow() {
         TestProfile p = world();
         GoalActivity.stamp(p.paths, "alpha", p.clock.instant().getEpochSecond() - 600);
-        List<Sensors.Reading> before = new Sensors(p.paths, Sessions.none(), p.clock).senseAll();
+        List<Sensors.Reading> before = new Sensors(p.paths, NoSessions.none(), p.clock).senseAll();
         String first = Prompt.build(p.paths, before, JOURNAL, p.clock);
         p.clock.advanceSeconds(3600);
-        List<Sensors.Reading> after = new Sensors(p.paths, Sessions.none(), p.clock).senseAll();
+        List<Sensors.Reading> after = new Sensors(p.paths, NoSessions.none(), p.clock).senseAll();
         assertNotEquals(before, after, "the ages moved");
         String second = Prompt.build(p.paths, after, JOURNAL, p.clock);
         int cut = first.indexOf("\n=== NOW ===\n");
@@ -173,12 +173,13 @@ class PromptTest {
     }
 
     @Test
-    void actionTableListsAllElevenActionsWithTheirFields() {
+    void actionTableListsAllThirteenActionsWithTheirFields() {
         String instructions = Prompt.INSTRUCTIONS;
         List<String> rows = List.of("noop reason?", "run_shell cmd, reason?", "write_goal id, body", "archive_goal id",
-                "write_sensor name, script", "write_playbook body", "start_worker id, prompt", "steer_session id, input",
-                "send_key id, keys[]", "restart_session id", "send_notification message");
-        assertEquals(11, Prompt.ACTIONS.size());
+                "write_sensor name, script", "write_playbook body", "start_worker id, prompt, repo?, base?", "steer_session id, input",
+                "send_key id, keys[]", "restart_session id", "send_notification message",
+                "write_schedule name, at?, in_s?, every_s?, note?", "drop_schedule name");
+        assertEquals(13, Prompt.ACTIONS.size());
         for (String row : rows) {
             String[] parts = row.split(" ", 2);
             assertTrue(Prompt.ACTIONS.contains(parts[0]), parts[0]);

@@ -19,6 +19,7 @@ import looop.profile.Config;
 import looop.sense.Sensors;
 import looop.sense.WorldHash;
 import looop.workers.Claims;
+import looop.workers.SessionState;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class SensorsTest {
     }
 
     private static List<Sensors.Reading> sense(TestProfile p) {
-        return sense(p, Sessions.none());
+        return sense(p, NoSessions.none());
     }
 
     private static List<Sensors.Reading> sense(TestProfile p, Sessions sessions) {
@@ -259,9 +260,9 @@ class SensorsTest {
     void sysSessionsShowsStatesAndNotesOnlyWhileAlive() throws Exception {
         TestProfile p = profile();
         Sessions sessions = new FakeSessions(
-                new Sessions.Info("w2", "exited", 3, "stale question"),
-                new Sessions.Info("w1", "running", null, "merge to main?"),
-                new Sessions.Info("w0", "starting", null, null));
+                new Sessions.Info("w2", SessionState.EXITED, 3, "stale question"),
+                new Sessions.Info("w1", SessionState.RUNNING, null, "merge to main?"),
+                new Sessions.Info("w0", SessionState.STARTING, null, null));
         assertEquals(Json.parse("{\"signal\":{\"sessions\":["
                 + "{\"id\":\"w0\",\"state\":\"starting\",\"exit_code\":null},"
                 + "{\"id\":\"w1\",\"state\":\"running\",\"exit_code\":null,\"note\":\"merge to main?\"},"
@@ -296,7 +297,7 @@ class SensorsTest {
         for (String name : List.of("b", "c", "a")) {
             p.sensor(name, "echo " + name + " >> order\n" + probe.sensorBody(name, 2, 2));
         }
-        new Sensors(p.paths, Sessions.none(), p.clock, 1).senseAll();
+        new Sensors(p.paths, NoSessions.none(), p.clock, 1).senseAll();
         assertEquals(1, probe.mostAtOnce(), "never two sensors at once");
         assertEquals("a\nb\nc\n", p.read("order"));
     }
@@ -311,7 +312,7 @@ class SensorsTest {
         TestProfile p = profile();
         ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
         for (String name : List.of("s1", "s2", "s3", "s4")) p.sensor(name, probe.sensorBody(name, 3, 20));
-        List<Sensors.Reading> readings = new Sensors(p.paths, Sessions.none(), p.clock, 3).senseAll();
+        List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 3).senseAll();
         assertEquals(3, probe.mostAtOnce(), "three at once, not more");
         for (String name : List.of("s1", "s2", "s3", "s4")) {
             assertTrue(readings.stream().anyMatch(r -> r.file().equals("sensor-" + name + ".json")), name + " ran");
@@ -325,8 +326,8 @@ class SensorsTest {
             p.sensor("s" + i, "sleep 0.0$((RANDOM % 5))\necho '{\"signal\":{\"i\":" + i + "},\"detail\":{\"z\":1}}'");
         }
         p.sensor("broken", "exit 4");
-        List<Sensors.Reading> sequential = new Sensors(p.paths, Sessions.none(), p.clock, 1).senseAll();
-        List<Sensors.Reading> parallel = new Sensors(p.paths, Sessions.none(), p.clock, 8).senseAll();
+        List<Sensors.Reading> sequential = new Sensors(p.paths, NoSessions.none(), p.clock, 1).senseAll();
+        List<Sensors.Reading> parallel = new Sensors(p.paths, NoSessions.none(), p.clock, 8).senseAll();
         assertEquals(sequential, parallel);
         assertEquals(hash(p, sequential), hash(p, parallel));
         for (Sensors.Reading r : parallel) assertEquals(r.text(), p.read("snapshots/" + r.file()));
@@ -343,7 +344,7 @@ class SensorsTest {
         // 5 s, not 1: on a loaded 2-core machine, 32 processes at once can keep even `echo` waiting seconds
         TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "5"));
         for (int i = 0; i < 100; i++) p.sensor(String.format("m%03d", i), mixedSensor(i));
-        List<Sensors.Reading> readings = new Sensors(p.paths, Sessions.none(), p.clock, 32).senseAll();
+        List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 32).senseAll();
 
         assertEquals(105, readings.size());
         for (int i = 0; i < 100; i++) {
@@ -377,7 +378,7 @@ class SensorsTest {
         for (String bad : List.of("0", "-2", "1.5", "\"8\"", "true")) {
             UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
                     () -> Config.parse("{\"sensor_concurrency\":" + bad + "}", file));
-            assertTrue(e.getMessage().contains("\"sensor_concurrency\" must be a whole number ≥ 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("\"sensor_concurrency\" must be a whole number from 1 to 256"), e.getMessage());
         }
     }
 }

@@ -115,12 +115,9 @@ class SessionViewTextTest {
         }
         assertTrue(Files.size(p) > 50L * 1024 * 1024);
         AtomicInteger looked = new AtomicInteger();
-        long t0 = System.nanoTime();
         List<OutputLog.Line> last = OutputLog.tail(p, 0, Files.size(p), 3, l -> looked.incrementAndGet() > 0);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals("the end", last.get(2).text());
         assertEquals(3, looked.get(), "only the last lines are examined");
-        assertTrue(ms < 500, "took " + ms + " ms");
     }
 
     @Test

@@ -140,7 +140,7 @@ class ShellGateTest {
                 {"\"run_shell\":{\"deny\":\"rm\"}", "\"deny\" must be an array"},
                 {"\"run_shell\":{\"deny\":[\"(unclosed\"]}", "\"deny\"[0] is not a valid regular expression"},
                 {"\"run_shell\":{\"allow\":[7]}", "\"allow\"[0] must be a non-empty regular expression string"},
-                {"\"run_shell\":{\"timeout_s\":-1}", "\"timeout_s\" must be a whole number"},
+                {"\"run_shell\":{\"timeout_s\":-1}", "\"run_shell.timeout_s\" must be a whole number from 0 to 86400"},
                 {"\"run_shell\":{\"replace_defaults\":\"yes\"}", "\"replace_defaults\" must be true or false"}}) {
             UserError e = assertThrows(UserError.class, () -> Config.parse("{" + bad[0] + "}", dir.resolve("looop.json")));
             assertTrue(e.getMessage().startsWith("looop.json: "), e.getMessage());
@@ -218,7 +218,7 @@ class ShellGateTest {
             TestProfile p = new TestProfile(data, Map.of("LOOOP_CONFIG", data.resolve(c[0]).toString()));
             String config = "{\"default\":\"claude\"}\n";
             p.write(c[0], config);
-            UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, Sessions.none(), p.clock).act(Decision.parse(c[1])));
+            UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, NoSessions.none(), p.clock).act(Decision.parse(c[1])));
             assertTrue(e.getMessage().contains("is looop's config (LOOOP_CONFIG); no move may write it"), e.getMessage());
             assertEquals(config, p.read(c[0]));
         }
@@ -227,7 +227,7 @@ class ShellGateTest {
         Files.createDirectories(data.resolve("goals"));
         Files.deleteIfExists(data.resolve("goals/alias.md"));
         Files.createLink(data.resolve("goals/alias.md"), data.resolve("looop.json"));
-        UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, Sessions.none(), p.clock)
+        UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, NoSessions.none(), p.clock)
                 .act(Decision.parse("{\"action\":\"write_goal\",\"id\":\"alias\",\"body\":\"{}\"}")));
         assertTrue(e.getMessage().contains("is looop's config"), "a hard link to the config is the config: " + e.getMessage());
     }
@@ -242,7 +242,7 @@ class ShellGateTest {
         Files.createSymbolicLink(p.dir.resolve("sensors/s.sh"), victim);
         Files.createSymbolicLink(p.dir.resolve("goals/archive/g.md"), victim);
         Files.createSymbolicLink(p.dir.resolve("PLAYBOOK.md"), victim);
-        Executor ex = new Executor(p.paths, Sessions.none(), p.clock);
+        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock);
         List<String> refusals = new ArrayList<>();
         for (String json : List.of("{\"action\":\"write_sensor\",\"name\":\"s\",\"script\":\"x\"}", "{\"action\":\"archive_goal\",\"id\":\"g\"}",
                 "{\"action\":\"write_playbook\",\"body\":\"x\"}")) {

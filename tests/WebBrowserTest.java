@@ -7,7 +7,11 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Clock;
+import looop.human.Asks;
+import looop.human.Tells;
 import looop.profile.Lock;
+import looop.web.ProfileHuman;
 import looop.web.Fleet;
 import looop.web.WebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * The page in a real headless Chromium against a live worker in real tmux:
  * the worker and its screen show and refresh, an answer typed into the page
  * reaches the worker, a tell too, hostile text stays text, and the page fits
- * a phone. Asks and tells go through FakeHuman until looop.human is wired in.
- * With LOOOP_WRITE_SCREENSHOT=1 the demo-like test also writes docs/web.png.
+ * a phone. Most tests put FakeHuman behind the page to script refusals; the
+ * first and the demo-like one use the real thing (ProfileHuman: looop.human),
+ * with a worker that asks through "$LOOOP_BIN" ask. With LOOOP_WRITE_SCREENSHOT=1 the demo-like test also writes docs/web.png.
  */
 class WebBrowserTest extends TmuxTestBase {
     static final String WORKER = "printf '%s\\n' '<img src=x onerror=window.pwned=1>'; printf 'deploy to prod? '; read a; echo \"worker got: $a\";"
@@ -46,6 +51,13 @@ class WebBrowserTest extends TmuxTestBase {
         browser = Browser.start();
     }
 
+    /** The page as `looop web` serves it: answers and tells through looop.human. */
+    void serveReal(TmuxProfile p) {
+        ProfileHuman real = new ProfileHuman(p.profile.paths, Clock.systemUTC(), p.sessions);
+        web = WebServer.start(new Fleet(p.profile.paths, p.profile.clock, p.sessions, real), real, InetAddress.getLoopbackAddress(), 0, System.err);
+        browser = Browser.start();
+    }
+
     /** Polls a page expression until it is true; fails with what the page last showed. */
     void until(String js, String what) {
         TmuxProfile.awaitTrue(() -> browser.eval(js).asBoolean(false), () -> what + "; page: " + browser.eval("document.body.innerText").asText());
@@ -57,6 +69,39 @@ class WebBrowserTest extends TmuxTestBase {
 
     String screen(String id) {
         return "(document.querySelector(\".worker[data-key='" + id + "'] .screen\") || {textContent: ''}).textContent";
+    }
+
+    @Test
+    void aWorkerAsksThroughLooopBinAndTheAnswerTypedOnThePageReachesIt() throws Exception {
+        TmuxProfile p = profile("bash -c 'a=$(\"$LOOOP_BIN\" ask \"$LOOOP_SESSION_ID\" \"deploy to prod?\"); echo \"worker got: [$a]\";"
+                + " read b; echo \"told: [$b]\"; sleep 600'");
+        p.sessions.start("w1", "brief", null);
+        Asks asks = new Asks(p.profile.paths, Clock.systemUTC());
+        TmuxProfile.awaitTrue(() -> asks.read("w1") != null && asks.read("w1").pending(), () -> "the worker's ask; screen: " + p.output("w1"));
+        serveReal(p);
+
+        browser.open(web.url().toString()).waitFor(".worker[data-key='w1']");
+        until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
+        assertEquals("running", browser.text(".worker[data-key='w1'] .state"));
+        browser.waitFor(".ask-item[data-key='w1'] .question");
+        assertEquals("deploy to prod?", browser.text(".ask-item[data-key='w1'] .question"));
+        assertEquals("? deploy to prod?", browser.text(".worker[data-key='w1'] .ask"));
+
+        browser.type(".ask-item[data-key='w1'] input[name=text]", "ship it").click(".ask-item[data-key='w1'] .free button");
+        assertTrue(p.awaitOutput("w1", "worker got: [").contains("worker got: [ship it]"), p.output("w1"));
+        until("document.querySelector(\".ask-item[data-key='w1']\") === null", "the answered ask to leave the page");
+        assertTrue(asks.read("w1").closed(), "the worker read its answer");
+        String events = p.profile.read("events.jsonl");
+        assertTrue(events.contains("\"event\":\"answered\"") && events.contains("\"via\":\"web\""), "journaled like any answer: " + events);
+
+        browser.type(".worker[data-key='w1'] form.tell input[name=text]", "also check the logs").click(".worker[data-key='w1'] form.tell button");
+        assertTrue(p.awaitOutput("w1", "told: [").contains("told: [also check the logs]"), p.output("w1"));
+        until("(document.querySelector(\".worker[data-key='w1'] .result\") || {}).textContent.startsWith('told w1')", "the tell's confirmation");
+        assertTrue(new Tells(p.profile.paths, Clock.systemUTC()).undelivered().isEmpty());
+
+        Path png = browser.screenshot(dir.resolve("asked.png"));
+        int[] size = BrowserTest.pngSize(png);
+        assertTrue(size[0] > 0 && size[1] > 0 && Files.size(png) > 0, "a PNG with pixels");
     }
 
     @Test
@@ -147,7 +192,8 @@ class WebBrowserTest extends TmuxTestBase {
                 case "$1" in
                   triage) printf '%s\\n' '> triage the inbox' '' '● Read inbox/ (3 files)' '● Wrote reports/inbox-triage.md' \
                     '  - [ ] invoice-march.pdf.txt' '  - [ ] meeting-notes.txt' '  - [ ] todo-from-ana.txt' '' \
-                    '✓ listed 3 files; asking before I file the invoice' ;;
+                    '✓ listed 3 files; asking before I file the invoice'
+                    "$LOOOP_BIN" ask triage 'File invoice-march.pdf.txt under finance/2026?' --options yes,no,later ;;
                   docs) printf '%s\\n' '> refresh the playbook' '' '● Read journal.md (40 lines)' '● Proposed 1 change to PLAYBOOK.md' \
                     '  + Prefer one small reversible move per beat' '' '… waiting for review' ;;
                 esac
@@ -167,12 +213,13 @@ class WebBrowserTest extends TmuxTestBase {
         p.sessions.start("docs", "brief", null);
         p.awaitOutput("triage", "asking before");
         p.awaitOutput("docs", "waiting for review");
+        TmuxProfile.awaitTrue(() -> new Asks(p.profile.paths, Clock.systemUTC()).pending().size() == 1, () -> "triage's ask");
         try (Lock pulse = Lock.acquire(p.profile.paths)) {
-            serve(p);
-            human.ask("triage", "File invoice-march.pdf.txt under finance/2026?", "yes", "no", "later");
+            serveReal(p);
             browser.setViewport(1280, 1800, false).open(web.url().toString()).waitFor(".worker[data-key='docs']");
             until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
             until(screen("docs") + ".includes('waiting for review')", "the screens");
+            browser.waitFor(".ask-item[data-key='triage'] .options button");
             Path png = browser.screenshot(dir.resolve("web.png"));
             int[] size = BrowserTest.pngSize(png);
             assertEquals(List.of(1280, 1800), List.of(size[0], size[1]));

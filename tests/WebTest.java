@@ -308,7 +308,8 @@ class WebTest extends TmuxTestBase {
 
         assertEquals("- 2026-11-23 11:30 " + "moved <script>window.pwned=1</script>", s.path("journal").get(0).asText());
         assertEquals("nightly", s.path("schedules").get(0).path("name").asText());
-        assertTrue(s.path("schedules").get(0).path("text").asText().contains("every_s 86400"), s.toString());
+        assertTrue(s.path("schedules").get(0).path("text").asText().startsWith("waiting · every 24h, next 2026-11-24T12:00:00Z · check <the> deploy"),
+                s.toString());
         JsonNode spend = s.path("spend");
         assertEquals("today $1.5 of $2 max_daily_usd", spend.path("today").asText());
         for (String part : List.of("claude", "pi")) assertTrue(spend.path("by_runner_svg").asText().contains(">" + part + "<"), part);
@@ -352,7 +353,7 @@ class WebTest extends TmuxTestBase {
         beat(ev, "2026-11-23T10:30:00Z", "{\"action\":\"write_goal\",\"event\":\"decided\"}");
         beat(ev, "2026-11-23T11:00:00Z", "{\"event\":\"tick_failed\",\"reason\":\"runner_failed\",\"error\":\"runner exited 1\"}");
         prof.write("events.jsonl", "not json\n" + ev);
-        prof.write("schedules/nightly.json", "{\"name\":\"nightly\",\"every_s\":86400,\"note\":\"check <the> deploy\"}");
+        new looop.schedule.Schedules(prof.paths, prof.clock).addEvery("nightly", Duration.ofDays(1), "check <the> deploy");
     }
 
     static String cost(String ts, String kind, String id, String runner, double usd) {

@@ -109,7 +109,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         t.awaitOutput("w1", "up");
         assertTrue(fails(1, "key", "w1", "Bogus").startsWith("unknown key 'Bogus'; use names like Enter"));
         assertEquals(2, t.cli("key", "w1").code(), "at least one key");
-        assertEquals("running", t.info("w1").state());
+        assertEquals("running", t.info("w1").state().word());
         ok("key", "w1", "C-c");
         assertEquals(130, t.awaitState("w1", "exited").exitCode());
     }
@@ -124,7 +124,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         t.awaitState("w1", "exited");
         ok("restart", "w1");
         TmuxProfile.awaitTrue(() -> t.output("w1").split("up", -1).length == 3, () -> "a second run: " + t.output("w1"));
-        assertEquals("running", t.info("w1").state());
+        assertEquals("running", t.info("w1").state().word());
         assertTrue(fails(1, "restart", "ghost").startsWith("no session 'ghost'"));
 
         ok("_", "kill", "w2");
@@ -141,15 +141,18 @@ class WorkerVerbsTest extends TmuxTestBase {
         assertEquals("which database?", t.info("w1").note());
         JsonNode status = Json.parse(ok("status", "--json").out());
         assertEquals("which database?", status.get("workers").get(0).get("note").asText());
+        assertOneShape();
         ok("_", "unflag", "w1");
         assertNull(t.info("w1").note());
         ok("_", "flag", "w1");
         assertEquals("needs attention", t.info("w1").note());
 
         ok("_", "kill", "w1");
-        assertEquals("killed", t.info("w1").state());
+        assertEquals("killed", t.info("w1").state().word());
         assertFalse(t.sessions.tmux().has("w1"));
         ok("_", "kill", "w1"); // a second kill changes nothing
+        assertOneShape(); // a dead worker's note is shown nowhere
+        assertFalse(ok("status", "--json").out().contains("needs attention"));
 
         assertTrue(fails(1, "_", "flag", "ghost").startsWith("no session 'ghost'"));
         assertTrue(fails(1, "_", "unflag", "../etc").startsWith("bad session id '../etc'"));
@@ -266,5 +269,14 @@ class WorkerVerbsTest extends TmuxTestBase {
         assertInstanceOf(TmuxSessions.class, ctx.sessions());
         assertEquals(0, Beats.entry(ctx).execute("status"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("workers"));
+    }
+
+    /** ls --json, status --json and the sys-sessions reading render each session the same way. */
+    private void assertOneShape() throws Exception {
+        JsonNode ls = Json.parse(ok("ls", "--json").out()).get("sessions");
+        assertEquals(ls, Json.parse(ok("status", "--json").out()).get("workers"));
+        String sys = new looop.sense.Sensors(t.profile.paths, t.sessions, t.profile.clock).senseAll().stream()
+                .filter(r -> r.file().equals("sys-sessions.json")).findFirst().orElseThrow().text();
+        assertEquals(ls, Json.parse(sys).get("signal").get("sessions"));
     }
 }

@@ -50,7 +50,7 @@ public final class Beats {
     }
 
     public Tick tick() {
-        return new Tick(profile.paths, profile.clock, Sessions.none(), log);
+        return new Tick(profile.paths, profile.clock, NoSessions.none(), log);
     }
 
     public Tick.Outcome beat() {
@@ -82,7 +82,7 @@ public final class Beats {
     public static Cli cli(TestProfile profile, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Context ctx = new Context(profile.paths, profile.clock, Sessions.none(),
+        Context ctx = new Context(profile.paths, profile.clock, NoSessions.none(),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         int code = entry(ctx).execute(args);

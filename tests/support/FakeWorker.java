@@ -33,7 +33,7 @@ public final class FakeWorker {
         check(tmux.run("new-session", "-d", "-s", Tmux.sessionName(id), "-x", String.valueOf(cols), "-y", String.valueOf(rows),
                 "exec bash " + Proc.shellQuote(f.wrapper().toString())));
         check(tmux.run("pipe-pane", "-o", "-t", "=" + Tmux.sessionName(id) + ":", "cat >> " + Proc.shellQuote(f.output().toString())));
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 120_000;
         while (Fs.readOr(f.state(), "").strip().equals("starting")) {
             if (System.currentTimeMillis() > deadline) throw new AssertionError("fake worker " + id + " did not start");
             sleep(10);
@@ -44,7 +44,7 @@ public final class FakeWorker {
         String out = Proc.shellQuote(f.output().toString());
         return "#!/usr/bin/env bash\n"
                 + "cd " + Proc.shellQuote(paths.data.toString()) + "\n"
-                + "for _ in $(seq 1 500); do [ -e " + out + " ] && break; sleep 0.01; done\n"
+                + "until [ -e " + out + " ]; do sleep 0.01; done\n" // start() turns capture on, however long that takes
                 + "echo running > " + Proc.shellQuote(f.state().toString()) + "\n"
                 + "bash -c " + Proc.shellQuote(script) + "\n"
                 + "code=$?\n"

@@ -74,7 +74,7 @@ public final class LockRace {
 
     /** Starts a pulse and watches it: it either takes the lock (then is stopped) or is refused. */
     private static String race(Paths paths, String me, long period, List<Thread> pulses) throws InterruptedException {
-        Pulse pulse = new Pulse(paths, Clock.systemUTC(), Sessions.none(), Log.quiet());
+        Pulse pulse = new Pulse(paths, Clock.systemUTC(), NoSessions.none(), Log.quiet());
         String[] refused = new String[1];
         Thread t = new Thread(() -> {
             try {

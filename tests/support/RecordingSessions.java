@@ -5,7 +5,7 @@ import java.util.List;
 import looop.workers.Sessions;
 
 /** A worker engine that only records what the beat asked of it: "start w1 do it", "steer w1 yes", …. */
-public final class RecordingSessions implements Sessions {
+public final class RecordingSessions extends NoSessions {
     public final List<String> calls = new ArrayList<>();
 
     public List<Info> list() {
@@ -14,6 +14,11 @@ public final class RecordingSessions implements Sessions {
 
     public void start(String id, String prompt, String runner) {
         calls.add("start " + id + " " + prompt);
+    }
+
+    /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
+    public boolean isAlive(String id) {
+        return true;
     }
 
     public void steer(String id, String input) {

@@ -24,7 +24,8 @@ import looop.workers.TmuxSessions;
  * small shell programs; waits poll with short sleeps up to a deadline.
  */
 public final class TmuxProfile implements AutoCloseable {
-    private static final long DEADLINE_MS = 10_000;
+    /** Generous: a busy machine may take long, and a wait that holds is only as long as it takes. */
+    private static final long DEADLINE_MS = 120_000;
 
     public final TestProfile profile;
     public final TmuxSessions sessions;
@@ -60,7 +61,7 @@ public final class TmuxProfile implements AutoCloseable {
     }
 
     public Sessions.Info awaitState(String id, String state) {
-        return await(id, i -> i.state().equals(state), state);
+        return await(id, i -> i.state().word().equals(state), state);
     }
 
     /** Polls output.log until it holds text; returns all of it. */

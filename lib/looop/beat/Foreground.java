@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +15,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import looop.decide.Runner;
 import looop.io.Fs;
-import looop.io.Ids;
 import looop.io.Json;
 import looop.io.Log;
-import looop.io.Proc;
 import looop.io.UserError;
 import looop.profile.Config;
-import looop.profile.Launcher;
 import looop.profile.Lock;
 import looop.profile.Paths;
 import looop.workers.OutputLog;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
+import looop.workers.Sessions;
 import looop.workers.Tmux;
+import looop.workers.TmuxSessions;
 
 /**
  * `looop` with no verb: the loop in the foreground of a person's terminal.
@@ -52,10 +51,14 @@ import looop.workers.Tmux;
  * stops the loop like Ctrl-C does.
  */
 public final class Foreground {
-    public static final String PULSE = "pulse";
+    public static final String PULSE = TmuxSessions.PULSE;
     /** How long the pulse gets to finish its beat after Ctrl-C before its session is killed. */
-    private static final long STOP_GRACE_MS = 5_000;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final long STREAM_POLL_MS = 100;
+    /** A ceiling, not a pause: the stream ends as soon as the stopped pulse's last output is in. */
+    private static final long STREAM_END_MS = 15_000;
+    /** A ceiling on stopping everything: the pulse's grace, its last output, and tmux calls on a busy machine. */
+    private static final long STOPPING_MS = STOP_GRACE.toMillis() + STREAM_END_MS + 30_000;
     /** Lines of a running pulse's log shown when attaching to it, like `tail`. */
     private static final int ATTACH_TAIL = 20;
 
@@ -65,6 +68,7 @@ public final class Foreground {
     private final boolean color;
     private final Log log;
     private final SessionView view;
+    private final TmuxSessions engine;
     private final Tmux tmux;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch streamed = new CountDownLatch(1);
@@ -78,7 +82,8 @@ public final class Foreground {
         this.color = !this.json && Log.wantsColor(env, System.console() != null);
         this.log = Log.forProcess(out, this.json, env);
         this.view = new SessionView(paths);
-        this.tmux = view.tmux();
+        this.engine = new TmuxSessions(paths);
+        this.tmux = engine.tmux();
     }
 
     /** Brings the pulse up (or attaches), streams it until it ends, and returns the exit code. */
@@ -135,22 +140,13 @@ public final class Foreground {
         }
     }
 
+    /**
+     * The pulse through the same engine as a worker: its wrapper waits for
+     * output capture, runs the pulse, records how it ended. Its own needs are
+     * options of that engine: its colour choice exported, and no echoed ^C.
+     */
     private long start() {
-        Launcher.ensure(paths);
-        SessionFiles f = SessionFiles.of(paths, PULSE);
-        for (var p : List.of(f.output(), f.exitCode(), f.note())) Fs.delete(p);
-        Fs.writeAtomic(f.state(), "starting\n");
-        Fs.writeAtomic(f.meta(), meta());
-        Fs.writeAtomic(f.wrapper(), wrapper(f));
-        Tmux.Result r = tmux.run("new-session", "-d", "-s", Tmux.sessionName(PULSE), "-x", "160", "-y", "50",
-                "exec bash " + Proc.shellQuote(f.wrapper().toString()));
-        if (!r.ok()) throw new UserError("cannot start the pulse's tmux session: " + r.err().strip() + " (is the data dir writable?)");
-        // capture before the pulse prints anything: the wrapper waits until output.log exists
-        Tmux.Result pipe = tmux.run("pipe-pane", "-o", "-t", Tmux.paneTarget(PULSE), "cat >> " + Proc.shellQuote(f.output().toString()));
-        if (!pipe.ok()) {
-            tmux.run("kill-session", "-t", Tmux.sessionTarget(PULSE));
-            throw new UserError("cannot capture the pulse's output: " + pipe.err().strip() + " (is tmux 3.0 or newer installed?)");
-        }
+        engine.startCommand(PULSE, command(), new TmuxSessions.Options(Map.of("LOOOP_COLOR", color ? "1" : "0"), true));
         log.line(Log.Level.STEP, "foreground.start", "pulse up in tmux session " + Tmux.sessionName(PULSE)
                 + "; Ctrl-C stops it and every worker; `looop watch pulse` shows its terminal");
         return 0;
@@ -165,61 +161,8 @@ public final class Foreground {
         return last.isEmpty() ? 0 : last.get(0).offset();
     }
 
-    private String meta() {
-        var m = Json.object();
-        m.put("id", PULSE);
-        m.putNull("runner");
-        m.put("command", command());
-        m.put("started_unix", System.currentTimeMillis() / 1000);
-        m.putNull("prompt_file");
-        return Json.pretty(m) + "\n";
-    }
-
     private String command() {
         return "\"$LOOOP_BIN\" run" + (json ? " --json" : "");
-    }
-
-    /**
-     * The script tmux runs. Whoever started the profile's tmux server decides
-     * the environment a new session inherits, so everything the pulse needs
-     * (profile, knobs, PATH, colour choice) is exported here explicitly. INT
-     * is trapped, not ignored: Ctrl-C still reaches the pulse (an ignored
-     * signal would be inherited), and bash stays to record how the pulse ended.
-     */
-    private String wrapper(SessionFiles f) {
-        StringBuilder s = new StringBuilder("#!/usr/bin/env bash\n# Written by looop: the pulse's session. Waits for output capture, runs the pulse, records how it ended.\n");
-        s.append("cd ").append(q(paths.data)).append(" || exit 1\n");
-        exports().forEach((k, v) -> s.append("export ").append(k).append('=').append(Proc.shellQuote(v)).append('\n'));
-        s.append("for _ in $(seq 1 250); do [ -e ").append(q(f.output())).append(" ] && break; sleep 0.02; done\n");
-        s.append(record(f.state(), "running"));
-        s.append("stty -echoctl 2>/dev/null\n"); // Ctrl-C stops the pulse without a stray ^C in its log
-        s.append("trap true INT\n");
-        s.append(command()).append("\ncode=$?\n");
-        s.append(record(f.exitCode(), "$code"));
-        s.append(record(f.state(), "exited"));
-        s.append("exit $code\n");
-        return s.toString();
-    }
-
-    /** An atomic write from the shell: a reader never sees a half-written state file. */
-    private static String record(java.nio.file.Path file, String value) {
-        String tmp = q(file.resolveSibling("." + file.getFileName() + ".tmp"));
-        return "printf '%s\\n' \"" + value + "\" > " + tmp + " && mv -f " + tmp + " " + q(file) + "\n";
-    }
-
-    private Map<String, String> exports() {
-        Map<String, String> env = new java.util.TreeMap<>();
-        paths.processEnv().forEach((k, v) -> {
-            boolean wanted = k.startsWith("LOOOP_") || List.of("PATH", "HOME", "XDG_STATE_HOME", "NO_COLOR", "JAVA_HOME").contains(k);
-            if (wanted && k.matches("[A-Za-z_][A-Za-z0-9_]*") && !k.equals("LOOOP_SESSION_ID")) env.put(k, v);
-        });
-        env.putAll(paths.childEnv());
-        env.put("LOOOP_COLOR", color ? "1" : "0");
-        return env;
-    }
-
-    private static String q(java.nio.file.Path p) {
-        return Proc.shellQuote(p.toString());
     }
 
     // -- streaming -------------------------------------------------------------------------
@@ -269,7 +212,7 @@ public final class Foreground {
     /** SIGINT or SIGTERM: stop everything, let the stream show the pulse's last words, say what stopped. */
     private void onSignal() {
         if (!stopping.compareAndSet(false, true)) {
-            awaitQuietly(finished, STOP_GRACE_MS * 2);
+            awaitQuietly(finished, STOPPING_MS);
             return;
         }
         try {
@@ -283,13 +226,13 @@ public final class Foreground {
         List<String> stopped = new ArrayList<>();
         if (stopPulse()) stopped.add(PULSE);
         stopWorkers().forEach(id -> stopped.add("worker " + id));
-        awaitQuietly(streamed, 2_000);
+        awaitQuietly(streamed, STREAM_END_MS);
         summary(stopped);
     }
 
     /** The main thread saw the stream end while a signal was being handled: the hook finishes the job. */
     private int awaitHook() {
-        awaitQuietly(finished, STOP_GRACE_MS * 3);
+        awaitQuietly(finished, STOPPING_MS);
         return 130;
     }
 
@@ -307,38 +250,16 @@ public final class Foreground {
 
     /** Ctrl-C to the pulse, as a person would type it, then the session killed if the beat does not wind down. */
     private boolean stopPulse() {
-        if (!tmux.has(PULSE)) return false;
-        tmux.run("send-keys", "-t", Tmux.paneTarget(PULSE), "C-c");
-        long deadline = System.currentTimeMillis() + STOP_GRACE_MS;
-        while (tmux.has(PULSE) && System.currentTimeMillis() < deadline) SessionView.nap(50);
-        if (tmux.has(PULSE)) {
-            tmux.run("kill-session", "-t", Tmux.sessionTarget(PULSE));
-            Fs.writeAtomic(SessionFiles.of(paths, PULSE).state(), "killed\n");
-        }
-        return true;
+        return engine.stop(PULSE, STOP_GRACE);
     }
 
-    /** Kills every live worker's tmux session and marks it killed; returns their ids, sorted. */
+    /** Stops every live worker the way `_ kill` does; returns their ids, sorted. */
     private List<String> stopWorkers() {
         List<String> stopped = new ArrayList<>();
-        for (String id : liveWorkers()) {
-            tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
-            if (Files.isDirectory(SessionFiles.of(paths, id).dir())) Fs.writeAtomic(SessionFiles.of(paths, id).state(), "killed\n");
-            stopped.add(id);
+        for (Sessions.Info w : engine.list()) {
+            if (w.alive() && engine.stop(w.id(), Duration.ZERO)) stopped.add(w.id());
         }
         return stopped;
-    }
-
-    /** Workers with a tmux session on the profile's server whose files do not say they are over. */
-    private List<String> liveWorkers() {
-        Tmux.Result r = tmux.run("list-sessions", "-F", "#{session_name}");
-        if (!r.ok()) return List.of(); // no server: nothing runs
-        return r.out().lines()
-                .filter(n -> n.startsWith("looop-"))
-                .map(n -> n.substring("looop-".length()))
-                .filter(id -> !id.equals(PULSE) && Ids.problem(id) == null && !view.ended(id))
-                .sorted()
-                .toList();
     }
 
     private void summary(List<String> stopped) {

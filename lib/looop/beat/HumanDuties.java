@@ -28,7 +28,7 @@ import looop.workers.Sessions;
  * thread of its own so no beat waits on a channel or a terminal, delivers
  * the outbox and types queued tells into idle workers.
  */
-final class HumanDuties implements AutoCloseable {
+public final class HumanDuties implements AutoCloseable {
     static final long TELL_POLL_MS = 500;
     static final long OUTBOX_EVERY_MS = 5_000;
     /** Beats failed in a row before the human hears of it; LOOOP_NOTIFY_FAILED_BEATS overrides. */
@@ -41,7 +41,7 @@ final class HumanDuties implements AutoCloseable {
     private final Map<String, Sessions.Info> lastSeen = new HashMap<>();
     private final Thread worker;
 
-    HumanDuties(Paths paths, Clock clock, Sessions sessions, Log log) {
+    public HumanDuties(Paths paths, Clock clock, Sessions sessions, Log log) {
         this.paths = paths;
         this.clock = clock;
         this.sessions = sessions;
@@ -52,7 +52,7 @@ final class HumanDuties implements AutoCloseable {
     }
 
     /** After a beat: events for what changed, orphaned asks withdrawn. Never throws: the loop goes on. */
-    void afterBeat(Tick.Outcome outcome, String error) {
+    public void afterBeat(Tick.Outcome outcome, String error) {
         try {
             Outbox outbox = Outbox.of(paths, clock);
             Instant now = clock.instant();
@@ -66,7 +66,7 @@ final class HumanDuties implements AutoCloseable {
                 Sessions.Info before = lastSeen.put(i.id(), i);
                 if (before != null && before.alive() && !i.alive()) {
                     SessionFiles.Meta meta = SessionFiles.of(paths, i.id()).readMeta();
-                    outbox.record(Notices.workerExit(i.id(), i.state(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
+                    outbox.record(Notices.workerExit(i.id(), i.state().word(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
                 }
             }
             List<String> orphans = new Asks(paths, clock).withdrawOrphans(sessions::isAlive);
@@ -77,7 +77,7 @@ final class HumanDuties implements AutoCloseable {
     }
 
     /** Seconds until the next schedule comes due, when that is sooner than rest; else rest. */
-    long restSeconds(long rest) {
+    public long restSeconds(long rest) {
         Instant now = clock.instant();
         Instant next = new Schedules(paths, clock).nextChange(now);
         if (next == null) return rest;
@@ -87,8 +87,7 @@ final class HumanDuties implements AutoCloseable {
 
     private void deliverForever() {
         Tells tells = new Tells(paths, clock);
-        TellDelivery delivery = new TellDelivery(tells, new Asks(paths, clock), new WorkerTerminal(paths, sessions), Clock.systemUTC(),
-                TellDelivery.SETTLE);
+        TellDelivery delivery = TellDelivery.of(paths, sessions, clock);
         long lastOutbox = 0;
         while (!Thread.currentThread().isInterrupted()) {
             try {

@@ -68,6 +68,9 @@ public final class Pulse {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             log.line(Log.Level.STEP, "pulse.start", "pulse up on " + paths.data + " (pid " + ProcessHandle.current().pid() + ")");
+            String unsandboxed = looop.profile.Confinement.of(paths, config).sandbox().warning();
+            // once per pulse: every beat would say the same, and the status and doctor say it too
+            if (unsandboxed != null) log.line(Log.Level.WARN, "pulse.sandbox", unsandboxed);
             try {
                 loop(lock);
             } finally {

@@ -68,7 +68,7 @@ public final class Stages {
     public static Tick.Hashed readHashed(Paths paths, JsonNode in) {
         if (!in.hasNonNull("hash")) throw usage("expected the output of `looop hash` (an object with \"hash\")");
         Tick.Sensed s = readSensed(paths, in);
-        return new Tick.Hashed(s.readings(), in.get("hash").asText(), in.path("last_hash").asText(""));
+        return new Tick.Hashed(s.readings(), hash(in, "hash"), in.path("last_hash").asText(""));
     }
 
     /** The gate's output: its input, plus "gate": {"open": bool, "reason"?, "message"?, "retry_in_s"?}. */
@@ -124,8 +124,8 @@ public final class Stages {
     public static Tick.Verdict readDecided(Paths paths, JsonNode in) {
         checkProfile(paths, in);
         String outcome = in.path("outcome").asText();
-        String hash = in.path("hash").asText(null);
-        String runId = in.path("run_id").asText(null);
+        String hash = in.hasNonNull("hash") ? hash(in, "hash") : null;
+        String runId = runId(in);
         if (outcome.equals("decided")) {
             if (!in.hasNonNull("decision")) throw usage("a \"decided\" input needs its \"decision\"");
             try {
@@ -165,11 +165,16 @@ public final class Stages {
 
     // -- reading stdin --------------------------------------------------------
 
+    /** Far more than a stage's JSON (100 sensors at their 8 KiB cap are under 1 MiB); more is a runaway pipe. */
+    private static final int MAX_INPUT_BYTES = 64 << 20;
+
     /** The JSON object on stdin, or null when stdin is empty. */
     public static JsonNode readInput(InputStream in, String stage) {
         String text;
         try {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = in.readNBytes(MAX_INPUT_BYTES + 1);
+            if (bytes.length > MAX_INPUT_BYTES) throw usage("`looop " + stage + "`: stdin is over " + (MAX_INPUT_BYTES >> 20) + " MiB; pipe in the previous stage's output");
+            text = new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -183,11 +188,39 @@ public final class Stages {
         }
     }
 
-    /** A stage must not mix profiles: input made for one data dir is refused by another. */
+    /**
+     * A world hash from stdin is committed as the world this beat acted on,
+     * so it must be one: 32 lowercase hex digits, as `looop hash` prints.
+     */
+    private static String hash(JsonNode in, String field) {
+        String h = in.path(field).asText("");
+        if (!h.matches("[0-9a-f]{32}")) throw usage("\"" + field + "\" must be a world hash (32 lowercase hex digits, as `looop hash` prints)");
+        return h;
+    }
+
+    /** A run id names a directory under runs/: a plain name, never a path that climbs out of it. */
+    private static String runId(JsonNode in) {
+        if (!in.hasNonNull("run_id")) return null;
+        String id = in.get("run_id").asText();
+        if (!id.matches("tick-[0-9]{8}-[0-9]{6}(-[0-9]+)?")) {
+            throw usage("\"run_id\" must name a run as `looop decide` prints it (tick-YYYYMMDD-HHMMSS), got " + Json.canonical(in.get("run_id")));
+        }
+        return id;
+    }
+
+    /** A stage must not mix profiles: input made for one data dir is refused by another (a trailing slash is the same dir). */
     private static void checkProfile(Paths paths, JsonNode in) {
         String from = in.path("data_dir").asText(null);
-        if (from != null && !from.equals(paths.data.toString())) {
+        if (from != null && !sameDir(from, paths)) {
             throw usage("input is from data dir " + from + " but this looop uses " + paths.data + "; set LOOOP_DATA_DIR to match");
+        }
+    }
+
+    private static boolean sameDir(String from, Paths paths) {
+        try {
+            return java.nio.file.Path.of(from).toAbsolutePath().normalize().equals(paths.data);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
         }
     }
 

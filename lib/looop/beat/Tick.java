@@ -243,8 +243,8 @@ public final class Tick {
         Path runDir = paths.runs().resolve(runId);
         Path prompt = runDir.resolve("prompt.md");
         Recall recall = new Recall(paths, clock);
-        Fs.writeScratch(prompt, Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config))
-                .getBytes(StandardCharsets.UTF_8));
+        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config))
+                + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
         recall.shellShown();
         log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
         ObjectNode f = Json.object();
@@ -254,7 +254,7 @@ public final class Tick {
         Runner.Result ran = runWithRetries(config, runner, runId, prompt, runDir, recall);
         String text;
         try {
-            text = Decision.claim(paths, runDir.resolve("decision.json"));
+            text = Decision.claimRun(paths, runDir, runDir.resolve("decision.json"));
         } catch (UserError unreadable) {
             // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
             if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
@@ -289,11 +289,13 @@ public final class Tick {
         Guards.RunnerRetry retry = config.guards().retry();
         for (int attempt = 1; ; attempt++) {
             Fs.delete(paths.decision());
+            Fs.delete(Decision.fileIn(runDir)); // a failed try's half-written decision is not the next one's
             long from = Fs.sizeOrZero(runDir.resolve("output.log"));
             recall.decideStarted();
-            Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock);
+            Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock,
+                    looop.profile.Confinement.of(paths, config).decide(runner.name(), Decision.fileIn(runDir).getParent()));
             meter(config, runner, runId, ran);
-            if (attempt > retry.attempts() || !passingFailure(ran, retry, runDir.resolve("output.log"), from)) return ran;
+            if (attempt > retry.attempts() || !passingFailure(ran, retry, runDir, runDir.resolve("output.log"), from)) return ran;
             long wait = retry.waitBefore(attempt);
             log.line(Log.Level.WARN, "tick.runner_retry", "runner " + (ran.ok() ? "wrote no decision" : "exited " + ran.exitCode())
                     + " in passing (rate limit, overload or network) — try " + (attempt + 1) + " of " + (retry.attempts() + 1) + " in " + wait + "s");
@@ -308,8 +310,9 @@ public final class Tick {
     }
 
     /** A try that failed (or wrote no decision: pi ends a failed API call that way) with an exit code or output the config calls transient. */
-    private boolean passingFailure(Runner.Result ran, Guards.RunnerRetry retry, Path output, long from) {
-        if (ran.timedOut() || (ran.ok() && Files.exists(paths.decision()))) return false;
+    private boolean passingFailure(Runner.Result ran, Guards.RunnerRetry retry, Path runDir, Path output, long from) {
+        boolean decided = Files.exists(paths.decision()) || Files.exists(Decision.fileIn(runDir));
+        if (ran.timedOut() || (ran.ok() && decided)) return false;
         byte[] all = Fs.readOr(output, "").getBytes(StandardCharsets.UTF_8);
         int start = (int) Math.min(from, all.length);
         String said = new String(all, start, all.length - start, StandardCharsets.UTF_8);
@@ -469,10 +472,13 @@ public final class Tick {
     }
 
     /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
+    private static final java.util.regex.Pattern RUN_NAME = java.util.regex.Pattern.compile("tick-[0-9]{8}-[0-9]{6}(-[0-9]+)?");
+
     public void pruneRuns() {
         long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
-        List<Path> runs = Fs.listDirs(paths.runs());
+        List<Path> runs = new java.util.ArrayList<>(Fs.listDirs(paths.runs()).stream()
+                .filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList()); // only what looop made
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));
         for (Path old : runs.subList((int) Math.min(keep, runs.size()), runs.size())) Fs.deleteTree(old);
     }

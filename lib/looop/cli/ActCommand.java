@@ -22,6 +22,7 @@ final class ActCommand implements Callable<Integer> {
 
     /** Reads stdin before taking the lock: a pipe's upstream stages run while act waits for them. */
     public Integer call() {
+        root.refuseInsideWorker("looop act");
         Paths paths = root.ctx.profile();
         JsonNode in = Stages.readInput(root.ctx.in(), "act");
         if (in == null) throw new UserError("`looop act` reads a decision on stdin, e.g. echo '{\"action\":\"noop\"}' | looop act", ExitCode.USAGE);

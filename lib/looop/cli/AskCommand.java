@@ -13,6 +13,7 @@ import looop.notify.Notices;
 import looop.notify.Outbox;
 import looop.profile.Paths;
 import looop.workers.SessionFiles;
+import looop.workers.SessionState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -79,7 +80,7 @@ final class AskCommand implements Callable<Integer> {
     /** The asking session ended (killed, say): nobody is left to read an answer. */
     private static boolean ended(Paths paths, String session) {
         if (session == null) return false;
-        String state = SessionFiles.of(paths, session).readState();
-        return state != null && Arrays.asList(SessionFiles.EXITED, SessionFiles.KILLED).contains(state);
+        SessionState state = SessionFiles.of(paths, session).readState();
+        return state != null && !state.alive();
     }
 }

@@ -16,7 +16,7 @@ import looop.io.UserError;
 import looop.profile.Paths;
 import looop.profile.Seed;
 import looop.sense.Sensors;
-import looop.workers.Sessions;
+import looop.workers.TmuxSessions;
 
 /**
  * `looop demo`: a throwaway profile with real sensors, two goals and the
@@ -38,7 +38,7 @@ public final class Demo {
         writeProfile(paths);
         Seed.ensure(paths);
         Log log = new Log(out, clock, false, Log.wantsColor(paths.processEnv(), System.console() != null));
-        Tick tick = new Tick(paths, clock, Sessions.none(), log);
+        Tick tick = new Tick(paths, clock, new TmuxSessions(paths), log); // the demo starts no worker, so it never needs tmux
 
         out.println("looop demo · a throwaway profile in " + dir);
         out.println("decider: the offline runner (runners/offline.sh replays runners/demo-decisions.jsonl; no network, no key)");
@@ -86,17 +86,20 @@ public final class Demo {
     }
 
     static void writeProfile(Paths paths) {
+        // the offline runner keeps its place in the script in .offline-runner/, which a sandboxed decider must be able to write
         Fs.writeAtomic(paths.config, """
                 {
                   "default": "offline",
                   "runners": {
                     "offline": {
-                      "tick": "bash runners/offline.sh runners/demo-decisions.jsonl --shape pi --cost 0.0021"
+                      "tick": "bash runners/offline.sh runners/demo-decisions.jsonl --shape pi --cost 0.0021",
+                      "sandbox_write": [%s]
                     }
                   },
                   "interval": 60
                 }
-                """);
+                """.formatted(new com.fasterxml.jackson.databind.node.TextNode(paths.data.resolve(".offline-runner").toString())));
+        Fs.mkdirs(paths.data.resolve(".offline-runner"));
         Fs.writeAtomic(paths.playbook(), """
                 # Demo playbook
                 Keep the inbox triaged. Prefer small, reversible moves; write findings to reports/.

@@ -58,6 +58,7 @@ public final class Doctor {
             return checks;
         }
         checks.add(Check.ok("config", describe(config)));
+        checks.add(sandbox(config));
         checks.add(runner(config.defaultRunnerDef(), true));
         for (Config.RunnerDef r : config.runners().values()) {
             if (!r.name().equals(config.defaultRunner())) checks.add(runner(r, false));
@@ -153,6 +154,20 @@ public final class Doctor {
                     : scripts.size() + " in " + paths.sensors() + ", all executable"));
         }
         return out;
+    }
+
+    /** Fails only in mode required without a working sandbox: then every AI command would be refused. */
+    private Check sandbox(Config config) {
+        looop.sandbox.Sandbox box;
+        try {
+            box = looop.profile.Confinement.of(paths, config).sandbox();
+        } catch (UserError e) {
+            return Check.fail("sandbox", e.getMessage(), "unset " + looop.profile.Confinement.MODE_ENV);
+        }
+        boolean refused = box.policy().mode() == looop.sandbox.Mode.REQUIRED && !box.active();
+        if (refused) return Check.fail("sandbox", box.describe(), "install bubblewrap (apt-get install bubblewrap)");
+        if (box.warning() != null) return new Check("sandbox", false, false, box.describe(), "install bubblewrap, or set sandbox.mode to \"off\"");
+        return Check.ok("sandbox", box.describe());
     }
 
     private String describe(Config config) {

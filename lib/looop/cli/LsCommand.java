@@ -3,6 +3,9 @@ package looop.cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import looop.human.Tells;
 import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ls", description = "List every worker: state, exit code, flag note; --json prints {\"sessions\":[…]}.")
+@Command(name = "ls", description = {"List every worker: state, exit code, flag note, and tells not delivered yet;",
+        "--json prints {\"sessions\":[…], \"tells_undelivered\":{id: n}}."})
 final class LsCommand implements Callable<Integer> {
     /** Clear the screen and home the cursor: a redraw, not a scroll. */
     private static final String CLEAR = "\033[H\033[2J";
@@ -45,7 +49,17 @@ final class LsCommand implements Callable<Integer> {
     }
 
     private String render(List<Sessions.Info> workers) {
-        return root.json() ? Json.canonical(WorkerVerbs.json(workers)) + "\n" : WorkerVerbs.table(workers);
+        Map<String, Integer> tells = new Tells(root.ctx.profile(), root.ctx.clock()).undelivered();
+        if (root.json()) {
+            ObjectNode out = WorkerVerbs.json(workers);
+            if (!tells.isEmpty()) tells.forEach(out.putObject("tells_undelivered")::put);
+            return Json.canonical(out) + "\n";
+        }
+        StringBuilder out = new StringBuilder(WorkerVerbs.table(workers));
+        // below the table, not in it: a tell is looop's promise to the worker, not the worker's state
+        tells.forEach((w, n) -> out.append("✉ ").append(w).append(": ").append(n).append(n == 1 ? " tell" : " tells")
+                .append(" not delivered yet (typed once its screen is still, or with its next answer)\n"));
+        return out.toString();
     }
 
     /**

@@ -7,6 +7,7 @@ import looop.beat.Foreground;
 import looop.beat.Pulse;
 import looop.beat.Tick;
 import looop.io.ExitCode;
+import looop.io.Ids;
 import looop.io.Json;
 import looop.io.Log;
 import looop.io.UnsafePathException;
@@ -28,7 +29,7 @@ import picocli.CommandLine;
         subcommands = {RunCommand.class, TickCommand.class, SenseCommand.class, HashCommand.class, GateCommand.class, DecideCommand.class,
                 ActCommand.class, StatusCommand.class, JournalCommand.class, CostCommand.class, DemoCommand.class,
                 ConfigCommand.class, VersionCommand.class, HelpCommand.class, DoctorCommand.class, StartSessionCommand.class, LsCommand.class,
-                SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, InternalCommand.class,
+                SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, DiffCommand.class, MergeCommand.class, DiscardCommand.class, InternalCommand.class,
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
                 ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
                 AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class,
@@ -51,7 +52,22 @@ public class Main implements Callable<Integer> {
     /** `looop` alone: the pulse as a session of its own, streamed here, stopped with everything on Ctrl-C. */
     @Override
     public Integer call() {
+        refuseInsideWorker("looop");
         return new Foreground(ctx.profile(), ctx.out(), options.json).run();
+    }
+
+    /**
+     * A worker proposes policy, it never writes it (the worker contract says
+     * so): the verbs that run beats or moves, and so can rewrite PLAYBOOK.md,
+     * goals, sensors or the config, refuse inside a worker's session. A
+     * tripwire, not a wall: the sandbox is the wall.
+     */
+    void refuseInsideWorker(String verb) {
+        String session = ctx.env().get("LOOOP_SESSION_ID");
+        if (session != null && !session.isBlank()) {
+            throw new UserError("`" + verb + "` is not for workers (this is worker " + Ids.printable(session) + "): a worker does not change"
+                    + " the playbook, goals, sensors or config; propose the change in a file under reports/ and ask the human", ExitCode.FAILED);
+        }
     }
 
     /** Whether the user asked for JSON (--json anywhere on the line). */
@@ -102,6 +118,10 @@ public class Main implements Callable<Integer> {
     static CommandLine commandLine(Context ctx, boolean forScript) {
         Main root = new Main(ctx);
         CommandLine cl = new CommandLine(root, new Factory(ctx, forScript));
+        cl.setExecutionStrategy(parsed -> {
+            DataDirCheck.before(parsed, ctx);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setOut(new java.io.PrintWriter(ctx.out(), true));
         cl.setErr(new java.io.PrintWriter(ctx.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {

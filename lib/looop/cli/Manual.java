@@ -222,6 +222,8 @@ public final class Manual {
 
             WORKERS (each in its own tmux session on the profile's private tmux server)
               looop start-session <id> <prompt> [runner]   start a worker; refuses a live <id>
+                [--repo PATH [--base REV]]                 in a git worktree of its own
+                                                           (worktrees/<id>, branch looop/<id>)
               looop ls [--json] [--watch] [--interval DUR] every worker: state, exit code, flag;
                                                            --watch: again every 2s until Ctrl-C
               looop attach <id>                            take over the worker's terminal
@@ -240,7 +242,12 @@ public final class Manual {
                                                            for --settle (2s); timeout 60s
               looop resize <id> <COLSxROWS>                resize the worker's terminal
               looop restart <id>                           run the worker's command again
-              looop prune                                  remove finished sessions
+              looop prune                                  remove finished sessions (keeps a
+                                                           worktree with unmerged work, says so)
+              looop diff <id> [--stat] [--json]            what a repo worker changed vs its base
+              looop merge <id> [--squash|--rebase] [--force]
+                                                           into the checkout's branch, only clean
+              looop discard <id> [--force]                 remove its worktree and branch
               These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
 
             WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)

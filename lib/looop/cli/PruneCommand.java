@@ -1,7 +1,9 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
+import looop.workers.Sessions;
 import looop.workers.Tmux;
+import looop.workers.WorkerRepos;
 import looop.workers.WorkerVerbs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -13,6 +15,11 @@ final class PruneCommand implements Callable<Integer> {
     public Integer call() {
         Tmux.requireInstalled(root.ctx.profile());
         root.ctx.out().print(WorkerVerbs.pruned(root.ctx.sessions().prune()));
+        // finished sessions still here were kept for the work in their worktrees
+        for (Sessions.Info i : root.ctx.sessions().list()) {
+            String kept = i.alive() ? null : WorkerRepos.kept(root.ctx.profile(), i.id());
+            if (kept != null) root.ctx.out().print(kept);
+        }
         return 0;
     }
 }

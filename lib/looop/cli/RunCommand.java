@@ -9,6 +9,7 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
     public Integer call() {
+        root.refuseInsideWorker("looop run");
         return root.pulse();
     }
 }

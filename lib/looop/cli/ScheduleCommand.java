@@ -1,6 +1,5 @@
 package looop.cli;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
@@ -86,10 +85,6 @@ final class ScheduleCommand implements Callable<Integer> {
     }
 
     static String describe(Schedule s, Instant now) {
-        if (s.recurring()) {
-            Instant next = s.nextChange(now);
-            return "every " + Durations.show(s.every()) + ", next " + next;
-        }
-        return "at " + s.at() + (now.isBefore(s.at()) ? " (in " + Durations.show(Duration.ofSeconds(Duration.between(now, s.at()).toSeconds())) + ")" : "");
+        return s.describe(now);
     }
 }

@@ -3,6 +3,8 @@ package looop.cli;
 import java.util.concurrent.Callable;
 import looop.workers.TmuxSessions;
 import picocli.CommandLine.Command;
+import looop.workers.WorkerRepos;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -14,9 +16,15 @@ final class StartSessionCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PROMPT", description = "What the worker should do.") String prompt;
     @Parameters(index = "2", arity = "0..1", paramLabel = "RUNNER", description = "A runner from looop.json (default: its \"default\").") String runner;
 
+    @Option(names = "--repo", paramLabel = "PATH", description = "A git checkout: the worker gets a worktree of its own on branch looop/<id>, and works there.") java.nio.file.Path repo;
+    @Option(names = "--base", paramLabel = "REV", description = "With --repo: the branch or commit to start from (default: the checkout's HEAD).") String base;
+
     public Integer call() {
-        root.ctx.sessions().start(id, prompt, runner);
-        root.ctx.out().println("started worker " + TmuxSessions.workerId(id) + "; `looop ls` shows how it is doing");
+        if (base != null && repo == null) throw new looop.io.UserError("--base needs --repo: the base is a commit of the repo the worker works on", 2);
+        root.ctx.sessions().start(id, prompt, runner, repo == null ? null : repo.toAbsolutePath(), base);
+        String wid = TmuxSessions.workerId(id);
+        root.ctx.out().println("started worker " + wid + (repo == null ? "" : " in its worktree " + WorkerRepos.root(root.ctx.profile()).resolve(wid)
+                + " (branch looop/" + wid + "); `looop diff " + wid + "` shows its work") + "; `looop ls` shows how it is doing");
         return 0;
     }
 }

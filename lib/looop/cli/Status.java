@@ -44,6 +44,7 @@ public final class Status {
         if (running) out.put("pid", Lock.holder(paths));
         Config config = Config.load(paths);
         Pulse.Cadence cadence = Pulse.Cadence.of(paths, config);
+        out.put("sandbox", looop.profile.Confinement.of(paths, config).sandbox().describe());
         out.put("interval", cadence.idle());
         out.put("busy_interval", cadence.busy());
         out.put("active_interval", cadence.active());
@@ -52,13 +53,7 @@ public final class Status {
         String hash = Fs.readOr(paths.lastTickHash(), "").trim();
         if (!hash.isEmpty()) out.put("last_hash", hash);
         ArrayNode workers = out.putArray("workers");
-        for (Sessions.Info s : sessions.list()) {
-            ObjectNode w = workers.addObject();
-            w.put("id", s.id());
-            w.put("state", s.state());
-            if (s.exitCode() != null) w.put("exit_code", s.exitCode());
-            if (s.note() != null) w.put("note", s.note());
-        }
+        sessions.list().forEach(s -> workers.add(s.json()));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
         sensors(out, config);
         human(out);
@@ -72,13 +67,14 @@ public final class Status {
         line(out, "pulse", j.get("pulse_running").asBoolean() ? "running (pid " + j.get("pid").asText() + ")" : "not running (start it with `looop run`)");
         line(out, "cadence", "idle " + j.get("interval").asLong() + "s · busy " + j.get("busy_interval").asLong() + "s · active "
                 + j.get("active_interval").asLong() + "s");
+        line(out, "sandbox", j.get("sandbox").asText());
         line(out, "last tick", j.path("last_tick").asText("never"));
         line(out, "last hash", j.path("last_hash").asText("none committed yet"));
         JsonNode workers = j.get("workers");
         line(out, "workers", workers.isEmpty() ? "none" : workers.size() + "");
         for (JsonNode w : workers) {
             out.append("  - ").append(w.get("id").asText()).append(' ').append(w.get("state").asText());
-            if (w.has("exit_code")) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
+            if (!w.path("exit_code").isNull()) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
             if (w.has("note")) out.append(" ⚑ ").append(w.get("note").asText());
             out.append('\n');
         }

@@ -16,6 +16,7 @@ final class TickCommand implements Callable<Integer> {
     boolean force;
 
     public Integer call() {
+        root.refuseInsideWorker("looop tick");
         Tick tick = root.tick(false);
         Config config = tick.preflight(); // before the lock: such an error leaves every file as it was
         try (Lock lock = Lock.acquireOneShot(root.ctx.profile())) {

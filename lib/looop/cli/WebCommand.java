@@ -9,6 +9,7 @@ import looop.io.UserError;
 import looop.profile.Paths;
 import looop.web.Fleet;
 import looop.web.HumanActions;
+import looop.web.ProfileHuman;
 import looop.web.WebServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +32,7 @@ final class WebCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) throw new UserError("--port takes 0 to 65535, got " + port, 2);
         InetAddress address = address(bind);
         Paths paths = root.ctx.profile();
-        // Until asks and tells land (looop.human), the page shows flags and screens but answers nothing.
-        HumanActions human = HumanActions.none();
+        HumanActions human = new ProfileHuman(paths, root.ctx.clock(), root.ctx.sessions());
         Fleet fleet = new Fleet(paths, root.ctx.clock(), root.ctx.sessions(), human);
         WebServer web = WebServer.start(fleet, human, address, port, root.ctx.err());
         if (!address.isLoopbackAddress()) warnExposed(web.address().getPort());

@@ -132,8 +132,37 @@ public record Decision(Move move, JsonNode raw, String journal, Integer nextInte
      * Deleting first-class (even when unreadable, oversized or not a file) means a bad
      * decision is never acted on twice. Unusable files throw a one-line UserError.
      */
+    /** The variable that names, for a runner, the file its decision goes to. */
+    public static final String FILE_ENV = "LOOOP_DECISION_FILE";
+
+    /**
+     * Where a run's runner writes its decision: a directory of its own under
+     * runs/&lt;id&gt;/, the one place a sandboxed decider may write (a grant of a
+     * lone file would break the write-aside-and-rename its tools do).
+     */
+    public static Path fileIn(Path runDir) {
+        return runDir.resolve("decide").resolve("decision.json");
+    }
+
+    /**
+     * Claims the run's decision: the one in its own decide/ dir, else the
+     * data dir's .decision.json (runners that keep to the old place, outside a
+     * sandbox). Either is renamed to into first, so it is handed out once.
+     */
+    public static String claimRun(Paths paths, Path runDir, Path into) {
+        Path own = fileIn(runDir);
+        if (Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
+            Fs.delete(paths.decision()); // one decision per run: a second one in the old place is not kept for later
+            return claim(own, into);
+        }
+        return claim(paths, into);
+    }
+
     public static String take(Paths paths) {
-        Path file = paths.decision();
+        return take(paths.decision());
+    }
+
+    private static String take(Path file) {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
         try {
             return readCapped(file, file.getFileName().toString());
@@ -151,15 +180,15 @@ public record Decision(Move move, JsonNode raw, String journal, Integer nextInte
      * over the cap) is deleted from there and refused in one line.
      */
     public static String claim(Paths paths, Path into) {
-        Path file = paths.decision();
+        return claim(paths.decision(), into);
+    }
+
+    private static String claim(Path file, Path into) {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
         try {
-            Fs.mkdirs(into.getParent());
-            Files.move(file, into, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException | UncheckedIOException e) {
-            return take(paths); // it cannot be archived: read it and delete it in place
+            if (!Fs.move(file, into)) return null; // by handle: a runs/ swapped for a link is refused, not moved into
+        } catch (UncheckedIOException e) {
+            return take(file); // it cannot be archived: read it and delete it in place
         }
         try {
             String text = readCapped(into, file.getFileName().toString());
@@ -197,9 +226,8 @@ public record Decision(Move move, JsonNode raw, String journal, Integer nextInte
     /** If the file cannot go, the same decision would run again next beat: that must stop the beat. */
     private static void remove(Path file) {
         try {
-            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) Fs.deleteTree(file);
-            else Files.deleteIfExists(file);
-        } catch (IOException | UncheckedIOException e) {
+            Fs.deleteTree(file); // a file, a link or a directory: removed itself, never what a link points at
+        } catch (UncheckedIOException e) {
             throw new UserError("cannot delete " + file + " (" + e.getMessage() + "); fix the data dir's permissions so a decision is acted on once");
         }
     }

@@ -98,6 +98,14 @@ public final class Prompt {
         return "$ " + Journal.oneLine(s.cmd()) + "\n" + how + "\n" + withNewline(s.output());
     }
 
+    /**
+     * The last section: where this run's decision goes. It differs every run,
+     * so it comes after NOW, keeping the bytes before it equal for equal worlds.
+     */
+    public static String decisionFile(Path file) {
+        return "\n=== DECISION FILE ===\n" + file.toAbsolutePath() + "\n";
+    }
+
     private static void section(StringBuilder out, String header, String body) {
         out.append('\n').append(header).append('\n').append(body);
     }
@@ -155,8 +163,9 @@ public final class Prompt {
             closer. looop, not you, carries the move out and logs it.
 
             HOW TO ANSWER
-            Write ONE JSON object to the file .decision.json in the current directory (the
-            looop data dir), then stop. That file is your whole effect on the world: do not
+            Write ONE JSON object to the file named under DECISION FILE at the very end
+            ($LOOOP_DECISION_FILE; outside a sandbox, .decision.json in the current
+            directory, the looop data dir, works too), then stop. That file is your whole effect on the world: do not
             run commands, edit files or start programs yourself. You may read files (reports/,
             a repository) to make up your mind; change nothing.
 

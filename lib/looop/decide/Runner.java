@@ -126,7 +126,18 @@ public final class Runner {
     }
 
     public static Result runTick(Paths paths, Config.RunnerDef def, Path promptFile, Path runDir, Duration timeout, Clock clock) {
+        return runTick(paths, def, promptFile, runDir, timeout, clock, null);
+    }
+
+    /**
+     * confine wraps the command (a sandbox; null: none). Either way the runner
+     * learns where its decision goes from $LOOOP_DECISION_FILE (and the prompt).
+     */
+    public static Result runTick(Paths paths, Config.RunnerDef def, Path promptFile, Path runDir, Duration timeout, Clock clock,
+            java.util.function.UnaryOperator<List<String>> confine) {
         Map<String, String> env = childEnv(paths);
+        env.put(Decision.FILE_ENV, Decision.fileIn(runDir).toString());
+        Fs.mkdirs(Decision.fileIn(runDir).getParent()); // the runner writes a file there, it need not make the dir
         preflight(def, env);
         boolean byFile = def.tick().contains(PROMPT_FILE);
         String command = byFile ? withPromptFile(def.tick(), promptFile) : def.tick();
@@ -137,7 +148,7 @@ public final class Runner {
         // there even when the runner says nothing, so every run in runs/ has its pair of files
         Fs.writeAtomic(output, "");
         Archive archive = new Archive(clock, List.of(output, paths.tickLog()));
-        Proc.Result r = Proc.stream(new Proc.Spec(command, paths.data, env, stdin, timeout), line -> {
+        Proc.Result r = Proc.stream(new Proc.Spec(command, paths.data, env, stdin, timeout, confine), line -> {
             meter.accept(line);
             render.render(line).forEach(archive::write);
         });

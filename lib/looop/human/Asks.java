@@ -81,6 +81,28 @@ public final class Asks {
      * regard to case, stored as the option reads).
      */
     public Ask answer(String id, String text, boolean force) {
+        return answer(id, text, force, "cli");
+    }
+
+    /**
+     * Answers as above; via ("cli", "web") goes into events.jsonl with it.
+     * That stream, not journal.md, is where an answer is journaled: the
+     * journal has one writer, the pulse, and a person answers from anywhere.
+     */
+    public Ask answer(String id, String text, boolean force, String via) {
+        Ask done = record(id, text, force);
+        new looop.profile.Events(paths, clock).emit("answered", Json.object().put("id", id).put("via", via)
+                .put("answer", shown(done.answer())));
+        return done;
+    }
+
+    /** An answer or tell as events.jsonl holds it: one line, cut short (the file is the asker's to read in full). */
+    static String shown(String text) {
+        String s = Journal.oneLine(text);
+        return s.length() > 120 ? s.substring(0, 120) + "…" : s;
+    }
+
+    private Ask record(String id, String text, boolean force) {
         Ids.check("ask id", id);
         String given = text == null ? "" : text.strip();
         if (given.isEmpty()) throw new UserError("an empty answer for " + id + "; give the text, or - to read it from stdin", 2);

@@ -19,6 +19,7 @@ import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.profile.Events;
 import looop.profile.Paths;
 
 /**
@@ -49,6 +50,11 @@ public final class Tells {
 
     /** Queues text for worker, which must be alive: a dead worker would never read it. */
     public Tell queue(String worker, String text, Predicate<String> alive) {
+        return queue(worker, text, alive, "cli");
+    }
+
+    /** Queues as above; via ("cli", "web", "steer_session") goes into events.jsonl with it, the tell's durable record. */
+    public Tell queue(String worker, String text, Predicate<String> alive, String via) {
         Ids.check("worker id", worker);
         String body = text == null ? "" : text.strip();
         if (body.isEmpty()) throw new UserError("nothing to tell " + worker + ": give the text", 2);
@@ -58,7 +64,19 @@ public final class Tells {
         String id = clock.millis() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
         Tell t = new Tell(worker, id, body, clock.instant());
         Fs.writeAtomic(dir(worker).resolve(id + ".json"), Json.canonical(t.json()) + "\n");
+        new Events(paths, clock).emit("told", Json.object().put("id", worker).put("tell_id", id).put("via", via)
+                .put("text", Asks.shown(body)));
         return t;
+    }
+
+    /** Whether t still waits in the queue (not claimed, not delivered). */
+    public boolean isQueued(Tell t) {
+        return Files.exists(queuedFile(t.worker(), t.tellId()));
+    }
+
+    /** Takes t out of the queue if it is still there: its sender failed and says so. */
+    public void withdraw(Tell t) {
+        Fs.delete(queuedFile(t.worker(), t.tellId()));
     }
 
     /** The tells waiting for worker, oldest first. */

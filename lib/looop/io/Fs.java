@@ -1,3 +1,5 @@
+// Part of the Fs module: its closure is Fs.java, Tree.java and UnsafePathException.java (no libraries).
+//SOURCES Tree.java UnsafePathException.java
 package looop.io;
 
 import java.io.IOException;
@@ -386,6 +388,14 @@ public final class Fs {
     /** Regular files in dir (not following links out) whose name ends with suffix, in name order. */
     public static List<Path> listFiles(Path dir, String suffix) {
         return list(dir, a -> a.isRegularFile()).stream()
+                .filter(p -> p.getFileName().toString().endsWith(suffix))
+                .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                .toList();
+    }
+
+    /** Entries of dir that are not directories (files and links, which the caller vets), whose name ends with suffix, in name order. */
+    public static List<Path> listNonDirs(Path dir, String suffix) {
+        return list(dir, a -> !a.isDirectory()).stream()
                 .filter(p -> p.getFileName().toString().endsWith(suffix))
                 .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                 .toList();

@@ -61,7 +61,8 @@ public final class Ids {
         return bare;
     }
 
-    private static String printable(String s) {
+    /** s fit for a one-line message: controls shown as '?', cut at 60 characters. */
+    public static String printable(String s) {
         if (s == null) return "";
         String shown = Controls.replace(s, "?");
         return shown.length() > 60 ? shown.substring(0, 60) + "…" : shown;

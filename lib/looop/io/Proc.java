@@ -16,8 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -52,10 +56,26 @@ public final class Proc {
         }
     }
 
-    /** A command to run: the shell text, its directory, extra environment and limits. */
-    public record Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout) {
+    /**
+     * A command to run: the shell text, its directory, extra environment and
+     * limits, and what wraps its argv (a sandbox; identity when null). The
+     * wrapper gets the whole argv, a leading `setsid --wait` included, and
+     * must keep that prefix in front so the group kill still reaches the command.
+     */
+    public record Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout,
+            UnaryOperator<List<String>> wrap) {
         public Spec {
             env = env == null ? Map.of() : env;
+            wrap = wrap == null ? UnaryOperator.identity() : wrap;
+        }
+
+        public Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout) {
+            this(command, dir, env, stdin, timeout, null);
+        }
+
+        /** This spec with its argv wrapped by wrap. */
+        public Spec wrapped(UnaryOperator<List<String>> wrap) {
+            return new Spec(command, dir, env, stdin, timeout, wrap);
         }
     }
 
@@ -71,7 +91,7 @@ public final class Proc {
         // matters if it ever had to fork instead: the exit code still comes through.
         if (SETSID != null) argv.addAll(List.of(SETSID, "--wait"));
         argv.addAll(List.of(BASH, "-c", spec.command()));
-        ProcessBuilder pb = new ProcessBuilder(argv);
+        ProcessBuilder pb = new ProcessBuilder(spec.wrap().apply(argv));
         pb.directory(spec.dir().toFile());
         pb.environment().putAll(spec.env());
         if (spec.stdin() == null) pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -85,8 +105,8 @@ public final class Proc {
         feedStdin(p, spec.stdin());
         CappedSink out = new CappedSink(maxStdout);
         TailSink err = new TailSink(1024);
-        Thread outReader = pump(p.getInputStream(), out);
-        Thread errReader = pump(p.getErrorStream(), err);
+        Pump outReader = pump(p, p.getInputStream(), out);
+        Pump errReader = pump(p, p.getErrorStream(), err);
         boolean timedOut = !waitFor(p, spec.timeout());
         finish(p, timedOut, outReader, errReader);
         int code = timedOut ? TIMED_OUT : p.exitValue();
@@ -99,7 +119,7 @@ public final class Proc {
         Process p = start(pb, spec.command());
         feedStdin(p, spec.stdin());
         LineSink lines = new LineSink(onLine);
-        Thread reader = pump(p.getInputStream(), lines);
+        Pump reader = pump(p, p.getInputStream(), lines);
         boolean timedOut = !waitFor(p, spec.timeout());
         finish(p, timedOut, reader);
         lines.flush();
@@ -149,14 +169,19 @@ public final class Proc {
      * such a leftover must not keep the caller waiting (nor live on in the
      * background), while a daemon that redirected its output (run_shell may
      * start one on purpose) is left alone.
+     *
+     * Looking for such leftovers means reading every /proc/<pid>/stat, a few
+     * milliseconds per command (bench/README.md), so it is skipped when the
+     * readers prove there is none: each saw its pipe's own end of file, which
+     * the kernel gives only once every process has closed the pipe's write end.
      */
-    private static void finish(Process p, boolean timedOut, Thread... readers) {
+    private static void finish(Process p, boolean timedOut, Pump... readers) {
         if (timedOut || p.isAlive()) killTree(p);
         joinQuietly(readers, LEFTOVER_GRACE_MS);
         // still blocked: someone in the group holds the pipe, whichever fd it is on
         if (anyAlive(readers)) killOwnGroup(p);
-        // not blocked proves little: the JVM closes its end itself once the command exits
-        else if (SETSID != null) killPipeWriters(p.pid());
+        // not blocked proves little when the JVM closed its end itself, as it may once the command exits
+        else if (SETSID != null && !allSawTheirPipesEnd(readers)) killPipeWriters(p.pid());
         joinQuietly(readers, 1000);
         if (!anyAlive(readers)) return;
         // no group to kill (no setsid here) or the holder left it: stop reading
@@ -165,9 +190,16 @@ public final class Proc {
         joinQuietly(readers, 1000);
     }
 
-    private static boolean anyAlive(Thread[] threads) {
-        for (Thread t : threads) {
-            if (t.isAlive()) return true;
+    private static boolean allSawTheirPipesEnd(Pump[] readers) {
+        for (Pump r : readers) {
+            if (!r.sawPipeEnd) return false;
+        }
+        return true;
+    }
+
+    private static boolean anyAlive(Pump[] pumps) {
+        for (Pump t : pumps) {
+            if (t.done.getCount() > 0) return true;
         }
         return false;
     }
@@ -310,11 +342,11 @@ public final class Proc {
         return null;
     }
 
-    private static void joinQuietly(Thread[] threads, long millis) {
+    private static void joinQuietly(Pump[] pumps, long millis) {
         long deadline = System.currentTimeMillis() + millis;
-        for (Thread t : threads) {
+        for (Pump t : pumps) {
             try {
-                t.join(Math.max(1, deadline - System.currentTimeMillis()));
+                t.done.await(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -333,19 +365,55 @@ public final class Proc {
         void accept(byte[] buf, int len);
     }
 
-    private static Thread pump(InputStream in, Sink sink) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) > 0) sink.accept(buf, n);
-            } catch (IOException ignored) {
-                // stream closed under us after the command ended
-            }
-        }, "looop-pump");
+    /** The stream class of a child's pipe on Linux, whose exit hook (drain and close) is synchronized on the stream. */
+    private static final String PIPE_STREAM = "java.lang.ProcessImpl$ProcessPipeInputStream";
+
+    /**
+     * Pump threads are kept for reuse: a pulse pumps two pipes per sensor
+     * every beat, and handing a pump to an idle thread costs a fraction of
+     * starting one. Daemons, so they never keep a finishing JVM alive.
+     */
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "looop-pump");
         t.setDaemon(true);
-        t.start();
         return t;
+    });
+
+    /** One of a command's pipes being copied into a sink. */
+    private static final class Pump {
+        final CountDownLatch done = new CountDownLatch(1);
+        /** Whether the end of the stream was the pipe's own: no process holds its write end any more. */
+        volatile boolean sawPipeEnd;
+    }
+
+    /**
+     * Copies a pipe into a sink until its end. Once the command exits, the JDK
+     * drains what is left in the pipe into memory and closes its end (a hook
+     * synchronized on the stream; JDK 17 to 25 on Linux), and the end of that
+     * copy says nothing about who else still holds the pipe. Holding the
+     * stream's lock from before the command exited until the end keeps that
+     * hook out, so the end seen is the kernel's, and the pump says so.
+     */
+    private static Pump pump(Process p, InputStream in, Sink sink) {
+        Pump pump = new Pump();
+        PUMPS.execute(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                synchronized (in) {
+                    boolean own = PIPE_STREAM.equals(in.getClass().getName()) && p.isAlive();
+                    try (in) {
+                        int n;
+                        while ((n = in.read(buf)) > 0) sink.accept(buf, n);
+                        pump.sawPipeEnd = own && n < 0;
+                    } catch (IOException ignored) {
+                        // stream closed under us after the command ended
+                    }
+                }
+            } finally {
+                pump.done.countDown();
+            }
+        });
+        return pump;
     }
 
     /** Keeps the first cap bytes (0 = all) and counts the rest. */

@@ -1,3 +1,4 @@
+//SOURCES ExitCode.java
 package looop.io;
 
 /**

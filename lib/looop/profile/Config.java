@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -11,6 +13,8 @@ import looop.act.ShellGate;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.sandbox.SandboxConfigError;
+import looop.sandbox.SandboxPolicy;
 
 /**
  * The profile's looop.json: the runner table, the cost specs, the cadence
@@ -19,7 +23,7 @@ import looop.io.UserError;
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
-        int sensorConcurrency, Guards guards) {
+        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -82,7 +86,13 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
     /** Loads the profile's config; the built-in default when the file is absent. */
     public static Config load(Paths paths) {
         String text = read(paths.config);
-        return parse(text == null ? defaultText() : text, paths.config);
+        return parse(text == null ? defaultText() : text, paths.config, home(paths));
+    }
+
+    /** Whose "~" the sandbox paths mean: the profile's HOME, as its commands see it. */
+    private static Path home(Paths paths) {
+        String home = paths.env("HOME");
+        return Path.of(home != null ? home : System.getProperty("user.home")).toAbsolutePath().normalize();
     }
 
     /**
@@ -108,6 +118,11 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
     static final double MAX_DAILY_USD = 1_000_000;
 
     public static Config parse(String text, Path file) {
+        return parse(text, file, Path.of(System.getProperty("user.home")));
+    }
+
+    /** home: what "~" means in the sandbox paths. */
+    public static Config parse(String text, Path file, Path home) {
         String where = file.getFileName().toString();
         JsonNode root;
         try {
@@ -137,7 +152,44 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 Knob.TICK_TIMEOUT.fromConfig(root, DEFAULT_TICK_TIMEOUT, where),
                 ShellGate.parse(root.get("run_shell"), where),
                 (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where),
+                sandbox(root, where, home), sandboxWrites(table, where, home),
                 Guards.parse(root, where));
+    }
+
+    private static SandboxPolicy sandbox(JsonNode root, String where, Path home) {
+        try {
+            return SandboxPolicy.parse(root.get("sandbox"), home);
+        } catch (SandboxConfigError e) {
+            throw new UserError(where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Each runner's "sandbox_write": the state dirs its CLI writes, replacing
+     * the built-in defaults (RunnerState) for that name. Parsed as a sandbox
+     * write list, so it takes the same spellings and gives the same errors.
+     */
+    private static Map<String, List<Path>> sandboxWrites(JsonNode table, String where, Path home) {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        if (table == null || !table.isObject()) return out;
+        table.properties().forEach(e -> {
+            JsonNode list = e.getValue().get("sandbox_write");
+            if (list == null || list.isNull()) return;
+            com.fasterxml.jackson.databind.node.ObjectNode wrapped = Json.object();
+            wrapped.set("write", list);
+            try {
+                out.put(e.getKey(), new ArrayList<>(SandboxPolicy.parse(wrapped, home).write()));
+            } catch (SandboxConfigError bad) {
+                throw new UserError(where + ": runners." + e.getKey() + "." + bad.getMessage().replace("sandbox.write", "sandbox_write")
+                        .replace("sandbox paths", "sandbox_write paths"));
+            }
+        });
+        return out;
+    }
+
+    /** runner's own state dirs to keep writable in the sandbox, or null for the built-in defaults. */
+    public List<Path> sandboxWrite(String runner) {
+        return sandboxWrite.get(runner);
     }
 
     private static RunnerDef runner(String where, String name, JsonNode n, RunnerDef base) {

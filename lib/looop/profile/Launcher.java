@@ -18,23 +18,37 @@ import looop.sense.WorldHash;
  * runs with: no JBang resolution on each call, which is the fastest honest way
  * to run looop as a command (README, "Running it fast").
  *
- * It also uses class data sharing (AppCDS): the classes looop loads are
- * mapped from an archive made for exactly this JVM and classpath, instead of
- * being read, parsed and verified on every start. JDK 17 cannot create an
- * archive on the fly (-XX:+AutoCreateSharedArchive needs JDK 19), so the
- * first call records one with -XX:ArchiveClassesAtExit from a read-only
- * `looop hash`, checks with -Xshare:on that it loads, and renames it into
- * place. A JVM that maps a truncated archive dies of SIGBUS, so an archive is
- * only ever replaced by rename, never written in place. A failed try leaves
- * an empty archive, which means "no archive" and is not retried; a stale one
- * (another JDK, changed jars) is ignored by the JVM. LOOOP_CDS=0 in the
- * environment of the looop that writes the launcher leaves CDS out.
+ * It also uses class data sharing: the classes looop loads are mapped from
+ * an archive made for exactly this JVM and classpath, instead of being read,
+ * parsed and verified on every start. On JDK 17–24 that is a static AppCDS
+ * archive dumped from a class list: a dynamic one (-XX:ArchiveClassesAtExit)
+ * cannot hold old-format classes such as picocli's (compiled for Java 5), and
+ * -XX:+AutoCreateSharedArchive needs JDK 19. So the first call records which
+ * classes a read-only `looop hash` loads (-XX:DumpLoadedClassList), adds the
+ * JDK's own default class list (other verbs use JDK classes hash does not, and
+ * a custom static archive replaces the JDK's), dumps the archive
+ * (-Xshare:dump), checks with -Xshare:on that it maps, and renames it into
+ * place. On JDK 25 and later it makes an AOT cache instead (-XX:AOTCacheOutput,
+ * JEP 483/514), checked with -XX:AOTMode=on. A JVM that maps a truncated
+ * archive dies of SIGBUS, so an archive is only ever replaced by rename, never
+ * written in place; concurrent first calls each dump to a file of their own
+ * and the last rename wins. A failed try leaves an empty archive, which means
+ * "no archive" and is not retried; a stale one (another JDK, changed jars) is
+ * ignored by the JVM. LOOOP_CDS=0 in the environment of the looop that writes
+ * the launcher leaves CDS out.
  */
 public final class Launcher {
     private Launcher() {}
 
-    /** The JVM flags of every launch: C1 only and the serial GC suit a short-lived CLI best. */
-    private static final String OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds*=off";
+    /**
+     * The JVM flags of every launch: C1 only and the serial GC suit a
+     * short-lived CLI best (bench/README.md). No -Xshare: the default (auto)
+     * is what a launch wants, and JDK 25's -XX:AOTCache refuses any -Xshare.
+     */
+    private static final String OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds*=off";
+
+    /** JDK 25 has -XX:AOTCacheOutput, which records and creates an AOT cache in one run. */
+    private static final boolean AOT = Runtime.version().feature() >= 25;
 
     public static Path ensure(Paths paths) {
         Path bin = paths.bin();
@@ -62,14 +76,17 @@ public final class Launcher {
                 + "set -f  # $opts holds a '*' that must reach the JVM as it is\n"
                 + "java=" + Proc.shellQuote(java) + "\n"
                 + "cp=" + Proc.shellQuote(classpath) + "\n"
-                + "opts='" + OPTS + "'\n";
+                + "opts='" + OPTS + (AOT ? " -Xlog:aot*=off" : "") + "'\n";
         if ("0".equals(paths.env("LOOOP_CDS"))) return head + "exec \"$java\" $opts -cp \"$cp\" looop.cli.Main \"$@\"\n";
-        return head + "cds=" + Proc.shellQuote(archive(paths, java, classpath).toString()) + "\n" + WITH_CDS;
+        String cds = "cds=" + Proc.shellQuote(archive(paths, java, classpath).toString()) + "\n";
+        if (AOT) return head + cds + WITH_AOT_CACHE;
+        Path jdkList = Path.of(System.getProperty("java.home"), "lib", "classlist");
+        return head + cds + "jdklist=" + Proc.shellQuote(jdkList.toString()) + "\n" + WITH_STATIC_CDS;
     }
 
     /** The archive for this JVM and classpath; a new looop build or JDK gets a new name. */
     static Path archive(Paths paths, String java, String classpath) {
-        String key = java + "\n" + Runtime.version() + "\n" + classpath;
+        String key = (AOT ? "aot" : "static") + "\n" + java + "\n" + Runtime.version() + "\n" + classpath;
         return paths.bin().resolveSibling("looop-" + WorldHash.of(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".jsa");
     }
 
@@ -82,15 +99,32 @@ public final class Launcher {
         }
     }
 
-    private static final String WITH_CDS = """
+    private static final String WITH_STATIC_CDS = """
             if [ ! -e "$cds" ] && [ -w "${cds%/*}" ]; then
               tmp="$cds.$$.tmp"
-              "$java" -XX:ArchiveClassesAtExit="$tmp" $opts -cp "$cp" looop.cli.Main hash </dev/null >/dev/null 2>&1
-              "$java" -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null $opts -cp "$cp" looop.cli.Main version \\
+              "$java" -XX:DumpLoadedClassList="$tmp.classes" $opts -cp "$cp" looop.cli.Main hash </dev/null >/dev/null 2>&1
+              cat "$jdklist" >>"$tmp.classes" 2>/dev/null
+              "$java" $opts -Xshare:dump -XX:SharedClassListFile="$tmp.classes" -XX:SharedArchiveFile="$tmp" -cp "$cp" \\
+                </dev/null >/dev/null 2>&1 \\
+                && "$java" -Xshare:on -XX:SharedArchiveFile="$tmp" -XX:ErrorFile=/dev/null $opts -cp "$cp" looop.cli.Main version \\
                 </dev/null >/dev/null 2>&1 && sync "$tmp" 2>/dev/null || : > "$tmp"
+              rm -f "$tmp.classes"
               mv -f "$tmp" "$cds" 2>/dev/null || rm -f "$tmp"
             fi
             [ -s "$cds" ] && exec "$java" -XX:SharedArchiveFile="$cds" $opts -cp "$cp" looop.cli.Main "$@"
+            exec "$java" $opts -cp "$cp" looop.cli.Main "$@"
+            """;
+
+    private static final String WITH_AOT_CACHE = """
+            if [ ! -e "$cds" ] && [ -w "${cds%/*}" ]; then
+              tmp="$cds.$$.tmp"
+              "$java" -XX:AOTCacheOutput="$tmp" $opts -cp "$cp" looop.cli.Main hash </dev/null >/dev/null 2>&1 \\
+                && "$java" -XX:AOTMode=on -XX:AOTCache="$tmp" -XX:ErrorFile=/dev/null $opts -cp "$cp" looop.cli.Main version \\
+                </dev/null >/dev/null 2>&1 && sync "$tmp" 2>/dev/null || : > "$tmp"
+              rm -f "$tmp.config"
+              mv -f "$tmp" "$cds" 2>/dev/null || rm -f "$tmp"
+            fi
+            [ -s "$cds" ] && exec "$java" -XX:AOTCache="$cds" $opts -cp "$cp" looop.cli.Main "$@"
             exec "$java" $opts -cp "$cp" looop.cli.Main "$@"
             """;
 }

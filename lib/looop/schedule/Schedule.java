@@ -64,6 +64,12 @@ public record Schedule(String name, String kind, Instant at, Duration every, Ins
                 : new Schedule(name, kind, at, every, anchor, note, true, actedPeriod, created);
     }
 
+    /** "every 1h, next …" or "at … (in 30m)": how `schedule ls` and the page show when it fires. */
+    public String describe(Instant now) {
+        if (recurring()) return "every " + looop.io.Durations.show(every) + ", next " + nextChange(now);
+        return "at " + at + (now.isBefore(at) ? " (in " + looop.io.Durations.show(Duration.ofSeconds(Duration.between(now, at).toSeconds())) + ")" : "");
+    }
+
     public String state(Instant now) {
         if (due(now)) return "due";
         return !recurring() && done ? "done" : "waiting";

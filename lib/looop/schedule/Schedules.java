@@ -78,6 +78,11 @@ public final class Schedules {
         });
     }
 
+    /** The schedule called name, or null. */
+    public Schedule named(String name) {
+        return Schedule.fromJson(Json.parseOrNull(Fs.readOr(file(checkName(name)), "")));
+    }
+
     public List<Schedule> list() {
         List<Schedule> out = new ArrayList<>();
         for (Path p : Fs.listFiles(paths.schedules(), ".json")) {
@@ -198,7 +203,8 @@ public final class Schedules {
         return Ids.check("schedule name", name);
     }
 
-    private static String cleanNote(String note) {
+    /** A note as stored: one line, null when blank. */
+    public static String cleanNote(String note) {
         String n = note == null ? "" : Journal.oneLine(note);
         return n.isBlank() ? null : n;
     }

@@ -32,10 +32,12 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;
 import looop.profile.Knob;
+import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
 import looop.workers.Sessions;
+import looop.workers.WorkerRepos;
 
 /**
  * The informers: user sensor scripts and the in-process system sensors.
@@ -85,6 +87,8 @@ public final class Sensors {
     private final long maxBytes;
     private final int concurrency;
     private final SensorCache cache;
+    /** The sandbox the user sensors run in this beat: the decider writes them, so they are the AI's commands too. */
+    private java.util.function.UnaryOperator<List<String>> confine;
 
     public Sensors(Paths paths, Sessions sessions, Clock clock) {
         this(paths, sessions, clock, Config.DEFAULT_SENSOR_CONCURRENCY);
@@ -106,7 +110,9 @@ public final class Sensors {
     public List<Reading> senseAll() {
         Fs.deleteTree(paths.snapshots());
         Fs.mkdirs(paths.snapshots());
-        List<Reading> readings = new ArrayList<>(runUserSensors(userSensors()));
+        List<Path> scripts = userSensors();
+        if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, Config.load(paths)).sensor();
+        List<Reading> readings = new ArrayList<>(runUserSensors(scripts));
         readings.add(save(sysClaims()));
         readings.add(save(sysGoals()));
         readings.add(save(sysSessions()));
@@ -187,30 +193,15 @@ public final class Sensors {
      * after the sensors' own processes (bench/README.md).
      */
     private static void writeScratch(Path file, byte[] bytes) {
-        try {
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Fs.writeScratch(file, bytes);
     }
 
-    /** sensors/*.sh in name order; links are listed too, and vetted before they run. */
+    /**
+     * sensors/*.sh in name order; links are listed too, and vetted before they
+     * run. A sensors/ that is itself a link lists nothing: its scripts are not ours.
+     */
     private List<Path> userSensors() {
-        if (!Files.isDirectory(paths.sensors())) return List.of();
-        try (Stream<Path> s = Files.list(paths.sensors())) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".sh"))
-                    .filter(p -> !Files.isDirectory(p))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Fs.listNonDirs(paths.sensors(), ".sh");
     }
 
     /** One user sensor's reading, not yet saved. Shares no state, so sensors can run in a pool. */
@@ -220,7 +211,12 @@ public final class Sensors {
         String snapshot = "sensor-" + name + ".json";
         String refusal = refusal(paths, script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
-        return new Reading(snapshot, cache.reading(name, script, () -> outcome(name, run(script))));
+        try {
+            return new Reading(snapshot, cache.reading(name, script, () -> outcome(name, run(script))));
+        } catch (UserError refused) {
+            // mode required and no sandbox here: the one line says what to install
+            return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refused.getMessage(), ""));
+        }
     }
 
     /** Why looop will not run the script, with the fix; null when it may (doctor asks too). */
@@ -247,7 +243,7 @@ public final class Sensors {
     private Proc.Result run(Path script) {
         String quoted = "'" + script.toString().replace("'", "'\\''") + "'";
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        return Proc.capture(new Proc.Spec("exec " + quoted, paths.data, paths.childEnv(), null, timeout), maxBytes);
+        return Proc.capture(new Proc.Spec("exec " + quoted, paths.data, paths.childEnv(), null, timeout, confine), maxBytes);
     }
 
     /** The snapshot text for a finished run. */
@@ -308,13 +304,16 @@ public final class Sensors {
         return Json.canonical(v);
     }
 
-    /** Workers, with a flag note only while the worker is alive to answer it. */
+    /** Workers in their one JSON shape (stable fields only, so output never wakes the loop). */
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (Sessions.Info s : all) {
-            ObjectNode o = list.addObject().put("id", s.id()).put("state", s.state()).put("exit_code", s.exitCode());
-            if (s.alive() && s.note() != null) o.put("note", s.note());
+            ObjectNode o = s.json();
+            // a yes/no, not the diff: it flips once when the worker changes something, and wakes the loop then
+            Boolean changes = WorkerRepos.changes(paths, s.id());
+            if (changes != null) o.put("changes", changes);
+            list.add(o);
         }
         ObjectNode v = Json.object();
         v.putObject("signal").set("sessions", list);

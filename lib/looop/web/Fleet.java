@@ -3,22 +3,22 @@ package looop.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import looop.cli.Status;
 import looop.gate.Budget;
-import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.schedule.Schedule;
+import looop.schedule.Schedules;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
 import looop.workers.Sessions;
@@ -81,7 +81,7 @@ public final class Fleet {
     // -- the pulse -------------------------------------------------------------
 
     private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, Sessions.none()).json();
+        ObjectNode s = new Status(paths, clock, sessions).json();
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
@@ -117,7 +117,7 @@ public final class Fleet {
         for (Sessions.Info w : list) {
             ObjectNode o = out.addObject();
             o.put("id", w.id());
-            o.put("state", w.state());
+            o.put("state", w.state().word());
             o.put("alive", w.alive());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());
@@ -126,10 +126,19 @@ public final class Fleet {
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
             o.put("age", meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
             o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
+            diffStat(o, w.id());
             ArrayNode screen = o.putArray("screen");
             if (view != null && w.alive()) screenOf(view, w.id()).forEach(screen::add);
         }
         return out;
+    }
+
+    /** A worker with a repo: the headline and `looop diff --stat` of its work (the full diff stays `looop diff <id>`). */
+    private void diffStat(ObjectNode o, String id) {
+        looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
+        if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return;
+        looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths).diff(wt, false), null);
+        if (d != null) o.put("diff_stat", d.headline() + "\n" + d.stat());
     }
 
     /** What `looop shot --trim` shows; nothing when the session ended between the listing and the look. */
@@ -164,25 +173,13 @@ public final class Fleet {
         return out;
     }
 
-    /** schedules/<name>.json as name and its fields in one line; the page shows them, it does not run them. */
+    /** Each schedule as `looop schedule ls` shows it; the page shows them, it does not run them. */
     private ArrayNode schedules() {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        Path dir = paths.data.resolve("schedules");
-        if (!Files.isDirectory(dir)) return out;
-        for (Path f : safe(() -> Fs.listFiles(dir, ".json"), List.<Path>of())) {
-            String name = f.getFileName().toString().replaceFirst("\\.json$", "");
-            JsonNode n = Json.parseOrNull(Fs.readOr(f, ""));
-            StringBuilder text = new StringBuilder();
-            if (n != null && n.isObject()) {
-                n.properties().forEach(e -> {
-                    if (e.getKey().equals("name") || e.getValue().isContainerNode()) return;
-                    if (text.length() > 0) text.append(" · ");
-                    text.append(e.getKey()).append(' ').append(e.getValue().asText());
-                });
-            } else {
-                text.append("(unreadable)");
-            }
-            out.addObject().put("name", name).put("text", text.toString());
+        Instant now = clock.instant();
+        for (Schedule x : safe(() -> new Schedules(paths, clock).list(), List.<Schedule>of())) {
+            out.addObject().put("name", x.name()).put("state", x.state(now))
+                    .put("text", x.state(now) + " · " + x.describe(now) + (x.note() == null ? "" : " · " + x.note()));
         }
         return out;
     }

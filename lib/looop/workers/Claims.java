@@ -66,7 +66,7 @@ public final class Claims {
             List<String> reaped = new ArrayList<>();
             for (Claim c : list()) {
                 if (sessions.isAlive(c.session())) continue;
-                Files.deleteIfExists(file(c.name()));
+                Fs.delete(file(c.name()));
                 reaped.add(c.name());
             }
             return reaped;
@@ -90,7 +90,7 @@ public final class Claims {
             String holder = read(file(name));
             if (session.equals(holder)) return true;
             if (holder != null && sessions.isAlive(holder)) return false;
-            Files.deleteIfExists(file(name));
+            Fs.delete(file(name));
             return publish(name, session);
         });
     }
@@ -102,7 +102,7 @@ public final class Claims {
         return locked(() -> {
             String holder = read(file(name));
             if (holder != null && !holder.equals(session) && sessions.isAlive(holder)) return false;
-            Files.deleteIfExists(file(name));
+            Fs.delete(file(name));
             return true;
         });
     }
@@ -129,18 +129,14 @@ public final class Claims {
         return session == null || session.isEmpty() ? UNREADABLE : session;
     }
 
-    /** Publishes a lease atomically and exclusively; false if the name exists after all. */
-    private boolean publish(String name, String session) throws IOException {
-        Path tmp = Files.createTempFile(paths.claims(), "." + name + ".", ".tmp");
-        try {
-            Files.writeString(tmp, Json.canonical(Json.object().put("name", name).put("session", session)) + "\n");
-            Files.createLink(file(name), tmp);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false; // written by something that did not take the lock; it holds the name now
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /**
+     * Publishes a lease atomically: every claimer holds the claims lock, and
+     * the name was checked free under it, so an atomic replace is exclusive;
+     * it goes through Fs, which never writes through a link.
+     */
+    private boolean publish(String name, String session) {
+        Fs.writeAtomic(file(name), Json.canonical(Json.object().put("name", name).put("session", session)) + "\n");
+        return true;
     }
 
     private interface LockedBody<T> {

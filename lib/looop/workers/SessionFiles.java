@@ -17,7 +17,8 @@ import looop.profile.Paths;
  * sessions/&lt;id&gt;/state       starting | running | exited | killed  (one word + newline)
  * sessions/&lt;id&gt;/exit_code   the command's exit code, once it ended by itself
  * sessions/&lt;id&gt;/note        the flag note while the worker waits for a human
- * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file"}
+ * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file"}, and for a worker
+ *                               with a repo {"repo","branch","base_ref","base","worktree","git_common_dir","git_dir"}
  * sessions/&lt;id&gt;/output.log  everything the terminal printed, as it was printed
  * sessions/&lt;id&gt;/run.sh      the wrapper tmux runs: waits for capture, runs, records the end
  * </pre>
@@ -27,11 +28,6 @@ import looop.profile.Paths;
  * ever appended to (by tmux pipe-pane); nothing in the beat reads it.
  */
 public record SessionFiles(Path dir) {
-    public static final String STARTING = "starting";
-    public static final String RUNNING = "running";
-    public static final String EXITED = "exited";
-    public static final String KILLED = "killed";
-
     /** How a session was started; what restart runs again. runner and promptFile are null for a bare command. */
     public record Meta(String id, String runner, String command, long startedUnix, String promptFile) {
         ObjectNode json() {
@@ -64,10 +60,20 @@ public record SessionFiles(Path dir) {
         return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** The recorded state, or null when there is none (a directory looop did not make). */
-    public String readState() {
-        String s = Fs.readOrNull(state());
-        return s == null || s.isBlank() ? null : s.strip();
+    /** The recorded state, or null when the file is missing, empty or names no state (looop did not write it). */
+    public SessionState readState() {
+        return SessionState.parse(Fs.readOrNull(state()));
+    }
+
+    /** How long ago the state was last written; very long when it never was. */
+    public long stateAgeMillis() {
+        long m = Fs.modifiedMillis(state());
+        return m == 0 ? Long.MAX_VALUE : System.currentTimeMillis() - m;
+    }
+
+    /** This session's state, now that tmux has said whether it has the terminal: see {@link SessionState}. */
+    public SessionState state(SessionState.Liveness tmux) {
+        return SessionState.derive(readState(), readExitCode() != null, stateAgeMillis(), tmux);
     }
 
     /** The exit code, or null while the command runs, after a kill, or when the file is not a number. */
@@ -93,11 +99,18 @@ public record SessionFiles(Path dir) {
                 Json.text(m, "prompt_file"));
     }
 
-    public void writeState(String state) {
-        Fs.writeAtomic(state(), state + "\n");
+    public void writeState(SessionState state) {
+        Fs.writeAtomic(state(), state.word() + "\n");
     }
 
     public void writeMeta(Meta meta) {
-        Fs.writeAtomic(meta(), Json.pretty(meta.json()) + "\n");
+        writeMeta(meta, null);
+    }
+
+    /** meta.json with the worker's worktree (repo, branch, base, …) beside the rest, when it has one. */
+    public void writeMeta(Meta meta, looop.git.Worktree worktree) {
+        ObjectNode o = meta.json();
+        if (worktree != null) worktree.into(o);
+        Fs.writeAtomic(meta(), Json.pretty(o) + "\n");
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import looop.beat.Foreground;
 import looop.io.Ansi;
 import looop.io.Durations;
 import looop.io.ExitCode;
@@ -25,11 +24,9 @@ import looop.profile.Paths;
  * waits, except resize, attach and detach, which act on the terminal, never
  * on the program in it.
  *
- * A session is over when its state file says exited or killed, or when its
- * tmux session is gone although the file still says starting or running (the
- * tmux server was killed from outside): then it counts as exited when an exit
- * code was recorded, else as killed. A killed session's exit code is 137
- * (128 + SIGKILL), as a shell reports a killed command.
+ * A session's state comes from the engine's one derivation ({@link
+ * SessionState}), so `wait` and `ls` always agree. A killed session's exit
+ * code is 137 (128 + SIGKILL), as a shell reports a killed command.
  */
 public final class SessionView {
     /** The exit code `wait` gives for a session that was killed rather than ending by itself. */
@@ -41,11 +38,13 @@ public final class SessionView {
     private static final long SCREEN_POLL_MS = 100;
 
     private final Paths paths;
+    private final TmuxSessions engine;
     private final Tmux tmux;
 
     public SessionView(Paths paths) {
         this.paths = paths;
-        this.tmux = new Tmux(paths);
+        this.engine = new TmuxSessions(paths);
+        this.tmux = engine.tmux();
     }
 
     public Tmux tmux() {
@@ -62,7 +61,7 @@ public final class SessionView {
     public String known(String typed) {
         String id = id(typed);
         if (!java.nio.file.Files.isDirectory(files(id).dir()) && !tmux.has(id)) {
-            if (id.equals(Foreground.PULSE)) throw new UserError("no session pulse: the loop has not run here yet; start it with `looop`");
+            if (id.equals(TmuxSessions.PULSE)) throw new UserError("no session pulse: the loop has not run here yet; start it with `looop`");
             throw new UserError("no session " + id + "; `looop ls` lists them");
         }
         return id;
@@ -74,44 +73,20 @@ public final class SessionView {
 
     // -- state ------------------------------------------------------------------------
 
-    /** starting, running, exited or killed, with a vanished tmux session accounted for (see the class comment). */
-    public String state(String id) {
-        String written = recordedState(id);
-        if (written.equals("exited") || written.equals("killed")) return written;
-        if (tmux.has(id)) return written;
-        if (written.equals("starting") && ageMillis(files(id).state()) < BIRTH_GRACE_MS) return written;
-        return recordedExit(id) != null ? "exited" : "killed";
+    /** The session's state through the engine's one derivation (see {@link SessionState}). */
+    public SessionState state(String id) {
+        return engine.state(id);
     }
 
     public boolean ended(String id) {
-        String s = state(id);
-        return s.equals("exited") || s.equals("killed");
+        return !state(id).alive();
     }
 
     /** What `wait` exits with: the recorded code of an exited session, 137 for a killed one. */
     public int exitCode(String id) {
-        if (state(id).equals("killed")) return KILLED_EXIT;
-        Integer code = recordedExit(id);
+        if (state(id) == SessionState.KILLED) return KILLED_EXIT;
+        Integer code = files(id).readExitCode();
         return code == null ? 1 : code;
-    }
-
-    private String recordedState(String id) {
-        String s = Fs.readOr(files(id).state(), "").strip();
-        return s.isEmpty() ? "starting" : s;
-    }
-
-    private Integer recordedExit(String id) {
-        String s = Fs.readOr(files(id).exitCode(), "").strip();
-        try {
-            return s.isEmpty() ? null : Integer.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static long ageMillis(java.nio.file.Path p) {
-        long m = Fs.modifiedMillis(p);
-        return m == 0 ? Long.MAX_VALUE : System.currentTimeMillis() - m;
     }
 
     /** Fails with one line when the session's terminal is gone: screens, sizes and clients need a live one. */
@@ -130,21 +105,33 @@ public final class SessionView {
         private final String id;
         private long nextTmuxCheck;
         private long seenEnded;
+        private long sizeAtEnd;
 
         EndWatch(String id) {
             this.id = id;
         }
 
         /**
-         * True once the session has been over for CAPTURE_LAG_MS, and still is
-         * when asked again: its last output travels pane → tmux → pipe-pane →
-         * output.log after the program is gone, and a reader that stops at the
-         * first sign of the end would miss it.
+         * True once the session has been over for CAPTURE_LAG_MS with its
+         * output.log no longer growing, and still is when asked again: its last
+         * output travels pane → tmux → pipe-pane → output.log after the program
+         * is gone, and a reader that stops at the first sign of the end would
+         * miss it. On a busy machine that trip takes longer, so the wait lasts
+         * as long as the log still grows.
          */
         public boolean ended() {
             long now = System.currentTimeMillis();
+            long size = OutputLog.size(files(id).output());
+            if (seenEnded != 0 && size != sizeAtEnd) {
+                seenEnded = now; // still draining
+                sizeAtEnd = size;
+                return false;
+            }
             if (seenEnded == 0) {
-                if (endedNow(now, false)) seenEnded = now;
+                if (endedNow(now, false)) {
+                    seenEnded = now;
+                    sizeAtEnd = size;
+                }
                 return false;
             }
             if (now - seenEnded < CAPTURE_LAG_MS) return false;
@@ -154,8 +141,8 @@ public final class SessionView {
         }
 
         private boolean endedNow(long now, boolean confirm) {
-            String written = recordedState(id);
-            if (written.equals("exited") || written.equals("killed")) return true;
+            SessionState written = files(id).readState();
+            if (written != null && !written.alive()) return true;
             if (now < nextTmuxCheck && !confirm) return false;
             nextTmuxCheck = now + 500;
             return SessionView.this.ended(id);

@@ -1,6 +1,8 @@
 package looop.workers;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import looop.io.Json;
 import looop.io.UserError;
 
 /**
@@ -9,10 +11,21 @@ import looop.io.UserError;
  */
 public interface Sessions {
 
-    /** One worker as the loop sees it. state is starting, running, exited or killed. */
-    record Info(String id, String state, Integer exitCode, String note) {
+    /** One worker as the loop sees it: its state derived by {@link SessionState}, its exit code only once it exited. */
+    record Info(String id, SessionState state, Integer exitCode, String note) {
         public boolean alive() {
-            return state.equals("starting") || state.equals("running");
+            return state.alive();
+        }
+
+        /**
+         * The one JSON shape of a session, for `ls --json`, `status --json` and
+         * sys-sessions: only stable fields, so a worker's growing output never
+         * changes it. The flag note only while the worker is alive to answer it.
+         */
+        public ObjectNode json() {
+            ObjectNode o = Json.object().put("id", id).put("state", state.word()).put("exit_code", exitCode);
+            if (alive() && note != null) o.put("note", note);
+            return o;
         }
     }
 
@@ -25,6 +38,12 @@ public interface Sessions {
 
     void start(String id, String prompt, String runner);
 
+    /** Starts worker id in a git worktree of its own of repo, from base (null: the checkout's HEAD); repo null: as above. */
+    default void start(String id, String prompt, String runner, java.nio.file.Path repo, String base) {
+        if (repo != null) throw new UserError("workers with a repo need the tmux engine; this one cannot give a worker a worktree");
+        start(id, prompt, runner);
+    }
+
     void steer(String id, String input);
 
     void sendKeys(String id, List<String> keys);
@@ -34,63 +53,17 @@ public interface Sessions {
     /** Removes finished sessions older than ttlSeconds; returns the ids reaped. */
     List<String> reapOlderThan(long ttlSeconds);
 
-    // The verbs below serve people and workers (send, _ flag, _ kill, prune);
-    // the beat never calls them, so an engine without terminals need not have them.
-
     /** Types text into a live worker, then presses Enter unless enter is false. */
-    default void send(String id, String text, boolean enter) {
-        throw unavailable();
-    }
+    void send(String id, String text, boolean enter);
 
     /** Marks a worker as waiting for a human, with a note saying why. */
-    default void flag(String id, String note) {
-        throw unavailable();
-    }
+    void flag(String id, String note);
 
-    default void unflag(String id) {
-        throw unavailable();
-    }
+    void unflag(String id);
 
     /** Ends a worker for good: its state becomes killed and its terminal goes away. */
-    default void kill(String id) {
-        throw unavailable();
-    }
+    void kill(String id);
 
     /** Removes every finished session now; returns the ids removed. */
-    default List<String> prune() {
-        throw unavailable();
-    }
-
-    private static UserError unavailable() {
-        return new UserError("worker sessions are not available in this build (no terminal engine yet); use run_shell or write_goal instead");
-    }
-
-    /** Until a terminal engine is wired in: no workers exist, and every worker move fails clearly. */
-    static Sessions none() {
-        return new Sessions() {
-            public List<Info> list() {
-                return List.of();
-            }
-
-            public void start(String id, String prompt, String runner) {
-                throw unavailable();
-            }
-
-            public void steer(String id, String input) {
-                throw unavailable();
-            }
-
-            public void sendKeys(String id, List<String> keys) {
-                throw unavailable();
-            }
-
-            public void restart(String id) {
-                throw unavailable();
-            }
-
-            public List<String> reapOlderThan(long ttlSeconds) {
-                return List.of();
-            }
-        };
-    }
+    List<String> prune();
 }

@@ -190,9 +190,17 @@ public final class Tmux {
         });
     }
 
-    /** Whether the worker's tmux session exists right now. */
+    /** Whether the worker's tmux session exists right now; false too when tmux cannot say. */
     public boolean has(String id) {
-        return run("has-session", "-t", sessionTarget(id)).ok();
+        return liveness(id) == SessionState.Liveness.LIVE;
+    }
+
+    /** Whether the session exists right now, or UNKNOWN when tmux is not installed or does not answer. */
+    public SessionState.Liveness liveness(String id) {
+        if (find(paths) == null) return SessionState.Liveness.UNKNOWN;
+        Result r = run("has-session", "-t", sessionTarget(id));
+        if (r.exitCode() == Proc.TIMED_OUT) return SessionState.Liveness.UNKNOWN;
+        return SessionState.Liveness.of(r.ok());
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import looop.decide.Runner;
+import looop.git.Worktree;
 import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Ids;
@@ -26,6 +28,7 @@ import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Launcher;
 import looop.profile.Paths;
+import looop.workers.SessionState.Liveness;
 
 /**
  * Worker sessions in real terminals: one tmux session per worker on the
@@ -46,8 +49,6 @@ public final class TmuxSessions implements Sessions {
     static final int ROWS = 50;
     /** Scrollback for people who attach; output.log keeps everything anyway. */
     static final int HISTORY_LINES = 10_000;
-    /** A session this young may still be on its way into tmux, so not finding it there proves nothing yet. */
-    static final long START_GRACE_MS = 10_000;
     /** A staging directory this old belongs to no start still running. */
     static final long STALE_STAGING_MS = 3_600_000;
     /** Agent TUIs drop an Enter that arrives in the same read as the text before it. */
@@ -77,62 +78,57 @@ public final class TmuxSessions implements Sessions {
 
     /**
      * Every worker, sorted by id, from the files alone plus at most one tmux
-     * call (only when some worker says it is alive). It never reads
+     * call (only when some worker's files do not say it ended). It never reads
      * output.log, so a worker that prints a lot cannot slow the beat.
      */
     @Override
     public List<Info> list() {
-        List<Info> seen = workerDirs().stream().map(TmuxSessions::read).toList();
-        if (seen.stream().noneMatch(Info::alive)) return seen;
-        Set<String> live = tmux.liveIds();
-        if (live == null) return seen; // cannot ask tmux: keep what the files say rather than guess "dead"
-        return seen.stream().map(i -> i.alive() && !live.contains(i.id()) ? settle(files(i.id())) : i).toList();
+        List<SessionFiles> dirs = workerDirs();
+        if (dirs.stream().allMatch(TmuxSessions::recordedOver)) return dirs.stream().map(f -> read(f, Liveness.GONE)).toList();
+        Set<String> live = tmux.liveIds(); // asked before the files are read again: see read(f, tmux)
+        return dirs.stream().map(f -> read(f, live == null ? Liveness.UNKNOWN : Liveness.of(live.contains(f.id())))).toList();
     }
 
     @Override
     public boolean isAlive(String id) {
         if (Ids.problem(id) != null || id.equals(PULSE)) return false;
-        SessionFiles f = files(id);
-        if (!f.exists() || !read(f).alive()) return false;
-        Set<String> live = tmux.liveIds();
-        return live == null || live.contains(id) || settle(f).alive();
+        return state(id).alive();
     }
 
-    /**
-     * One session, reconciled like list() but with one has-session call; the
-     * pulse's own session too. Null when there is no such session.
-     */
+    /** One session, the pulse's own too, reconciled like list() with one has-session call. Null when there is no such session. */
     public Info info(String id) {
         Ids.check("session id", id);
         SessionFiles f = files(id);
-        if (!f.exists()) return null;
-        Info seen = read(f);
-        if (!seen.alive() || Tmux.find(paths) == null || tmux.has(id)) return seen;
-        return settle(f);
+        return f.exists() ? read(f, liveness(f)) : null;
     }
 
-    /** One session as its files say, before asking tmux. A missing or unknown state counts as killed. */
-    static Info read(SessionFiles f) {
-        String state = f.readState();
-        if (state == null || !List.of(SessionFiles.STARTING, SessionFiles.RUNNING, SessionFiles.EXITED).contains(state)) {
-            state = SessionFiles.KILLED;
-        }
-        return new Info(f.id(), state, f.readExitCode(), f.readNote());
+    /** One session's state, the pulse's too; a session with no files reads from tmux alone. */
+    public SessionState state(String id) {
+        SessionFiles f = files(Ids.check("session id", id));
+        return f.exists() ? read(f, liveness(f)).state() : f.state(liveness(f));
+    }
+
+    /** tmux is asked only when the files do not already say the session ended. */
+    private Liveness liveness(SessionFiles f) {
+        return recordedOver(f) ? Liveness.GONE : tmux.liveness(f.id());
+    }
+
+    private static boolean recordedOver(SessionFiles f) {
+        SessionState s = f.readState();
+        return s != null && !s.alive();
     }
 
     /**
-     * A session that says it is alive but that tmux does not have. Its files
-     * are read again, since the wrapper records a normal exit just before
-     * tmux drops the session; if they still say alive, it was killed.
+     * The session's files, read after tmux answered (the wrapper records a
+     * normal exit just before tmux drops the session), through the one
+     * derivation. An end the files do not say yet is written, so the next
+     * read is stable.
      */
-    private Info settle(SessionFiles f) {
-        Info again = read(f);
-        if (!again.alive()) return again;
-        boolean young = again.state().equals(SessionFiles.STARTING)
-                && System.currentTimeMillis() - Fs.modifiedMillis(f.state()) < START_GRACE_MS;
-        if (young) return again;
-        f.writeState(SessionFiles.KILLED);
-        return read(f);
+    private static Info read(SessionFiles f, Liveness tmux) {
+        SessionState recorded = f.readState();
+        SessionState now = f.state(tmux);
+        if (now != recorded && !now.alive() && f.exists()) f.writeState(now);
+        return new Info(f.id(), now, now == SessionState.EXITED ? f.readExitCode() : null, f.readNote());
     }
 
     private List<SessionFiles> workerDirs() {
@@ -141,7 +137,16 @@ public final class TmuxSessions implements Sessions {
                 .filter(name -> !name.startsWith(".") && !name.equals(PULSE))
                 .sorted()
                 .map(this::files)
+                .filter(TmuxSessions::looopMadeIt) // reaping deletes only what looop made
                 .toList();
+    }
+
+    /** A session directory looop made has the files it writes at every start; anything else is not a worker's. */
+    private static boolean looopMadeIt(SessionFiles f) {
+        for (Path own : List.of(f.wrapper(), f.meta(), f.dir().resolve("state"))) {
+            if (java.nio.file.Files.isRegularFile(own, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return true;
+        }
+        return false;
     }
 
     private SessionFiles files(String id) {
@@ -153,6 +158,16 @@ public final class TmuxSessions implements Sessions {
     /** Starts worker id on runner (null: the config's default) with the contract and prompt as its brief. */
     @Override
     public void start(String rawId, String prompt, String runner) {
+        start(rawId, prompt, runner, null, null);
+    }
+
+    /**
+     * The same, in a worktree of its own when repo is given: a new branch
+     * looop/&lt;id&gt; from base (null: the checkout's HEAD), its cwd there, and
+     * repo, branch and base recorded in meta.json.
+     */
+    @Override
+    public void start(String rawId, String prompt, String runner, Path repo, String base) {
         String id = workerId(rawId);
         if (prompt == null || prompt.isBlank()) throw new UserError("worker " + id + " needs a prompt: say what it should do");
         Tmux.requireInstalled(paths);
@@ -163,21 +178,39 @@ public final class TmuxSessions implements Sessions {
         String command = Runner.withPromptFile(interactive, promptFile);
         locked(() -> {
             refuseLive(id);
-            Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt));
-            launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString()));
+            WorkerRepos.refuseLeftWorktree(paths, id);
+            Worktree w = repo == null ? null : WorkerRepos.worktrees(paths).create(id, repo, base);
+            try {
+                Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt, w));
+                launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString()), Options.WORKER, w);
+            } catch (RuntimeException e) {
+                // nothing of the worker's is in it yet: a start that failed leaves no worktree behind
+                if (w != null) WorkerRepos.worktrees(paths).discard(w);
+                throw e;
+            }
         });
+    }
+
+    /**
+     * What a session's wrapper does beyond running its command, for a session
+     * that is not a worker (the pulse's): variables of its own to export, and
+     * a terminal that does not echo ^C, so Ctrl-C leaves no stray `^C` in its
+     * log. Workers get neither: an agent's TUI sets its terminal up itself.
+     */
+    public record Options(Map<String, String> env, boolean quietCtrlC) {
+        public static final Options WORKER = new Options(Map.of(), false);
     }
 
     /**
      * Runs a bare command as session id, with no contract and no runner: for
      * the pulse's own session, which list() does not count as a worker.
      */
-    public void startCommand(String id, String command) {
+    public void startCommand(String id, String command, Options options) {
         Ids.check("session id", id);
         Tmux.requireInstalled(paths);
         locked(() -> {
             refuseLive(id);
-            launchFresh(new SessionFiles.Meta(id, null, command, nowUnix(), null));
+            launchFresh(new SessionFiles.Meta(id, null, command, nowUnix(), null), options, null);
         });
     }
 
@@ -208,32 +241,29 @@ public final class TmuxSessions implements Sessions {
      * never sees a half-made one, replacing a finished session of the same id
      * whole: nothing of its state, exit code, note or output survives.
      */
-    private void launchFresh(SessionFiles.Meta meta) {
+    private void launchFresh(SessionFiles.Meta meta, Options options, Worktree worktree) {
         Launcher.ensure(paths);
         SessionFiles f = files(meta.id());
-        Path staging = stage(f, meta);
+        Path staging = stage(f, meta, options, worktree);
         Fs.deleteTree(f.dir());
         try {
-            Files.move(staging, f.dir(), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            Fs.move(staging, f.dir());
+        } catch (UncheckedIOException e) {
             Fs.deleteTree(staging);
-            throw new UncheckedIOException(e);
+            throw e;
         }
         launch(f, false);
     }
 
-    private Path stage(SessionFiles f, SessionFiles.Meta meta) {
-        try {
-            Fs.mkdirs(paths.sessions());
-            SessionFiles staged = new SessionFiles(Files.createTempDirectory(paths.sessions(), ".new-" + meta.id() + "-"));
-            staged.writeState(SessionFiles.STARTING);
-            staged.writeMeta(meta);
-            Fs.writeAtomic(staged.wrapper(), wrapper(f, meta));
-            Fs.writeAtomic(staged.output(), "");
-            return staged.dir();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
+        Path dir = paths.sessions().resolve(".new-" + meta.id() + "-" + java.util.UUID.randomUUID());
+        Fs.mkdirs(dir); // through Fs: a sessions/ swapped for a link is refused, never written through
+        SessionFiles staged = new SessionFiles(dir);
+        staged.writeState(SessionState.STARTING);
+        staged.writeMeta(meta, worktree);
+        Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree == null ? paths.data : worktree.path()));
+        Fs.writeAtomic(staged.output(), "");
+        return staged.dir();
     }
 
     /**
@@ -245,7 +275,7 @@ public final class TmuxSessions implements Sessions {
     private void launch(SessionFiles f, boolean respawn) {
         String id = f.id();
         Fs.delete(f.exitCode());
-        f.writeState(SessionFiles.STARTING);
+        f.writeState(SessionState.STARTING);
         List<List<String>> steps = new ArrayList<>(respawn ? List.of(respawnPane(f)) : newSession(f));
         steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), "cat >> " + Tmux.formatLiteral(Proc.shellQuote(f.output().toString()))));
         steps.add(List.of("wait-for", "-S", Tmux.goChannel(id)));
@@ -253,12 +283,13 @@ public final class TmuxSessions implements Sessions {
         if (r.ok()) return;
         // a session left waiting for a signal that never comes would look alive forever; under the start lock it is ours
         tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
-        f.writeState(SessionFiles.KILLED);
-        throw new UserError("tmux could not start session " + id + ": " + r.reason() + "; `looop restart " + id + "` tries again");
+        f.writeState(SessionState.KILLED);
+        String retry = id.equals(PULSE) ? "`looop` tries again" : "`looop restart " + id + "` tries again";
+        throw new UserError("tmux could not start session " + id + ": " + r.reason() + "; " + retry);
     }
 
     private List<String> respawnPane(SessionFiles f) {
-        return List.of("respawn-pane", "-k", "-t", Tmux.paneTarget(f.id()), "-c", Tmux.formatLiteral(paths.data.toString()),
+        return List.of("respawn-pane", "-k", "-t", Tmux.paneTarget(f.id()), "-c", Tmux.formatLiteral(workDir(f).toString()),
                 "bash", f.wrapper().toString());
     }
 
@@ -275,7 +306,7 @@ public final class TmuxSessions implements Sessions {
                 List.of("set-option", "-g", "remain-on-exit", "off"),
                 List.of("set-option", "-g", "update-environment", envNames()),
                 List.of("new-session", "-d", "-s", Tmux.sessionName(f.id()), "-x", String.valueOf(COLS), "-y", String.valueOf(ROWS),
-                        "-c", Tmux.formatLiteral(paths.data.toString()), "bash", f.wrapper().toString()));
+                        "-c", Tmux.formatLiteral(workDir(f).toString()), "bash", f.wrapper().toString()));
     }
 
     private String envNames() {
@@ -285,33 +316,56 @@ public final class TmuxSessions implements Sessions {
                 .collect(Collectors.joining(" "));
     }
 
-    /** The script tmux runs for a session. Every value in it is shell-quoted. */
-    private String wrapper(SessionFiles f, SessionFiles.Meta meta) {
+    /** Where a session runs: its worktree when it has one, else the data dir. */
+    private Path workDir(SessionFiles f) {
+        Worktree w = WorkerRepos.read(paths, f.id());
+        return w == null ? paths.data : w.path();
+    }
+
+    /** The script tmux runs for a session, in cwd. Every value in it is shell-quoted. */
+    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options, Path cwd) {
         Map<String, String> exports = new TreeMap<>(paths.childEnv());
+        exports.putAll(options.env());
         boolean worker = meta.runner() != null;
         StringBuilder s = new StringBuilder();
         s.append("#!/usr/bin/env bash\n");
         s.append("# Written by looop for session ").append(meta.id()).append(". tmux runs it: it waits until looop\n");
         s.append("# captures the terminal's output, runs the command, and records how it ended.\n");
-        s.append("cd ").append(q(paths.data.toString())).append(" || exit 1\n");
+        s.append("cd ").append(q(cwd.toString())).append(" || exit 1\n");
         exports.forEach((k, v) -> s.append("export ").append(k).append('=').append(q(v)).append('\n'));
         // the pulse is not a worker: its sensors and runner must not inherit a session id
         s.append(worker ? "export LOOOP_SESSION_ID=" + q(meta.id()) : "unset LOOOP_SESSION_ID").append('\n');
         s.append("dir=").append(q(f.dir().toString())).append('\n');
-        s.append("put() { printf '%s\\n' \"$2\" > \"$dir/.$1.$$\" && mv -f \"$dir/.$1.$$\" \"$dir/$1\"; }\n");
+        // private whatever the umask (the command itself keeps the user's, for the files it makes), and
+        // renamed into place, so a link planted at state or exit_code is replaced, never written through
+        // (set -C: the temp name is created fresh, O_EXCL, so a link planted there is not followed either)
+        s.append("put() { ( umask 077; rm -f \"$dir/.$1.$$\"; set -C; printf '%s\\n' \"$2\" > \"$dir/.$1.$$\" ) && { mv -fT \"$dir/.$1.$$\" \"$dir/$1\" 2>/dev/null || mv -f \"$dir/.$1.$$\" \"$dir/$1\"; }; }\n"); // -T: a link to a dir is replaced, not entered
         s.append(tmux.command("wait-for", Tmux.goChannel(meta.id())).stream().map(TmuxSessions::q).collect(Collectors.joining(" ")))
                 .append('\n');
         // C-c in the terminal signals the whole pane, this script too; a no-op trap (unlike an
         // ignored signal, not inherited by the command) keeps it alive to record the exit
         s.append("trap : INT QUIT\n");
+        if (options.quietCtrlC()) s.append("stty -echoctl 2>/dev/null\n");
         s.append("rm -f \"$dir/exit_code\"\n"); // a restart's previous run may have recorded one late
         s.append("put state running\n");
-        s.append("bash -c ").append(q(meta.command())).append('\n');
+        s.append(String.join(" ", commandArgv(meta).stream().map(TmuxSessions::q).toList())).append('\n');
         s.append("code=$?\n");
         s.append("put exit_code \"$code\"\n");
         s.append("[ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ] || put state exited\n");
         s.append("exit \"$code\"\n");
         return s.toString();
+    }
+
+    /**
+     * A worker's command runs in the sandbox (looop.profile.Confinement
+     * decides its grant); the pulse's own session is looop itself and does not.
+     * The wrapper around it stays outside: it records state and exit code.
+     */
+    private List<String> commandArgv(SessionFiles.Meta meta) {
+        List<String> argv = List.of("bash", "-c", meta.command());
+        if (meta.runner() == null) return argv;
+        looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
+        return c.wrap(argv, c.worker(meta.runner(), meta.id()));
     }
 
     private static String q(String s) {
@@ -357,8 +411,8 @@ public final class TmuxSessions implements Sessions {
         if (tmux.has(id)) throw new UserError("could not type into session " + id + ": " + r.reason());
         SessionFiles f = files(id);
         if (!f.exists()) throw noSession(id);
-        Info now = list().stream().filter(i -> i.id().equals(id)).findFirst().orElse(read(f));
-        String how = now.exitCode() != null ? now.state() + " with code " + now.exitCode() : now.state();
+        Info now = info(id);
+        String how = now.exitCode() != null ? now.state() + " with code " + now.exitCode() : now.state().word();
         throw new UserError("session " + id + " is not running (" + how + "); run it again with `looop restart " + id + "`");
     }
 
@@ -390,7 +444,7 @@ public final class TmuxSessions implements Sessions {
         }
         locked(() -> {
             Launcher.ensure(paths);
-            Fs.writeAtomic(f.wrapper(), wrapper(f, meta)); // the current looop's exports, not the first start's
+            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, workDir(f))); // the current looop's exports, not the first start's
             Fs.delete(f.note());
             launch(f, tmux.has(id));
         });
@@ -411,18 +465,35 @@ public final class TmuxSessions implements Sessions {
         Fs.delete(existing(workerId(rawId)).note());
     }
 
-    /**
-     * State killed first, then the terminal goes: the wrapper, cut off
-     * mid-command, must find "killed" rather than record an exit. A session
-     * that already ended keeps the state it ended with.
-     */
     @Override
     public void kill(String rawId) {
         String id = workerId(rawId);
         Tmux.requireInstalled(paths);
-        SessionFiles f = existing(id);
-        if (read(f).alive()) f.writeState(SessionFiles.KILLED);
+        existing(id);
+        stop(id, Duration.ZERO);
+    }
+
+    /**
+     * The one way a session is stopped, a worker's or the pulse's. With a
+     * grace, Ctrl-C first, as a person would type it, and the session gets
+     * that long to end by itself (the pulse finishes its beat). Then, if it
+     * still runs: state killed first, then the terminal goes, so the wrapper,
+     * cut off mid-command, finds "killed" rather than record an exit. A
+     * session that already ended keeps the state it ended with. Returns
+     * whether the session's terminal was there to stop.
+     */
+    public boolean stop(String id, Duration grace) {
+        SessionFiles f = files(Ids.check("session id", id));
+        boolean there = tmux.has(id);
+        if (there && !grace.isZero()) {
+            tmux.run("send-keys", "-t", Tmux.paneTarget(id), "C-c");
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (tmux.has(id) && System.nanoTime() - deadline < 0) pause(50);
+        }
+        SessionState recorded = f.readState();
+        if (f.exists() && (recorded == null || recorded.alive())) f.writeState(SessionState.KILLED);
         tmux.run("kill-session", "-t", Tmux.sessionTarget(id)); // "can't find session" just means it is gone already
+        return there;
     }
 
     private SessionFiles existing(String id) {
@@ -451,6 +522,7 @@ public final class TmuxSessions implements Sessions {
         for (Info i : list()) {
             SessionFiles f = files(i.id());
             if (i.alive() || !old.test(f)) continue;
+            if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
             Fs.deleteTree(f.dir());
             Fs.delete(paths.prompts().resolve(i.id() + ".md"));
             reaped.add(i.id());
@@ -493,7 +565,7 @@ public final class TmuxSessions implements Sessions {
     private void locked(Runnable body) {
         Fs.mkdirs(paths.sessions());
         THREADS.lock();
-        try (FileChannel ch = FileChannel.open(paths.sessions().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel ch = Fs.openPrivate(paths.sessions().resolve(".lock"));
                 FileLock held = ch.lock()) {
             body.run();
         } catch (IOException e) {

@@ -16,7 +16,35 @@ public final class WorkerContract {
 
     /** What prompts/<id>.md holds. */
     public static String brief(String id, String runner, String task) {
-        return text(id, runner) + "\n\n" + task.strip() + "\n";
+        return brief(id, runner, task, null);
+    }
+
+    /** The same for a worker looop gave a worktree of its own: rule 6 and the last line say where it is. */
+    public static String brief(String id, String runner, String task, looop.git.Worktree worktree) {
+        String contract = text(id, runner);
+        if (worktree != null) {
+            contract = contract.replace(OWN_WORKTREE_RULE.replace("<ID>", id), givenWorktreeRule(worktree))
+                    .replace(DATA_DIR_CWD, worktreeCwd(worktree));
+        }
+        return contract + "\n\n" + task.strip() + "\n";
+    }
+
+    private static final String OWN_WORKTREE_RULE = """
+            6. Before touching a code repository, make your own sandbox: a git worktree on a
+               new branch, e.g. `git -C <repo> worktree add <repo>-<ID> -b looop/<ID>`. Never
+               work in the human's own checkout.""";
+    private static final String DATA_DIR_CWD = "Your working directory is looop's data dir; $LOOOP_SESSION_ID is ";
+
+    private static String givenWorktreeRule(looop.git.Worktree w) {
+        return "6. Your code work happens in your own git worktree of " + w.repo() + ", on branch\n"
+                + "   " + w.branch() + " from " + w.baseRef() + " (" + w.shortBase() + "): your working directory. Commit\n"
+                + "   there what you want reviewed; the human sees it with `looop diff " + w.id() + "` and merges it\n"
+                + "   (or not) themselves. Never touch " + w.repo() + " itself, never merge, push or\n"
+                + "   switch branches, and do not use git stash (it is shared with the human's checkout).";
+    }
+
+    private static String worktreeCwd(looop.git.Worktree w) {
+        return "Your working directory is your worktree " + w.path() + "; the data dir is\n$LOOOP_DATA_DIR; $LOOOP_SESSION_ID is ";
     }
 
     private static final String TEMPLATE = """

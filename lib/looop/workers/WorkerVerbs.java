@@ -23,7 +23,7 @@ public final class WorkerVerbs {
         row(out, idWidth, "ID", "STATE", "EXIT", "NOTE");
         for (Sessions.Info w : workers) {
             String note = w.alive() && w.note() != null ? "⚑ " + w.note() : "";
-            row(out, idWidth, w.id(), w.state(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
+            row(out, idWidth, w.id(), w.state().word(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
         }
         return out.toString();
     }
@@ -32,14 +32,11 @@ public final class WorkerVerbs {
         out.append(String.format("%-" + idWidth + "s  %-8s  %4s  %s", id, state, exit, note).stripTrailing()).append('\n');
     }
 
-    /** `ls --json`: {"sessions":[{id, state, exit_code, note?}]}, the same rows sys-sessions reports. */
+    /** `ls --json`: {"sessions":[…]}, each session in its one shape ({@link Sessions.Info#json}). */
     public static ObjectNode json(List<Sessions.Info> workers) {
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("sessions");
-        for (Sessions.Info w : workers) {
-            ObjectNode o = list.addObject().put("id", w.id()).put("state", w.state()).put("exit_code", w.exitCode());
-            if (w.alive() && w.note() != null) o.put("note", w.note());
-        }
+        workers.forEach(w -> list.add(w.json()));
         return out;
     }
 

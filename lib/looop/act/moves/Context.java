@@ -35,6 +35,11 @@ public final class Context {
         this.clock = clock;
     }
 
+    /** The sandbox run_shell runs in, under this profile's current config. */
+    public looop.profile.Confinement confinement() {
+        return looop.profile.Confinement.of(paths, Config.load(paths));
+    }
+
     public ShellGate gate() {
         if (gate == null) gate = Config.load(paths).shellGate();
         return gate;

@@ -6,6 +6,8 @@ import looop.io.UserError;
 
 /** One field of an action and how it is checked. label names an id in messages ("goal id"); only ID fields have one. */
 public record Field(String name, Rule rule, String label) {
+    /** Ten years: further off than any wake-up a loop means, and far inside what an Instant holds. */
+    static final double MAX_SECONDS = 10 * 366 * 86_400.0;
 
     /** How a field is checked; `what` completes "must be …" in the error message. */
     public enum Rule {
@@ -14,7 +16,8 @@ public record Field(String name, Rule rule, String label) {
         OPTIONAL("a string"),
         ID("a string"),
         WORKER("a string"),
-        KEYS("a non-empty array of key names like [\"Enter\"]");
+        KEYS("a non-empty array of key names like [\"Enter\"]"),
+        SECONDS("a positive number of seconds");
 
         final String what;
 
@@ -47,33 +50,31 @@ public record Field(String name, Rule rule, String label) {
         return new Field(name, Rule.KEYS, null);
     }
 
+    /** An optional positive number of seconds (in_s, every_s). */
+    public static Field seconds(String name) {
+        return new Field(name, Rule.SECONDS, null);
+    }
+
     /** As the action tables show it: optional fields end in ?, arrays in []. */
     String shown() {
-        return name + (rule == Rule.OPTIONAL ? "?" : rule == Rule.KEYS ? "[]" : "");
+        return name + (rule == Rule.OPTIONAL || rule == Rule.SECONDS ? "?" : rule == Rule.KEYS ? "[]" : "");
     }
 
     void check(String action, JsonNode root) {
         JsonNode v = root.get(name);
-        if (rule == Rule.OPTIONAL && !present(v)) return;
+        if ((rule == Rule.OPTIONAL || rule == Rule.SECONDS) && !present(v)) return;
         if (!present(v)) throw new UserError(action + " needs \"" + name + "\" (" + rule.what + ")");
         if (rule == Rule.KEYS) {
             checkKeys(action, v);
             return;
         }
-        if (!v.isTextual() || (rule == Rule.NONBLANK && v.textValue().isBlank())) throw wrong(action, v);
-        if (rule == Rule.ID) Ids.check(label, wellFormed(label, v.textValue()));
-        if (rule == Rule.WORKER) Ids.worker(wellFormed("session id", v.textValue()));
-    }
-
-    /** An id becomes a file name: half a surrogate pair is no character at all, and no file system takes it. */
-    private static String wellFormed(String label, String id) {
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) ? i + 1 < id.length() && Character.isLowSurrogate(id.charAt(++i))
-                    : !Character.isLowSurrogate(c);
-            if (!paired) throw new UserError("bad " + label + ": it is not valid Unicode text (half a surrogate pair); use letters, digits, '-' or '_'");
+        if (rule == Rule.SECONDS) {
+            if (!v.isNumber() || !(v.doubleValue() > 0) || v.doubleValue() > MAX_SECONDS) throw wrong(action, v);
+            return;
         }
-        return id;
+        if (!v.isTextual() || (rule == Rule.NONBLANK && v.textValue().isBlank())) throw wrong(action, v);
+        if (rule == Rule.ID) Ids.check(label, v.textValue());
+        if (rule == Rule.WORKER) Ids.worker(v.textValue());
     }
 
     private void checkKeys(String action, JsonNode v) {

@@ -31,6 +31,12 @@ public record Kind<M extends Move>(String action, List<Field> fields, Function<A
             return v != null && v.isTextual() ? v.textValue() : null;
         }
 
+        /** A validated SECONDS field as a Duration (millisecond precision), or null when absent. */
+        public java.time.Duration seconds(String field) {
+            JsonNode v = root.get(field);
+            return v != null && v.isNumber() ? java.time.Duration.ofMillis(Math.round(v.doubleValue() * 1000)) : null;
+        }
+
         public List<String> strings(String field) {
             JsonNode v = root.get(field);
             if (v == null || !v.isArray()) return List.of();

@@ -24,7 +24,9 @@ public final class Moves {
             SteerSession.KIND,
             SendKey.KIND,
             RestartSession.KIND,
-            SendNotification.KIND);
+            SendNotification.KIND,
+            WriteSchedule.KIND,
+            DropSchedule.KIND);
 
     /** The action names, in table order. */
     public static List<String> names() {
@@ -53,8 +55,10 @@ public final class Moves {
         String hanging = " ".repeat(indent.length() + actionWidth + fieldsWidth);
         for (Kind<?> k : ALL) {
             String text = audience == Audience.DECIDER ? k.forDecider() : k.whatLooopDoes();
-            List<String> lines = wrap(text, width - hanging.length());
-            out.append(indent).append(pad(k.action(), actionWidth)).append(pad(k.fieldList(), fieldsWidth)).append(lines.get(0)).append('\n');
+            String head = indent + pad(k.action(), actionWidth) + pad(k.fieldList(), fieldsWidth);
+            // a field list wider than its column leaves the first line less room than the rest
+            List<String> lines = wrap(text, width - head.length(), width - hanging.length());
+            out.append(head).append(lines.get(0)).append('\n');
             for (String line : lines.subList(1, lines.size())) out.append(hanging).append(line).append('\n');
         }
         return out.toString();
@@ -66,10 +70,15 @@ public final class Moves {
 
     /** Greedy word wrap; a word longer than the width gets a line of its own. */
     static List<String> wrap(String text, int width) {
+        return wrap(text, width, width);
+    }
+
+    /** As above, the first line firstWidth wide (at least one word), the others width. */
+    static List<String> wrap(String text, int firstWidth, int width) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.trim().split("\\s+")) {
-            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > (lines.isEmpty() ? firstWidth : width)) {
                 lines.add(line.toString());
                 line.setLength(0);
             }

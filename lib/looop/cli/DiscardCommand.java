@@ -1,0 +1,30 @@
+package looop.cli;
+
+import java.util.concurrent.Callable;
+import looop.git.Worktree;
+import looop.git.Worktrees;
+import looop.workers.WorkerRepos;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "discard", description = "Remove worker <id>'s worktree and its branch looop/<id>, merged or not; the checkout is not touched.")
+final class DiscardCommand implements Callable<Integer> {
+    @ParentCommand Main root;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "A worker started with a repo.") String id;
+    @Option(names = "--force", description = "Discard even while the worker still runs.") boolean force;
+
+    public Integer call() {
+        Worktree w = WorkerRepos.require(root.ctx.profile(), id);
+        WorkerRepos.refuseAlive(root.ctx.sessions(), w.id(), force, "discard");
+        Worktrees worktrees = WorkerRepos.worktrees(root.ctx.profile());
+        // said before it is gone: a person who discards unmerged work should know they did
+        String lost = worktrees.unmerged(w);
+        worktrees.discard(w);
+        root.ctx.out().println("discarded worker " + w.id() + "'s worktree " + w.path() + " and branch " + w.branch()
+                + (lost == null ? "" : " (" + lost + ")"));
+        return 0;
+    }
+}

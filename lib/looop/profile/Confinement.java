@@ -1,0 +1,153 @@
+package looop.profile;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import looop.io.Fs;
+import looop.io.UserError;
+import looop.sandbox.Grant;
+import looop.sandbox.Mode;
+import looop.sandbox.Protected;
+import looop.sandbox.RunnerState;
+import looop.sandbox.Sandbox;
+import looop.sandbox.SandboxPolicy;
+import looop.sandbox.SandboxUnavailable;
+import looop.workers.Tmux;
+
+/**
+ * Which grant each kind of command the AI can cause gets, on top of the
+ * profile's sandbox policy. Decided here, by looop, never by config or AI:
+ *
+ * <pre>
+ * every command   data dir and config readable (a private /tmp would cover a data dir there),
+ *                 looop's own files protected (policy, history, bookkeeping), tmux socket hidden
+ * run_shell       + reports/ writable
+ * user sensor     nothing more
+ * tick command    + the runner's state dirs, + runs/&lt;id&gt;/decide/ (where its decision goes)
+ * worker          + its own sessions/&lt;id&gt;/, claims/, reports/, asks/, the runner's state dirs;
+ *                 keeps its terminal
+ * </pre>
+ */
+public final class Confinement {
+    /** The environment knob that overrides sandbox.mode (the human's, as no sandboxed command can set looop's env). */
+    public static final String MODE_ENV = "LOOOP_SANDBOX";
+
+    private final Paths paths;
+    private final Config config;
+    private final Sandbox sandbox;
+
+    private Confinement(Paths paths, Config config, Sandbox sandbox) {
+        this.paths = paths;
+        this.config = config;
+        this.sandbox = sandbox;
+    }
+
+    /** The environment knob naming the bwrap binary, where PATH's is not the one to use. */
+    public static final String BWRAP_ENV = "LOOOP_BWRAP";
+
+    public static Confinement of(Paths paths, Config config) {
+        String bwrap = paths.env(BWRAP_ENV);
+        SandboxPolicy policy = policy(paths, config.sandbox());
+        Sandbox box = bwrap != null ? Sandbox.of(policy, Path.of(bwrap)) : Sandbox.of(policy);
+        return new Confinement(paths, config, box);
+    }
+
+    private static SandboxPolicy policy(Paths paths, SandboxPolicy configured) {
+        String mode = paths.env(MODE_ENV);
+        if (mode == null) return configured;
+        for (Mode m : Mode.values()) {
+            if (m.key().equals(mode.toLowerCase(Locale.ROOT))) {
+                return new SandboxPolicy(m, configured.write(), configured.denyRead(), configured.network());
+            }
+        }
+        throw new UserError(MODE_ENV + " must be auto, required or off, not \"" + mode + "\"; fix or unset it");
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** run_shell: it may leave what it made in reports/. */
+    public UnaryOperator<List<String>> runShell() {
+        Fs.mkdirs(paths.reports());
+        return wrapper(base().write(List.of(paths.reports())));
+    }
+
+    /** A user sensor: reads what it watches, writes nothing (its stdout is its reading). */
+    public UnaryOperator<List<String>> sensor() {
+        return wrapper(base());
+    }
+
+    /** A runner's tick command: its CLI's own state, and the one dir where its decision goes. */
+    public UnaryOperator<List<String>> decide(String runner, Path decisionDir) {
+        Fs.mkdirs(decisionDir);
+        List<Path> writable = new ArrayList<>(runnerState(runner));
+        writable.add(decisionDir);
+        return wrapper(base().write(writable).protect(RunnerState.protectedPaths(runner, home())));
+    }
+
+    /**
+     * A worker's interactive command: what its verbs write (its own session
+     * dir, claims/, reports/, asks/), its CLI's state, and its terminal.
+     * Nothing of other workers' sessions, nor the journal or the ledgers:
+     * cost and events it leaves in its own session dir for looop to take in.
+     */
+    public Grant worker(String runner, String id) {
+        Path own = paths.sessions().resolve(id);
+        for (Path p : List.of(own, paths.claims(), paths.reports(), paths.asks())) Fs.mkdirs(p);
+        List<Path> writable = new ArrayList<>(List.of(own, paths.claims(), paths.reports(), paths.asks()));
+        writable.addAll(runnerState(runner));
+        return base().write(writable).protect(RunnerState.protectedPaths(runner, home())).interactive(true);
+    }
+
+    /** The argv that runs a worker's argv under grant; refused in one line when the sandbox is required but missing. */
+    public List<String> wrap(List<String> argv, Grant grant) {
+        try {
+            return sandbox.wrap(argv, grant);
+        } catch (SandboxUnavailable e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private UnaryOperator<List<String>> wrapper(Grant grant) {
+        return argv -> wrap(argv, grant);
+    }
+
+    private Grant base() {
+        return Grant.none()
+                .protect(protectedPaths())
+                .hide(List.of(new Tmux(paths).socket()))
+                .read(List.of(paths.data, paths.config));
+    }
+
+    /**
+     * The sandbox's list plus what this layout holds beyond it, and the data
+     * dir itself: a write list naming ~ must not open it (a new file there
+     * could be one looop reads later). Grants reopen exactly their holes.
+     */
+    private List<Path> protectedPaths() {
+        List<Path> out = new ArrayList<>(Protected.of(paths.data, paths.configTarget()));
+        out.addAll(List.of(paths.data, paths.config, paths.asks(), paths.tells(), paths.outbox(), paths.schedules(),
+                paths.bin().getParent(), paths.data.resolve(".act-pending.json")));
+        return out;
+    }
+
+    /**
+     * A grant beats protection, and a runner's "sandbox_write" is config: so
+     * a state dir at or under one of looop's own files (goals/, the journal…)
+     * is dropped. A dir of its own in the data dir (the offline runner's) stays.
+     */
+    private List<Path> runnerState(String runner) {
+        List<Path> mine = protectedPaths().stream().filter(p -> !p.equals(paths.data)).toList();
+        return RunnerState.paths(runner, home(), config.sandboxWrite(runner)).stream()
+                .filter(p -> mine.stream().noneMatch(p.toAbsolutePath().normalize()::startsWith))
+                .toList();
+    }
+
+    private Path home() {
+        String home = paths.env("HOME");
+        return Path.of(home != null ? home : System.getProperty("user.home")).toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,131 @@
+package looop.workers;
+
+import java.nio.file.Path;
+import looop.git.Worktree;
+import looop.git.Worktrees;
+import looop.io.Fs;
+import looop.io.Ids;
+import looop.io.Json;
+import looop.io.UserError;
+import looop.profile.Paths;
+
+/**
+ * The worktrees of a profile's workers: where they live (worktrees/&lt;id&gt;
+ * in the data dir) and what sessions/&lt;id&gt;/meta.json recorded about each
+ * (repo, branch, base), read from there and nowhere else.
+ */
+public final class WorkerRepos {
+    private WorkerRepos() {}
+
+    public static Worktrees worktrees(Paths paths) {
+        return new Worktrees(root(paths));
+    }
+
+    public static Path root(Paths paths) {
+        return paths.data.resolve("worktrees");
+    }
+
+    /** A repo named by a move or a flag: absolute or ~/…, never relative (to what would it be?); null stays null. */
+    public static Path repoPath(Paths paths, String repo) {
+        if (repo == null || repo.isBlank()) return null;
+        String home = paths.env("HOME");
+        if ((repo.equals("~") || repo.startsWith("~/")) && home != null) return Path.of(home).resolve(repo.substring(Math.min(2, repo.length())));
+        Path p = Path.of(repo);
+        if (!p.isAbsolute()) throw new UserError("repo '" + repo + "' must be an absolute path (or ~/…) to a git checkout");
+        return p;
+    }
+
+    /** Worker id's worktree as recorded, or null when it has none (no session, or started without a repo). */
+    public static Worktree read(Paths paths, String id) {
+        if (Ids.problem(id) != null) return null;
+        return Worktree.fromJson(id, Json.parseOrNull(Fs.readOr(SessionFiles.of(paths, id).meta(), "")));
+    }
+
+    /** The same for a person's verb: a one-line error when there is none. */
+    public static Worktree require(Paths paths, String rawId) {
+        String id = Ids.worker(rawId);
+        if (!SessionFiles.of(paths, id).exists()) throw new UserError("no worker " + id + "; `looop ls` lists them");
+        Worktree w = read(paths, id);
+        if (w == null) {
+            throw new UserError("worker " + id + " was started without a repo, so it has no worktree; "
+                    + "start one with `looop start-session <id> <prompt> --repo <path>`");
+        }
+        return w;
+    }
+
+    /**
+     * A new start replaces a finished session's files whole, its record of a
+     * worktree too: refused while that worktree is still there, so the work
+     * in it never loses the record that leads a person to it.
+     */
+    public static void refuseLeftWorktree(Paths paths, String id) {
+        Worktree old = read(paths, id);
+        if (old == null || !java.nio.file.Files.exists(old.path())) return;
+        throw new UserError("worker " + id + "'s worktree from its last run is still at " + old.path() + "; `looop diff " + id
+                + "`, then `looop merge " + id + "` or `looop discard " + id + "` first, or pick another id");
+    }
+
+    /**
+     * For prune and the session TTL: removes a finished worker's worktree
+     * when nothing in it is unmerged and says false; otherwise keeps it (and
+     * so its session, whose meta.json leads to it), writes why to
+     * sessions/&lt;id&gt;/kept, and says true. A worker without a worktree: false.
+     */
+    public static boolean keepsUnmerged(Paths paths, String id) {
+        Worktree w = read(paths, id);
+        if (w == null) return false;
+        String why;
+        try {
+            why = worktrees(paths).discardIfMerged(w);
+        } catch (UserError | java.io.UncheckedIOException e) {
+            why = "looop could not tell what is unmerged (" + e.getMessage() + ")";
+        }
+        if (why == null) return false;
+        Path kept = SessionFiles.of(paths, id).dir().resolve("kept");
+        String line = keptLine(w, why);
+        if (!line.equals(Fs.readOrNull(kept))) Fs.writeAtomic(kept, line);
+        return true;
+    }
+
+    /** What prune says about a worktree it kept. */
+    public static String keptLine(Worktree w, String why) {
+        return "kept worker " + w.id() + "'s worktree " + w.path() + ": " + why + "; `looop diff " + w.id() + "`, then `looop merge "
+                + w.id() + "` or `looop discard " + w.id() + "`\n";
+    }
+
+    /** The kept line prune wrote for id, or null. */
+    public static String kept(Paths paths, String id) {
+        return Fs.readOrNull(SessionFiles.of(paths, id).dir().resolve("kept"));
+    }
+
+    /** For sys-sessions: whether worker id's branch has changes, or null when it has no worktree (or it cannot be read). */
+    public static Boolean changes(Paths paths, String id) {
+        Worktree w = read(paths, id);
+        if (w == null) return null;
+        try {
+            return worktrees(paths).hasChanges(w);
+        } catch (UserError | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What the sandbox must grant worker id when it launches it: its worktree
+     * and its branch's part of the repo's .git writable, the checkout, hooks,
+     * config and git's pointer files protected. Grant.none() without a repo.
+     * (Worker launches are not sandboxed yet: whoever wires that in adds this.)
+     */
+    public static looop.sandbox.Grant sandboxGrant(Paths paths, String id) {
+        Worktree w = read(paths, id);
+        if (w == null) return looop.sandbox.Grant.none();
+        Worktrees.Access a = worktrees(paths).sandboxAccess(w);
+        return looop.sandbox.Grant.none().write(a.writable()).protect(a.protectedPaths());
+    }
+
+    /** Refuses a person's verb on a worker that still runs (it may be mid-commit), unless forced. */
+    public static void refuseAlive(Sessions sessions, String id, boolean force, String verb) {
+        if (force || !sessions.isAlive(id)) return;
+        throw new UserError("worker " + id + " is still running; wait for it to end (`looop wait " + id
+                + "`), end it (`looop _ kill " + id + "`), or `looop " + verb + " " + id + " --force`");
+    }
+}
