@@ -4,6 +4,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
 //SOURCES lib/looop/**/*.java
 //FILES runners/offline.sh=runners/offline.sh
+//FILES runners/OpenAiHttp.java=runners/OpenAiHttp.java
 //FILES sensors/today.sh=sensors/today.sh
 //MAIN looop.cli.Main
 

@@ -6,11 +6,12 @@
 # stdout in pi's or claude's shape that reports what the call "cost".
 #
 # Usage (a runner's "tick" command):
-#   bash "$LOOOP_DATA_DIR/runners/offline.sh" SCRIPT.jsonl [--shape pi|claude] [--cost USD]
+#   bash "$LOOOP_DATA_DIR/runners/offline.sh" SCRIPT.jsonl [--shape pi|claude] [--cost USD] [--repeat-last]
 #
 # SCRIPT (relative to the data dir, or absolute) holds one entry per line;
 # blank lines and lines starting with # are skipped. Each call takes the next
-# entry:
+# entry (with --repeat-last, a call past the end replays the last entry
+# instead of reporting the script exhausted):
 #   !exit N       exit N without a decision (a crashing runner)
 #   !nodecision   exit 0 without a decision (a confused model)
 #   anything else written verbatim as the decision, valid JSON or not
@@ -19,7 +20,7 @@
 set -u
 
 usage() {
-  echo "usage: offline.sh SCRIPT.jsonl [--shape pi|claude] [--cost USD]" >&2
+  echo "usage: offline.sh SCRIPT.jsonl [--shape pi|claude] [--cost USD] [--repeat-last]" >&2
   exit 2
 }
 
@@ -28,11 +29,12 @@ die() {
   exit 2
 }
 
-script="" shape=pi cost=0.002
+script="" shape=pi cost=0.002 repeat_last=""
 while [ $# -gt 0 ]; do
   case $1 in
     --shape) [ $# -ge 2 ] || usage; shape=$2; shift 2 ;;
     --cost) [ $# -ge 2 ] || usage; cost=$2; shift 2 ;;
+    --repeat-last) repeat_last=1; shift ;;
     -h|--help) usage ;;
     -*) die "unknown option $1 (expected --shape or --cost)" ;;
     *) [ -z "$script" ] || die "one script only, got '$script' and '$1'"; script=$1; shift ;;
@@ -210,13 +212,16 @@ claude_stream() {
 cursor=$(cat "$state/cursor" 2>/dev/null)
 [[ $cursor =~ ^[0-9]+$ ]] || cursor=0
 
-if ! entry "$((cursor + 1))"; then
+if entry "$((cursor + 1))"; then
+  cursor=$((cursor + 1))
+elif [ -n "$repeat_last" ] && [ "$cursor" -gt 0 ] && entry "$cursor"; then
+  : # past the end: the last entry again, the cursor stays
+else
   record_call exhausted
   echo "offline runner: script exhausted"
   exit 0
 fi
 line=$REPLY
-cursor=$((cursor + 1))
 record_call "$cursor"
 printf '%s\n' "$cursor" > "$state/cursor.tmp" && mv -f "$state/cursor.tmp" "$state/cursor"
 

@@ -143,4 +143,79 @@ class MeterTest {
         var e = assertThrows(UserError.class, () -> new Meter(new Config.CostSpec("x", "cost/usd", true)));
         assertTrue(e.getMessage().contains("cost/usd"), e.getMessage());
     }
+
+    // -- the presets (looop.profile.Presets) on the streams recorded from the real CLIs (tests/fixtures/PRESETS.md)
+
+    /** The preset's cost spec, priced as looop.json would price it (a preset that reports dollars keeps its own). */
+    static Config.CostSpec preset(String name, String pricing) {
+        String runners = "{\"runners\":{\"" + name + "\":" + (pricing == null ? "{}" : "{\"cost\":" + pricing + "}") + "}}";
+        return Config.parse(runners, Path.of("looop.json")).runner(name).cost();
+    }
+
+    static final String AT_3_15 = "{\"usd_per_mtok\":{\"input\":3,\"output\":15}}";
+
+    @Test
+    void claudePresetTakesTheRunTotal() {
+        assertEquals(0.0075, meter(preset("claude", null), fixture("claude-stream-json-standin.jsonl")));
+    }
+
+    @Test
+    void piPresetSumsMessageEnds() {
+        assertEquals(0.0075, meter(preset("pi", null), fixture("pi-mode-json-standin.jsonl")));
+    }
+
+    @Test
+    void opencodePresetSumsStepFinishCosts() {
+        assertEquals(0.0075, meter(preset("opencode", null), fixture("opencode-run-json.jsonl")));
+    }
+
+    @Test
+    void codexPresetPricesTurnTokens() {
+        // 2000 in × $3/M + 100 out × $15/M
+        assertEquals(0.0075, meter(preset("codex", AT_3_15), fixture("codex-exec-json.jsonl")));
+        assertEquals(0.00325, meter(preset("codex", "{\"usd_per_mtok\":{\"input\":1.25,\"output\":7.5}}"), fixture("codex-exec-json.jsonl")));
+    }
+
+    @Test
+    void geminiPresetPricesTheResultsTokens() {
+        assertEquals(0.0075, meter(preset("gemini", AT_3_15), fixture("gemini-stream-json.jsonl")));
+    }
+
+    @Test
+    void tokenPresetsWithoutPricesMeterNothing() {
+        assertNull(preset("codex", null), "codex reports tokens only: unpriced, no spec");
+        assertNull(preset("gemini", "{\"usd_per_mtok\":{\"input\":3,\"output\":null}}"), "a count without a price");
+        assertNull(meter(null, fixture("codex-exec-json.jsonl")), "the built-in shapes do not read codex");
+        assertNull(meter(null, fixture("gemini-stream-json.jsonl")));
+    }
+
+    @Test
+    void aSumOfTokensCountsEveryTurnAndATotalOnlyTheLast() {
+        var perTurn = Config.CostSpec.tokens("turn.completed", true, java.util.Map.of("input", "/usage/input_tokens"),
+                java.util.Map.of("input", new java.math.BigDecimal("10")));
+        var last = Config.CostSpec.tokens("turn.completed", false, perTurn.tokens(), perTurn.usdPerMtok());
+        List<String> twoTurns = List.of("{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":1000}}",
+                "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":3000}}");
+        assertEquals(0.04, meter(perTurn, twoTurns));
+        assertEquals(0.03, meter(last, twoTurns));
+    }
+
+    @Test
+    void aCustomRunnerPricesItsOwnTokens() {
+        var spec = Config.parse("{\"runners\":{\"mine\":{\"tick\":\"mine\",\"cost\":{\"type\":\"done\",\"mode\":\"total\","
+                + "\"tokens\":{\"in\":\"/u/i\",\"out\":\"/u/o\"},\"usd_per_mtok\":{\"in\":2,\"out\":8}}}}}", Path.of("looop.json"))
+                .runner("mine").cost();
+        assertEquals(0.0028, meter(spec, List.of("{\"type\":\"done\",\"u\":{\"i\":1000,\"o\":100}}")));
+    }
+
+    @Test
+    void badPricingIsOneLineNamingTheFix() {
+        var typo = assertThrows(UserError.class, () -> preset("codex", "{\"usd_per_mtok\":{\"inptu\":3}}"));
+        assertEquals("looop.json: runner 'codex' \"cost\" prices 'inptu', which \"tokens\" does not count; priced names: input, output",
+                typo.getMessage());
+        var negative = assertThrows(UserError.class, () -> preset("gemini", "{\"usd_per_mtok\":{\"input\":-1}}"));
+        assertTrue(negative.getMessage().contains("usd_per_mtok.input must be a dollar amount from 0"), negative.getMessage());
+        var dollars = assertThrows(UserError.class, () -> preset("claude", AT_3_15));
+        assertTrue(dollars.getMessage().contains("reports dollars, not tokens"), dollars.getMessage());
+    }
 }

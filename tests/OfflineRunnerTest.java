@@ -144,6 +144,18 @@ class OfflineRunnerTest {
     }
 
     @Test
+    void repeatLastReplaysTheLastEntryInsteadOfRunningDry() throws IOException {
+        profile.write("script.jsonl", "{\"action\":\"noop\",\"reason\":\"one\"}\n{\"action\":\"noop\",\"reason\":\"last\"}\n");
+        tick("script.jsonl --repeat-last");
+        assertEquals("{\"action\":\"noop\",\"reason\":\"one\"}\n", consumeDecision());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(tick("script.jsonl --repeat-last").ok());
+            assertEquals("{\"action\":\"noop\",\"reason\":\"last\"}\n", consumeDecision(), "call " + (i + 2));
+        }
+        assertEquals("2\n", profile.read(".offline-runner/cursor"), "the cursor stays on the last entry");
+    }
+
+    @Test
     void eachCallLogsThePromptItWasGiven() throws NoSuchAlgorithmException, IOException {
         profile.write("script.jsonl", "{}\n");
         tick("script.jsonl");
@@ -158,7 +170,7 @@ class OfflineRunnerTest {
     void usageErrorsExit2WithOneLine() {
         profile.write("script.jsonl", "{}\n");
         Map<String, String> cases = Map.of(
-                "", "usage: offline.sh SCRIPT.jsonl [--shape pi|claude] [--cost USD]",
+                "", "usage: offline.sh SCRIPT.jsonl [--shape pi|claude] [--cost USD] [--repeat-last]",
                 "missing.jsonl", "offline runner: script " + dir.resolve("missing.jsonl") + " not found",
                 "script.jsonl --shape gpt", "offline runner: --shape must be pi or claude, got 'gpt'",
                 "script.jsonl --cost abc", "offline runner: --cost must be a dollar amount like 0.002, got 'abc'",

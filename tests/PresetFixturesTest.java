@@ -154,6 +154,118 @@ class PresetFixturesTest {
         assertNum(new BigDecimal(2 * ApiStandIn.OUTPUT_TOKENS), total(s, "result", "/stats/output_tokens"));
     }
 
+    // ------------------------------------------------------------ looop's own presets, live
+
+    /**
+     * Each preset of looop's runner table (looop.profile.Presets) run by
+     * looop's Runner, exactly as a beat runs it, against the stand-in, and
+     * metered by looop's Meter with the preset's cost spec: dollars where the
+     * CLI reports them, else the tokens priced at $3/$15 per million. The
+     * stand-in answers 2 calls of 1000 in / 50 out, so every figure is 0.0075
+     * (gemini's router adds a call: its figure is priced from its own stats).
+     */
+    @Test
+    void claudePresetMetersTheRun() throws Exception {
+        assumeOnPath("claude");
+        assertEquals(0.0075, preset("claude", null, (api, home) -> Map.of(
+                "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", "sk-ant-standin", "ANTHROPIC_MODEL", "claude-sonnet-4-5",
+                "IS_SANDBOX", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1", "DISABLE_AUTOUPDATER", "1")).costUsd());
+    }
+
+    @Test
+    void codexPresetPricesItsTokens() throws Exception {
+        assumeOnPath("codex");
+        assertEquals(0.0075, preset("codex", AT_3_15, (api, home) -> {
+            write(home.resolve(".codex/config.toml"), "model = \"gpt-5-codex\"\nmodel_provider = \"standin\"\n\n"
+                    + "[model_providers.standin]\nname = \"API stand-in\"\nbase_url = \"" + api.baseUrl() + "/v1\"\n"
+                    + "env_key = \"STANDIN_API_KEY\"\nwire_api = \"responses\"\n");
+            return Map.of("STANDIN_API_KEY", "standin");
+        }).costUsd());
+    }
+
+    @Test
+    void opencodePresetMetersItsSteps() throws Exception {
+        assumeOnPath("opencode");
+        assertEquals(0.0075, preset("opencode", null, (api, home) -> {
+            write(home.resolve(".config/opencode/opencode.json"), "{\"model\":\"standin/standin-model\",\"autoupdate\":false,"
+                    + "\"share\":\"disabled\",\"provider\":{\"standin\":{\"npm\":\"@ai-sdk/openai-compatible\","
+                    + "\"name\":\"API stand-in\",\"options\":{\"baseURL\":\"" + api.baseUrl() + "/v1\","
+                    + "\"apiKey\":\"{env:STANDIN_API_KEY}\"},\"models\":{\"standin-model\":{\"name\":\"API stand-in\","
+                    + "\"cost\":{\"input\":3,\"output\":15},\"limit\":{\"context\":128000,\"output\":8192}}}}}}");
+            return Map.of("STANDIN_API_KEY", "standin", "OPENCODE_DISABLE_MODELS_FETCH", "1", "OPENCODE_DISABLE_AUTOUPDATE", "1");
+        }).costUsd());
+    }
+
+    @Test
+    void piPresetMetersItsMessages() throws Exception {
+        assumeOnPath("pi");
+        assertEquals(0.0075, preset("pi", null, (api, home) -> {
+            write(home.resolve(".pi/agent/models.json"), "{\"providers\":{\"standin\":{\"baseUrl\":\"" + api.baseUrl()
+                    + "/v1\",\"api\":\"openai-completions\",\"apiKey\":\"STANDIN_API_KEY\",\"compat\":"
+                    + "{\"supportsDeveloperRole\":false,\"supportsReasoningEffort\":false},\"models\":[{\"id\":\"standin-model\","
+                    + "\"reasoning\":false,\"input\":[\"text\"],\"contextWindow\":128000,\"maxTokens\":8192,"
+                    + "\"cost\":{\"input\":3,\"output\":15,\"cacheRead\":0,\"cacheWrite\":0}}]}}}");
+            write(home.resolve(".pi/agent/settings.json"), "{\"defaultProvider\":\"standin\",\"defaultModel\":\"standin-model\"}");
+            return Map.of("STANDIN_API_KEY", "standin", "PI_OFFLINE", "1");
+        }).costUsd());
+    }
+
+    @Test
+    void geminiPresetPricesItsTokens() throws Exception {
+        assumeOnPath("gemini");
+        Ran ran = preset("gemini", AT_3_15, (api, home) -> {
+            write(home.resolve(".gemini/settings.json"), "{\"security\":{\"auth\":{\"selectedType\":\"gemini-api-key\"}},"
+                    + "\"privacy\":{\"usageStatisticsEnabled\":false},\"telemetry\":{\"enabled\":false},"
+                    + "\"general\":{\"disableAutoUpdate\":true,\"disableUpdateNag\":true}}");
+            return Map.of("GEMINI_API_KEY", "standin", "GOOGLE_GEMINI_BASE_URL", api.baseUrl());
+        });
+        // no -m in the preset: the router's classifier call is a model call too, in the stats and so priced
+        assertTrue(ran.modelCalls() >= 2, "model calls: " + ran.modelCalls());
+        assertEquals(BigDecimal.valueOf(ran.modelCalls()).multiply(new BigDecimal("0.00375")).doubleValue(), ran.costUsd());
+    }
+
+    static final String AT_3_15 = "{\"usd_per_mtok\":{\"input\":3,\"output\":15}}";
+
+    record Ran(Double costUsd, long modelCalls) {}
+
+    /**
+     * One looop beat's runner call with the named preset: looop.json names it
+     * (priced with pricing when given), Runner.runTick runs its tick command in
+     * the data dir with the prompt on stdin; asserts it exited 0 and wrote the
+     * decision.
+     */
+    private Ran preset(String name, String pricing, Setup setup) throws Exception {
+        Path home = Files.createDirectories(root.resolve("home"));
+        Path data = Files.createDirectories(root.resolve("data"));
+        try (ApiStandIn api = ApiStandIn.start(data, DECISION)) {
+            Map<String, String> env = new java.util.TreeMap<>(setup.apply(api, home));
+            env.put("HOME", home.toString());
+            env.put("NO_COLOR", "1");
+            TestProfile p = new TestProfile(data);
+            p.write("looop.json", "{\"default\":\"" + name + "\",\"runners\":{\"" + name + "\":"
+                    + (pricing == null ? "{}" : "{\"cost\":" + pricing + "}") + "}}");
+            looop.profile.Config.RunnerDef preset = looop.profile.Config.load(p.paths).defaultRunnerDef();
+            assertEquals(looop.profile.Presets.named(name).orElseThrow().def().tick(), preset.tick(), "looop's own preset");
+            // a runner inherits looop's environment: the stand-in's settings go in front of the command, as a person could write it
+            StringBuilder assignments = new StringBuilder();
+            env.forEach((k, v) -> assignments.append(k).append('=').append(looop.io.Proc.shellQuote(v)).append(' '));
+            looop.profile.Config.RunnerDef def = new looop.profile.Config.RunnerDef(name, assignments + preset.tick(),
+                    preset.interactive(), preset.resume(), preset.cost());
+            Path prompt = root.resolve("prompt.md");
+            Files.writeString(prompt, PROMPT);
+            Path run = Files.createDirectories(data.resolve("runs/live"));
+            looop.decide.Runner.Result r = looop.decide.Runner.runTick(p.paths, def, prompt, run, java.time.Duration.ofSeconds(240), p.clock);
+            String log = Files.readString(run.resolve("output.log"));
+            assertTrue(r.ok(), "`" + def.tick() + "` failed: " + r + "\n" + tail(run.resolve("output.log"))
+                    + "\nstand-in saw: " + api.requests().stream().map(ApiStandIn.Request::path).toList());
+            Path decision = data.resolve(".decision.json");
+            assertTrue(Files.isRegularFile(decision), "no .decision.json:\n" + log);
+            assertEquals(JSON.readTree(DECISION), JSON.readTree(decision.toFile()));
+            long calls = api.requests().stream().filter(q -> q.path().contains("enerateContent")).count();
+            return new Ran(r.costUsd(), calls);
+        }
+    }
+
     // ------------------------------------------------------------ plumbing
 
     interface Setup {

@@ -44,6 +44,12 @@ public final class Pulse {
                     paths.knob(Knob.ACTIVE_INTERVAL, config.activeInterval()));
         }
 
+        /** The env variables among the cadence knobs that are set in paths' environment, so win over looop.json. */
+        public static java.util.List<String> envOverrides(Paths paths) {
+            return java.util.stream.Stream.of(Knob.INTERVAL, Knob.BUSY_INTERVAL, Knob.ACTIVE_INTERVAL)
+                    .filter(k -> paths.env(k.env) != null).map(k -> k.env + "=" + paths.env(k.env).strip()).toList();
+        }
+
         /**
          * How long to rest and whether the next beat must re-decide: a decider's
          * nudge wins (and forces), then a beat that acted, then a live worker, else idle.
@@ -101,6 +107,7 @@ public final class Pulse {
             force = next.force();
             long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then
             log.line(Log.Level.INFO, "pulse.rest", "next beat in " + rest + "s" + (force ? " (asked by the decider)" : ""));
+            recordState(cadence, rest);
             try {
                 if (stop.await(rest, TimeUnit.SECONDS)) return;
             } catch (InterruptedException e) {
@@ -108,6 +115,20 @@ public final class Pulse {
                 return;
             }
         }
+    }
+
+    /**
+     * What `looop status` shows of this pulse: the cadence it computed from its
+     * own environment (which a status run from another shell does not share)
+     * and when it beats next.
+     */
+    private void recordState(Cadence cadence, long rest) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = looop.io.Json.object();
+        n.put("pid", ProcessHandle.current().pid());
+        n.put("interval", cadence.idle()).put("busy_interval", cadence.busy()).put("active_interval", cadence.active());
+        Cadence.envOverrides(paths).forEach(n.putArray("env_overrides")::add);
+        n.put("next_beat_at", clock.instant().plusSeconds(rest).toString());
+        looop.io.Fs.writeAtomic(paths.pulseState(), looop.io.Json.canonical(n) + "\n");
     }
 
     /** Why the last beat threw, for the failure-streak notice. */

@@ -41,7 +41,7 @@ public final class Demo {
         Tick tick = new Tick(paths, clock, new TmuxSessions(paths), log); // the demo starts no worker, so it never needs tmux
 
         out.println("looop demo · a throwaway profile in " + dir);
-        out.println("decider: the offline runner (runners/offline.sh replays runners/demo-decisions.jsonl; no network, no key)");
+        out.println("decider: the offline runner (runners/offline.sh replays runners/demo-decisions.jsonl, its last entry repeating; no network, no key)");
         out.println();
         out.println("== beat 1: a new world");
         Tick.Hashed world = tick.hash(tick.sense());
@@ -92,7 +92,7 @@ public final class Demo {
                   "default": "offline",
                   "runners": {
                     "offline": {
-                      "tick": "bash runners/offline.sh runners/demo-decisions.jsonl --shape pi --cost 0.0021",
+                      "tick": "bash runners/offline.sh runners/demo-decisions.jsonl --shape pi --cost 0.0021 --repeat-last",
                       "sandbox_write": [%s]
                     }
                   },
@@ -127,6 +127,7 @@ public final class Demo {
         Fs.writeAtomic(paths.data.resolve("runners").resolve("demo-decisions.jsonl"), """
                 {"action":"run_shell","cmd":"mkdir -p reports && ls inbox | sed 's/^/- [ ] /' > reports/inbox-triage.md","reason":"three untriaged files","journal":"listed the 3 inbox files in reports/inbox-triage.md for triage"}
                 {"action":"send_notification","message":"the inbox changed; reports/inbox-triage.md needs a refresh","journal":"told the human the inbox changed"}
+                {"action":"noop","reason":"the human has been told; nothing new to do"}
                 """);
     }
 

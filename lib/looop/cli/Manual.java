@@ -204,6 +204,9 @@ public final class Manual {
               looop playbook diff [N]         what rewrite N changed, as a unified diff
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
               looop demo [--dir DIR]          two beats on a throwaway profile, offline decider
+              looop init [--runner NAME] [--base-url URL] [--model NAME] [--force]
+                                              pick the runner (asks on a terminal), write
+                                              looop.json, seed the profile
               looop doctor [--json]           check java, jbang, tmux, runner binaries, data dir,
                                               sensors, config; each failure with its fix; exit 1 if any
               looop config bash|zsh           shell completion; eval "$(looop config bash)"

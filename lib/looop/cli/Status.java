@@ -42,12 +42,9 @@ public final class Status {
         boolean running = Lock.isHeld(paths);
         out.put("pulse_running", running);
         if (running) out.put("pid", Lock.holder(paths));
-        Config config = Config.load(paths);
-        Pulse.Cadence cadence = Pulse.Cadence.of(paths, config);
-        out.put("sandbox", looop.profile.Confinement.of(paths, config).sandbox().describe());
-        out.put("interval", cadence.idle());
-        out.put("busy_interval", cadence.busy());
-        out.put("active_interval", cadence.active());
+        out.put("sandbox", looop.profile.Confinement.of(paths, Config.load(paths)).sandbox().describe());
+        cadence(out, running);
+        backoff(out);
         String lastTick = lastEventTime("tick_start");
         if (lastTick != null) out.put("last_tick", lastTick);
         String hash = Fs.readOr(paths.lastTickHash(), "").trim();
@@ -55,7 +52,7 @@ public final class Status {
         ArrayNode workers = out.putArray("workers");
         sessions.list().forEach(s -> workers.add(s.json()));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
-        sensors(out, config);
+        sensors(out, Config.load(paths));
         human(out);
         return out;
     }
@@ -66,7 +63,8 @@ public final class Status {
         line(out, "data dir", j.get("data_dir").asText() + (j.get("profile_exists").asBoolean() ? "" : " (not created yet: run `looop tick`)"));
         line(out, "pulse", j.get("pulse_running").asBoolean() ? "running (pid " + j.get("pid").asText() + ")" : "not running (start it with `looop run`)");
         line(out, "cadence", "idle " + j.get("interval").asLong() + "s · busy " + j.get("busy_interval").asLong() + "s · active "
-                + j.get("active_interval").asLong() + "s");
+                + j.get("active_interval").asLong() + "s" + cadenceSource(j));
+        line(out, "backoff", backoffText(j.get("backoff")));
         line(out, "sandbox", j.get("sandbox").asText());
         line(out, "last tick", j.path("last_tick").asText("never"));
         line(out, "last hash", j.path("last_hash").asText("none committed yet"));
@@ -136,6 +134,69 @@ public final class Status {
         for (JsonNode f : j.get("flapping")) {
             line(out, "flapping", f.asText() + ": its signal changed on every recent beat; move the volatile part of its reading to \"detail\"");
         }
+    }
+
+    /**
+     * The cadence in force: the running pulse's own record (its environment
+     * may differ from this shell's), else what a pulse started here would use.
+     */
+    private void cadence(ObjectNode out, boolean running) {
+        JsonNode pulse = running ? Json.parseOrNull(Fs.readOr(paths.pulseState(), "")) : null;
+        if (pulse != null && String.valueOf(Lock.holder(paths)).equals(pulse.path("pid").asText())) {
+            out.put("interval", pulse.path("interval").asLong());
+            out.put("busy_interval", pulse.path("busy_interval").asLong());
+            out.put("active_interval", pulse.path("active_interval").asLong());
+            out.put("cadence_source", "pulse");
+            ArrayNode env = out.putArray("env_overrides");
+            pulse.path("env_overrides").forEach(env::add);
+            if (pulse.hasNonNull("next_beat_at")) out.put("next_beat_at", pulse.get("next_beat_at").asText());
+            return;
+        }
+        Pulse.Cadence cadence = Pulse.Cadence.of(paths, Config.load(paths));
+        out.put("interval", cadence.idle());
+        out.put("busy_interval", cadence.busy());
+        out.put("active_interval", cadence.active());
+        out.put("cadence_source", "config");
+        ArrayNode env = out.putArray("env_overrides");
+        Pulse.Cadence.envOverrides(paths).forEach(env::add);
+    }
+
+    private static String cadenceSource(JsonNode j) {
+        StringBuilder b = new StringBuilder();
+        JsonNode env = j.path("env_overrides");
+        if (env.size() > 0) {
+            b.append(" (env ");
+            for (int i = 0; i < env.size(); i++) b.append(i == 0 ? "" : ", ").append(env.get(i).asText());
+            b.append(')');
+        }
+        if ("pulse".equals(j.path("cadence_source").asText())) {
+            b.append(" · as the running pulse uses it");
+            if (j.hasNonNull("next_beat_at")) b.append(", next beat ").append(j.get("next_beat_at").asText());
+        }
+        return b.toString();
+    }
+
+    /** The retry pacing of a failing world: how many failures in a row, and how long until the next try. */
+    private void backoff(ObjectNode out) {
+        looop.gate.Backoff backoff = new looop.gate.Backoff(paths.backoff(), clock);
+        looop.gate.Backoff.State s = backoff.read();
+        if (s == null || s.fails() <= 0) {
+            out.putNull("backoff");
+            return;
+        }
+        out.putObject("backoff").put("hash", s.hash()).put("fails", s.fails()).put("retry_in_s", backoff.remaining(s.hash()));
+    }
+
+    private static String backoffText(JsonNode b) {
+        if (b.isNull()) return "none";
+        int fails = b.get("fails").asInt();
+        long wait = b.get("retry_in_s").asLong();
+        return fails + " failed beat" + (fails == 1 ? "" : "s") + " at world " + shortHash(b.get("hash").asText()) + "; "
+                + (wait > 0 ? "next try in " + wait + "s" : "free to retry") + " (a changed world retries at once)";
+    }
+
+    private static String shortHash(String h) {
+        return h.length() > 8 ? h.substring(0, 8) : h;
     }
 
     /** Pending asks with their age, tells not yet delivered, and the outbox's backlog with its last error (URLs redacted). */

@@ -2,6 +2,7 @@ package looop.cli;
 
 import java.util.concurrent.Callable;
 import looop.beat.Tick;
+import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Lock;
 import picocli.CommandLine.Command;
@@ -18,7 +19,12 @@ final class TickCommand implements Callable<Integer> {
     public Integer call() {
         root.refuseInsideWorker("looop tick");
         Tick tick = root.tick(false);
-        Config config = tick.preflight(); // before the lock: such an error leaves every file as it was
+        Config config;
+        try {
+            config = tick.preflight(); // before the lock: such an error leaves every file as it was
+        } catch (UserError e) {
+            throw Init.noRunnerYet(root.ctx.profile(), e); // but a first beat with no runner seeds, and says how to pick one
+        }
         try (Lock lock = Lock.acquireOneShot(root.ctx.profile())) {
             Tick.Outcome o = tick.beat(config, force);
             return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;

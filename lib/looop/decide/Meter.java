@@ -3,20 +3,25 @@ package looop.decide;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
 
 /**
  * Reads what a runner's stream says it cost. With a cost spec only the spec
- * counts; without one, claude's `result.total_cost_usd` (a run total) and pi's
- * `message_end` `message.usage.cost.total` (summed) are recognised.
+ * counts: dollars at its pointer, or its token counts times the user's prices
+ * (USD per million tokens). Without one, claude's `result.total_cost_usd` (a
+ * run total) and pi's `message_end` `message.usage.cost.total` (summed) are
+ * recognised.
  */
 public final class Meter {
     private static final JsonPointer PI_MESSAGE_COST = JsonPointer.compile("/message/usage/cost/total");
 
     private final Config.CostSpec spec;
     private final JsonPointer specPointer;
+    private final Map<String, JsonPointer> tokenPointers = new LinkedHashMap<>();
     // BigDecimal so that summing per-message costs prints what the runner said
     // (0.00375 + 0.00375 is 0.0075, not 0.007500000000000001).
     private BigDecimal sum;
@@ -24,7 +29,8 @@ public final class Meter {
 
     public Meter(Config.CostSpec spec) {
         this.spec = spec;
-        this.specPointer = spec == null ? null : pointer(spec.pointer());
+        this.specPointer = spec == null || spec.pointer() == null ? null : pointer(spec.pointer());
+        if (spec != null && spec.tokens() != null) spec.tokens().forEach((name, p) -> tokenPointers.put(name, pointer(p)));
     }
 
     private static JsonPointer pointer(String text) {
@@ -46,11 +52,25 @@ public final class Meter {
 
     private void acceptBySpec(JsonNode event) {
         if (!spec.type().equals(Json.text(event, "type"))) return;
-        BigDecimal v = number(event.at(specPointer));
+        BigDecimal v = specPointer != null ? number(event.at(specPointer)) : priced(event);
         if (v == null) return;
         if (spec.sum()) sum = add(sum, v);
         else total = v;
     }
+
+    /** The dollars an event's token counts come to at the spec's prices; null when it counts none. */
+    private BigDecimal priced(JsonNode event) {
+        BigDecimal usd = null;
+        for (var e : tokenPointers.entrySet()) {
+            BigDecimal n = number(event.at(e.getValue()));
+            BigDecimal price = spec.usdPerMtok() == null ? null : spec.usdPerMtok().get(e.getKey());
+            if (n == null || price == null) continue;
+            usd = add(usd, n.multiply(price).divide(MILLION));
+        }
+        return usd;
+    }
+
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     private void acceptBuiltin(JsonNode event) {
         String type = Json.text(event, "type");

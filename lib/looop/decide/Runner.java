@@ -112,17 +112,11 @@ public final class Runner {
         return Files.isRegularFile(p) && Files.isExecutable(p);
     }
 
-    private static String howToGet(String bin) {
-        switch (bin.substring(bin.lastIndexOf('/') + 1)) {
-            case "claude":
-                return "install it with: npm install -g @anthropic-ai/claude-code";
-            case "pi":
-                return "install it with: npm install -g @mariozechner/pi-coding-agent";
-            case "jbang":
-                return "install it from https://www.jbang.dev/download";
-            default:
-                return "install it or fix the runner's \"tick\" command in looop.json";
-        }
+    public static String howToGet(String bin) {
+        var preset = looop.profile.Presets.forBinary(bin);
+        if (preset.isPresent()) return "install it with: " + preset.get().install();
+        if (bin.endsWith("jbang")) return "install it from https://www.jbang.dev/download";
+        return "install it or fix the runner's \"tick\" command in looop.json";
     }
 
     public static Result runTick(Paths paths, Config.RunnerDef def, Path promptFile, Path runDir, Duration timeout, Clock clock) {

@@ -3,6 +3,7 @@ package looop.profile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +34,36 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
     /** Sensors mostly wait (on the network, on git), so several per core keep a beat as short as its slowest sensor. */
     public static final int DEFAULT_SENSOR_CONCURRENCY = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
 
-    /** How a custom runner reports spend: events of `type` carry a number at `pointer`. */
-    public record CostSpec(String type, String pointer, boolean sum) {
+    /**
+     * How a runner's stream reports spend: events of `type` carry either
+     * dollars at `pointer`, or token counts at the `tokens` pointers (name →
+     * pointer) that `usdPerMtok` prices (name → USD per million tokens). sum:
+     * add every matching event; else the last one is the run's total.
+     */
+    public record CostSpec(String type, String pointer, boolean sum, Map<String, String> tokens,
+            Map<String, BigDecimal> usdPerMtok) {
+        /** Dollars at pointer. */
+        public CostSpec(String type, String pointer, boolean sum) {
+            this(type, pointer, sum, null, null);
+        }
+
+        public static CostSpec dollars(String type, String pointer, boolean sum) {
+            return new CostSpec(type, pointer, sum);
+        }
+
+        /** Token counts, priced per million tokens (prices null: not priced yet). */
+        public static CostSpec tokens(String type, boolean sum, Map<String, String> tokens, Map<String, BigDecimal> usdPerMtok) {
+            return new CostSpec(type, null, sum, tokens, usdPerMtok);
+        }
+
+        /** Dollars, or tokens with a price for every count. */
+        public boolean priced() {
+            return pointer != null || (usdPerMtok != null && usdPerMtok.keySet().containsAll(tokens.keySet()));
+        }
+
         public String signature() {
-            return type + "|" + pointer + "|" + (sum ? "sum" : "total");
+            String what = pointer != null ? pointer : tokens + "@" + usdPerMtok;
+            return type + "|" + what + "|" + (sum ? "sum" : "total");
         }
     }
 
@@ -53,28 +80,45 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         }
     }
 
-    public static final String CLAUDE_TICK = "claude -p --output-format stream-json --verbose --dangerously-skip-permissions";
-    public static final String PI_TICK = "pi -p --mode json \"Follow the looop instructions given on stdin.\"";
+    public static final String CLAUDE_TICK = Presets.named("claude").orElseThrow().def().tick();
+    public static final String PI_TICK = Presets.named("pi").orElseThrow().def().tick();
 
+    /**
+     * Every preset of Presets, as a runner. One that reports only tokens has
+     * no cost until looop.json prices them: an unpriced spec meters nothing,
+     * and the budget's unmetered breaker must see it as no spec at all.
+     */
     static Map<String, RunnerDef> builtins() {
         Map<String, RunnerDef> m = new LinkedHashMap<>();
-        m.put("claude", new RunnerDef("claude", CLAUDE_TICK,
-                "claude --dangerously-skip-permissions \"$(cat '{{prompt_file}}')\"", "claude --continue", null));
-        m.put("pi", new RunnerDef("pi", PI_TICK, "pi \"$(cat '{{prompt_file}}')\"", "pi --continue", null));
+        for (Presets.Preset p : Presets.all()) {
+            RunnerDef d = p.def();
+            m.put(p.name(), new RunnerDef(d.name(), d.tick(), d.interactive(), d.resume(), d.cost().priced() ? d.cost() : null));
+        }
         return m;
     }
 
     /** The text a new profile's looop.json starts with. */
     public static String defaultText() {
+        Map<String, ObjectNode> entries = new LinkedHashMap<>();
+        for (String name : new String[] {"claude", "pi"}) entries.put(name, entry(builtins().get(name)));
+        return starterText("claude", entries);
+    }
+
+    /** A runner's entry as looop.json spells it: its commands (its cost lives in CostParser's shape). */
+    public static ObjectNode entry(RunnerDef r) {
+        ObjectNode n = Json.object();
+        n.put("tick", r.tick());
+        if (r.interactive() != null) n.put("interactive", r.interactive());
+        if (r.resume() != null) n.put("resume", r.resume());
+        return n;
+    }
+
+    /** A whole starter looop.json: the default runner, these runner entries, and every cadence knob at its default. */
+    public static String starterText(String defaultRunner, Map<String, ObjectNode> runnerEntries) {
         ObjectNode root = Json.object();
-        root.put("default", "claude");
+        root.put("default", defaultRunner);
         ObjectNode runners = root.putObject("runners");
-        for (RunnerDef r : builtins().values()) {
-            ObjectNode n = runners.putObject(r.name());
-            n.put("tick", r.tick());
-            n.put("interactive", r.interactive());
-            n.put("resume", r.resume());
-        }
+        runnerEntries.forEach(runners::set);
         root.put("interval", DEFAULT_INTERVAL);
         root.put("busy_interval", DEFAULT_BUSY_INTERVAL);
         root.put("active_interval", DEFAULT_ACTIVE_INTERVAL);
@@ -196,18 +240,9 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         if (!n.isObject()) throw new UserError(where + ": runner '" + name + "' must be an object with a \"tick\" command");
         String tick = str(n, "tick", base == null ? null : base.tick());
         if (tick == null || tick.isBlank()) throw new UserError(where + ": runner '" + name + "' has no \"tick\" command; add one (the prompt arrives on stdin)");
-        CostSpec cost = null;
-        JsonNode c = n.get("cost");
-        if (c != null && !c.isNull()) {
-            if (!c.isObject() || !c.hasNonNull("type") || !c.hasNonNull("pointer")) {
-                throw new UserError(where + ": runner '" + name + "' \"cost\" needs {\"type\": event type, \"pointer\": \"/json/pointer\", \"mode\": \"sum\"|\"total\"}");
-            }
-            String pointer = c.get("pointer").asText();
-            if (!pointer.startsWith("/")) throw new UserError(where + ": runner '" + name + "' cost pointer must be a JSON pointer like /usage/cost, got '" + pointer + "'");
-            String mode = c.hasNonNull("mode") ? c.get("mode").asText() : "sum";
-            if (!mode.equals("sum") && !mode.equals("total")) throw new UserError(where + ": runner '" + name + "' cost mode must be \"sum\" or \"total\", got '" + mode + "'");
-            cost = new CostSpec(c.get("type").asText(), pointer, mode.equals("sum"));
-        }
+        // no "cost" key: the built-in's spec stands; "cost": null drops it
+        CostSpec cost = n.has("cost") ? CostParser.parse(where, name, n.get("cost"), Presets.named(name).map(p -> p.def().cost()).orElse(null))
+                : base == null ? null : base.cost();
         return new RunnerDef(name, tick, str(n, "interactive", base == null ? null : base.interactive()),
                 str(n, "resume", base == null ? null : base.resume()), cost);
     }

@@ -140,6 +140,7 @@ public final class Seed {
             worktrees/
             .last-tick-hash
             .tick-backoff
+            .pulse.json
             .cost-unmetered
             .goal-activity.json
             .decision.json
