@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import looop.act.GoalActivity;
 import looop.decide.Prompt;
+import looop.decide.Recall;
 import looop.sense.Sensors;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class PromptTest {
     }
 
     @Test
-    void sectionsComeInOrderWithNowLast() {
+    void sectionsComeInOrderWithTheClockAndHindsightLast() {
         TestProfile p = world();
         String prompt = Prompt.build(p.paths, READINGS, JOURNAL, p.clock);
         int instructions = prompt.indexOf(".decision.json");
@@ -49,10 +50,50 @@ class PromptTest {
         int readings = prompt.indexOf("\n=== SENSOR READINGS ===\n");
         int journal = prompt.indexOf("\n=== RECENT JOURNAL ===\n");
         int now = prompt.indexOf("\n=== NOW ===\n");
+        int changed = prompt.indexOf("\n=== WHAT CHANGED ===\n");
+        int failure = prompt.indexOf("\n=== LAST FAILURE ===\n");
+        int shell = prompt.indexOf("\n=== LAST SHELL OUTPUT ===\n");
         assertTrue(0 <= instructions && instructions < playbook && playbook < goals && goals < readings
-                && readings < journal && journal < now, prompt);
+                && readings < journal && journal < now && now < changed && changed < failure && failure < shell, prompt);
         String tail = prompt.substring(now + "\n=== NOW ===\n".length());
-        assertEquals("2026-11-23T12:00:00+00:00 (Monday)\n--- snapshots/sys-goals.json\n{\"signal\":{},\"detail\":{}}\n", tail);
+        assertEquals("2026-11-23T12:00:00+00:00 (Monday)\n--- snapshots/sys-goals.json\n{\"signal\":{},\"detail\":{}}\n"
+                + "\n=== WHAT CHANGED ===\n(no beat decided yet: all of it is new)\n"
+                + "\n=== LAST FAILURE ===\n(none: the last beat succeeded)\n"
+                + "\n=== LAST SHELL OUTPUT ===\n(none)\n", tail);
+    }
+
+    @Test
+    void hindsightSectionsSayWhatChangedWhatFailedAndWhatTheShellPrinted() {
+        TestProfile p = world();
+        Prompt.Hindsight seen = new Prompt.Hindsight(List.of("PLAYBOOK.md changed", "snapshots/sensor-ci.json: {\"red\":1} → {\"red\":0}"),
+                List.of("sensor-clock.json"), new Recall.Failure(0, "runner_failed", "runner exited 3 · replay: runs/x"),
+                new Recall.Shell(0, "git status --short", 0, false, " M README.md", true));
+        String prompt = Prompt.build(p.paths, READINGS, JOURNAL, p.clock, seen);
+        assertEquals("- PLAYBOOK.md changed\n- snapshots/sensor-ci.json: {\"red\":1} → {\"red\":0}\n"
+                + "! snapshots/sensor-clock.json is flapping: its signal changed on every recent beat. Its sensor should move the"
+                + " volatile part into \"detail\" (write_sensor), or every beat wakes you.\n",
+                between(prompt, "=== WHAT CHANGED ===\n", "\n=== LAST FAILURE ==="));
+        assertEquals("runner_failed: runner exited 3 · replay: runs/x\n", between(prompt, "=== LAST FAILURE ===\n", "\n=== LAST SHELL OUTPUT ==="));
+        assertTrue(prompt.endsWith("=== LAST SHELL OUTPUT ===\n$ git status --short\nexit 0\n M README.md\n"), prompt);
+        String nothing = Prompt.build(p.paths, READINGS, JOURNAL, p.clock, new Prompt.Hindsight(List.of(), List.of(), null,
+                new Recall.Shell(0, "sleep 99", 124, true, "(no output)", false)));
+        assertTrue(nothing.contains("=== WHAT CHANGED ===\n(nothing since the last decided beat: the same world, decided again)\n"), nothing);
+        assertTrue(nothing.endsWith("$ sleep 99\ntimed out\n(no output)\n"), nothing);
+    }
+
+    /** What changed, a failure and a shell output differ between two beats of one world: none of it comes before NOW. */
+    @Test
+    void hindsightNeverChangesAByteBeforeNow() {
+        TestProfile p = world();
+        String first = Prompt.build(p.paths, READINGS, JOURNAL, p.clock, Prompt.Hindsight.NONE);
+        p.clock.advanceSeconds(90);
+        String second = Prompt.build(p.paths, READINGS, JOURNAL, p.clock, new Prompt.Hindsight(List.of("goals/alpha.md changed"),
+                List.of("sensor-today.json"), new Recall.Failure(1, "bad_decision", "bad decision: not JSON"),
+                new Recall.Shell(1, "ls", 2, false, "ls: cannot access", false)));
+        int cut = first.indexOf("\n=== NOW ===\n");
+        assertEquals(cut, second.indexOf("\n=== NOW ===\n"));
+        assertEquals(first.substring(0, cut), second.substring(0, cut));
+        assertNotEquals(first.substring(cut), second.substring(cut));
     }
 
     @Test
@@ -128,7 +169,7 @@ class PromptTest {
         TestProfile p = new TestProfile(tmp);
         Clock berlin = Clock.fixed(Instant.parse("2026-07-04T22:30:15.789Z"), ZoneId.of("Europe/Berlin"));
         String prompt = Prompt.build(p.paths, List.of(), List.of(), berlin);
-        assertTrue(prompt.endsWith("=== NOW ===\n2026-07-05T00:30:15+02:00 (Sunday)\n"), prompt);
+        assertTrue(prompt.contains("=== NOW ===\n2026-07-05T00:30:15+02:00 (Sunday)\n\n=== WHAT CHANGED ===\n"), prompt);
     }
 
     @Test

@@ -13,6 +13,7 @@ import looop.act.Executor;
 import looop.act.Intent;
 import looop.decide.Decision;
 import looop.decide.Prompt;
+import looop.decide.Recall;
 import looop.decide.Runner;
 import looop.gate.Backoff;
 import looop.gate.Budget;
@@ -24,10 +25,13 @@ import looop.io.UserError;
 import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Events;
+import looop.profile.Guards;
 import looop.profile.Journal;
 import looop.profile.Launcher;
 import looop.profile.Paths;
+import looop.profile.Rotation;
 import looop.profile.Seed;
+import looop.sense.SensorHealth;
 import looop.sense.Sensors;
 import looop.sense.WorldHash;
 import looop.workers.Claims;
@@ -129,7 +133,7 @@ public final class Tick {
     /** One whole beat on config, the beat's only reading of looop.json (preflight's). */
     public Outcome beat(Config config, boolean force) {
         recover();                                      // a move a crash left in flight is settled first
-        begin();
+        begin(config);
         housekeeping(config);
         Hashed world = hash(sense(config));
         Gate.Result gate = gate(world, config, force);  // unchanged, backoff, budget
@@ -156,15 +160,16 @@ public final class Tick {
     /** The sense stage on its own: begin the beat, housekeeping, the sensors. */
     public Sensed sense() {
         Config config = Config.load(paths); // a broken config stops the beat before it writes anything
-        begin();
+        begin(config);
         housekeeping(config);
         return sense(config);
     }
 
-    /** A beat starts on a seeded profile with LOOOP_BIN in place. */
-    private void begin() {
+    /** A beat starts on a seeded profile with LOOOP_BIN in place, and logs past their size rotated. */
+    private void begin(Config config) {
         Seed.ensure(paths);
         Launcher.ensure(paths);
+        Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");
     }
 
@@ -184,6 +189,15 @@ public final class Tick {
         List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config.sensorConcurrency()).senseAll();
         events.emit("sense_done");
         log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
+        List<String> failing = SensorHealth.failing(readings);
+        if (!failing.isEmpty()) {
+            log.line(Log.Level.WARN, "tick.sensor_failed", "failing: " + String.join("; ", failing) + " (see snapshots/ for why)");
+        }
+        List<String> flapping = new Recall(paths, clock).observe(readings, config.guards().flapBeats());
+        if (!flapping.isEmpty()) {
+            log.line(Log.Level.WARN, "tick.flapping", "flapping: " + String.join(", ", flapping) + " changed on "
+                    + config.guards().flapBeats() + "+ beats in a row; move the volatile part of its reading to \"detail\"");
+        }
         return new Sensed(readings);
     }
 
@@ -228,17 +242,16 @@ public final class Tick {
         String runId = newRunId();
         Path runDir = paths.runs().resolve(runId);
         Path prompt = runDir.resolve("prompt.md");
-        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock)
+        Recall recall = new Recall(paths, clock);
+        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config))
                 + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
+        recall.shellShown();
         log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
         ObjectNode f = Json.object();
         f.put("runner", runner.name());
         f.put("run_id", runId);
         events.emit("decide_start", f);
-        Fs.delete(paths.decision());
-        Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock,
-                looop.profile.Confinement.of(paths, config).decide(runner.name(), Decision.fileIn(runDir).getParent()));
-        meter(config, runner, runId, ran);
+        Runner.Result ran = runWithRetries(config, runner, runId, prompt, runDir, recall);
         String text;
         try {
             text = Decision.claimRun(paths, runDir, runDir.resolve("decision.json"));
@@ -256,6 +269,64 @@ public final class Tick {
             return new Decided(hash, runId, Decision.parse(text));
         } catch (UserError e) {
             return fail(hash, runId, "bad_decision", "bad decision: " + e.getMessage() + " · replay: " + runDir);
+        }
+    }
+
+    /** What this decide is shown beyond the world: the changes since the last decided one, flapping sensors, the last failure and run_shell. */
+    private Prompt.Hindsight hindsight(Recall recall, Hashed world, Config config) {
+        return new Prompt.Hindsight(recall.changes(world.readings()), recall.flapping(config.guards().flapBeats()), recall.failure(),
+                recall.shell());
+    }
+
+    /**
+     * Runs the runner, again after a short wait when it failed in passing (a
+     * rate limit, an overload, the network: Guards.RunnerRetry), up to
+     * runner_retry.attempts more times. Every try is metered and counts
+     * against max_decides_per_hour; a timeout is never retried (it already
+     * took tick_timeout_s).
+     */
+    private Runner.Result runWithRetries(Config config, Config.RunnerDef runner, String runId, Path prompt, Path runDir, Recall recall) {
+        Guards.RunnerRetry retry = config.guards().retry();
+        for (int attempt = 1; ; attempt++) {
+            Fs.delete(paths.decision());
+            Fs.delete(Decision.fileIn(runDir)); // a failed try's half-written decision is not the next one's
+            long from = Fs.sizeOrZero(runDir.resolve("output.log"));
+            recall.decideStarted();
+            Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock,
+                    looop.profile.Confinement.of(paths, config).decide(runner.name(), Decision.fileIn(runDir).getParent()));
+            meter(config, runner, runId, ran);
+            if (attempt > retry.attempts() || !passingFailure(ran, retry, runDir, runDir.resolve("output.log"), from)) return ran;
+            long wait = retry.waitBefore(attempt);
+            log.line(Log.Level.WARN, "tick.runner_retry", "runner " + (ran.ok() ? "wrote no decision" : "exited " + ran.exitCode())
+                    + " in passing (rate limit, overload or network) — try " + (attempt + 1) + " of " + (retry.attempts() + 1) + " in " + wait + "s");
+            ObjectNode f = Json.object();
+            f.put("run_id", runId);
+            f.put("attempt", attempt + 1);
+            f.put("exit_code", ran.exitCode());
+            f.put("wait_s", wait);
+            events.emit("runner_retry", f);
+            sleepSeconds(wait);
+        }
+    }
+
+    /** A try that failed (or wrote no decision: pi ends a failed API call that way) with an exit code or output the config calls transient. */
+    private boolean passingFailure(Runner.Result ran, Guards.RunnerRetry retry, Path runDir, Path output, long from) {
+        boolean decided = Files.exists(paths.decision()) || Files.exists(Decision.fileIn(runDir));
+        if (ran.timedOut() || (ran.ok() && decided)) return false;
+        byte[] all = Fs.readOr(output, "").getBytes(StandardCharsets.UTF_8);
+        int start = (int) Math.min(from, all.length);
+        String said = new String(all, start, all.length - start, StandardCharsets.UTF_8);
+        // a run that exited 0 is judged by its error lines only: the model's own text may well mention a rate limit
+        if (ran.ok()) said = String.join("\n", said.lines().filter(l -> l.contains("✗ ")).toList());
+        return retry.isTransient(ran.exitCode(), said);
+    }
+
+    private static void sleepSeconds(long seconds) {
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while waiting to retry the runner");
         }
     }
 
@@ -354,6 +425,7 @@ public final class Tick {
             if (intent.hash() == null) return; // a move by hand commits no world
             Fs.writeAtomic(paths.lastTickHash(), intent.hash() + "\n");
             new Backoff(paths.backoff(), clock).clear();
+            new Recall(paths, clock).committed(readingsOnDisk(), move.action());
             ObjectNode f = Json.object();
             if (intent.runId() != null) f.put("run_id", intent.runId());
             f.put("action", move.action());
@@ -372,6 +444,7 @@ public final class Tick {
     /** The one failure path: back off this world, leave its hash uncommitted, say why. */
     private Ended fail(String hash, String runId, String reason, String message) {
         int fails = new Backoff(paths.backoff(), clock).recordFailure(hash);
+        new Recall(paths, clock).failed(reason, message);
         ObjectNode f = Json.object();
         if (runId != null) f.put("run_id", runId);
         f.put("reason", reason);

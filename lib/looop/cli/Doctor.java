@@ -45,6 +45,7 @@ public final class Doctor {
 
     public List<Check> run() {
         List<Check> checks = new ArrayList<>(List.of(java(), jbang(), tmux(), dataDir()));
+        checks.addAll(sensors());
         Config config;
         try {
             config = Config.load(paths);
@@ -136,6 +137,23 @@ public final class Doctor {
         }
         if (probe.equals(data)) return Check.ok("data dir", data + " is writable");
         return Check.ok("data dir", data + " does not exist yet; the first beat creates it (" + probe + " is writable)");
+    }
+
+    /** Every sensors/*.sh must be one looop will run: executable, and no link out of the data dir. */
+    private List<Check> sensors() {
+        if (!Files.isDirectory(paths.sensors())) return List.of(Check.ok("sensors", "none yet (the first beat seeds sensors/today.sh)"));
+        List<Path> scripts = looop.io.Fs.listFiles(paths.sensors(), ".sh");
+        List<Check> out = new ArrayList<>();
+        for (Path script : scripts) {
+            String shown = "sensors/" + script.getFileName();
+            String refusal = looop.sense.Sensors.refusal(paths, script, shown);
+            if (refusal != null) out.add(Check.fail("sensor " + script.getFileName(), refusal, refusal.substring(refusal.lastIndexOf("; ") + 2)));
+        }
+        if (out.isEmpty()) {
+            out.add(Check.ok("sensors", scripts.isEmpty() ? "none yet (the first beat seeds sensors/today.sh)"
+                    : scripts.size() + " in " + paths.sensors() + ", all executable"));
+        }
+        return out;
     }
 
     /** Fails only in mode required without a working sandbox: then every AI command would be refused. */

@@ -33,7 +33,7 @@ import picocli.CommandLine;
                 AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
                 ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
                 AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class,
-                InitCommand.class})
+                PlaybookCommand.class, InitCommand.class})
 public class Main implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 

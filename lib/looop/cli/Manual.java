@@ -116,7 +116,16 @@ public final class Manual {
                                               "mode":"sum|total"}}},
                  "interval":60, "busy_interval":15, "active_interval":30,
                  "session_ttl":259200, "max_daily_usd":null, "tick_timeout_s":600,
-                 "sensor_concurrency":8, "run_shell":{"deny":[...],"allow":[...]}}
+                 "sensor_concurrency":8, "run_shell":{"deny":[...],"allow":[...]},
+                 "noop_ttl":21600, "flap_beats":5, "max_decides_per_hour":120, "max_workers":8,
+                 "rotate_bytes":5242880,
+                 "runner_retry":{"attempts":2,"backoff_s":5,"exit_codes":[75],"patterns":[...]}}
+              Guards: an unchanged world is decided again once the last decision is noop_ttl
+              old (0 = never); a sensor whose signal changed flap_beats beats in a row is named
+              as flapping; past max_decides_per_hour runner calls in a rolling hour a beat skips
+              (decide_capped); a start_worker beyond max_workers live workers fails; a runner
+              failure matching runner_retry (rate limit, overload, network) is retried in the
+              beat; events.jsonl and tick.log rotate to .1 past rotate_bytes (0 = never).
               sensor_concurrency: sensors run at once (default 4 per core, at least 4);
               run_shell: the gate in front of shell moves (see the README's Reliability)
               claude   built in; metered from the final result event's total_cost_usd
@@ -132,10 +141,10 @@ public final class Manual {
             PATHS
               data dir   $LOOOP_DATA_DIR, else ${XDG_STATE_HOME:-$HOME/.local/state}/looop
               config     $LOOOP_CONFIG, else <data dir>/looop.json
-              Kept:      PLAYBOOK.md goals/ sensors/ journal.md reports/ cost.jsonl looop.json
+              Kept:      PLAYBOOK.md playbook.d/ goals/ sensors/ journal.md reports/ cost.jsonl looop.json
               Scratch:   snapshots/ claims/ runs/ prompts/ sessions/ events.jsonl tick.log
                          .last-tick-hash .tick-backoff .cost-unmetered .goal-activity.json
-                         .decision.json .lock/
+                         .decision.json .lock/ .recall.json .sensor-cache/
               The first run seeds a new profile once: looop.json, a starter PLAYBOOK.md, a setup
               goal that interviews you and replaces the starter, a daily playbook-review goal,
               sensors/today.sh (wakes the loop once a day) and a .gitignore for the scratch.
@@ -155,6 +164,10 @@ public final class Manual {
               LOOOP_BUSY_INTERVAL     sleep after a beat that acted (over busy_interval)
               LOOOP_ACTIVE_INTERVAL   sleep while a worker is alive (over active_interval)
               LOOOP_SHELL_TIMEOUT     seconds a run_shell move may run (default 600, 0 = none)
+              LOOOP_NOOP_TTL          seconds before an unchanged world is decided again (over
+                                      noop_ttl; default 21600, 0 = never)
+              LOOOP_ROTATE_BYTES      size at which events.jsonl and tick.log rotate (over
+                                      rotate_bytes; default 5 MiB, 0 = never)
               LOOOP_LOG_FORMAT        json: every log line as NDJSON (same as --json)
               LOOOP_COLOR             1 or 0: force colour on or off
               NO_COLOR                set: no colour (colour is otherwise on a terminal only)
@@ -187,13 +200,15 @@ public final class Manual {
               looop act                       stage 5: execute a decision, log it, commit
               looop status [--json]           pulse, last beat, workers, cost today, data dir
               looop journal [--tail N]        the journal, or its last N lines
+              looop playbook log              the playbooks write_playbook replaced (playbook.d/)
+              looop playbook diff [N]         what rewrite N changed, as a unified diff
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
               looop demo [--dir DIR]          two beats on a throwaway profile, offline decider
               looop init [--runner NAME] [--base-url URL] [--model NAME] [--force]
                                               pick the runner (asks on a terminal), write
                                               looop.json, seed the profile
               looop doctor [--json]           check java, jbang, tmux, runner binaries, data dir,
-                                              config; each failure with its fix; exit 1 if any
+                                              sensors, config; each failure with its fix; exit 1 if any
               looop config bash|zsh           shell completion; eval "$(looop config bash)"
               looop version                   the version
               looop help [COMMAND]            this manual, or one command's usage

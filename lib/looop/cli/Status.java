@@ -13,9 +13,12 @@ import looop.beat.Pulse;
 import looop.gate.Budget;
 import looop.io.Fs;
 import looop.io.Json;
+import looop.decide.Recall;
 import looop.profile.Config;
 import looop.profile.Lock;
 import looop.profile.Paths;
+import looop.sense.SensorCache;
+import looop.sense.SensorHealth;
 import looop.workers.Sessions;
 
 /** `looop status`: the profile at a glance, read from files only. */
@@ -49,6 +52,7 @@ public final class Status {
         ArrayNode workers = out.putArray("workers");
         sessions.list().forEach(s -> workers.add(s.json()));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
+        sensors(out, Config.load(paths));
         human(out);
         return out;
     }
@@ -73,6 +77,7 @@ public final class Status {
             out.append('\n');
         }
         line(out, "cost today", Budget.usd(j.get("cost_today_usd").asDouble()));
+        sensorLines(out, j);
         for (JsonNode a : j.get("asks")) {
             line(out, "ask", a.get("id").asText() + " (" + a.get("age_s").asLong() + "s) " + a.get("question").asText());
         }
@@ -86,6 +91,49 @@ public final class Status {
         line(out, "notify", n.get("undelivered").asInt() == 0 ? "all delivered"
                 : n.get("undelivered").asInt() + " undelivered" + (n.hasNonNull("last_error") ? "; last error: " + n.get("last_error").asText() : ""));
         return out.toString();
+    }
+
+    /**
+     * Each user sensor with the age of its reading (a sensor with an interval:
+     * of its kept reading; any other: of the last beat's sense), whether it
+     * failed in the last beat, and the flapping readings.
+     */
+    private void sensors(ObjectNode out, Config config) {
+        String sensed = lastEventTime("sense_done");
+        long now = clock.instant().getEpochSecond();
+        Long lastSense = sensed == null ? null : java.time.Instant.parse(sensed).getEpochSecond();
+        List<String> flapping = new Recall(paths, clock).flapping(config.guards().flapBeats());
+        SensorCache cache = new SensorCache(paths, clock);
+        ArrayNode list = out.putArray("sensors");
+        for (java.nio.file.Path script : Fs.listFiles(paths.sensors(), ".sh")) {
+            String file = script.getFileName().toString();
+            String name = file.substring(0, file.length() - ".sh".length());
+            ObjectNode n = list.addObject().put("name", name);
+            java.time.Duration interval = SensorCache.interval(Fs.readOr(script, ""));
+            SensorCache.Entry kept = interval == null ? null : cache.entry(name);
+            Long at = kept != null ? Long.valueOf(kept.at()) : lastSense;
+            n.put("age_s", at == null ? null : Math.max(0, now - at));
+            n.put("interval_s", interval == null ? null : interval.toSeconds());
+            String reading = Fs.readOrNull(paths.snapshots().resolve("sensor-" + name + ".json"));
+            n.put("failing", reading == null ? null : SensorHealth.failure(Json.parseOrNull(reading)));
+            n.put("flapping", flapping.contains("sensor-" + name + ".json"));
+        }
+        ArrayNode flaps = out.putArray("flapping");
+        flapping.forEach(flaps::add);
+    }
+
+    private static void sensorLines(StringBuilder out, JsonNode j) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode n : j.get("sensors")) {
+            b.append(b.length() == 0 ? "" : " · ").append(n.get("name").asText()).append(' ');
+            b.append(n.get("age_s").isNull() ? "never read" : n.get("age_s").asLong() + "s ago");
+            if (!n.get("interval_s").isNull()) b.append(" (every ").append(n.get("interval_s").asLong()).append("s)");
+            if (!n.get("failing").isNull()) b.append(" ✗ ").append(n.get("failing").asText());
+        }
+        line(out, "sensors", b.length() == 0 ? "none" : b.toString());
+        for (JsonNode f : j.get("flapping")) {
+            line(out, "flapping", f.asText() + ": its signal changed on every recent beat; move the volatile part of its reading to \"detail\"");
+        }
     }
 
     /**

@@ -10,19 +10,27 @@ import java.util.List;
 import java.util.Locale;
 import looop.act.moves.Moves;
 import looop.io.Fs;
+import looop.profile.Journal;
 import looop.profile.Paths;
 import looop.sense.Sensors;
 
-/** The decider's prompt: instructions, playbook, goals, readings, recent journal; the clock last. */
+/**
+ * The decider's prompt: instructions, playbook, goals, readings, recent
+ * journal; then the clock, and what moved since the last decided beat.
+ */
 public final class Prompt {
     private Prompt() {}
 
-    /** Section headers, in prompt order. NOW is last so that equal worlds share every byte before it. */
+    /** Section headers, in prompt order. Everything that moves with the clock or the beat comes from NOW on, so equal worlds share every byte before it. */
     public static final String PLAYBOOK = "=== PLAYBOOK ===";
     public static final String GOALS = "=== GOALS ===";
     public static final String READINGS = "=== SENSOR READINGS ===";
     public static final String JOURNAL = "=== RECENT JOURNAL ===";
     public static final String NOW = "=== NOW ===";
+    /** After NOW: what moves beat to beat even in one world (see build). */
+    public static final String CHANGED = "=== WHAT CHANGED ===";
+    public static final String FAILURE = "=== LAST FAILURE ===";
+    public static final String SHELL = "=== LAST SHELL OUTPUT ===";
 
     /** The actions a decision may name, in the order the instructions list them (the registry's). */
     public static final List<String> ACTIONS = Moves.names();
@@ -37,14 +45,57 @@ public final class Prompt {
      */
     static final java.util.Set<String> CLOCK_READINGS = java.util.Set.of("sys-goals.json", "sys-asks.json", "sys-schedules.json");
 
+    /**
+     * What the beat knows beyond the world itself (Recall): what differs from
+     * the last decided world (null: none decided yet), the flapping readings,
+     * the last failure and the last run_shell (null: none).
+     */
+    public record Hindsight(List<String> changes, List<String> flapping, Recall.Failure failure, Recall.Shell shell) {
+        public static final Hindsight NONE = new Hindsight(null, List.of(), null, null);
+    }
+
     public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock) {
+        return build(paths, readings, journalTail, clock, Hindsight.NONE);
+    }
+
+    /**
+     * What changed, the last failure and the last shell output differ between
+     * two beats of one world (a failure in between, a forced re-decide), so
+     * they come after NOW: the bytes up to it stay a shared prefix.
+     */
+    public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock, Hindsight seen) {
         StringBuilder out = new StringBuilder(INSTRUCTIONS);
         section(out, PLAYBOOK, playbook(paths));
         section(out, GOALS, goals(paths));
         section(out, READINGS, readings(readings.stream().filter(r -> !CLOCK_READINGS.contains(r.file())).toList()));
         section(out, JOURNAL, journal(journalTail));
         section(out, NOW, now(clock) + readings(readings.stream().filter(r -> CLOCK_READINGS.contains(r.file())).toList(), ""));
+        section(out, CHANGED, changed(seen.changes(), seen.flapping()));
+        section(out, FAILURE, failure(seen.failure()));
+        section(out, SHELL, shell(seen.shell()));
         return out.toString();
+    }
+
+    private static String changed(List<String> changes, List<String> flapping) {
+        StringBuilder out = new StringBuilder();
+        if (changes == null) out.append("(no beat decided yet: all of it is new)\n");
+        else if (changes.isEmpty()) out.append("(nothing since the last decided beat: the same world, decided again)\n");
+        else changes.forEach(c -> out.append("- ").append(c).append('\n'));
+        for (String f : flapping) {
+            out.append("! snapshots/").append(f).append(" is flapping: its signal changed on every recent beat. Its sensor should"
+                    + " move the volatile part into \"detail\" (write_sensor), or every beat wakes you.\n");
+        }
+        return out.toString();
+    }
+
+    private static String failure(Recall.Failure f) {
+        return f == null ? "(none: the last beat succeeded)\n" : f.reason() + ": " + withNewline(f.message());
+    }
+
+    private static String shell(Recall.Shell s) {
+        if (s == null) return "(none)\n";
+        String how = s.timedOut() ? "timed out" : "exit " + s.exitCode();
+        return "$ " + Journal.oneLine(s.cmd()) + "\n" + how + "\n" + withNewline(s.output());
     }
 
     /**
@@ -106,9 +157,10 @@ public final class Prompt {
             You are the decider of looop, a personal control loop that works for one person.
             Once per beat looop senses the world and shows you all of it below: the playbook
             (their priorities and guardrails), the goals (desired state), the sensor readings
-            (observed state), the recent journal and the time. Compare what is with what
-            should be, and choose exactly ONE move that brings them closer. looop, not you,
-            carries the move out and logs it.
+            (observed state), the recent journal and the time; last, what changed since the
+            last decided beat, why the last beat failed, and what the last run_shell printed.
+            Compare what is with what should be, and choose exactly ONE move that brings them
+            closer. looop, not you, carries the move out and logs it.
 
             HOW TO ANSWER
             Write ONE JSON object to the file named under DECISION FILE at the very end

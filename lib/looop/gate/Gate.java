@@ -2,16 +2,21 @@ package looop.gate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import looop.decide.Recall;
+import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
 import looop.profile.Config;
 import looop.profile.Events;
+import looop.profile.Knob;
 import looop.profile.Paths;
 
 /**
  * The gate stage: whether this beat may spend an AI call on its world. Closed
- * when nothing changed since the last good beat (unless forced), while the
- * world is backing off after a failure, when today's spend reached
+ * when nothing changed since the last good beat (unless forced, a run_shell's
+ * output is unread, or noop_ttl passed since the last decision), while the
+ * world is backing off after a failure, when max_decides_per_hour runner
+ * calls were made in the last hour, when today's spend reached
  * max_daily_usd, or when an unmetered runner tripped the breaker. Each closing
  * is logged and leaves its event; an open gate leaves nothing.
  */
@@ -21,7 +26,7 @@ public final class Gate {
 
     public record Open() implements Result {}
 
-    /** reason is the event's reason code (world_unchanged, backoff, budget, unmetered); retryInS only for backoff. */
+    /** reason is the event's reason code (world_unchanged, backoff, decide_capped, budget, unmetered); retryInS for backoff and the cap. */
     public record Closed(String reason, String message, Long retryInS) implements Result {}
 
     public static final String UNCHANGED = "world_unchanged";
@@ -38,19 +43,58 @@ public final class Gate {
         this.events = new Events(paths, clock);
     }
 
-    /** Checks, in order: changed (or forced), backoff, budget. config is the beat's, read once. */
+    /** Checks, in order: changed (or forced, or due again), backoff, the hourly cap, budget. config is the beat's, read once. */
     public Result check(String hash, String lastHash, boolean force, Config config) {
         boolean changed = !hash.equals(lastHash);
-        if (!changed && !force) {
+        String again = changed || force ? null : reopened(config);
+        if (!changed && !force && again == null) {
             log.line(Log.Level.INFO, "tick.skip", "world " + shortHash(hash) + " unchanged — no AI call");
             events.emit(UNCHANGED);
             return new Closed(UNCHANGED, "world unchanged", null);
         }
         log.line(Log.Level.INFO, "tick.changed", changed
                 ? "world " + shortHash(hash) + " changed (was " + (lastHash.isEmpty() ? "none" : shortHash(lastHash)) + ")"
-                : "world " + shortHash(hash) + " unchanged, but re-deciding as asked");
+                : "world " + shortHash(hash) + " unchanged, but re-deciding " + (again != null ? again : "as asked"));
         Result held = backoff(hash);
+        if (held == null) held = capped(config);
         return held != null ? held : budget(config);
+    }
+
+    /**
+     * Why an unchanged world is decided again, or null: a run_shell's output
+     * no decide has read yet, or a decision older than noop_ttl (a loop that
+     * went quiet reconsiders). Without a recorded decision time (a profile
+     * from before .recall.json), the committed hash's file time stands in.
+     */
+    private String reopened(Config config) {
+        Recall recall = new Recall(paths, clock);
+        Recall.Shell shell = recall.shell();
+        if (shell != null && !shell.shown()) return "to read the last run_shell's output";
+        long ttl = paths.knob(Knob.NOOP_TTL, config.guards().noopTtl());
+        if (ttl <= 0) return null;
+        Long at = recall.committedAt();
+        long decided = at != null ? at : Fs.modifiedMillis(paths.lastTickHash()) / 1000;
+        if (decided <= 0) return null;
+        long age = clock.instant().getEpochSecond() - decided;
+        return age >= ttl ? "(last decided " + age + "s ago, noop_ttl " + ttl + "s)" : null;
+    }
+
+    /** max_decides_per_hour: runner calls (retries included) in the rolling hour. */
+    private Closed capped(Config config) {
+        long max = config.guards().maxDecidesPerHour();
+        if (max <= 0) return null;
+        Recall recall = new Recall(paths, clock);
+        int made = recall.decidesInLastHour();
+        if (made < max) return null;
+        long retry = Math.max(1, recall.oldestDecideInLastHour() + 3600 - clock.instant().getEpochSecond());
+        String msg = made + " runner calls in the last hour reach max_decides_per_hour " + max + " — no AI call, next in " + retry + "s";
+        log.line(Log.Level.WARN, "tick.capped", msg);
+        ObjectNode f = Json.object();
+        f.put("decides", made);
+        f.put("max_decides_per_hour", max);
+        f.put("retry_in_s", retry);
+        events.emit("decide_capped", f);
+        return new Closed("decide_capped", msg, retry);
     }
 
     /** Backoff: a world that failed before waits out its window before another paid try. */

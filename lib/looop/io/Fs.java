@@ -455,6 +455,12 @@ public final class Fs {
         return a == null ? null : a.fileKey();
     }
 
+    /** How many bytes p holds (a link's own size, not its target's); 0 when there is nothing there. */
+    public static long sizeOrZero(Path p) {
+        java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);
+        return a == null ? 0 : a.size();
+    }
+
     /** When p was last modified (a link's own time, not its target's); 0 when unknown. */
     public static long modifiedMillis(Path p) {
         java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);

@@ -24,7 +24,7 @@ import looop.sandbox.SandboxPolicy;
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
-        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite) {
+        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -196,7 +196,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 Knob.TICK_TIMEOUT.fromConfig(root, DEFAULT_TICK_TIMEOUT, where),
                 ShellGate.parse(root.get("run_shell"), where),
                 (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where),
-                sandbox(root, where, home), sandboxWrites(table, where, home));
+                sandbox(root, where, home), sandboxWrites(table, where, home),
+                Guards.parse(root, where));
     }
 
     private static SandboxPolicy sandbox(JsonNode root, String where, Path home) {

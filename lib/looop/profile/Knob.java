@@ -24,7 +24,14 @@ public enum Knob {
     RUNS_KEEP(null, "LOOOP_RUNS_KEEP", 0, 100_000, "run archives, 0 = keep all"),
     LOCK_WAIT(null, "LOOOP_LOCK_WAIT", 0, 3600, "seconds"),
     STOP_GRACE(null, "LOOOP_STOP_GRACE", 0, 600, "seconds"),
-    NOTIFY_FAILED_BEATS(null, "LOOOP_NOTIFY_FAILED_BEATS", 1, 1000, "failed beats in a row before a beat_failed notice");
+    NOTIFY_FAILED_BEATS(null, "LOOOP_NOTIFY_FAILED_BEATS", 1, 1000, "failed beats in a row before a beat_failed notice"),
+    NOOP_TTL("noop_ttl", "LOOOP_NOOP_TTL", 0, 365 * Knob.DAY, "seconds an unchanged world stays decided, 0 = forever"),
+    FLAP_BEATS("flap_beats", null, 2, 1000, "beats in a row a signal changed before its sensor counts as flapping"),
+    MAX_DECIDES_PER_HOUR("max_decides_per_hour", null, 0, 100_000, "runner calls in a rolling hour, 0 = no cap"),
+    MAX_WORKERS("max_workers", null, 0, 10_000, "live workers, 0 = no cap"),
+    ROTATE_BYTES("rotate_bytes", "LOOOP_ROTATE_BYTES", 0, 1L << 40, "bytes of events.jsonl or tick.log before it rotates, 0 = never"),
+    RUNNER_RETRY_ATTEMPTS("runner_retry.attempts", null, 0, 10, "extra runner tries in a beat after a transient failure"),
+    RUNNER_RETRY_BACKOFF("runner_retry.backoff_s", null, 0, 600, "seconds before the first retry, doubled for each next one");
 
     private static final long DAY = 86_400;
 

@@ -110,6 +110,12 @@ public final class Paths {
     public Path decision() { return data.resolve(".decision.json"); }
     public Path lockDir() { return data.resolve(".lock"); }
     public Path tickLog() { return data.resolve("tick.log"); }
+    /** What the decider is reminded of: the last decided world, the last failure, the last run_shell, flapping sensors (looop.decide.Recall). */
+    public Path recall() { return data.resolve(".recall.json"); }
+    /** Readings of sensors with a `# looop:interval=` header, kept between beats (looop.sense.SensorCache). */
+    public Path sensorCache() { return data.resolve(".sensor-cache"); }
+    /** The playbooks write_playbook replaced, newest 20 (looop.act.PlaybookHistory). */
+    public Path playbookHistory() { return data.resolve("playbook.d"); }
     /** Asks waiting for a person, one file per asker id (looop.human). */
     public Path asks() { return data.resolve("asks"); }
     /** Messages queued for live workers, a directory per worker (looop.human). */

@@ -148,6 +148,10 @@ public final class Seed {
             .lock/
             tick.log
             events.jsonl
+            tick.log.1
+            events.jsonl.1
+            .recall.json
+            .sensor-cache/
             .bin/
             .offline-runner/
             # temp files of an atomic write cut short by a crash

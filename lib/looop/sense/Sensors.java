@@ -69,6 +69,9 @@ import looop.workers.WorkerRepos;
  * snapshots, the hash and the prompt are what a run in name order would give;
  * only the order of the scripts' side effects is not fixed (sensor_concurrency
  * 1 runs them one after another, in name order).
+ *
+ * A sensor whose header says `# looop:interval=<duration>` is run only when
+ * its last good reading is older than that (SensorCache).
  */
 public final class Sensors {
     /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
@@ -84,6 +87,7 @@ public final class Sensors {
     private final long timeoutSeconds;
     private final long maxBytes;
     private final int concurrency;
+    private final SensorCache cache;
     /** The sandbox the user sensors run in this beat: the decider writes them, so they are the AI's commands too. */
     private java.util.function.UnaryOperator<List<String>> confine;
 
@@ -100,6 +104,7 @@ public final class Sensors {
         this.clock = clock;
         this.timeoutSeconds = paths.knob(Knob.SENSOR_TIMEOUT, 60);
         this.maxBytes = paths.knob(Knob.SENSOR_MAX_BYTES, 8192);
+        this.cache = new SensorCache(paths, clock);
     }
 
     /** Wipes snapshots/, runs every sensor, writes every snapshot; returns the readings sorted by file name. */
@@ -214,18 +219,18 @@ public final class Sensors {
                     + "; rename sensors/" + shown + ".sh to a name of " + Ids.RULE, ""));
         }
         String snapshot = "sensor-" + name + ".json";
-        String refusal = refusal(script, "sensors/" + file);
+        String refusal = refusal(paths, script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
         try {
-            return new Reading(snapshot, outcome(name, run(script)));
+            return new Reading(snapshot, cache.reading(name, script, () -> outcome(name, run(script))));
         } catch (UserError refused) {
             // mode required and no sandbox here: the one line says what to install
             return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refused.getMessage(), ""));
         }
     }
 
-    /** Why looop will not run the script, with the fix; null when it may. */
-    private String refusal(Path script, String shown) {
+    /** Why looop will not run the script, with the fix; null when it may (doctor asks too). */
+    public static String refusal(Paths paths, Path script, String shown) {
         if (Files.isSymbolicLink(script)) {
             Path target = realPath(script);
             if (target == null) return shown + " is a broken symlink; point it at a script or delete it";

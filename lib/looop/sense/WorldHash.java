@@ -94,7 +94,7 @@ public final class WorldHash {
     }
 
     /** PLAYBOOK.md, then goals/*.md in name order (the archive is not part of the world). */
-    static List<Path> policyFiles(Path dataDir) {
+    public static List<Path> policyFiles(Path dataDir) {
         List<Path> files = new ArrayList<>();
         Path playbook = dataDir.resolve("PLAYBOOK.md");
         if (Files.isRegularFile(playbook)) files.add(playbook);
@@ -107,7 +107,7 @@ public final class WorldHash {
      * object with one, else the whole value; canonical so key order never
      * matters. Bytes that are not JSON count as they are.
      */
-    static byte[] wakeSignal(byte[] reading) {
+    public static byte[] wakeSignal(byte[] reading) {
         JsonNode node = Json.parseOrNull(new String(reading, StandardCharsets.UTF_8));
         if (node == null || node.isMissingNode()) return reading;
         JsonNode signal = node.isObject() && node.has("signal") ? node.get("signal") : node;

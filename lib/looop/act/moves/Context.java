@@ -25,6 +25,7 @@ public final class Context {
     public final Sessions sessions;
     public final Clock clock;
     private ShellGate gate;
+    private looop.profile.Guards guards;
 
     /** gate null: read from looop.json the first time a move asks for it. */
     public Context(Paths paths, Sessions sessions, ShellGate gate, Clock clock) {
@@ -42,6 +43,12 @@ public final class Context {
     public ShellGate gate() {
         if (gate == null) gate = Config.load(paths).shellGate();
         return gate;
+    }
+
+    /** The caps of looop.json (max_workers), read the first time a move asks. */
+    public looop.profile.Guards guards() {
+        if (guards == null) guards = Config.load(paths).guards();
+        return guards;
     }
 
     /**

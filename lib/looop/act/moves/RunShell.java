@@ -31,6 +31,8 @@ public record RunShell(String cmd, String reason) implements Move {
         Duration timeout = timeoutS > 0 ? Duration.ofSeconds(timeoutS) : null;
         Proc.Result r = Proc.capture(new Proc.Spec(cmd, ctx.paths.data, ctx.paths.childEnv(), null, timeout, ctx.confinement().runShell()),
                 gate.maxOutputBytes());
+        // the next decide reads what it printed, however it ended
+        new looop.decide.Recall(ctx.paths, ctx.clock).shellRan(cmd, r.exitCode(), r.timedOut(), r.stdoutText(), r.stderrTail());
         if (r.timedOut()) {
             throw new UserError("`" + Context.shown(cmd) + "` timed out after " + timeoutS
                     + " s; make it quicker, hand it to a worker, or raise LOOOP_SHELL_TIMEOUT");

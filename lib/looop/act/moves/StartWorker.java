@@ -22,7 +22,19 @@ public record StartWorker(String id, String prompt, String repo, String base) im
     }
 
     public void perform(Context ctx) {
+        requireRoom(ctx);
         ctx.sessions.start(id, prompt, null, WorkerRepos.repoPath(ctx.paths, repo), base);
+    }
+
+    /** max_workers: a worker beyond it is a failed move, so the decider sees the cap rather than a fleet. */
+    private void requireRoom(Context ctx) {
+        long max = ctx.guards().maxWorkers();
+        if (max <= 0) return;
+        long live = ctx.sessions.list().stream().filter(looop.workers.Sessions.Info::alive).count();
+        if (live >= max) {
+            throw new looop.io.UserError(live + " workers are live and max_workers is " + max
+                    + "; wait for one to finish, or raise max_workers in looop.json");
+        }
     }
 
     public Happened happened(Context ctx) {

@@ -1,0 +1,96 @@
+package looop.sense;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import looop.io.Durations;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.profile.Paths;
+
+/**
+ * Readings of slow or costly sensors, kept between beats. A script whose
+ * header (its leading comment lines) holds `# looop:interval=<duration>` is
+ * run again only once its last good reading is that old; until then the beat
+ * reuses the reading. The entry is keyed on a digest of the script, so an
+ * edited script runs at once. A failed reading is never kept: the next beat
+ * tries again. Entries live in .sensor-cache/<name>.json as
+ * {"script": digest, "at": unix seconds, "reading": text}.
+ */
+public final class SensorCache {
+    private static final Pattern HEADER = Pattern.compile("^#\\s*looop:interval=(\\S+)\\s*$");
+
+    /** A kept reading: when it was taken and the script it came from. */
+    public record Entry(String script, long at, String reading) {}
+
+    private final Paths paths;
+    private final Clock clock;
+
+    public SensorCache(Paths paths, Clock clock) {
+        this.paths = paths;
+        this.clock = clock;
+    }
+
+    /** The reading of sensor name from script: the kept one while fresh, else fresh's (kept when it is not a failure). */
+    public String reading(String name, Path script, Supplier<String> fresh) {
+        byte[] bytes = readOrNull(script);
+        Duration interval = bytes == null ? null : interval(new String(bytes, StandardCharsets.UTF_8));
+        if (interval == null) return fresh.get();
+        String digest = looop.sense.WorldHash.of(bytes);
+        Entry kept = entry(name);
+        long now = clock.instant().getEpochSecond();
+        if (kept != null && kept.script().equals(digest) && now - kept.at() < interval.toSeconds()) return kept.reading();
+        String text = fresh.get();
+        if (SensorHealth.failure(Json.parseOrNull(text)) == null) {
+            Fs.writeScratch(file(name), (Json.canonical(Json.object().put("script", digest).put("at", now).put("reading", text)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return text;
+    }
+
+    /** The kept reading of sensor name, or null. */
+    public Entry entry(String name) {
+        JsonNode n = Json.parseOrNull(Fs.readOr(file(name), ""));
+        if (n == null || !n.path("script").isTextual() || !n.path("at").canConvertToLong() || !n.path("reading").isTextual()) return null;
+        return new Entry(n.get("script").asText(), n.get("at").asLong(), n.get("reading").asText());
+    }
+
+    /** The interval a script's header asks for, or null (none, or not a duration: the sensor runs every beat). */
+    public static Duration interval(String script) {
+        for (String line : script.lines().toList()) {
+            String l = line.strip();
+            if (l.isEmpty()) continue;
+            if (!l.startsWith("#")) return null; // the header ends at the first command
+            Matcher m = HEADER.matcher(l);
+            if (m.matches()) {
+                try {
+                    Duration d = Durations.parse(m.group(1));
+                    return d.isZero() ? null : d;
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Path file(String name) {
+        return paths.sensorCache().resolve(name + ".json");
+    }
+
+    /** The script through its link, as the sensor run will read it (Sensors vetted the link). */
+    private static byte[] readOrNull(Path script) {
+        try {
+            return Files.readAllBytes(script);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
