@@ -28,8 +28,6 @@ import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
 import looop.sense.Sensors;
-import looop.sense.WorldHash;
-import looop.workers.Sessions;
 
 /**
  * looop's benchmark: builds synthetic profiles in a temp dir and prints one

@@ -21,7 +21,6 @@ import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.UserError;
 import looop.profile.Lock;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -31,7 +31,6 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.profile.Journal;
 import looop.profile.Seed;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import looop.act.Executor;
 import looop.decide.Decision;
 import looop.io.UserError;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -25,7 +25,6 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.sense.WorldHash;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,6 @@ import looop.act.GoalActivity;
 import looop.decide.Prompt;
 import looop.decide.Recall;
 import looop.sense.Sensors;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

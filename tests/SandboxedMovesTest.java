@@ -25,7 +25,6 @@ import looop.io.Log;
 import looop.io.Proc;
 import looop.profile.Config;
 import looop.profile.Confinement;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

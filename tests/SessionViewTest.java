@@ -23,7 +23,6 @@ import looop.io.Json;
 import looop.io.Proc;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
-import looop.workers.Sessions;
 import looop.workers.Tmux;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -14,7 +14,6 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
 import looop.sense.WorldHash;
-import looop.workers.Sessions;
 
 /**
  * A profile wired to the real offline runner (runners/offline.sh from this

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Map;
 import looop.cli.Context;
 import looop.profile.Paths;
-import looop.workers.Sessions;
 
 /**
  * A child process for the full-disk test, run in a private mount namespace

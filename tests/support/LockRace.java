@@ -12,7 +12,6 @@ import looop.io.Log;
 import looop.io.UserError;
 import looop.profile.Lock;
 import looop.profile.Paths;
-import looop.workers.Sessions;
 
 /**
  * A child process for the lock race: two of these start pulses on the same

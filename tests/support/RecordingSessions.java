@@ -2,7 +2,6 @@ package looop;
 
 import java.util.ArrayList;
 import java.util.List;
-import looop.workers.Sessions;
 
 /** A worker engine that only records what the beat asked of it: "start w1 do it", "steer w1 yes", …. */
 public final class RecordingSessions extends NoSessions {

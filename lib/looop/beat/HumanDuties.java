@@ -9,7 +9,6 @@ import java.util.Map;
 import looop.human.Asks;
 import looop.human.TellDelivery;
 import looop.human.Tells;
-import looop.human.WorkerTerminal;
 import looop.io.Log;
 import looop.io.UserError;
 import looop.notify.Event;

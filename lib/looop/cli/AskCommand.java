@@ -1,7 +1,6 @@
 package looop.cli;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import looop.human.Ask;

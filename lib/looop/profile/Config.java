@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import looop.act.ShellGate;
-import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.sandbox.SandboxConfigError;

@@ -1,16 +1,11 @@
 package looop.workers;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import looop.io.FileMutex;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
@@ -39,7 +34,6 @@ public final class Claims {
     public static final String UNREADABLE = "?";
 
     /** One for every profile: contention is rare and a per-dir table would be more code than it saves. */
-    private static final ReentrantLock THREADS = new ReentrantLock();
 
     private final Paths paths;
     private final Sessions sessions;
@@ -139,20 +133,8 @@ public final class Claims {
         return true;
     }
 
-    private interface LockedBody<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T locked(LockedBody<T> body) {
-        Fs.mkdirs(paths.claims());
-        THREADS.lock();
-        try (FileChannel ch = Fs.openPrivate(paths.claims().resolve(".lock"));
-                FileLock held = ch.lock()) {
-            return body.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            THREADS.unlock();
-        }
+    /** Claiming is check-then-act (who holds it?), so every claimer takes claims/.lock first. */
+    private <T> T locked(java.util.function.Supplier<T> body) {
+        return new FileMutex(paths.claims().resolve(".lock")).locked(body);
     }
 }

@@ -10,7 +10,6 @@ import java.util.regex.PatternSyntaxException;
 import looop.io.Ansi;
 import looop.io.Durations;
 import looop.io.ExitCode;
-import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
 import looop.io.Proc;

@@ -1,13 +1,8 @@
 package looop.workers;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import looop.decide.Runner;
 import looop.git.Worktree;
 import looop.io.ExitCode;
+import looop.io.FileMutex;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Proc;
@@ -59,8 +54,6 @@ public final class TmuxSessions implements Sessions {
     private static final Set<String> TERMINAL_VARS = Set.of("TERM", "TMUX", "TMUX_PANE", "COLUMNS", "LINES");
     /** Worker ids become tmux session names, in which tmux rewrites '.' and ':' and expands '#'. */
     private static final String SAFE_ID = "[\\p{L}\\p{N}_-]+";
-    /** Threads of one JVM queue here first: an OS file lock belongs to the whole process. */
-    private static final ReentrantLock THREADS = new ReentrantLock();
 
     private final Paths paths;
     private final Tmux tmux;
@@ -563,15 +556,6 @@ public final class TmuxSessions implements Sessions {
      * run under sessions/.lock, an OS lock the kernel drops if looop dies.
      */
     private void locked(Runnable body) {
-        Fs.mkdirs(paths.sessions());
-        THREADS.lock();
-        try (FileChannel ch = Fs.openPrivate(paths.sessions().resolve(".lock"));
-                FileLock held = ch.lock()) {
-            body.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            THREADS.unlock();
-        }
+        new FileMutex(paths.sessions().resolve(".lock")).locked(body);
     }
 }
