@@ -50,7 +50,7 @@ public final class HumanDuties implements AutoCloseable {
         worker.start();
     }
 
-    /** After a beat: events for what changed, orphaned asks withdrawn. Never throws: the loop goes on. */
+    /** After a beat: events for what changed and for pending asks, orphaned asks withdrawn. Never throws: the loop goes on. */
     public void afterBeat(Tick.Outcome outcome, String error) {
         try {
             Outbox outbox = Outbox.of(paths, clock);
@@ -68,7 +68,10 @@ public final class HumanDuties implements AutoCloseable {
                     outbox.record(Notices.workerExit(i.id(), i.state().word(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
                 }
             }
-            List<String> orphans = new Asks(paths, clock).withdrawOrphans(sessions::isAlive);
+            Asks asks = new Asks(paths, clock);
+            // an asker in the sandbox cannot write the outbox; recording is deduplicated by the ask's key, so this is once
+            for (looop.human.Ask a : asks.pending()) outbox.record(Notices.ask(a.id(), a.key(), a.question(), a.options(), a.created()));
+            List<String> orphans = asks.withdrawOrphans(sessions::isAlive);
             if (!orphans.isEmpty()) log.line(Log.Level.INFO, "pulse.asks", "withdrew the asks of ended sessions: " + String.join(", ", orphans));
         } catch (UserError | java.io.UncheckedIOException e) {
             log.line(Log.Level.WARN, "pulse.notify", "notifications: " + e.getMessage());

@@ -173,9 +173,10 @@ public final class Tick {
         events.emit("tick_start");
     }
 
-    /** Level-triggered cleanup: aged session corpses and leases of sessions that are gone. */
+    /** Level-triggered cleanup: sandboxed workers' queued cost taken in, aged session corpses and leases of sessions that are gone. */
     private void housekeeping(Config config) {
         long ttl = paths.knob(Knob.SESSION_TTL, config.sessionTtl());
+        looop.workers.CostQueue.ingestAll(paths); // what sandboxed workers spent, into the ledger before the budget is read
         sessions.reapOlderThan(ttl);
         for (String name : new Claims(paths, sessions).reapDead()) {
             ObjectNode f = Json.object();

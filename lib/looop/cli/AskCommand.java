@@ -37,7 +37,9 @@ final class AskCommand implements Callable<Integer> {
         Asks asks = new Asks(paths, root.ctx.clock());
         Asks.Opened opened = asks.open(id, String.join(" ", question), options, ProcessHandle.current().pid(), session);
         Ask mine = opened.ask();
-        Thread notifier = opened.fresh() ? notify(paths, mine) : null;
+        // a sandboxed asker cannot write the outbox: the pulse records the notice from the ask itself
+        boolean confined = looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV));
+        Thread notifier = opened.fresh() && !confined ? notify(paths, mine) : null;
         try {
             String answer = asks.await(mine, limit, () -> ended(paths, session));
             TellDelivery.withTells(new Tells(paths, root.ctx.clock()), session != null ? session : id, answer, line -> {

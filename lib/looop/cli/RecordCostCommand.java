@@ -2,6 +2,10 @@ package looop.cli;
 
 import java.util.concurrent.Callable;
 import looop.gate.Budget;
+import looop.io.UserError;
+import looop.profile.Paths;
+import looop.sandbox.Inside;
+import looop.workers.CostQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -21,7 +25,22 @@ final class RecordCostCommand implements Callable<Integer> {
     public Integer call() {
         Main root = InternalCommand.root(spec);
         double amount = Budget.parseUsd(usd);
+        Paths paths = root.ctx.profile();
+        if (Inside.confined(paths.env(Inside.ENV))) {
+            queueFromSandbox(paths, root, amount);
+            return 0;
+        }
         new Budget(root.ctx.profile().costLedger(), root.ctx.profile().unmetered(), root.ctx.clock()).record(kind.name(), id, runner, amount);
         return 0;
+    }
+
+    /** The ledger is out of a sandboxed worker's reach: its own report goes to its session dir for looop to take in. */
+    private void queueFromSandbox(Paths paths, Main root, double amount) {
+        String own = paths.env("LOOOP_SESSION_ID");
+        if (kind != Kind.session || own == null || !own.equals(id)) {
+            throw new UserError("inside the sandbox a worker records only its own cost: `_ cost session " + (own == null ? "<your id>" : own)
+                    + " " + runner + " " + usd + "`");
+        }
+        if (amount > 0) CostQueue.queue(paths, own, runner, amount, root.ctx.clock());
     }
 }

@@ -10,7 +10,7 @@ import looop.io.Json;
 
 /**
  * One question an asker (a worker, or any name a script uses) put to a
- * person, as asks/&lt;id&gt;.json holds it. answer and answeredAt are null
+ * person, as its file holds it (see {@link Asks}). answer and answeredAt are null
  * while it is pending; takenAt is set once the asker has read the answer,
  * which closes the ask.
  */

@@ -16,26 +16,29 @@ import looop.io.Proc;
 import looop.io.UserError;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.workers.SessionFiles;
 
 /**
- * Durable asks: asks/&lt;id&gt;.json, one open ask per id, replaced whole on
- * every change under asks/.lock (askers, answerers and the pulse are
+ * Durable asks: one open ask per id, in asks/&lt;id&gt;.json, or for a worker
+ * in sessions/&lt;id&gt;/ask.json (see {@link #file}), replaced whole on every
+ * change under the lock beside it (askers, answerers and the pulse are
  * separate processes). The file outlives every process: an asker that
  * crashed and asks the same question again finds the answer that came
  * meanwhile instead of asking twice.
  */
 public final class Asks {
+    /** A worker's ask, in its sessions/&lt;id&gt;/. */
+    static final String IN_SESSION = "ask.json";
+
     /** How often a waiting asker looks at its file: a person answers in seconds, not milliseconds. */
     static final long POLL_MS = 200;
 
     private final Paths paths;
     private final Clock clock;
-    private final FileMutex mutex;
 
     public Asks(Paths paths, Clock clock) {
         this.paths = paths;
         this.clock = clock;
-        this.mutex = new FileMutex(paths.asks().resolve(".lock"));
     }
 
     /** What open found: the ask to wait on, and whether it is new (so a person must be told of it). */
@@ -51,7 +54,7 @@ public final class Asks {
         String q = Journal.oneLine(question == null ? "" : question);
         if (q.isBlank()) throw new UserError("ask " + id + " needs a question: say what you need to know", 2);
         List<String> opts = cleanOptions(options);
-        return mutex.locked(() -> {
+        return mutex(id).locked(() -> {
             Ask now = read(id);
             if (now != null && !now.closed() && now.sameQuestion(q, opts)) return new Opened(now, false);
             if (now != null && now.pending() && now.askerAlive() && now.askerPid() != askerPid) {
@@ -106,7 +109,7 @@ public final class Asks {
         Ids.check("ask id", id);
         String given = text == null ? "" : text.strip();
         if (given.isEmpty()) throw new UserError("an empty answer for " + id + "; give the text, or - to read it from stdin", 2);
-        return mutex.locked(() -> {
+        return mutex(id).locked(() -> {
             Ask now = read(id);
             if (now == null || now.closed()) {
                 String was = now == null ? "" : " (its last one was answered '" + now.answer() + "' and read)";
@@ -130,7 +133,7 @@ public final class Asks {
 
     /** The answer to exactly this ask, marking it read (closing the ask); null while there is none. */
     public String take(Ask mine) {
-        return mutex.locked(() -> {
+        return mutex(mine.id()).locked(() -> {
             Ask now = read(mine.id());
             if (now == null || !now.sameAsk(mine) || !now.answered()) return null;
             write(now.taken(clock.instant()));
@@ -186,9 +189,14 @@ public final class Asks {
     /** Every ask still waiting for an answer, oldest first. */
     public List<Ask> pending() {
         List<Ask> out = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (Path p : Fs.listFiles(paths.asks(), ".json")) {
+            if (!inSession(p.getFileName().toString().replaceFirst("\\.json$", ""))) files.add(p);
+        }
+        for (Path d : Fs.listDirs(paths.sessions())) files.add(d.resolve(IN_SESSION));
+        for (Path p : files) {
             Ask a = Ask.fromJson(Json.parseOrNull(Fs.readOr(p, "")));
-            if (a != null && a.pending()) out.add(a);
+            if (a != null && a.pending() && p.equals(file(a.id()))) out.add(a); // an ask is where its id says
         }
         out.sort(java.util.Comparator.comparing(Ask::created).thenComparing(Ask::id));
         return out;
@@ -199,15 +207,18 @@ public final class Asks {
      * nobody waits for their answer any more. Returns the ids withdrawn.
      */
     public List<String> withdrawOrphans(Predicate<String> sessionAlive) {
-        return mutex.locked(() -> {
-            List<String> gone = new ArrayList<>();
-            for (Ask a : pending()) {
-                if (a.session() == null || sessionAlive.test(a.session())) continue;
+        List<String> gone = new ArrayList<>();
+        for (Ask a : pending()) {
+            if (a.session() == null || sessionAlive.test(a.session())) continue;
+            boolean withdrawn = mutex(a.id()).locked(() -> {
+                Ask now = read(a.id());
+                if (now == null || !now.sameAsk(a) || !now.pending()) return false; // answered or asked anew meanwhile
                 Fs.delete(file(a.id()));
-                gone.add(a.id());
-            }
-            return gone;
-        });
+                return true;
+            });
+            if (withdrawn) gone.add(a.id());
+        }
+        return gone;
     }
 
     /**
@@ -237,8 +248,23 @@ public final class Asks {
         Fs.writeAtomic(file(a.id()), Json.pretty(a.json()) + "\n");
     }
 
+    /**
+     * Where the ask of id lives: a worker's (id names a session) in its own
+     * session dir, the one place a sandboxed worker may write, so no worker
+     * can touch another's ask; anyone else's in asks/&lt;id&gt;.json.
+     */
     private Path file(String id) {
-        return paths.asks().resolve(id + ".json");
+        return inSession(id) ? SessionFiles.of(paths, id).dir().resolve(IN_SESSION) : paths.asks().resolve(id + ".json");
+    }
+
+    private boolean inSession(String id) {
+        return Ids.problem(id) == null && SessionFiles.of(paths, id).exists();
+    }
+
+    /** Beside the ask it guards: the worker's dir is the one place a sandboxed asker can lock. */
+    private FileMutex mutex(String id) {
+        Path f = file(id);
+        return new FileMutex(f.resolveSibling(inSession(id) ? ".ask.lock" : ".lock"));
     }
 
     private static void nap(long ms) {

@@ -14,7 +14,9 @@ import looop.sandbox.RunnerState;
 import looop.sandbox.Sandbox;
 import looop.sandbox.SandboxPolicy;
 import looop.sandbox.SandboxUnavailable;
+import looop.git.Worktree;
 import looop.workers.Tmux;
+import looop.workers.WorkerRepos;
 
 /**
  * Which grant each kind of command the AI can cause gets, on top of the
@@ -26,8 +28,8 @@ import looop.workers.Tmux;
  * run_shell       + reports/ writable
  * user sensor     nothing more
  * tick command    + the runner's state dirs, + runs/&lt;id&gt;/decide/ (where its decision goes)
- * worker          + its own sessions/&lt;id&gt;/, claims/, reports/, asks/, the runner's state dirs;
- *                 keeps its terminal
+ * worker          + its own sessions/&lt;id&gt;/ and tells/&lt;id&gt;/, claims/, reports/, the runner's
+ *                 state dirs, its worktree and its branch's part of the repo; keeps its terminal
  * </pre>
  */
 public final class Confinement {
@@ -89,17 +91,27 @@ public final class Confinement {
     }
 
     /**
-     * A worker's interactive command: what its verbs write (its own session
-     * dir, claims/, reports/, asks/), its CLI's state, and its terminal.
-     * Nothing of other workers' sessions, nor the journal or the ledgers:
-     * cost and events it leaves in its own session dir for looop to take in.
+     * A worker's interactive command: what its verbs write, its CLI's state,
+     * its worktree (see {@link WorkerRepos#sandboxGrant}), and its terminal.
+     * Its verbs write its own sessions/&lt;id&gt;/ (state, note, its ask, its
+     * queued cost), claims/, reports/ and its own tells/&lt;id&gt;/ (tells taken
+     * with an answer). Nothing of other workers' sessions or asks, nor the
+     * journal, the ledger or the outbox: looop takes in what it leaves in its
+     * session dir (see CostQueue; the pulse notifies its ask).
      */
     public Grant worker(String runner, String id) {
-        Path own = paths.sessions().resolve(id);
-        for (Path p : List.of(own, paths.claims(), paths.reports(), paths.asks())) Fs.mkdirs(p);
-        List<Path> writable = new ArrayList<>(List.of(own, paths.claims(), paths.reports(), paths.asks()));
+        return worker(runner, id, WorkerRepos.read(paths, id));
+    }
+
+    /** The same with the worker's worktree given (null: none): a start has not put meta.json in place yet. */
+    public Grant worker(String runner, String id, Worktree worktree) {
+        List<Path> writable = new ArrayList<>(List.of(paths.sessions().resolve(id), paths.claims(), paths.reports(),
+                paths.tells().resolve(id)));
+        writable.forEach(Fs::mkdirs);
         writable.addAll(runnerState(runner));
-        return base().write(writable).protect(RunnerState.protectedPaths(runner, home())).interactive(true);
+        Grant repo = WorkerRepos.sandboxGrant(paths, worktree);
+        return base().write(writable).protect(RunnerState.protectedPaths(runner, home()))
+                .write(repo.writable()).protect(repo.protectedPaths()).interactive(true);
     }
 
     /** The argv that runs a worker's argv under grant; refused in one line when the sandbox is required but missing. */

@@ -78,7 +78,9 @@ public final class Bwrap implements Backend {
                 "--die-with-parent", "--unshare-pid", "--unshare-ipc",
                 // as root, bwrap keeps every capability by default: enough to remount the
                 // read-only binds writable again or write host sysctls
-                "--cap-drop", "ALL"));
+                "--cap-drop", "ALL",
+                // looop's verbs inside take the worker's channel (see Inside)
+                "--setenv", Inside.ENV, "1"));
         if (!network) a.add("--unshare-net");
         // no controlling terminal: a command cannot push keystrokes into looop's (TIOCSTI)
         if (!interactive) a.add("--new-session");

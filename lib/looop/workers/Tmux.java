@@ -197,7 +197,7 @@ public final class Tmux {
 
     /** Whether the session exists right now, or UNKNOWN when tmux is not installed or does not answer. */
     public SessionState.Liveness liveness(String id) {
-        if (find(paths) == null) return SessionState.Liveness.UNKNOWN;
+        if (find(paths) == null || unreachable()) return SessionState.Liveness.UNKNOWN;
         Result r = run("has-session", "-t", sessionTarget(id));
         if (r.exitCode() == Proc.TIMED_OUT) return SessionState.Liveness.UNKNOWN;
         return SessionState.Liveness.of(r.ok());
@@ -209,13 +209,22 @@ public final class Tmux {
      * answering), so a caller never takes "cannot ask" for "all dead".
      */
     public Set<String> liveIds() {
-        if (find(paths) == null) return null;
+        if (find(paths) == null || unreachable()) return null;
         Result r = run("list-sessions", "-F", "#{session_name}");
         if (r.exitCode() == Proc.TIMED_OUT) return null;
         Set<String> ids = new LinkedHashSet<>();
         if (!r.ok()) return ids; // "no server running" / "error connecting": nothing lives
         r.out().lines().filter(n -> n.startsWith(PREFIX)).forEach(n -> ids.add(n.substring(PREFIX.length())));
         return ids;
+    }
+
+    /**
+     * Inside a sandbox the server's socket is hidden: tmux would answer "no
+     * server running", and a worker's `_ claim` would take that for every
+     * holder being dead. It cannot say, so the session files decide.
+     */
+    private boolean unreachable() {
+        return looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV));
     }
 
     /** Friendly key names (any case) and the tmux names they stand for. */

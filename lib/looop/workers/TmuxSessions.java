@@ -254,7 +254,7 @@ public final class TmuxSessions implements Sessions {
         SessionFiles staged = new SessionFiles(dir);
         staged.writeState(SessionState.STARTING);
         staged.writeMeta(meta, worktree);
-        Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree == null ? paths.data : worktree.path()));
+        Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree));
         Fs.writeAtomic(staged.output(), "");
         return staged.dir();
     }
@@ -315,8 +315,9 @@ public final class TmuxSessions implements Sessions {
         return w == null ? paths.data : w.path();
     }
 
-    /** The script tmux runs for a session, in cwd. Every value in it is shell-quoted. */
-    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options, Path cwd) {
+    /** The script tmux runs for a session, in its worktree (null: none, the data dir). Every value in it is shell-quoted. */
+    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
+        Path cwd = worktree == null ? paths.data : worktree.path();
         Map<String, String> exports = new TreeMap<>(paths.childEnv());
         exports.putAll(options.env());
         boolean worker = meta.runner() != null;
@@ -341,7 +342,7 @@ public final class TmuxSessions implements Sessions {
         if (options.quietCtrlC()) s.append("stty -echoctl 2>/dev/null\n");
         s.append("rm -f \"$dir/exit_code\"\n"); // a restart's previous run may have recorded one late
         s.append("put state running\n");
-        s.append(String.join(" ", commandArgv(meta).stream().map(TmuxSessions::q).toList())).append('\n');
+        s.append(String.join(" ", commandArgv(meta, worktree).stream().map(TmuxSessions::q).toList())).append('\n');
         s.append("code=$?\n");
         s.append("put exit_code \"$code\"\n");
         s.append("[ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ] || put state exited\n");
@@ -354,11 +355,11 @@ public final class TmuxSessions implements Sessions {
      * decides its grant); the pulse's own session is looop itself and does not.
      * The wrapper around it stays outside: it records state and exit code.
      */
-    private List<String> commandArgv(SessionFiles.Meta meta) {
+    private List<String> commandArgv(SessionFiles.Meta meta, Worktree worktree) {
         List<String> argv = List.of("bash", "-c", meta.command());
         if (meta.runner() == null) return argv;
         looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
-        return c.wrap(argv, c.worker(meta.runner(), meta.id()));
+        return c.wrap(argv, c.worker(meta.runner(), meta.id(), worktree));
     }
 
     private static String q(String s) {
@@ -437,7 +438,7 @@ public final class TmuxSessions implements Sessions {
         }
         locked(() -> {
             Launcher.ensure(paths);
-            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, workDir(f))); // the current looop's exports, not the first start's
+            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, WorkerRepos.read(paths, id))); // the current looop's exports, not the first start's
             Fs.delete(f.note());
             launch(f, tmux.has(id));
         });
@@ -464,6 +465,10 @@ public final class TmuxSessions implements Sessions {
         Tmux.requireInstalled(paths);
         existing(id);
         stop(id, Duration.ZERO);
+        // a sandboxed worker cannot reach tmux: state killed is written, so it ends its own tree (the wrapper outside keeps killed)
+        if (looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV)) && id.equals(paths.env("LOOOP_SESSION_ID"))) {
+            looop.sandbox.Inside.endEveryOtherProcess();
+        }
     }
 
     /**
@@ -516,6 +521,7 @@ public final class TmuxSessions implements Sessions {
             SessionFiles f = files(i.id());
             if (i.alive() || !old.test(f)) continue;
             if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
+            CostQueue.ingest(paths, i.id()); // what it spent outlives its files
             Fs.deleteTree(f.dir());
             Fs.delete(paths.prompts().resolve(i.id() + ".md"));
             reaped.add(i.id());

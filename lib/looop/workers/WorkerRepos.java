@@ -113,10 +113,13 @@ public final class WorkerRepos {
      * What the sandbox must grant worker id when it launches it: its worktree
      * and its branch's part of the repo's .git writable, the checkout, hooks,
      * config and git's pointer files protected. Grant.none() without a repo.
-     * (Worker launches are not sandboxed yet: whoever wires that in adds this.)
      */
     public static looop.sandbox.Grant sandboxGrant(Paths paths, String id) {
-        Worktree w = read(paths, id);
+        return sandboxGrant(paths, read(paths, id));
+    }
+
+    /** The same for worktree w (null: none), before its meta.json is in place (a start stages it aside). */
+    public static looop.sandbox.Grant sandboxGrant(Paths paths, Worktree w) {
         if (w == null) return looop.sandbox.Grant.none();
         Worktrees.Access a = worktrees(paths).sandboxAccess(w);
         return looop.sandbox.Grant.none().write(a.writable()).protect(a.protectedPaths());
