@@ -187,7 +187,7 @@ class FirstRunTest {
         String followed = run(checkout, Map.of(), List.of("bash", "-c", script.toString()));
         assertTrue(followed.contains("pulse:"), "status ran: " + followed);
         String journal = Files.readString(demo.resolve("journal.md"));
-        assertEquals(3, journal.lines().filter(l -> l.startsWith("- ")).count(), journal);
+        assertEquals(4, journal.lines().filter(l -> l.startsWith("- ")).count(), journal); // run_shell, its follow-up, the hint's beat, the extra one
         assertTrue(journal.contains("told the human the inbox changed"), journal);
         assertFalse(followed.contains("✗"), followed);
     }
@@ -310,5 +310,15 @@ class FirstRunTest {
         synchronized (seen) {
             throw new AssertionError("never saw '" + text + "' in:\n" + seen);
         }
+    }
+
+    @Test
+    void theOfflineRunnerInitWritesDecidesUnderTheSandboxToo() {
+        assumeTrue(Proc.onPath("bwrap") != null, "bubblewrap is not installed here (apt-get install bubblewrap)");
+        TestProfile p = new TestProfile(dir.resolve("sandboxed"), Map.of("LOOOP_SANDBOX", "auto"));
+        assertEquals(0, Beats.cli(p, "", "init", "--runner", "offline").code());
+        Beats.Cli tick = Beats.cli(p, "", "tick");
+        assertEquals(0, tick.code(), tick.out() + tick.err());
+        assertTrue(tick.out().contains("✓ noop"), tick.out());
     }
 }

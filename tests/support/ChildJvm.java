@@ -11,13 +11,8 @@ public final class ChildJvm {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    /**
-     * Through env(1), which execs java under the same pid: the child runs
-     * unsandboxed like every TestProfile (the offline runner keeps its cursor
-     * in the data dir); the sandbox's own tests opt in.
-     */
     public static List<String> looop(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("env", "LOOOP_SANDBOX=off", java(), "-XX:TieredStopAtLevel=1", "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), "looop.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;

@@ -51,11 +51,15 @@ public final class Demo {
         if (decided instanceof Tick.Decided d) out.println("   decision " + d.decision().text());
         Tick.Outcome first = tick.act(decided);
         out.println();
-        out.println("== beat 2: nothing changed, so no AI call");
+        out.println("== beat 2: a follow-up, so the decider reads what the command printed");
         Tick.Outcome second = tick.beat(false);
         out.println();
+        out.println("== beat 3: nothing changed, so no AI call");
+        Tick.Outcome third = tick.beat(false);
+        out.println();
         printWhere(paths, first);
-        return first.result() == Tick.Outcome.Result.ACTED && second.result() == Tick.Outcome.Result.SKIPPED ? 0 : 1;
+        return first.result() == Tick.Outcome.Result.ACTED && second.result() == Tick.Outcome.Result.ACTED
+                && third.result() == Tick.Outcome.Result.SKIPPED ? 0 : 1;
     }
 
     private static Path prepareDir(Path requested) {
@@ -126,6 +130,7 @@ public final class Demo {
         executable(paths.data.resolve("runners").resolve("offline.sh"), Resources.text("runners/offline.sh"));
         Fs.writeAtomic(paths.data.resolve("runners").resolve("demo-decisions.jsonl"), """
                 {"action":"run_shell","cmd":"mkdir -p reports && ls inbox | sed 's/^/- [ ] /' > reports/inbox-triage.md","reason":"three untriaged files","journal":"listed the 3 inbox files in reports/inbox-triage.md for triage"}
+                {"action":"noop","reason":"the command listed the 3 files in reports/inbox-triage.md; nothing more to do until the inbox changes"}
                 {"action":"send_notification","message":"the inbox changed; reports/inbox-triage.md needs a refresh","journal":"told the human the inbox changed"}
                 {"action":"noop","reason":"the human has been told; nothing new to do"}
                 """);

@@ -133,7 +133,12 @@ public final class Init {
             return n;
         }
         if (pick.runner().equals(OFFLINE)) {
-            return Json.object().put("tick", "bash runners/offline.sh runners/decisions.jsonl --repeat-last --cost 0");
+            // it keeps its place in the script in .offline-runner/, which a sandboxed decider must be able to write (as the demo's)
+            Path place = paths.data.resolve(".offline-runner");
+            Fs.mkdirs(place);
+            ObjectNode n = Json.object().put("tick", "bash runners/offline.sh runners/decisions.jsonl --repeat-last --cost 0");
+            n.putArray("sandbox_write").add(place.toString());
+            return n;
         }
         Presets.Preset preset = Presets.named(pick.runner()).orElseThrow(() -> unknown(pick.runner()));
         Path found = Runner.which(preset.binary(), Runner.childEnv(paths));

@@ -333,7 +333,8 @@ public final class Proc {
         }
     }
 
-    private static String onPath(String name) {
+    /** The first executable name on looop's own PATH, or null. */
+    public static String onPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;
             Path p = Path.of(dir, name);
