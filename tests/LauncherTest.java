@@ -32,6 +32,8 @@ class LauncherTest {
             // files, not pipes: a class-loading log fills a pipe long before the other one is drained
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("LOOOP_DATA_DIR"); // the profile is the launcher's unless a test names one
+            pb.environment().remove("LOOOP_CONFIG");
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -58,6 +60,28 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(VERSION_LINE, r.out());
         assertTrue(archives(p).isEmpty());
+    }
+
+    @Test
+    void itRunsOnTheProfileTheCallerNamesAndOnItsOwnOnlyWhenNoneIsNamed() throws Exception {
+        TestProfile own = new TestProfile(dir.resolve("own"));
+        TestProfile other = new TestProfile(dir.resolve("other"));
+        Path bin = Launcher.ensure(own.paths);
+        Files.createDirectories(other.paths.data);
+
+        assertEquals(0, run(bin, Map.of("LOOOP_DATA_DIR", other.paths.data.toString()), "_", "cost", "tick", "t1", "r", "0.5").code());
+        assertTrue(Files.readString(other.paths.costLedger()).contains("\"t1\""), "the named data dir");
+        assertEquals(0, run(bin, Map.of("LOOOP_DATA_DIR", " "), "_", "cost", "tick", "t2", "r", "0.5").code());
+        assertTrue(Files.readString(own.paths.costLedger()).contains("\"t2\""), "blank is unset: its own data dir");
+        assertFalse(Files.readString(own.paths.costLedger()).contains("\"t1\""));
+
+        // the config: the one named, else the named data dir's own, else the launcher's
+        Path broken = other.write("elsewhere.json", "{ not json");
+        other.write("looop.json", "{ nor this");
+        Ran named = run(bin, Map.of("LOOOP_CONFIG", broken.toString()), "doctor");
+        assertTrue(named.out().contains(broken.toString()), named.out());
+        Ran dataDirs = run(bin, Map.of("LOOOP_DATA_DIR", other.paths.data.toString()), "doctor");
+        assertTrue(dataDirs.out().contains(other.paths.data.resolve("looop.json").toString()), dataDirs.out());
     }
 
     @Test

@@ -12,7 +12,8 @@ import looop.io.Proc;
 import looop.sense.WorldHash;
 
 /**
- * $LOOOP_BIN: one executable path that runs this same looop on this profile,
+ * $LOOOP_BIN: one executable path that runs this same looop on this profile
+ * (or on the one LOOOP_DATA_DIR / LOOOP_CONFIG name, when the caller sets them),
  * so agents and sensors can call `"$LOOOP_BIN" _ flag …` without knowing how
  * looop was launched. It starts the JVM directly on the classpath this process
  * runs with: no JBang resolution on each call, which is the fastest honest way
@@ -71,8 +72,12 @@ public final class Launcher {
         String classpath = System.getProperty("java.class.path");
         String head = "#!/bin/sh\n"
                 + "# Written by looop: runs the same looop on the same profile. Rewritten when looop changes.\n"
-                + "export LOOOP_DATA_DIR=" + Proc.shellQuote(paths.data.toString()) + "\n"
-                + "export LOOOP_CONFIG=" + Proc.shellQuote(paths.config.toString()) + "\n"
+                + "# Its own profile only when the caller names none (blank is unset, as for looop itself):\n"
+                + "# linked onto PATH it is the user's looop for every profile.\n"
+                + "case ${LOOOP_DATA_DIR:-} in *[![:space:]]*) ;; *)\n"
+                + "  export LOOOP_DATA_DIR=" + Proc.shellQuote(paths.data.toString()) + "\n"
+                + "  case ${LOOOP_CONFIG:-} in *[![:space:]]*) ;; *) export LOOOP_CONFIG=" + Proc.shellQuote(paths.config.toString()) + " ;; esac ;;\n"
+                + "esac\n"
                 + "set -f  # $opts holds a '*' that must reach the JVM as it is\n"
                 + "java=" + Proc.shellQuote(java) + "\n"
                 + "cp=" + Proc.shellQuote(classpath) + "\n"
