@@ -84,6 +84,41 @@ class LauncherTest {
         assertTrue(dataDirs.out().contains(other.paths.data.resolve("looop.json").toString()), dataDirs.out());
     }
 
+    /** The checkout these tests run from, whose ./jbang wrapper is under test. */
+    private static Path checkout() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("looop.java")) && Files.isRegularFile(p.resolve("jbang"))) return p;
+        }
+        throw new IllegalStateException("run the tests from a looop checkout");
+    }
+
+    @Test
+    void theWrapperRunsTheLauncherOfTheCurrentBuildAndJBangOtherwise() throws Exception {
+        Path wrapper = checkout().resolve("jbang");
+        TestProfile p = new TestProfile(dir);
+        Map<String, String> env = Map.of("LOOOP_DATA_DIR", p.paths.data.toString(), "LOOOP_SANDBOX", "off", "LOOOP_CDS", "0");
+        Ran tick = run(wrapper, env, "looop", "tick"); // through JBang: builds looop, which writes the launcher with the build's key
+        Path bin = p.paths.bin();
+        String launcher = Files.readString(bin);
+        assertTrue(launcher.matches("(?s).*\nexport LOOOP_BUILD_KEY=[0-9a-f]{32}\n.*"), tick.err() + launcher);
+
+        // a marker line shows which way a call went
+        Files.writeString(bin, launcher.replaceFirst("\n", "\necho via-launcher >&2\n"));
+        Ran fast = run(wrapper, env, "looop", "version");
+        assertEquals(VERSION_LINE, fast.out(), fast.err());
+        assertTrue(fast.err().contains("via-launcher"), "the current build's launcher ran: " + fast.err());
+
+        Files.writeString(bin, Files.readString(bin).replaceFirst("LOOOP_BUILD_KEY=[0-9a-f]+", "LOOOP_BUILD_KEY=0123456789abcdef0123456789abcdef"));
+        Ran otherBuild = run(wrapper, env, "looop", "version");
+        assertEquals(VERSION_LINE, otherBuild.out(), otherBuild.err());
+        assertFalse(otherBuild.err().contains("via-launcher"), "another build's launcher went through JBang");
+
+        Files.writeString(bin, launcher.replaceFirst("\n", "\necho via-launcher >&2\n").replaceFirst("\ncp='", "\ncp='/gone.jar:"));
+        Ran gone = run(wrapper, env, "looop", "version");
+        assertEquals(VERSION_LINE, gone.out(), gone.err());
+        assertFalse(gone.err().contains("via-launcher"), "a launcher whose classpath is gone went through JBang");
+    }
+
     @Test
     void theFirstCallRecordsAnArchiveThatLaterCallsMap() throws Exception {
         TestProfile p = new TestProfile(dir, Map.of("LOOOP_CDS", "1"));

@@ -78,6 +78,7 @@ public final class Launcher {
                 + "  export LOOOP_DATA_DIR=" + Proc.shellQuote(paths.data.toString()) + "\n"
                 + "  case ${LOOOP_CONFIG:-} in *[![:space:]]*) ;; *) export LOOOP_CONFIG=" + Proc.shellQuote(paths.config.toString()) + " ;; esac ;;\n"
                 + "esac\n"
+                + buildKey(paths)
                 + "set -f  # $opts holds a '*' that must reach the JVM as it is\n"
                 + "java=" + Proc.shellQuote(java) + "\n"
                 + "cp=" + Proc.shellQuote(classpath) + "\n"
@@ -87,6 +88,17 @@ public final class Launcher {
         if (AOT) return head + cds + WITH_AOT_CACHE;
         Path jdkList = Path.of(System.getProperty("java.home"), "lib", "classlist");
         return head + cds + "jdklist=" + Proc.shellQuote(jdkList.toString()) + "\n" + WITH_STATIC_CDS;
+    }
+
+    /**
+     * The checkout's build this looop was started from, as ./jbang computes it
+     * from the sources (LOOOP_BUILD_KEY): ./jbang runs this launcher instead of
+     * JBang while its key is the sources' current one. Exported, so every looop
+     * this one starts (a pulse's beats) writes the same launcher.
+     */
+    private static String buildKey(Paths paths) {
+        String key = paths.env("LOOOP_BUILD_KEY");
+        return key != null && key.matches("[0-9a-f]{16,64}") ? "export LOOOP_BUILD_KEY=" + key + "\n" : "";
     }
 
     /** The archive for this JVM and classpath; a new looop build or JDK gets a new name. */
