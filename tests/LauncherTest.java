@@ -31,6 +31,8 @@ class LauncherTest {
             // files, not pipes: a class-loading log fills a pipe long before the other one is drained
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("LOOOP_DATA_DIR"); // the profile is the launcher's unless a test names one
+            pb.environment().remove("LOOOP_CONFIG");
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -57,6 +59,63 @@ class LauncherTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(VERSION_LINE, r.out());
         assertTrue(archives(p).isEmpty());
+    }
+
+    @Test
+    void itRunsOnTheProfileTheCallerNamesAndOnItsOwnOnlyWhenNoneIsNamed() throws Exception {
+        TestProfile own = new TestProfile(dir.resolve("own"));
+        TestProfile other = new TestProfile(dir.resolve("other"));
+        Path bin = Launcher.ensure(own.paths);
+        Files.createDirectories(other.paths.data);
+
+        assertEquals(0, run(bin, Map.of("LOOOP_DATA_DIR", other.paths.data.toString()), "_", "cost", "tick", "t1", "r", "0.5").code());
+        assertTrue(Files.readString(other.paths.costLedger()).contains("\"t1\""), "the named data dir");
+        assertEquals(0, run(bin, Map.of("LOOOP_DATA_DIR", " "), "_", "cost", "tick", "t2", "r", "0.5").code());
+        assertTrue(Files.readString(own.paths.costLedger()).contains("\"t2\""), "blank is unset: its own data dir");
+        assertFalse(Files.readString(own.paths.costLedger()).contains("\"t1\""));
+
+        // the config: the one named, else the named data dir's own, else the launcher's
+        Path broken = other.write("elsewhere.json", "{ not json");
+        other.write("looop.json", "{ nor this");
+        Ran named = run(bin, Map.of("LOOOP_CONFIG", broken.toString()), "doctor");
+        assertTrue(named.out().contains(broken.toString()), named.out());
+        Ran dataDirs = run(bin, Map.of("LOOOP_DATA_DIR", other.paths.data.toString()), "doctor");
+        assertTrue(dataDirs.out().contains(other.paths.data.resolve("looop.json").toString()), dataDirs.out());
+    }
+
+    /** The checkout these tests run from, whose ./jbang wrapper is under test. */
+    private static Path checkout() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("looop.java")) && Files.isRegularFile(p.resolve("jbang"))) return p;
+        }
+        throw new IllegalStateException("run the tests from a looop checkout");
+    }
+
+    @Test
+    void theWrapperRunsTheLauncherOfTheCurrentBuildAndJBangOtherwise() throws Exception {
+        Path wrapper = checkout().resolve("jbang");
+        TestProfile p = new TestProfile(dir);
+        Map<String, String> env = Map.of("LOOOP_DATA_DIR", p.paths.data.toString(), "LOOOP_SANDBOX", "off", "LOOOP_CDS", "0");
+        Ran tick = run(wrapper, env, "looop", "tick"); // through JBang: builds looop, which writes the launcher with the build's key
+        Path bin = p.paths.bin();
+        String launcher = Files.readString(bin);
+        assertTrue(launcher.matches("(?s).*\nexport LOOOP_BUILD_KEY=[0-9a-f]{32}\n.*"), tick.err() + launcher);
+
+        // a marker line shows which way a call went
+        Files.writeString(bin, launcher.replaceFirst("\n", "\necho via-launcher >&2\n"));
+        Ran fast = run(wrapper, env, "looop", "version");
+        assertEquals(VERSION_LINE, fast.out(), fast.err());
+        assertTrue(fast.err().contains("via-launcher"), "the current build's launcher ran: " + fast.err());
+
+        Files.writeString(bin, Files.readString(bin).replaceFirst("LOOOP_BUILD_KEY=[0-9a-f]+", "LOOOP_BUILD_KEY=0123456789abcdef0123456789abcdef"));
+        Ran otherBuild = run(wrapper, env, "looop", "version");
+        assertEquals(VERSION_LINE, otherBuild.out(), otherBuild.err());
+        assertFalse(otherBuild.err().contains("via-launcher"), "another build's launcher went through JBang");
+
+        Files.writeString(bin, launcher.replaceFirst("\n", "\necho via-launcher >&2\n").replaceFirst("\ncp='", "\ncp='/gone.jar:"));
+        Ran gone = run(wrapper, env, "looop", "version");
+        assertEquals(VERSION_LINE, gone.out(), gone.err());
+        assertFalse(gone.err().contains("via-launcher"), "a launcher whose classpath is gone went through JBang");
     }
 
     @Test

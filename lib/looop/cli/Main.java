@@ -25,15 +25,7 @@ import picocli.CommandLine;
  * arguments and calls into lib/looop. `looop help` prints the manual.
  */
 @Command(name = "looop", versionProvider = VersionProvider.class,
-        description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.",
-        subcommands = {RunCommand.class, TickCommand.class, SenseCommand.class, HashCommand.class, GateCommand.class, DecideCommand.class,
-                ActCommand.class, StatusCommand.class, JournalCommand.class, CostCommand.class, DemoCommand.class,
-                ConfigCommand.class, VersionCommand.class, HelpCommand.class, DoctorCommand.class, StartSessionCommand.class, LsCommand.class,
-                SendCommand.class, KeyCommand.class, RestartCommand.class, PruneCommand.class, DiffCommand.class, MergeCommand.class, DiscardCommand.class, InternalCommand.class,
-                AttachCommand.class, DetachCommand.class, WatchCommand.class, LogCommand.class, ShotCommand.class,
-                ExpectCommand.class, WaitCommand.class, WaitIdleCommand.class, ResizeCommand.class,
-                AskCommand.class, AsksCommand.class, AnswerCommand.class, TellCommand.class, ScheduleCommand.class, WebCommand.class,
-                PlaybookCommand.class, InitCommand.class})
+        description = "A personal control loop shaped like a Kubernetes controller: sense, diff, decide ONE move, act, log.")
 public class Main implements Callable<Integer> {
     static final String VERSION = "0.1.0";
 
@@ -109,15 +101,26 @@ public class Main implements Callable<Integer> {
 
     // -- errors ---------------------------------------------------------------------
 
-    /** Builds the command line with looop's error rules: one line, no stack trace unless --verbose. */
+    /** The whole command line with looop's error rules: one line, no stack trace unless --verbose. */
     public static CommandLine commandLine(Context ctx) {
         return commandLine(ctx, false);
     }
 
-    /** forScript: completion candidates stand as markers a completion script replaces (see LiveIds). */
+    /** The command line that runs args: only the verb they name, which parses and fails as in the whole one (see Commands). */
+    public static CommandLine commandLine(Context ctx, String... args) {
+        return build(ctx, false, cl -> Commands.addFor(cl, args));
+    }
+
+    /** The whole tree; forScript: completion candidates stand as markers a completion script replaces (see LiveIds). */
     static CommandLine commandLine(Context ctx, boolean forScript) {
+        return build(ctx, forScript, Commands::addAll);
+    }
+
+    /** The root, its verbs, then looop's error rules and streams (picocli passes those only to verbs already added). */
+    private static CommandLine build(Context ctx, boolean forScript, java.util.function.Consumer<CommandLine> verbs) {
         Main root = new Main(ctx);
         CommandLine cl = new CommandLine(root, new Factory(ctx, forScript));
+        verbs.accept(cl);
         cl.setExecutionStrategy(parsed -> {
             try {
                 DataDirCheck.before(parsed, ctx);
@@ -158,6 +161,6 @@ public class Main implements Callable<Integer> {
     }
 
     public static void main(String... args) {
-        System.exit(commandLine(Context.fromProcess()).execute(args));
+        System.exit(commandLine(Context.fromProcess(), args).execute(args));
     }
 }

@@ -1,6 +1,6 @@
 // A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/gate/Budget.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
-//SOURCES ../io/Fs.java ../io/Json.java ../io/UserError.java
+//SOURCES ../io/Fs.java ../io/FlatJson.java ../io/Json.java ../io/UserError.java
 package looop.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import looop.io.ExitCode;
+import looop.io.FlatJson;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
@@ -48,13 +49,9 @@ public final class Budget {
     /** Appends a row when usd > 0; a run that cost nothing leaves no row. */
     public void record(String kind, String id, String runner, double usd) {
         if (!(usd > 0)) return;
-        ObjectNode row = Json.object();
-        row.put("ts", Json.rfc3339(clock.instant()));
-        row.put("kind", kind);
-        row.put("id", id);
-        row.put("runner", runner);
-        row.put("cost_usd", usd);
-        Fs.appendLine(ledger, Json.canonical(row), true);
+        // flat and written by FlatJson: `_ cost` then starts no ObjectMapper
+        Fs.appendLine(ledger, FlatJson.write(Map.of("ts", FlatJson.rfc3339(clock.instant()), "kind", kind, "id", id,
+                "runner", runner, "cost_usd", usd)), true);
     }
 
     /**

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /** The one JSON toolkit: a shared mapper and the canonical form the world hash needs. */
 public final class Json {
@@ -86,6 +85,6 @@ public final class Json {
 
     /** A time as JSON rows carry it: UTC, whole seconds, 2026-11-23T23:53:56Z. */
     public static String rfc3339(Instant t) {
-        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+        return FlatJson.rfc3339(t);
     }
 }

@@ -12,7 +12,8 @@ import looop.io.Proc;
 import looop.sense.WorldHash;
 
 /**
- * $LOOOP_BIN: one executable path that runs this same looop on this profile,
+ * $LOOOP_BIN: one executable path that runs this same looop on this profile
+ * (or on the one LOOOP_DATA_DIR / LOOOP_CONFIG name, when the caller sets them),
  * so agents and sensors can call `"$LOOOP_BIN" _ flag …` without knowing how
  * looop was launched. It starts the JVM directly on the classpath this process
  * runs with: no JBang resolution on each call, which is the fastest honest way
@@ -71,8 +72,13 @@ public final class Launcher {
         String classpath = System.getProperty("java.class.path");
         String head = "#!/bin/sh\n"
                 + "# Written by looop: runs the same looop on the same profile. Rewritten when looop changes.\n"
-                + "export LOOOP_DATA_DIR=" + Proc.shellQuote(paths.data.toString()) + "\n"
-                + "export LOOOP_CONFIG=" + Proc.shellQuote(paths.config.toString()) + "\n"
+                + "# Its own profile only when the caller names none (blank is unset, as for looop itself):\n"
+                + "# linked onto PATH it is the user's looop for every profile.\n"
+                + "case ${LOOOP_DATA_DIR:-} in *[![:space:]]*) ;; *)\n"
+                + "  export LOOOP_DATA_DIR=" + Proc.shellQuote(paths.data.toString()) + "\n"
+                + "  case ${LOOOP_CONFIG:-} in *[![:space:]]*) ;; *) export LOOOP_CONFIG=" + Proc.shellQuote(paths.config.toString()) + " ;; esac ;;\n"
+                + "esac\n"
+                + buildKey(paths)
                 + "set -f  # $opts holds a '*' that must reach the JVM as it is\n"
                 + "java=" + Proc.shellQuote(java) + "\n"
                 + "cp=" + Proc.shellQuote(classpath) + "\n"
@@ -82,6 +88,17 @@ public final class Launcher {
         if (AOT) return head + cds + WITH_AOT_CACHE;
         Path jdkList = Path.of(System.getProperty("java.home"), "lib", "classlist");
         return head + cds + "jdklist=" + Proc.shellQuote(jdkList.toString()) + "\n" + WITH_STATIC_CDS;
+    }
+
+    /**
+     * The checkout's build this looop was started from, as ./jbang computes it
+     * from the sources (LOOOP_BUILD_KEY): ./jbang runs this launcher instead of
+     * JBang while its key is the sources' current one. Exported, so every looop
+     * this one starts (a pulse's beats) writes the same launcher.
+     */
+    private static String buildKey(Paths paths) {
+        String key = paths.env("LOOOP_BUILD_KEY");
+        return key != null && key.matches("[0-9a-f]{16,64}") ? "export LOOOP_BUILD_KEY=" + key + "\n" : "";
     }
 
     /** The archive for this JVM and classpath; a new looop build or JDK gets a new name. */

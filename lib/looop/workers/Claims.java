@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import looop.io.FileMutex;
+import java.util.Map;
 import looop.io.Fs;
 import looop.io.Ids;
-import looop.io.Json;
+import looop.io.FlatJson;
 import looop.profile.Paths;
 
 /**
@@ -119,7 +120,7 @@ public final class Claims {
             return UNREADABLE;
         }
         if (text == null) return null;
-        String session = Json.text(Json.parseOrNull(text), "session");
+        String session = FlatJson.text(text, "session");
         return session == null || session.isEmpty() ? UNREADABLE : session;
     }
 
@@ -129,7 +130,7 @@ public final class Claims {
      * it goes through Fs, which never writes through a link.
      */
     private boolean publish(String name, String session) {
-        Fs.writeAtomic(file(name), Json.canonical(Json.object().put("name", name).put("session", session)) + "\n");
+        Fs.writeAtomic(file(name), FlatJson.write(Map.of("name", name, "session", session)) + "\n");
         return true;
     }
 
