@@ -255,7 +255,9 @@ class AttackTest {
         for (looop.profile.Knob k : looop.profile.Knob.values()) {
             if (k.key != null) {
                 String field = k.key.substring(k.key.lastIndexOf('.') + 1);
-                String json = k.key.contains(".") ? "{\"run_shell\":{\"" + field + "\":9223372036854775807}}" : "{\"" + field + "\":9223372036854775807}";
+                String json = k.key.contains(".")
+                        ? "{\"" + k.key.substring(0, k.key.indexOf('.')) + "\":{\"" + field + "\":9223372036854775807}}"
+                        : "{\"" + field + "\":9223372036854775807}";
                 UserError e = assertThrows(UserError.class, () -> looop.profile.Config.parse(json, data.resolve("looop.json")), k.key);
                 assertTrue(e.getMessage().contains(k.key) && e.getMessage().contains(k.range()), e.getMessage());
                 DecisionTest.assertOneLine(e.getMessage());
