@@ -17,7 +17,7 @@ public record StartWorker(String id, String prompt, String repo, String base, St
                     + "and only a person merges it: once sys-sessions says \"changes\": true, flag them to review (`looop diff <id>`). "
                     + "verify: a quick shell check (like run_shell, in its worktree) looop runs once the worker exits, "
                     + "e.g. \"test -s reports/x.md\"; sys-sessions then says \"verify\": \"passed\" or \"failed\"",
-            "starts worker session <id> with that brief; with verify, runs that command once after it exits (60 s at most, "
+            "starts worker <id>; with verify, runs that command once after it exits (60 s at most, "
                     + "through the run_shell gate and sandbox) and records the result in sessions/<id>/verify.json");
 
     private static String blankIsNone(String s) {
