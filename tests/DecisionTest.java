@@ -42,6 +42,7 @@ class DecisionTest {
                 "{\"action\":\"steer_session\",\"id\":\"w2\",\"input\":\"\"}",
                 "{\"action\":\"send_key\",\"id\":\"w3\",\"keys\":[\"Enter\",\"C-c\"]}",
                 "{\"action\":\"restart_session\",\"id\":\"w4\"}",
+                "{\"action\":\"kill_worker\",\"id\":\"looop-w5\"}",
                 "{\"action\":\"send_notification\",\"message\":\"hi\"}",
                 "{\"action\":\"write_schedule\",\"name\":\"s2\",\"every_s\":60}",
                 "{\"action\":\"drop_schedule\",\"name\":\"s3\"}")) {
@@ -51,7 +52,7 @@ class DecisionTest {
         assertEquals(Map.ofEntries(Map.entry("noop", "null"), Map.entry("run_shell", "null"), Map.entry("write_goal", "g1"),
                 Map.entry("archive_goal", "g2"), Map.entry("write_sensor", "s1"), Map.entry("write_playbook", "null"),
                 Map.entry("start_worker", "w1"), Map.entry("steer_session", "w2"), Map.entry("send_key", "w3"),
-                Map.entry("restart_session", "w4"), Map.entry("send_notification", "null"), Map.entry("write_schedule", "s2"),
+                Map.entry("restart_session", "w4"), Map.entry("kill_worker", "w5"), Map.entry("send_notification", "null"), Map.entry("write_schedule", "s2"),
                 Map.entry("drop_schedule", "s3")), ids);
         assertEquals(Decision.actions().size(), ids.size(), "every known action is covered");
     }
@@ -102,7 +103,7 @@ class DecisionTest {
                 bad("{}", "decision has no \"action\"; add one of: noop, run_shell, write_goal"),
                 bad("{\"action\":7}", "\"action\" must be a string, got a number; use one of: noop"),
                 bad("{\"action\":\"dance\"}", "unknown action \"dance\"; use one of: noop, run_shell, write_goal, archive_goal, "
-                        + "write_sensor, write_playbook, start_worker, steer_session, send_key, restart_session, send_notification, "
+                        + "write_sensor, write_playbook, start_worker, steer_session, send_key, restart_session, kill_worker, send_notification, "
                         + "write_schedule, drop_schedule"),
                 bad("{\"action\":\"da\\nnce\"}", "unknown action \"da\\nnce\""),
                 bad("{\"action\":\"noop\",\"reason\":5}", "noop: \"reason\" must be a string, got a number"),

@@ -168,6 +168,7 @@ class FuzzTest {
                 Map.entry("write_sensor", List.of("name", "script")), Map.entry("write_playbook", List.of("body")),
                 Map.entry("start_worker", List.of("id", "prompt")), Map.entry("steer_session", List.of("id", "input")),
                 Map.entry("send_key", List.of("id", "keys")), Map.entry("restart_session", List.of("id")),
+                Map.entry("kill_worker", List.of("id")),
                 Map.entry("send_notification", List.of("message")),
                 Map.entry("write_schedule", List.of("name", "at", "in_s", "every_s", "note")), Map.entry("drop_schedule", List.of("name")));
         static final List<String> COMMON = List.of("journal", "next_interval_s");

@@ -42,7 +42,7 @@ class ManualTest {
                 "LOOOP_SENSOR_MAX_BYTES", "LOOOP_RUNS_KEEP", "LOOOP_SESSION_TTL", "LOOOP_INTERVAL",
                 "LOOOP_BUSY_INTERVAL", "LOOOP_ACTIVE_INTERVAL", "LOOOP_LOG_FORMAT", "LOOOP_COLOR", "NO_COLOR",
                 "LOOOP_SHELL_TIMEOUT", "LOOOP_BIN", "LOOOP_CLAIMS_DIR", "LOOOP_REPORTS_DIR", "LOOOP_COST_LEDGER",
-                "LOOOP_SESSION_ID")) {
+                "LOOOP_SESSION_ID", "LOOOP_STUCK_AFTER")) {
             assertTrue(Pattern.compile("\\b" + var + "\\b").matcher(manual).find(), var);
         }
     }

@@ -31,7 +31,7 @@ class MovesTest {
         assertEquals(Move.class.getPermittedSubclasses().length, Moves.ALL.size(), "one registry line per permitted record");
         assertEquals(Moves.ALL.size(), new HashSet<>(Moves.names()).size(), "action names are unique");
         assertEquals(List.of("noop", "run_shell", "write_goal", "archive_goal", "write_sensor", "write_playbook", "start_worker",
-                "steer_session", "send_key", "restart_session", "send_notification", "write_schedule", "drop_schedule"), Moves.names());
+                "steer_session", "send_key", "restart_session", "kill_worker", "send_notification", "write_schedule", "drop_schedule"), Moves.names());
     }
 
     @Test
@@ -41,6 +41,7 @@ class MovesTest {
                 "{\"action\":\"write_sensor\",\"name\":\"s\",\"script\":\"echo {}\"}", "{\"action\":\"write_playbook\",\"body\":\"b\"}",
                 "{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\"}", "{\"action\":\"steer_session\",\"id\":\"w\",\"input\":\"y\"}",
                 "{\"action\":\"send_key\",\"id\":\"w\",\"keys\":[\"Enter\"]}", "{\"action\":\"restart_session\",\"id\":\"w\"}",
+                "{\"action\":\"kill_worker\",\"id\":\"w\"}",
                 "{\"action\":\"send_notification\",\"message\":\"hi\"}",
                 "{\"action\":\"write_schedule\",\"name\":\"deploy\",\"in_s\":1800,\"note\":\"check it\"}",
                 "{\"action\":\"drop_schedule\",\"name\":\"deploy\"}");
@@ -100,6 +101,26 @@ class MovesTest {
             UserError e = assertThrows(UserError.class, () -> Decision.parse(bad.get(0)), bad.get(0));
             assertTrue(e.getMessage().contains(bad.get(1)), e.getMessage());
         }
+    }
+
+    @Test
+    void killWorkerOfAWorkerThatIsNotThereIsAFailedMoveAndStartWorkerCarriesVerify() {
+        TestProfile p = new TestProfile(tmp);
+        Context ctx = new Context(p.paths, NoSessions.none(), null, p.clock);
+        Move kill = Decision.parse("{\"action\":\"kill_worker\",\"id\":\"looop-w9\"}").move();
+        assertEquals("kill_worker w9", kill.label(), "the looop- prefix is dropped like every worker id");
+        UserError e = assertThrows(UserError.class, () -> kill.perform(ctx));
+        assertEquals("no worker w9; sys-sessions lists the workers there are", e.getMessage());
+        assertEquals(Move.Happened.YES, kill.happened(ctx), "a worker that is not alive is as ended as the move makes it");
+
+        Move start = Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":\"test -s reports/w.md\"}").move();
+        assertEquals("test -s reports/w.md", ((looop.act.moves.StartWorker) start).verify());
+        assertNull(((looop.act.moves.StartWorker) Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":\" \"}").move()).verify(),
+                "a blank verify is none");
+        Move refused = Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":\"rm -rf /tmp/x\"}").move();
+        looop.act.ShellGate.Refused r = assertThrows(looop.act.ShellGate.Refused.class, () -> refused.check(ctx));
+        assertTrue(r.getMessage().contains("rm-recursive-force"), r.getMessage());
+        assertThrows(UserError.class, () -> Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":7}"));
     }
 
     @Test

@@ -172,13 +172,13 @@ class PromptTest {
     }
 
     @Test
-    void actionTableListsAllThirteenActionsWithTheirFields() {
+    void actionTableListsAllFourteenActionsWithTheirFields() {
         String instructions = Prompt.INSTRUCTIONS;
         List<String> rows = List.of("noop reason?", "run_shell cmd, reason?", "write_goal id, body", "archive_goal id",
-                "write_sensor name, script", "write_playbook body", "start_worker id, prompt, repo?, base?", "steer_session id, input",
-                "send_key id, keys[]", "restart_session id", "send_notification message",
+                "write_sensor name, script", "write_playbook body", "start_worker id, prompt, repo?, base?, verify?", "steer_session id, input",
+                "send_key id, keys[]", "restart_session id", "kill_worker id", "send_notification message",
                 "write_schedule name, at?, in_s?, every_s?, note?", "drop_schedule name");
-        assertEquals(13, Prompt.ACTIONS.size());
+        assertEquals(14, Prompt.ACTIONS.size());
         for (String row : rows) {
             String[] parts = row.split(" ", 2);
             assertTrue(Prompt.ACTIONS.contains(parts[0]), parts[0]);
@@ -192,7 +192,8 @@ class PromptTest {
         String instructions = Prompt.INSTRUCTIONS;
         for (String must : List.of("ONE JSON object", ".decision.json", "\"journal\"", "\"next_interval_s\"", "5..3600",
                 "sys-sessions", "sys-claims", "sys-goals", "age_s", "neglected", "letters", "irreversible", "flag",
-                "Level-triggered", "PLAYBOOK.md, goals/ and sensors/")) {
+                "Level-triggered", "PLAYBOOK.md, goals/ and sensors/", "\"health\": \"asking\"", "\"stuck\"", "\"verify\": \"passed\" or \"failed\"",
+                "detail.verify")) {
             assertTrue(instructions.contains(must), must);
         }
         assertTrue(Prompt.build(new TestProfile(tmp).paths, List.of(), List.of(), Clock.systemUTC()).startsWith(instructions));

@@ -257,7 +257,7 @@ class SensorsTest {
     }
 
     @Test
-    void sysSessionsShowsStatesAndNotesOnlyWhileAlive() throws Exception {
+    void sysSessionsShowsStatesNotesAndAskingOnlyWhileAlive() throws Exception {
         TestProfile p = profile();
         Sessions sessions = new FakeSessions(
                 new Sessions.Info("w2", SessionState.EXITED, 3, "stale question"),
@@ -265,7 +265,7 @@ class SensorsTest {
                 new Sessions.Info("w0", SessionState.STARTING, null, null));
         assertEquals(Json.parse("{\"signal\":{\"sessions\":["
                 + "{\"id\":\"w0\",\"state\":\"starting\",\"exit_code\":null},"
-                + "{\"id\":\"w1\",\"state\":\"running\",\"exit_code\":null,\"note\":\"merge to main?\"},"
+                + "{\"id\":\"w1\",\"state\":\"running\",\"exit_code\":null,\"note\":\"merge to main?\",\"health\":\"asking\"},"
                 + "{\"id\":\"w2\",\"state\":\"exited\",\"exit_code\":3}]},"
                 + "\"detail\":{\"count\":3}}"),
                 reading(sense(p, sessions), "sys-sessions.json"));

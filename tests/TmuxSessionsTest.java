@@ -248,7 +248,7 @@ class TmuxSessionsTest extends TmuxTestBase {
         t.awaitOutput("w1", "up");
         t.sessions.flag("w1", "which\ndatabase?");
         assertEquals("which ⏎ database?", t.info("w1").note(), "one line");
-        assertEquals("[{\"exit_code\":null,\"id\":\"w1\",\"note\":\"which ⏎ database?\",\"state\":\"running\"}]", sysSessions());
+        assertEquals("[{\"exit_code\":null,\"health\":\"asking\",\"id\":\"w1\",\"note\":\"which ⏎ database?\",\"state\":\"running\"}]", sysSessions());
 
         t.sessions.unflag("w1");
         assertNull(t.info("w1").note());

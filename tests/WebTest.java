@@ -295,6 +295,7 @@ class WebTest extends TmuxTestBase {
         assertEquals("running", w.path("state").asText());
         assertEquals("need a <b>key</b>", w.path("flag").asText());
         assertEquals("ship it?", w.path("ask").asText());
+        assertEquals("asking", w.path("health").asText(), "flagged and asked: it waits for a person");
         assertEquals("$0.5", w.path("spend").asText());
         assertTrue(w.path("age").asText().startsWith("started "), w.toString());
         assertTrue(w.path("screen").toString().contains("ready for work"), w.toString());
@@ -325,6 +326,34 @@ class WebTest extends TmuxTestBase {
         assertTrue(html.contains("moved &lt;script&gt;window.pwned=1&lt;/script&gt;"), html);
         assertTrue(html.contains("<button type=\"submit\" name=\"text\" value=\"yes\">yes</button>"), "option buttons: " + html);
         assertTrue(html.contains("<form class=\"tell\""), "a tell box for the live worker");
+        assertTrue(html.contains("data-health=\"asking\">asking</span>"), "the card shows its health");
+    }
+
+    @Test
+    void aWorkerInAWorktreeShowsItsDiffStatAndLinksItsWholeDiffEscapedBehindTheToken() throws Exception {
+        TmuxProfile p = profile("printf '%s\\n' '" + HOSTILE + "' > new.txt; echo edited; sleep 600");
+        java.nio.file.Path repo = GitFixture.repo(dir.resolve("repo"));
+        p.sessions.start("w1", "edit", null, repo, null);
+        p.awaitOutput("w1", "edited");
+        serve(p);
+        String cookie = signIn();
+
+        JsonNode w = Json.MAPPER.readTree(get(base() + "/api/state", cookie).body()).path("workers").get(0);
+        assertTrue(w.path("diff_stat").asText().contains("new.txt"), w.toString());
+        assertEquals("/diff/w1", w.path("diff_url").asText());
+        String html = get(base() + "/", cookie).body();
+        assertTrue(html.contains("<a data-slot=\"diff-link\" href=\"/diff/w1\">full diff</a>"), html);
+        assertTrue(html.contains("new.txt"), "the stat is on the card");
+
+        assertEquals(401, get(base() + "/diff/w1", null).statusCode(), "the diff is guarded like every route");
+        HttpResponse<String> diff = get(base() + "/diff/w1", cookie);
+        assertEquals(200, diff.statusCode());
+        assertSecured(diff);
+        assertTrue(diff.body().contains("+&lt;img src=x onerror=alert(1)&gt;"), diff.body());
+        assertFalse(diff.body().contains("<img"), "the worker's text is text, not markup");
+        assertTrue(diff.body().contains("new.txt") && diff.body().contains("looop merge w1"), diff.body());
+        assertEquals(404, get(base() + "/diff/w9", cookie).statusCode(), "no such worker");
+        assertEquals(404, get(base() + "/diff/..%2Fx", cookie).statusCode(), "not an id");
     }
 
     /** Journal lines, costs over five weeks, events of every kind of beat, a schedule, a budget. */

@@ -36,6 +36,7 @@ import looop.sense.Sensors;
 import looop.sense.WorldHash;
 import looop.workers.Claims;
 import looop.workers.Sessions;
+import looop.workers.Verify;
 
 /**
  * One beat, read top to bottom like a reconciler: observe (sense, hash),
@@ -183,6 +184,13 @@ public final class Tick {
             f.put("name", name);
             events.emit("claim_reaped", f);
             log.line(Log.Level.INFO, "tick.claim_reaped", "released claim '" + name + "' (its session is gone)");
+        }
+        // before sensing, so the beat that sees a worker's exit also sees whether its work checks out
+        for (String id : new Verify(paths, sessions, clock).runDue(config)) {
+            Verify.Result r = Verify.read(paths, id);
+            events.emit("verify_done", Json.object().put("id", id).put("passed", r != null && r.passed()));
+            log.line(Log.Level.INFO, "tick.verified", "verified " + id + ": " + (r == null ? "no result" : r.word()
+                    + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")")));
         }
     }
 

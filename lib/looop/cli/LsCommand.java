@@ -9,14 +9,17 @@ import looop.human.Tells;
 import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.profile.Config;
+import looop.workers.Health;
 import looop.workers.Sessions;
+import looop.workers.WorkerHealth;
 import looop.workers.Tmux;
 import looop.workers.WorkerVerbs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ls", description = {"List every worker: state, exit code, flag note, and tells not delivered yet;",
+@Command(name = "ls", description = {"List every worker: state, health (busy, idle, asking, stuck), exit code, flag note, and tells not delivered yet;",
         "--json prints {\"sessions\":[…], \"tells_undelivered\":{id: n}}."})
 final class LsCommand implements Callable<Integer> {
     /** Clear the screen and home the cursor: a redraw, not a scroll. */
@@ -50,12 +53,14 @@ final class LsCommand implements Callable<Integer> {
 
     private String render(List<Sessions.Info> workers) {
         Map<String, Integer> tells = new Tells(root.ctx.profile(), root.ctx.clock()).undelivered();
+        Map<String, Health> health = WorkerHealth.of(root.ctx.profile(), root.ctx.sessions(), root.ctx.clock(),
+                Config.load(root.ctx.profile())).look(workers);
         if (root.json()) {
-            ObjectNode out = WorkerVerbs.json(workers);
+            ObjectNode out = WorkerVerbs.json(workers, health);
             if (!tells.isEmpty()) tells.forEach(out.putObject("tells_undelivered")::put);
             return Json.canonical(out) + "\n";
         }
-        StringBuilder out = new StringBuilder(WorkerVerbs.table(workers));
+        StringBuilder out = new StringBuilder(WorkerVerbs.table(workers, health));
         // below the table, not in it: a tell is looop's promise to the worker, not the worker's state
         tells.forEach((w, n) -> out.append("✉ ").append(w).append(": ").append(n).append(n == 1 ? " tell" : " tells")
                 .append(" not delivered yet (typed once its screen is still, or with its next answer)\n"));

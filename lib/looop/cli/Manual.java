@@ -160,6 +160,8 @@ public final class Manual {
               LOOOP_RUNS_KEEP         run archives kept (default 50, 0 = all)
               LOOOP_SESSION_TTL       seconds finished sessions are kept (over config
                                       session_ttl; default 3 days)
+              LOOOP_STUCK_AFTER       seconds a live worker's screen may stay unchanged
+                                      before it is stuck (over stuck_after; default 900)
               LOOOP_INTERVAL          sleep after an idle beat (over config interval)
               LOOOP_BUSY_INTERVAL     sleep after a beat that acted (over busy_interval)
               LOOOP_ACTIVE_INTERVAL   sleep while a worker is alive (over active_interval)
@@ -227,7 +229,9 @@ public final class Manual {
               looop start-session <id> <prompt> [runner]   start a worker; refuses a live <id>
                 [--repo PATH [--base REV]]                 in a git worktree of its own
                                                            (worktrees/<id>, branch looop/<id>)
-              looop ls [--json] [--watch] [--interval DUR] every worker: state, exit code, flag;
+                [--verify CMD]                             a check run once after it exits
+              looop ls [--json] [--watch] [--interval DUR] every worker: state, health (busy,
+                                                           idle, asking, stuck), exit code, flag;
                                                            --watch: again every 2s until Ctrl-C
               looop attach <id>                            take over the worker's terminal
               looop detach <id>                            let go of it again

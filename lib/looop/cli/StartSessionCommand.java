@@ -19,9 +19,12 @@ final class StartSessionCommand implements Callable<Integer> {
     @Option(names = "--repo", paramLabel = "PATH", description = "A git checkout: the worker gets a worktree of its own on branch looop/<id>, and works there.") java.nio.file.Path repo;
     @Option(names = "--base", paramLabel = "REV", description = "With --repo: the branch or commit to start from (default: the checkout's HEAD).") String base;
 
+    @Option(names = "--verify", paramLabel = "CMD", description = "A shell command looop runs once after the worker exits (as run_shell would, in its worktree if it has one); its result goes to sys-sessions and sessions/<id>/verify.json.") String verify;
+
     public Integer call() {
         if (base != null && repo == null) throw new looop.io.UserError("--base needs --repo: the base is a commit of the repo the worker works on", 2);
-        root.ctx.sessions().start(id, prompt, runner, repo == null ? null : repo.toAbsolutePath(), base);
+        if (verify != null) looop.profile.Config.load(root.ctx.profile()).shellGate().check(verify); // refused before the worker starts
+        root.ctx.sessions().start(id, prompt, runner, repo == null ? null : repo.toAbsolutePath(), base, verify == null || verify.isBlank() ? null : verify);
         String wid = TmuxSessions.workerId(id);
         root.ctx.out().println("started worker " + wid + (repo == null ? "" : " in its worktree " + WorkerRepos.root(root.ctx.profile()).resolve(wid)
                 + " (branch looop/" + wid + "); `looop diff " + wid + "` shows its work") + "; `looop ls` shows how it is doing");

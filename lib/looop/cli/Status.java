@@ -42,7 +42,8 @@ public final class Status {
         boolean running = Lock.isHeld(paths);
         out.put("pulse_running", running);
         if (running) out.put("pid", Lock.holder(paths));
-        out.put("sandbox", looop.profile.Confinement.of(paths, Config.load(paths)).sandbox().describe());
+        Config config = Config.load(paths);
+        out.put("sandbox", looop.profile.Confinement.of(paths, config).sandbox().describe());
         cadence(out, running);
         backoff(out);
         String lastTick = lastEventTime("tick_start");
@@ -50,9 +51,11 @@ public final class Status {
         String hash = Fs.readOr(paths.lastTickHash(), "").trim();
         if (!hash.isEmpty()) out.put("last_hash", hash);
         ArrayNode workers = out.putArray("workers");
-        sessions.list().forEach(s -> workers.add(s.json()));
+        java.util.List<Sessions.Info> list = sessions.list();
+        java.util.Map<String, looop.workers.Health> health = looop.workers.WorkerHealth.of(paths, sessions, clock, config).look(list);
+        list.forEach(s -> workers.add(looop.workers.WorkerVerbs.withHealth(s.json(), health.get(s.id()))));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
-        sensors(out, Config.load(paths));
+        sensors(out, config);
         human(out);
         return out;
     }
@@ -72,6 +75,7 @@ public final class Status {
         line(out, "workers", workers.isEmpty() ? "none" : workers.size() + "");
         for (JsonNode w : workers) {
             out.append("  - ").append(w.get("id").asText()).append(' ').append(w.get("state").asText());
+            if (w.has("health")) out.append(", ").append(w.get("health").asText());
             if (!w.path("exit_code").isNull()) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
             if (w.has("note")) out.append(" ⚑ ").append(w.get("note").asText());
             out.append('\n');

@@ -201,6 +201,12 @@ public final class Prompt {
               sys-sessions  signal: every worker as {id, state, exit_code}; state is starting,
                             running, exited or killed. A "note" appears while a live worker is
                             flagged: it waits for the human. Leave it be, or tell the human.
+                            "health": "asking" while a live worker waits for the human (a flag
+                            or an ask); "stuck" when its screen has not changed for a long
+                            while: look (steer it, or kill_worker it). A worker started with
+                            verify has "verify": "passed" or "failed" once it exited; its exit
+                            code and output are in detail.verify. Failed: its work did not
+                            check out, whatever its exit code said.
               sys-claims    signal: held leases as {name, claim}; a worker is busy with that
                             thing, so start no second worker on it.
               sys-goals     detail: per goal, last_acted_unix and age_s, the seconds since a

@@ -23,13 +23,15 @@ import looop.sandbox.SandboxPolicy;
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
-        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards) {
+        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards, long stuckAfter) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
     public static final long DEFAULT_ACTIVE_INTERVAL = 30;
     public static final long DEFAULT_SESSION_TTL = 3 * 24 * 3600;
     public static final long DEFAULT_TICK_TIMEOUT = 600;
+    /** A live worker whose screen has not changed for this long is stuck (looop.workers.Health). */
+    public static final long DEFAULT_STUCK_AFTER = 15 * 60;
     /** Sensors mostly wait (on the network, on git), so several per core keep a beat as short as its slowest sensor. */
     public static final int DEFAULT_SENSOR_CONCURRENCY = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
 
@@ -196,7 +198,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 ShellGate.parse(root.get("run_shell"), where),
                 (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where),
                 sandbox(root, where, home), sandboxWrites(table, where, home),
-                Guards.parse(root, where));
+                Guards.parse(root, where),
+                Knob.STUCK_AFTER.fromConfig(root, DEFAULT_STUCK_AFTER, where));
     }
 
     private static SandboxPolicy sandbox(JsonNode root, String where, Path home) {

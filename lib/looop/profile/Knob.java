@@ -15,6 +15,7 @@ public enum Knob {
     BUSY_INTERVAL("busy_interval", "LOOOP_BUSY_INTERVAL", 1, Knob.DAY, "seconds"),
     ACTIVE_INTERVAL("active_interval", "LOOOP_ACTIVE_INTERVAL", 1, Knob.DAY, "seconds"),
     SESSION_TTL("session_ttl", "LOOOP_SESSION_TTL", 0, 3650 * Knob.DAY, "seconds"),
+    STUCK_AFTER("stuck_after", "LOOOP_STUCK_AFTER", 1, Knob.DAY, "seconds"),
     TICK_TIMEOUT("tick_timeout_s", null, 0, Knob.DAY, "seconds, 0 = none"),
     SENSOR_CONCURRENCY("sensor_concurrency", null, 1, 256, "sensors at once"),
     SHELL_TIMEOUT("run_shell.timeout_s", "LOOOP_SHELL_TIMEOUT", 0, Knob.DAY, "seconds, 0 = none"),

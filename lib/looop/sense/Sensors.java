@@ -34,7 +34,10 @@ import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Claims;
+import looop.workers.Health;
 import looop.workers.Sessions;
+import looop.workers.Verify;
+import looop.workers.WorkerHealth;
 import looop.workers.WorkerRepos;
 
 /**
@@ -311,20 +314,35 @@ public final class Sensors {
         return Json.canonical(v);
     }
 
-    /** Workers in their one JSON shape (stable fields only, so output never wakes the loop). */
+    /**
+     * Workers in their one JSON shape (stable fields only, so output never
+     * wakes the loop), with the health that needs the loop (stuck, asking:
+     * see looop.workers.Health) and a finished verify's verdict; the verify's
+     * exit code and output go in detail, for the prompt.
+     */
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
+        Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(all);
         ArrayNode list = Json.MAPPER.createArrayNode();
+        ObjectNode verified = Json.object();
         for (Sessions.Info s : all) {
             ObjectNode o = s.json();
             // a yes/no, not the diff: it flips once when the worker changes something, and wakes the loop then
             Boolean changes = WorkerRepos.changes(paths, s.id());
             if (changes != null) o.put("changes", changes);
+            Health h = health.get(s.id());
+            if (h != null && h.signalled()) o.put("health", h.word());
+            Verify.Result r = Verify.read(paths, s.id());
+            if (r != null) {
+                o.put("verify", r.word());
+                verified.putObject(s.id()).put("exit_code", r.exitCode()).put("output", r.output());
+            }
             list.add(o);
         }
         ObjectNode v = Json.object();
         v.putObject("signal").set("sessions", list);
-        v.putObject("detail").put("count", all.size());
+        ObjectNode detail = v.putObject("detail").put("count", all.size());
+        if (!verified.isEmpty()) detail.set("verify", verified);
         return new Reading("sys-sessions.json", Json.canonical(v));
     }
 

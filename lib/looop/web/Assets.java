@@ -40,6 +40,10 @@ final class Assets {
             .who { margin: 0 0 .3em; display: flex; flex-wrap: wrap; gap: .2em .8em; align-items: baseline; }
             .state { color: var(--acc); } .worker[data-state=exited] .state, .worker[data-state=killed] .state { color: var(--dim); }
             .age, .spend { color: var(--dim); font-size: .9em; }
+            .health { font-size: .9em; color: var(--dim); } .health[data-health=busy] { color: var(--ok); }
+            .health[data-health=stuck], .health[data-health=asking] { color: var(--warn); font-weight: bold; }
+            pre.diff-stat { margin: .3em 0; font: 12px/1.3 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
+            .diff[hidden] { display: none; } a { color: var(--acc); }
             .flag, .ask { margin: .2em 0; color: var(--warn); overflow-wrap: anywhere; }
             pre.screen { background: #010409; color: #e6edf3; border: 1px solid var(--line); border-radius: 6px; padding: .5em .7em; margin: .4em 0;
                          font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; overflow: auto; max-height: 24em; white-space: pre; }
@@ -118,6 +122,14 @@ final class Assets {
                   text(p, v ? p.dataset.mark + v : '');
                   show(p, !!v);
                 }
+                const health = slot(el, 'health');
+                text(health, w.health || '');
+                if (health) health.dataset.health = w.health || '';
+                const diff = slot(el, 'diff');
+                text(slot(el, 'diff-stat'), w.diff_stat || '');
+                const link = slot(el, 'diff-link');
+                if (link && w.diff_url && link.getAttribute('href') !== w.diff_url) link.setAttribute('href', w.diff_url);
+                show(diff, !!w.diff_stat);
                 const screen = slot(el, 'screen');
                 text(screen, (w.screen || []).map(l => l + '\\n').join(''));
                 show(screen, w.alive);

@@ -19,10 +19,12 @@ import looop.profile.Journal;
 import looop.profile.Paths;
 import looop.schedule.Schedule;
 import looop.schedule.Schedules;
+import looop.workers.Health;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
 import looop.workers.Sessions;
 import looop.workers.Tmux;
+import looop.workers.WorkerHealth;
 
 /**
  * Everything the page shows, read fresh from the data dir on every call as
@@ -113,12 +115,14 @@ public final class Fleet {
                 .collect(Collectors.groupingBy(Budget.Row::id, Collectors.summingDouble(Budget.Row::costUsd)));
         List<Sessions.Info> list = sessions.list();
         SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
+        Map<String, Health> health = safe(() -> WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(list), Map.of());
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (Sessions.Info w : list) {
             ObjectNode o = out.addObject();
             o.put("id", w.id());
             o.put("state", w.state().word());
             o.put("alive", w.alive());
+            if (health.containsKey(w.id())) o.put("health", health.get(w.id()).word());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());
             HumanActions.PendingAsk ask = askOf.get(w.id());
@@ -138,7 +142,17 @@ public final class Fleet {
         looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
         if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return;
         looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths).diff(wt, false), null);
-        if (d != null) o.put("diff_stat", d.headline() + "\n" + d.stat());
+        if (d == null) return;
+        o.put("diff_stat", d.headline() + "\n" + d.stat());
+        o.put("diff_url", "/diff/" + id);
+    }
+
+    /** Worker id's whole diff against its base (what `looop diff <id>` prints), or null when it has no worktree. */
+    public looop.git.Diff diff(String id) {
+        if (looop.io.Ids.problem(id) != null) return null;
+        looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
+        if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return null;
+        return looop.workers.WorkerRepos.worktrees(paths).diff(wt, true);
     }
 
     /** What `looop shot --trim` shows; nothing when the session ended between the listing and the look. */

@@ -91,10 +91,16 @@ public final class Page {
         StringBuilder h = new StringBuilder();
         h.append("<article class=\"worker\" data-key=\"").append(Html.esc(id)).append("\" data-state=\"").append(Html.esc(w.path("state").asText()))
                 .append("\"><p class=\"who\"><b data-slot=\"id\">").append(Html.esc(id)).append("</b> <span class=\"state\" data-slot=\"state\">")
-                .append(Html.esc(state(w))).append("</span> <span class=\"age\" data-slot=\"age\">").append(Html.esc(w.path("age").asText()))
+                .append(Html.esc(state(w))).append("</span> <span class=\"health\" data-slot=\"health\" data-health=\"")
+                .append(Html.esc(w.path("health").asText(""))).append("\">").append(Html.esc(w.path("health").asText("")))
+                .append("</span> <span class=\"age\" data-slot=\"age\">").append(Html.esc(w.path("age").asText()))
                 .append("</span> <span class=\"spend\" data-slot=\"spend\">").append(Html.esc(w.path("spend").asText())).append("</span></p>");
         slotLine(h, "flag", "⚑ ", w.path("flag").asText(""));
         slotLine(h, "ask", "? ", w.path("ask").asText(""));
+        String stat = w.path("diff_stat").asText("");
+        h.append("<div class=\"diff\" data-slot=\"diff\"").append(stat.isEmpty() ? " hidden" : "").append("><pre class=\"diff-stat\" data-slot=\"diff-stat\">")
+                .append(Html.esc(stat)).append("</pre><a data-slot=\"diff-link\" href=\"").append(Html.esc(w.path("diff_url").asText("")))
+                .append("\">full diff</a></div>");
         h.append("<pre class=\"screen\" data-slot=\"screen\"").append(w.path("alive").asBoolean(true) ? "" : " hidden").append(">");
         for (JsonNode line : w.path("screen")) h.append(Html.esc(line.asText())).append('\n');
         h.append("</pre>");
@@ -105,6 +111,17 @@ public final class Page {
                     .append("<button type=\"submit\">Tell</button></form><p class=\"result\" data-slot=\"result\"></p>");
         }
         return h.append("</article>").toString();
+    }
+
+    /** A worker's whole diff, a page of its own: the headline, then the patch, every character escaped. */
+    public static String diff(looop.git.Diff d) {
+        String id = d.worktree().id();
+        return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">"
+                + "<title>looop · diff " + Html.esc(id) + "</title><link rel=\"stylesheet\" href=\"/app.css\"></head>\n<body>\n"
+                + "<header class=\"top\"><h1>diff " + Html.esc(id) + "</h1><a href=\"/\">back</a></header>\n<main><section class=\"card wide\">"
+                + "<p>" + Html.esc(d.headline()) + "</p><pre class=\"screen patch\">" + Html.esc(d.patch()) + "</pre>"
+                + "<p class=\"empty\">merging is a person's verb: <code>looop merge " + Html.esc(id) + "</code> or <code>looop discard "
+                + Html.esc(id) + "</code></p></section></main>\n</body></html>\n";
     }
 
     /** The state as ls shows it: with the exit code once the worker ended. */

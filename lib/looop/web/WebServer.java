@@ -31,6 +31,7 @@ import looop.io.UserError;
  * GET  /             the page (with ?token=…: sets the cookie, then redirects to /)
  * GET  /app.css      its stylesheet        GET /app.js   its script
  * GET  /api/state    everything the page shows, as one JSON object
+ * GET  /diff/&lt;id&gt;    worker id's whole diff against its base (`looop diff id`), escaped
  * POST /api/answer   id, text: answers id's pending ask
  * POST /api/tell     id, text: tells live worker id
  * </pre>
@@ -39,6 +40,7 @@ public final class WebServer implements AutoCloseable {
     /** An answer or a tell is a line or a paragraph, not an upload. */
     public static final int MAX_BODY = 64 * 1024;
     private static final int THREADS = 4;
+    private static final String DIFF = "/diff/";
 
     private final HttpServer server;
     private final ExecutorService pool;
@@ -136,6 +138,10 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void get(HttpExchange ex, String path) throws IOException {
+        if (path.startsWith(DIFF)) {
+            diff(ex, path.substring(DIFF.length()));
+            return;
+        }
         switch (path) {
             case "/" -> {
                 if (guard.queryAllows(ex)) {
@@ -156,6 +162,22 @@ public final class WebServer implements AutoCloseable {
             }
             default -> send(ex, 404, "text/plain; charset=utf-8", "404: nothing at " + path + "\n");
         }
+    }
+
+    /** A worker's whole diff as a page of its own, every line escaped; 404 for a worker without a worktree. */
+    private void diff(HttpExchange ex, String id) throws IOException {
+        looop.git.Diff d;
+        try {
+            d = fleet.diff(id);
+        } catch (UserError e) {
+            send(ex, 409, "text/plain; charset=utf-8", "409: " + e.getMessage() + "\n");
+            return;
+        }
+        if (d == null) {
+            send(ex, 404, "text/plain; charset=utf-8", "404: no worker with a worktree called " + id + "\n");
+            return;
+        }
+        send(ex, 200, "text/html; charset=utf-8", Page.diff(d));
     }
 
     private void post(HttpExchange ex, String path) throws IOException {

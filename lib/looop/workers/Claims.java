@@ -68,6 +68,19 @@ public final class Claims {
         });
     }
 
+    /** Deletes every lease session holds (it was just ended); returns their names. */
+    public List<String> releaseHeldBy(String session) {
+        return locked(() -> {
+            List<String> released = new ArrayList<>();
+            for (Claim c : list()) {
+                if (!c.session().equals(session)) continue;
+                Fs.delete(file(c.name()));
+                released.add(c.name());
+            }
+            return released;
+        });
+    }
+
     /** The session holding name, "?" when its lease is unreadable, or null when nobody holds it. */
     public String holder(String name) {
         return read(file(Ids.check("claim name", name)));

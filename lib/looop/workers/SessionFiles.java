@@ -17,10 +17,12 @@ import looop.profile.Paths;
  * sessions/&lt;id&gt;/state       starting | running | exited | killed  (one word + newline)
  * sessions/&lt;id&gt;/exit_code   the command's exit code, once it ended by itself
  * sessions/&lt;id&gt;/note        the flag note while the worker waits for a human
- * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file"}, and for a worker
+ * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file","verify"?}, and for a worker
  *                               with a repo {"repo","branch","base_ref","base","worktree","git_common_dir","git_dir"}
  * sessions/&lt;id&gt;/output.log  everything the terminal printed, as it was printed
  * sessions/&lt;id&gt;/run.sh      the wrapper tmux runs: waits for capture, runs, records the end
+ * sessions/&lt;id&gt;/screen      when its screen last changed, by looop's looks (see {@link Screens})
+ * sessions/&lt;id&gt;/verify.json the verify command's result once the worker exited (see {@link Verify})
  * </pre>
  *
  * Every file is replaced whole (written aside, then renamed), by looop and by
@@ -28,8 +30,16 @@ import looop.profile.Paths;
  * ever appended to (by tmux pipe-pane); nothing in the beat reads it.
  */
 public record SessionFiles(Path dir) {
-    /** How a session was started; what restart runs again. runner and promptFile are null for a bare command. */
-    public record Meta(String id, String runner, String command, long startedUnix, String promptFile) {
+    /**
+     * How a session was started; what restart runs again. runner and promptFile
+     * are null for a bare command; verify is the command run once after the
+     * worker exits, or null.
+     */
+    public record Meta(String id, String runner, String command, long startedUnix, String promptFile, String verify) {
+        public Meta(String id, String runner, String command, long startedUnix, String promptFile) {
+            this(id, runner, command, startedUnix, promptFile, null);
+        }
+
         ObjectNode json() {
             ObjectNode o = Json.object();
             o.put("id", id);
@@ -37,6 +47,7 @@ public record SessionFiles(Path dir) {
             o.put("command", command);
             o.put("started_unix", startedUnix);
             o.put("prompt_file", promptFile);
+            if (verify != null) o.put("verify", verify);
             return o;
         }
     }
@@ -51,6 +62,8 @@ public record SessionFiles(Path dir) {
     public Path meta() { return dir.resolve("meta.json"); }
     public Path output() { return dir.resolve("output.log"); }
     public Path wrapper() { return dir.resolve("run.sh"); }
+    public Path screen() { return dir.resolve("screen"); }
+    public Path verify() { return dir.resolve("verify.json"); }
 
     public String id() {
         return dir.getFileName().toString();
@@ -96,7 +109,7 @@ public record SessionFiles(Path dir) {
         JsonNode m = Json.parseOrNull(Fs.readOr(meta(), ""));
         if (m == null || Json.text(m, "command") == null) return null;
         return new Meta(Json.text(m, "id"), Json.text(m, "runner"), Json.text(m, "command"), m.path("started_unix").asLong(),
-                Json.text(m, "prompt_file"));
+                Json.text(m, "prompt_file"), Json.text(m, "verify"));
     }
 
     public void writeState(SessionState state) {

@@ -44,6 +44,24 @@ public interface Sessions {
         start(id, prompt, runner);
     }
 
+    /**
+     * The same, with verify: a shell command looop runs once after the worker
+     * exits (see {@link Verify}); verify null: as above.
+     */
+    default void start(String id, String prompt, String runner, java.nio.file.Path repo, String base, String verify) {
+        if (verify != null) throw new UserError("workers with a verify command need the tmux engine; this one cannot keep it");
+        start(id, prompt, runner, repo, base);
+    }
+
+    /**
+     * What live worker id's screen shows now (text, colours and cursor), for
+     * telling whether it changed ({@link Screens}); null when it cannot be
+     * read (the worker ended, or this engine has no screens).
+     */
+    default String fingerprint(String id) {
+        return null;
+    }
+
     void steer(String id, String input);
 
     void sendKeys(String id, List<String> keys);

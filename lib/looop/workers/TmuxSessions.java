@@ -161,6 +161,12 @@ public final class TmuxSessions implements Sessions {
      */
     @Override
     public void start(String rawId, String prompt, String runner, Path repo, String base) {
+        start(rawId, prompt, runner, repo, base, null);
+    }
+
+    /** The same, with verify (null: none) kept in meta.json for {@link Verify} to run once the worker exits. */
+    @Override
+    public void start(String rawId, String prompt, String runner, Path repo, String base, String verify) {
         String id = workerId(rawId);
         if (prompt == null || prompt.isBlank()) throw new UserError("worker " + id + " needs a prompt: say what it should do");
         Tmux.requireInstalled(paths);
@@ -175,7 +181,7 @@ public final class TmuxSessions implements Sessions {
             Worktree w = repo == null ? null : WorkerRepos.worktrees(paths).create(id, repo, base);
             try {
                 Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt, w));
-                launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString()), Options.WORKER, w);
+                launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString(), verify), Options.WORKER, w);
             } catch (RuntimeException e) {
                 // nothing of the worker's is in it yet: a start that failed leaves no worktree behind
                 if (w != null) WorkerRepos.worktrees(paths).discard(w);
@@ -268,6 +274,7 @@ public final class TmuxSessions implements Sessions {
     private void launch(SessionFiles f, boolean respawn) {
         String id = f.id();
         Fs.delete(f.exitCode());
+        Fs.delete(f.verify()); // a new run: its exit gets a verify of its own
         f.writeState(SessionState.STARTING);
         List<List<String>> steps = new ArrayList<>(respawn ? List.of(respawnPane(f)) : newSession(f));
         steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), "cat >> " + Tmux.formatLiteral(Proc.shellQuote(f.output().toString()))));
@@ -364,6 +371,20 @@ public final class TmuxSessions implements Sessions {
 
     private static String q(String s) {
         return Proc.shellQuote(s);
+    }
+
+    /** One tmux call: the pane's text with its colours, then its cursor; null once the pane is gone. */
+    @Override
+    public String fingerprint(String id) {
+        if (Ids.problem(id) != null) return null;
+        try {
+            Tmux.Result r = tmux.runAll(List.of(
+                    List.of("capture-pane", "-p", "-e", "-t", Tmux.paneTarget(id)),
+                    List.of("display-message", "-p", "-t", Tmux.paneTarget(id), "#{cursor_x},#{cursor_y} #{pane_width}x#{pane_height}")));
+            return r.ok() ? r.out() : null;
+        } catch (UncheckedIOException e) {
+            return null; // no tmux to ask: nothing seen, nothing recorded
+        }
     }
 
     // -- driving ------------------------------------------------------------------

@@ -15,29 +15,36 @@ import looop.io.UserError;
 public final class WorkerVerbs {
     private WorkerVerbs() {}
 
-    /** The ls table: one row per worker; a flag note only while the worker is alive to answer it. */
-    public static String table(List<Sessions.Info> workers) {
+    /** The ls table: one row per worker, a live one with its health; a flag note only while the worker is alive to answer it. */
+    public static String table(List<Sessions.Info> workers, Map<String, Health> health) {
         if (workers.isEmpty()) return "no workers; start one with `looop start-session <id> <prompt>`\n";
         int idWidth = Math.max(2, workers.stream().mapToInt(w -> w.id().length()).max().orElse(0));
         StringBuilder out = new StringBuilder();
-        row(out, idWidth, "ID", "STATE", "EXIT", "NOTE");
+        row(out, idWidth, "ID", "STATE", "HEALTH", "EXIT", "NOTE");
         for (Sessions.Info w : workers) {
             String note = w.alive() && w.note() != null ? "⚑ " + w.note() : "";
-            row(out, idWidth, w.id(), w.state().word(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
+            Health h = health.get(w.id());
+            row(out, idWidth, w.id(), w.state().word(), h == null ? "" : h.word(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
         }
         return out.toString();
     }
 
-    private static void row(StringBuilder out, int idWidth, String id, String state, String exit, String note) {
-        out.append(String.format("%-" + idWidth + "s  %-8s  %4s  %s", id, state, exit, note).stripTrailing()).append('\n');
+    private static void row(StringBuilder out, int idWidth, String id, String state, String health, String exit, String note) {
+        out.append(String.format("%-" + idWidth + "s  %-8s  %-6s  %4s  %s", id, state, health, exit, note).stripTrailing()).append('\n');
     }
 
-    /** `ls --json`: {"sessions":[…]}, each session in its one shape ({@link Sessions.Info#json}). */
-    public static ObjectNode json(List<Sessions.Info> workers) {
+    /** `ls --json`: {"sessions":[…]}, each session in its one shape ({@link Sessions.Info#json}) with a live one's "health". */
+    public static ObjectNode json(List<Sessions.Info> workers, Map<String, Health> health) {
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("sessions");
-        workers.forEach(w -> list.add(w.json()));
+        workers.forEach(w -> list.add(withHealth(w.json(), health.get(w.id()))));
         return out;
+    }
+
+    /** A session's JSON with "health" added while it lives (ls, status: all four words; sys-sessions picks its own). */
+    public static ObjectNode withHealth(ObjectNode session, Health h) {
+        if (h != null) session.put("health", h.word());
+        return session;
     }
 
     /** The session a claim is for: --session, else the worker's own $LOOOP_SESSION_ID. */

@@ -12,7 +12,7 @@ package looop.act.moves;
  * manual and parser all read it).
  */
 public sealed interface Move permits Noop, RunShell, WriteGoal, ArchiveGoal, WriteSensor, WritePlaybook, StartWorker,
-        SteerSession, SendKey, RestartSession, SendNotification, WriteSchedule, DropSchedule {
+        SteerSession, SendKey, RestartSession, KillWorker, SendNotification, WriteSchedule, DropSchedule {
 
     /** Whether a move cut off by a crash took effect, as far as looop can tell from the files. */
     enum Happened { YES, NO, UNKNOWN }

@@ -24,6 +24,7 @@ public final class Moves {
             SteerSession.KIND,
             SendKey.KIND,
             RestartSession.KIND,
+            KillWorker.KIND,
             SendNotification.KIND,
             WriteSchedule.KIND,
             DropSchedule.KIND);
