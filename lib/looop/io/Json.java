@@ -1,4 +1,5 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+//SOURCES FlatJson.java
 package looop.io;
 
 import com.fasterxml.jackson.core.JsonParseException;

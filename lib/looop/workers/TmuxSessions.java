@@ -280,12 +280,23 @@ public final class TmuxSessions implements Sessions {
         steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), "cat >> " + Tmux.formatLiteral(Proc.shellQuote(f.output().toString()))));
         steps.add(List.of("wait-for", "-S", Tmux.goChannel(id)));
         Tmux.Result r = tmux.runAll(steps);
+        for (int attempt = 1; !r.ok() && !respawn && serverWentAway(r) && attempt <= 3; attempt++) {
+            // the last session just ended and the server was exiting as we connected: a new one starts on the next try
+            pause(100L * attempt);
+            r = tmux.runAll(steps);
+        }
         if (r.ok()) return;
         // a session left waiting for a signal that never comes would look alive forever; under the start lock it is ours
         tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
         f.writeState(SessionState.KILLED);
         String retry = id.equals(PULSE) ? "`looop` tries again" : "`looop restart " + id + "` tries again";
         throw new UserError("tmux could not start session " + id + ": " + r.reason() + "; " + retry);
+    }
+
+    /** tmux's words for a server that exited while a client talked to it (its last session had just ended). */
+    private static boolean serverWentAway(Tmux.Result r) {
+        String why = String.valueOf(r.reason());
+        return why.contains("server exited unexpectedly") || why.contains("lost server") || why.contains("no server running");
     }
 
     private List<String> respawnPane(SessionFiles f) {
