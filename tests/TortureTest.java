@@ -80,6 +80,9 @@ class TortureTest {
         }
         for (Thread t : lanes) t.join();
         if (!failures.isEmpty()) fail(failures.get(0));
+        // a torture that never catches a move in flight proves nothing: the children must really be moving
+        assertTrue(moves.get() >= KILLS / 2, "only " + moves.get() + " moves in " + KILLS + " kills: the children are not beating");
+        assertTrue(found.keySet().stream().anyMatch(k -> !k.equals("nothing")), "no kill ever landed mid-move: " + found);
         System.out.println("torture: " + KILLS + " kill -9s survived, " + moves.get() + " moves journaled exactly once, none twice; "
                 + "in flight at the kill: " + new TreeMap<>(found) + "; " + (System.nanoTime() - start) / 1_000_000_000 + " s"
                 + " (LOOOP_TORTURE_KILLS=" + KILLS + ", " + LANES + " lanes, seed " + SEED + ")");
@@ -140,6 +143,7 @@ class TortureTest {
                     .redirectError(ProcessBuilder.Redirect.appendTo(stderr().toFile()));
             pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
             pb.environment().put("LOOOP_RUNS_KEEP", "8");
+            pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
             pb.environment().remove("LOOOP_CONFIG");
             return pb.start();
         }
