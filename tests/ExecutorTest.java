@@ -211,13 +211,13 @@ class ExecutorTest {
 
     @Test
     void workerMovesCallSessionsWithTheBareId() {
-        Recorder sessions = new Recorder();
+        RecordingSessions sessions = new RecordingSessions();
         act("{\"action\":\"start_worker\",\"id\":\"looop-fix\",\"prompt\":\"fix the build\"}", sessions);
         act("{\"action\":\"steer_session\",\"id\":\"fix\",\"input\":\"yes, go ahead\"}", sessions);
         act("{\"action\":\"send_key\",\"id\":\"fix\",\"keys\":[\"Up\",\"Enter\"]}", sessions);
         act("{\"action\":\"restart_session\",\"id\":\"looop-fix\"}", sessions);
         act("{\"action\":\"steer_session\",\"id\":\"fix\",\"input\":\"\"}", sessions);
-        assertEquals(List.of("start fix fix the build null", "steer fix yes, go ahead", "keys fix [Up, Enter]", "restart fix", "steer fix "),
+        assertEquals(List.of("start fix fix the build", "steer fix yes, go ahead", "keys fix [Up, Enter]", "restart fix", "steer fix "),
                 sessions.calls);
         assertEquals(STAMP + "start_worker fix\n" + STAMP + "steer_session fix: yes, go ahead\n"
                 + STAMP + "send_key fix: Up Enter\n" + STAMP + "restart_session fix\n" + STAMP + "steer_session fix\n", journal());
@@ -237,7 +237,7 @@ class ExecutorTest {
         profile.clock.advanceSeconds(60);
         act("{\"action\":\"archive_goal\",\"id\":\"kept\"}");
         profile.clock.advanceSeconds(60);
-        act("{\"action\":\"steer_session\",\"id\":\"looop-w\",\"input\":\"y\"}", new Recorder());
+        act("{\"action\":\"steer_session\",\"id\":\"looop-w\",\"input\":\"y\"}", new RecordingSessions());
         assertEquals(Map.of("a", NOW, "kept", NOW + 60, "w", NOW + 120), GoalActivity.read(profile.paths));
     }
 
@@ -297,36 +297,4 @@ class ExecutorTest {
     }
 
     /** A terminal engine that records what it was asked to do. */
-    private static final class Recorder extends NoSessions {
-        final List<String> calls = new ArrayList<>();
-
-        public List<Info> list() {
-            return List.of();
-        }
-
-        public void start(String id, String prompt, String runner) {
-            calls.add("start " + id + " " + prompt + " " + runner);
-        }
-
-        /** Every worker it is asked about is live: a steer goes through the tell queue, which refuses dead ones. */
-        public boolean isAlive(String id) {
-            return true;
-        }
-
-        public void steer(String id, String input) {
-            calls.add("steer " + id + " " + input);
-        }
-
-        public void sendKeys(String id, List<String> keys) {
-            calls.add("keys " + id + " " + keys);
-        }
-
-        public void restart(String id) {
-            calls.add("restart " + id);
-        }
-
-        public List<String> reapOlderThan(long ttlSeconds) {
-            return List.of();
-        }
-    }
 }
