@@ -7,6 +7,10 @@
 //FILES runners/OpenAiHttp.java=runners/OpenAiHttp.java
 //FILES sensors/today.sh=sensors/today.sh
 //MAIN looop.cli.Main
+// String concatenation as StringBuilder calls, not invokedynamic: each new
+// shape of `a + b` otherwise spins method handles at first use, which a
+// one-shot command pays on every start (README, "Running it fast").
+//JAVAC_OPTIONS -XDstringConcat=inline
 
 // The JBang entry of looop and nothing else: the command surface is
 // lib/looop/cli/Main.java, the modules are the packages under lib/looop/.

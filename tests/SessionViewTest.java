@@ -68,7 +68,7 @@ class SessionViewTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Context ctx = new Context(profile.paths, profile.clock, NoSessions.none(), new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Running(CompletableFuture.supplyAsync(() -> Beats.entry(ctx, args).execute(args)), out, err);
+        return new Running(CompletableFuture.supplyAsync(() -> looop.cli.Main.run(ctx, args)), out, err);
     }
 
     private void worker(String id, String script) {

@@ -266,7 +266,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         Context ctx = new Context(t.profile.paths, t.profile.clock, null, new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertInstanceOf(TmuxSessions.class, ctx.sessions());
-        assertEquals(0, Beats.entry(ctx, "status").execute("status"));
+        assertEquals(0, looop.cli.Main.run(ctx, "status"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("workers"));
     }
 

@@ -84,16 +84,11 @@ public final class Beats {
         Context ctx = new Context(profile.paths, profile.clock, NoSessions.none(),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code = entry(ctx, args).execute(args);
+        int code = looop.cli.Main.run(ctx, args);
         return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     public record Cli(int code, String out, String err) {}
-
-    /** looop's command line for args, exactly as `looop …` builds it (only the verb they name). */
-    static picocli.CommandLine entry(Context ctx, String... args) {
-        return looop.cli.Main.commandLine(ctx, args);
-    }
 
     /** Every file under the profile with a hash of its bytes, to prove an error changed nothing. */
     public static Map<String, String> tree(Path dir) throws java.io.IOException {

@@ -68,7 +68,7 @@ public final class FullDisk {
         env.put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
         Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), NoSessions.none(),
                 new ByteArrayInputStream(new byte[0]), out, err);
-        return Beats.entry(ctx).execute("tick", "--force");
+        return looop.cli.Main.run(ctx, "tick", "--force");
     }
 
     private static void sh(String script, Path a, Path b, String c) throws IOException, InterruptedException {

@@ -102,7 +102,7 @@ public final class TmuxProfile implements AutoCloseable {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Context ctx = new Context(profile.paths, profile.clock, sessions, new ByteArrayInputStream(new byte[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code = Beats.entry(ctx).execute(args);
+        int code = looop.cli.Main.run(ctx, args);
         return new Beats.Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -14,7 +14,7 @@ public final class TortureChild {
     public static void main(String... args) {
         boolean once = args.length > 0 && args[0].equals("--once");
         do {
-            Beats.entry(Context.fromProcess()).execute("tick");
+            looop.cli.Main.run(Context.fromProcess(), "tick");
         } while (!once);
     }
 }

@@ -31,20 +31,24 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "Give up after this long (exit 124); the ask stays pending.") Duration timeout;
 
     public Integer call() {
-        Duration limit = timeout;
-        Paths paths = root.ctx.profile();
+        return run(root.ctx, id, question, options, timeout);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs; options and limit null mean any answer, no time limit. */
+    static int run(Context ctx, String id, List<String> question, List<String> options, Duration limit) {
+        Paths paths = ctx.profile();
         String session = paths.env("LOOOP_SESSION_ID");
-        Asks asks = new Asks(paths, root.ctx.clock());
+        Asks asks = new Asks(paths, ctx.clock());
         Asks.Opened opened = asks.open(id, String.join(" ", question), options, ProcessHandle.current().pid(), session);
         Ask mine = opened.ask();
         // a sandboxed asker cannot write the outbox: the pulse records the notice from the ask itself
         boolean confined = looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV));
-        Thread notifier = opened.fresh() && !confined ? notify(paths, mine) : null;
+        Thread notifier = opened.fresh() && !confined ? notify(ctx, mine) : null;
         try {
             String answer = asks.await(mine, limit, () -> ended(paths, session));
-            TellDelivery.withTells(new Tells(paths, root.ctx.clock()), session != null ? session : id, answer, line -> {
-                root.ctx.out().println(line);
-                root.ctx.out().flush();
+            TellDelivery.withTells(new Tells(paths, ctx.clock()), session != null ? session : id, answer, line -> {
+                ctx.out().println(line);
+                ctx.out().flush();
             });
             return 0;
         } finally {
@@ -53,13 +57,13 @@ final class AskCommand implements Callable<Integer> {
     }
 
     /** Records the ask's event and keeps delivering it while this asker waits (the pulse does too, if it runs). */
-    private Thread notify(Paths paths, Ask ask) {
+    private static Thread notify(Context ctx, Ask ask) {
         Outbox outbox;
         try {
-            outbox = Outbox.of(paths, root.ctx.clock());
+            outbox = Outbox.of(ctx.profile(), ctx.clock());
             outbox.record(Notices.ask(ask.id(), ask.key(), ask.question(), ask.options(), ask.created()));
         } catch (UserError | java.io.UncheckedIOException e) {
-            root.ctx.err().println("looop: could not record a notification for this ask: " + e.getMessage());
+            ctx.err().println("looop: could not record a notification for this ask: " + e.getMessage());
             return null;
         }
         Thread t = new Thread(() -> {

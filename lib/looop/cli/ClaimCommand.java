@@ -18,9 +18,13 @@ final class ClaimCommand implements Callable<Integer> {
     String session;
 
     public Integer call() {
-        Main root = InternalCommand.root(spec);
-        String s = WorkerVerbs.claimant(session, root.ctx.env(), "claim");
-        root.ctx.out().println(WorkerVerbs.claim(new Claims(root.ctx.profile(), root.ctx.sessions()), name, s));
+        return run(InternalCommand.root(spec).ctx, name, session);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs; session null means $LOOOP_SESSION_ID. */
+    static int run(Context ctx, String name, String session) {
+        String s = WorkerVerbs.claimant(session, ctx.env(), "claim");
+        ctx.out().println(WorkerVerbs.claim(new Claims(ctx.profile(), ctx.sessions()), name, s));
         return 0;
     }
 }

@@ -11,9 +11,19 @@ import looop.workers.TmuxSessions;
 /** What a command runs against: the profile, a clock, the worker engine, and its standard streams. */
 public record Context(Paths paths, Clock clock, Sessions sessions, InputStream in, PrintStream out, PrintStream err) {
 
-    /** The real process: the tmux engine on the profile from the environment, both resolved only when used. */
+    /** The real process: the profile from the environment, the system clock and the tmux engine, each made only when used. */
     public static Context fromProcess() {
-        return new Context(null, Clock.systemDefaultZone(), null, System.in, System.out, System.err);
+        return new Context(null, null, null, System.in, System.out, System.err);
+    }
+
+    /**
+     * The clock; null means the system's, in its time zone. Made when asked
+     * for: the zone's rules take milliseconds to load, and `version` or
+     * `_ flag` never read the time.
+     */
+    @Override
+    public Clock clock() {
+        return clock != null ? clock : Clock.systemDefaultZone();
     }
 
     /** The profile is resolved lazily so `looop version` works without a usable HOME. */

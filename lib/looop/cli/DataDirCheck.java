@@ -21,7 +21,11 @@ final class DataDirCheck {
 
     static void before(ParseResult parsed, Context ctx) {
         if (helpOnly(parsed)) return;
-        String verb = parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "looop";
+        before(parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "looop", ctx);
+    }
+
+    /** The same for a verb picocli did not parse (QuickVerbs): verb is the first word, `_` for the internal verbs. */
+    static void before(String verb, Context ctx) {
         if (Set.of("version", "help", "config", "demo", "doctor").contains(verb)) return; // doctor diagnoses the data dir itself
         Path data = ctx.profile().data;
         if (Files.exists(data) && !Files.isDirectory(data)) {

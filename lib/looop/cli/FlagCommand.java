@@ -14,7 +14,12 @@ final class FlagCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "NOTE", description = "The question (default: needs attention).") List<String> note;
 
     public Integer call() {
-        InternalCommand.root(spec).ctx.sessions().flag(id, note == null ? "" : String.join(" ", note));
+        return run(InternalCommand.root(spec).ctx, id, note == null ? List.of() : note);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs. */
+    static int run(Context ctx, String id, List<String> note) {
+        ctx.sessions().flag(id, String.join(" ", note));
         return 0;
     }
 }

@@ -36,26 +36,24 @@ final class LsCommand implements Callable<Integer> {
     Duration interval;
 
     public Integer call() {
+        if (!watch) return run(root.ctx, root.json());
         Tmux.requireInstalled(root.ctx.profile());
-        if (!watch) {
-            print(root.ctx.sessions().list());
-            return ExitCode.OK;
-        }
         if (interval.compareTo(SHORTEST_INTERVAL) < 0) throw new UserError("--interval must be at least 100ms", ExitCode.USAGE);
         return watch(root.onTerminal());
     }
 
-    /** One listing. */
-    void print(List<Sessions.Info> workers) {
-        root.ctx.out().print(render(workers));
-        root.ctx.out().flush();
+    /** One listing: the verb without --watch, for picocli and for QuickVerbs. */
+    static int run(Context ctx, boolean json) {
+        Tmux.requireInstalled(ctx.profile());
+        ctx.out().print(render(ctx, json, ctx.sessions().list()));
+        ctx.out().flush();
+        return ExitCode.OK;
     }
 
-    private String render(List<Sessions.Info> workers) {
-        Map<String, Integer> tells = new Tells(root.ctx.profile(), root.ctx.clock()).undelivered();
-        Map<String, Health> health = WorkerHealth.of(root.ctx.profile(), root.ctx.sessions(), root.ctx.clock(),
-                Config.load(root.ctx.profile())).look(workers);
-        if (root.json()) {
+    private static String render(Context ctx, boolean json, List<Sessions.Info> workers) {
+        Map<String, Integer> tells = new Tells(ctx.profile(), ctx.clock()).undelivered();
+        Map<String, Health> health = WorkerHealth.of(ctx.profile(), ctx.sessions(), ctx.clock(), Config.load(ctx.profile())).look(workers);
+        if (json) {
             ObjectNode out = WorkerVerbs.json(workers, health);
             if (!tells.isEmpty()) tells.forEach(out.putObject("tells_undelivered")::put);
             return Json.canonical(out) + "\n";
@@ -76,7 +74,7 @@ final class LsCommand implements Callable<Integer> {
         String last = null;
         try {
             while (true) {
-                String now = render(root.ctx.sessions().list());
+                String now = render(root.ctx, root.json(), root.ctx.sessions().list());
                 if (terminal) root.ctx.out().print(CLEAR + now);
                 else if (!now.equals(last)) root.ctx.out().print(now);
                 root.ctx.out().flush();

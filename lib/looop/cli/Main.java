@@ -136,21 +136,24 @@ public class Main implements Callable<Integer> {
             ctx.err().println("looop: " + UsageErrors.describe(ex));
             return ExitCode.USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (root.options.verbose) ex.printStackTrace(ctx.err());
-            if (ex instanceof UserError u) {
-                ctx.err().println("looop: " + u.getMessage());
-                return u.exitCode();
-            }
-            if (ex instanceof UncheckedIOException io) {
-                ctx.err().println("looop: " + describe(io.getCause())
-                        + (io.getCause() instanceof UnsafePathException ? "" : " (check the data dir's permissions and free space)"));
-                return ExitCode.FAILED;
-            }
-            ctx.err().println("looop: internal error: " + ex + " (run with --verbose for the stack trace)");
-            return ExitCode.FAILED;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, ctx, root.options.verbose));
         return cl;
+    }
+
+    /** A failed command as its one line on stderr (a stack trace too with --verbose), and the exit code it earns. */
+    static int report(Exception ex, Context ctx, boolean verbose) {
+        if (verbose) ex.printStackTrace(ctx.err());
+        if (ex instanceof UserError u) {
+            ctx.err().println("looop: " + u.getMessage());
+            return u.exitCode();
+        }
+        if (ex instanceof UncheckedIOException io) {
+            ctx.err().println("looop: " + describe(io.getCause())
+                    + (io.getCause() instanceof UnsafePathException ? "" : " (check the data dir's permissions and free space)"));
+            return ExitCode.FAILED;
+        }
+        ctx.err().println("looop: internal error: " + ex + " (run with --verbose for the stack trace)");
+        return ExitCode.FAILED;
     }
 
     static String describe(java.io.IOException e) {
@@ -160,7 +163,17 @@ public class Main implements Callable<Integer> {
         return e.toString();
     }
 
+    /**
+     * Runs one command line against ctx and returns its exit code: the plain
+     * spellings of the verbs workers call in a loop go the short way
+     * (QuickVerbs), everything else through picocli.
+     */
+    public static int run(Context ctx, String... args) {
+        int quick = QuickVerbs.run(ctx, args);
+        return quick != QuickVerbs.NOT_MINE ? quick : commandLine(ctx, args).execute(args);
+    }
+
     public static void main(String... args) {
-        System.exit(commandLine(Context.fromProcess(), args).execute(args));
+        System.exit(run(Context.fromProcess(), args));
     }
 }

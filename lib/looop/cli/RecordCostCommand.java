@@ -23,24 +23,28 @@ final class RecordCostCommand implements Callable<Integer> {
     @Parameters(index = "3", paramLabel = "USD") String usd;
 
     public Integer call() {
-        Main root = InternalCommand.root(spec);
+        return run(InternalCommand.root(spec).ctx, kind, id, runner, usd);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs. */
+    static int run(Context ctx, Kind kind, String id, String runner, String usd) {
         double amount = Budget.parseUsd(usd);
-        Paths paths = root.ctx.profile();
+        Paths paths = ctx.profile();
         if (Inside.confined(paths.env(Inside.ENV))) {
-            queueFromSandbox(paths, root, amount);
+            queueFromSandbox(ctx, kind, id, runner, usd, amount);
             return 0;
         }
-        new Budget(root.ctx.profile().costLedger(), root.ctx.profile().unmetered(), root.ctx.clock()).record(kind.name(), id, runner, amount);
+        new Budget(paths.costLedger(), paths.unmetered(), ctx.clock()).record(kind.name(), id, runner, amount);
         return 0;
     }
 
     /** The ledger is out of a sandboxed worker's reach: its own report goes to its session dir for looop to take in. */
-    private void queueFromSandbox(Paths paths, Main root, double amount) {
-        String own = paths.env("LOOOP_SESSION_ID");
+    private static void queueFromSandbox(Context ctx, Kind kind, String id, String runner, String usd, double amount) {
+        String own = ctx.profile().env("LOOOP_SESSION_ID");
         if (kind != Kind.session || own == null || !own.equals(id)) {
             throw new UserError("inside the sandbox a worker records only its own cost: `_ cost session " + (own == null ? "<your id>" : own)
                     + " " + runner + " " + usd + "`");
         }
-        if (amount > 0) CostQueue.queue(paths, own, runner, amount, root.ctx.clock());
+        if (amount > 0) CostQueue.queue(ctx.profile(), own, runner, amount, ctx.clock());
     }
 }

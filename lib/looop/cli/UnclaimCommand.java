@@ -18,9 +18,13 @@ final class UnclaimCommand implements Callable<Integer> {
     String session;
 
     public Integer call() {
-        Main root = InternalCommand.root(spec);
-        String s = WorkerVerbs.claimant(session, root.ctx.env(), "unclaim");
-        root.ctx.out().println(WorkerVerbs.unclaim(new Claims(root.ctx.profile(), root.ctx.sessions()), name, s));
+        return run(InternalCommand.root(spec).ctx, name, session);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs; session null means $LOOOP_SESSION_ID. */
+    static int run(Context ctx, String name, String session) {
+        String s = WorkerVerbs.claimant(session, ctx.env(), "unclaim");
+        ctx.out().println(WorkerVerbs.unclaim(new Claims(ctx.profile(), ctx.sessions()), name, s));
         return 0;
     }
 }

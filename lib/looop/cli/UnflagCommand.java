@@ -12,7 +12,12 @@ final class UnflagCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", completionCandidates = LiveIds.Workers.class) String id;
 
     public Integer call() {
-        InternalCommand.root(spec).ctx.sessions().unflag(id);
+        return run(InternalCommand.root(spec).ctx, id);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs. */
+    static int run(Context ctx, String id) {
+        ctx.sessions().unflag(id);
         return 0;
     }
 }

@@ -9,7 +9,12 @@ final class VersionCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
     public Integer call() {
-        root.ctx.out().println(new VersionProvider().getVersion()[0]);
+        return run(root.ctx);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs. */
+    static int run(Context ctx) {
+        ctx.out().println(VersionProvider.line());
         return 0;
     }
 }

@@ -4,6 +4,10 @@ import picocli.CommandLine;
 
 final class VersionProvider implements CommandLine.IVersionProvider {
     public String[] getVersion() {
-        return new String[] {"looop " + Main.VERSION + " (Java " + Runtime.version().feature() + ")"};
+        return new String[] {line()};
+    }
+
+    static String line() {
+        return "looop " + Main.VERSION + " (Java " + Runtime.version().feature() + ")";
     }
 }

@@ -21,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -110,7 +109,7 @@ public final class Fs {
      */
     private static void writeInTree(Tree.Place place, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) throws IOException {
         try (Tree.Dir dir = Tree.open(place, true)) {
-            String tmp = "." + place.name() + "." + UUID.randomUUID() + ".tmp";
+            String tmp = "." + place.name() + "." + Ids.unique() + ".tmp";
             try {
                 try (FileChannel ch = dir.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
                     writeFully(ch, bytes);

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -240,7 +239,7 @@ final class Tree {
      * directory another thread made meanwhile is fine.
      */
     private static void makeDir(Dir parent, String name) throws IOException {
-        String temp = ".mkdir-" + UUID.randomUUID();
+        String temp = ".mkdir-" + Ids.unique();
         if (parent.root == parent.here) {
             try {
                 Fs.createPrivateDir(parent.path.resolve(name)); // directly below the root: nothing to redirect

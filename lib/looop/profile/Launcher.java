@@ -25,9 +25,9 @@ import looop.sense.WorldHash;
  * archive dumped from a class list: a dynamic one (-XX:ArchiveClassesAtExit)
  * cannot hold old-format classes such as picocli's (compiled for Java 5), and
  * -XX:+AutoCreateSharedArchive needs JDK 19. So the first call records which
- * classes a read-only `looop hash` loads (-XX:DumpLoadedClassList), adds the
- * JDK's own default class list (other verbs use JDK classes hash does not, and
- * a custom static archive replaces the JDK's), dumps the archive
+ * classes a training run loads (-XX:DumpLoadedClassList; TrainingRun runs the
+ * common verbs and two beats in a scratch profile), adds the JDK's own default
+ * class list (a custom static archive replaces the JDK's), dumps the archive
  * (-Xshare:dump), checks with -Xshare:on that it maps, and renames it into
  * place. On JDK 25 and later it makes an AOT cache instead (-XX:AOTCacheOutput,
  * JEP 483/514), checked with -XX:AOTMode=on. A JVM that maps a truncated
@@ -119,7 +119,7 @@ public final class Launcher {
     private static final String WITH_STATIC_CDS = """
             if [ ! -e "$cds" ] && [ -w "${cds%/*}" ]; then
               tmp="$cds.$$.tmp"
-              "$java" -XX:DumpLoadedClassList="$tmp.classes" $opts -cp "$cp" looop.cli.Main hash </dev/null >/dev/null 2>&1
+              "$java" -XX:DumpLoadedClassList="$tmp.classes" $opts -cp "$cp" looop.cli.TrainingRun </dev/null >/dev/null 2>&1
               cat "$jdklist" >>"$tmp.classes" 2>/dev/null
               "$java" $opts -Xshare:dump -XX:SharedClassListFile="$tmp.classes" -XX:SharedArchiveFile="$tmp" -cp "$cp" \\
                 </dev/null >/dev/null 2>&1 \\
@@ -135,7 +135,7 @@ public final class Launcher {
     private static final String WITH_AOT_CACHE = """
             if [ ! -e "$cds" ] && [ -w "${cds%/*}" ]; then
               tmp="$cds.$$.tmp"
-              "$java" -XX:AOTCacheOutput="$tmp" $opts -cp "$cp" looop.cli.Main hash </dev/null >/dev/null 2>&1 \\
+              "$java" -XX:AOTCacheOutput="$tmp" $opts -cp "$cp" looop.cli.TrainingRun </dev/null >/dev/null 2>&1 \\
                 && "$java" -XX:AOTMode=on -XX:AOTCache="$tmp" -XX:ErrorFile=/dev/null $opts -cp "$cp" looop.cli.Main version \\
                 </dev/null >/dev/null 2>&1 && sync "$tmp" 2>/dev/null || : > "$tmp"
               rm -f "$tmp.config"

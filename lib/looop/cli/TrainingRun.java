@@ -1,0 +1,69 @@
+package looop.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import looop.io.Fs;
+import looop.profile.Paths;
+
+/**
+ * What the launcher's first call runs to learn which classes looop loads
+ * (README, "Running it fast"): the class-data archive holds exactly the
+ * classes one JVM loaded, so that JVM runs the commands people and workers
+ * call most, a beat that decides, a beat that skips, the worker verbs, in
+ * a scratch profile of its own that is deleted afterwards. Its runner only
+ * prints a noop: training never calls an AI, never touches the caller's
+ * profile, config or tmux workers, and never starts a sandbox.
+ */
+public final class TrainingRun {
+    private TrainingRun() {}
+
+    /** A runner that always decides nothing, so a training beat goes through decide and act without an AI. */
+    static final String CONFIG = """
+            {"default": "train", "runners": {"train": {"tick": "printf '{\\"action\\":\\"noop\\",\\"reason\\":\\"training\\"}' >\\"$LOOOP_DECISION_FILE\\""}},
+             "sandbox": {"mode": "off"}}
+            """;
+
+    static final List<List<String>> HUMAN = List.of(
+            List.of("tick"), List.of("tick"), List.of("version"), List.of("status"), List.of("ls"), List.of("journal"),
+            List.of("cost"), List.of("asks"), List.of("--help"));
+
+    static final List<List<String>> WORKER = List.of(
+            List.of("_", "claim", "training"), List.of("_", "unclaim", "training"), List.of("_", "flag", "training", "x"),
+            List.of("_", "unflag", "training"), List.of("_", "cost", "session", "training", "train", "0.001"));
+
+    public static void main(String... args) throws IOException {
+        Path scratch = Files.createTempDirectory("looop-training-");
+        try {
+            Files.writeString(scratch.resolve("looop.json"), CONFIG);
+            for (List<String> line : HUMAN) run(scratch, Map.of(), line);
+            for (List<String> line : WORKER) run(scratch, Map.of("LOOOP_SESSION_ID", "training"), line);
+        } finally {
+            Fs.deleteTree(scratch);
+        }
+    }
+
+    /** One command line on the scratch profile, its output dropped; a failure is only fewer classes learnt. */
+    private static void run(Path scratch, Map<String, String> extra, List<String> line) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("LOOOP_CONFIG");
+        env.remove("LOOOP_SESSION_ID");
+        env.put("LOOOP_DATA_DIR", scratch.toString());
+        env.put("LOOOP_SANDBOX", "off");
+        env.putAll(extra);
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+        Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), null, new ByteArrayInputStream(new byte[0]), sink, sink);
+        try {
+            Main.run(ctx, line.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            // the next line still teaches
+        }
+    }
+}
