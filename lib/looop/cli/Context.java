@@ -3,6 +3,8 @@ package looop.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Map;
 import looop.profile.Paths;
 import looop.workers.Sessions;
@@ -16,14 +18,43 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
         return new Context(null, null, null, System.in, System.out, System.err);
     }
 
-    /**
-     * The clock; null means the system's, in its time zone. Made when asked
-     * for: the zone's rules take milliseconds to load, and `version` or
-     * `_ flag` never read the time.
-     */
+    /** The clock; null means the system's, in the system's time zone (SystemClock). */
     @Override
     public Clock clock() {
-        return clock != null ? clock : Clock.systemDefaultZone();
+        return clock != null ? clock : SystemClock.INSTANCE;
+    }
+
+    /**
+     * The system clock, which looks up the system's time zone only when asked
+     * for it: loading a zone's rules costs 10–20 ms (tzdb.dat, and a service
+     * lookup through every jar on the classpath), and most one-shot commands
+     * only stamp UTC times or never read the clock at all.
+     */
+    static final class SystemClock extends Clock {
+        static final SystemClock INSTANCE = new SystemClock();
+        private volatile ZoneId zone;
+
+        @Override
+        public ZoneId getZone() {
+            ZoneId z = zone;
+            if (z == null) zone = z = ZoneId.systemDefault();
+            return z;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return Clock.system(zone);
+        }
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now();
+        }
     }
 
     /** The profile is resolved lazily so `looop version` works without a usable HOME. */

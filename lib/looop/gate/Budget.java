@@ -186,7 +186,8 @@ public final class Budget {
 
     /** A dollar amount typed by a worker or a person: a plain number ≥ 0 (a leading $ is fine). */
     public static double parseUsd(String text) {
-        String t = text == null ? "" : text.strip().replaceFirst("^\\$", "");
+        String t = text == null ? "" : text.strip();
+        if (t.startsWith("$")) t = t.substring(1);
         try {
             double v = Double.parseDouble(t);
             if (v >= 0 && Double.isFinite(v)) return v;

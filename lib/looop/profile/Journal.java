@@ -17,7 +17,10 @@ import looop.io.Fs;
 
 /** journal.md: one line per move, `- YYYY-MM-DD HH:MM <text>` in local time. Append-only. */
 public final class Journal {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    /** In a holder: building a formatter costs milliseconds, which `_ flag` (oneLine only) need not pay. */
+    private static final class Stamp {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    }
     static final int MAX_CHARS = 2000;
     private final Paths paths;
     private final Clock clock;
@@ -40,7 +43,7 @@ public final class Journal {
      * runaway text is cut at MAX_CHARS.
      */
     public String line(String text) {
-        return "- " + LocalDateTime.now(clock).format(STAMP) + " " + capped(oneLine(text));
+        return "- " + LocalDateTime.now(clock).format(Stamp.FORMAT) + " " + capped(oneLine(text));
     }
 
     private static String capped(String text) {
@@ -87,7 +90,18 @@ public final class Journal {
      */
     public static String oneLine(String text) {
         if (text == null) return "";
-        return Controls.replace(text.strip().replaceAll("\\s*[\\r\\n\\u0085\\u2028\\u2029]+\\s*", " ⏎ "), " ");
+        String line = text.strip();
+        if (hasLineBreak(line)) line = line.replaceAll("\\s*[\\r\\n\\u0085\\u2028\\u2029]+\\s*", " ⏎ ");
+        return Controls.replace(line, " ");
+    }
+
+    /** Checked first so that the common one-line text never compiles the regex (milliseconds in a one-shot `_ flag`). */
+    private static boolean hasLineBreak(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == '\u0085' || c == '\u2028' || c == '\u2029') return true;
+        }
+        return false;
     }
 
     /** The last n lines (all when n ≤ 0). */
