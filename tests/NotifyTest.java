@@ -181,7 +181,7 @@ class NotifyTest {
         TestProfile p = new TestProfile(tmp);
         Path got = tmp.resolve("got");
         String cmd = "cat > " + got + ".json; printf '%s|%s|%s|%s' \"$LOOOP_EVENT\" \"$LOOOP_EVENT_ID\" \"$LOOOP_EVENT_TEXT\" \"$LOOOP_EVENT_TS\" > " + got + ".env";
-        String cfg = "[{\"type\":\"command\",\"command\":" + Json.MAPPER.writeValueAsString(cmd) + ",\"on\":[\"worker_exit\"]}]";
+        String cfg = "[{\"type\":\"command\",\"command\":" + Json.quote(cmd) + ",\"on\":[\"worker_exit\"]}]";
         Outbox out = new Outbox(p.paths, channels(p, cfg), p.clock);
         assertFalse(out.record(event("e3", Event.ASK)), "a channel only gets the events in its \"on\"");
         Event exit = Notices.workerExit("w1", "exited", 2, 1700000000L, p.clock.instant());
@@ -201,7 +201,7 @@ class NotifyTest {
         Path flag = tmp.resolve("works");
         Path count = tmp.resolve("count");
         String cmd = "echo x >> " + count + "; [ -e " + flag + " ] || { echo 'no network' >&2; exit 3; }";
-        Outbox out = new Outbox(p.paths, channels(p, "[{\"type\":\"command\",\"command\":" + Json.MAPPER.writeValueAsString(cmd) + "}]"), p.clock);
+        Outbox out = new Outbox(p.paths, channels(p, "[{\"type\":\"command\",\"command\":" + Json.quote(cmd) + "}]"), p.clock);
         out.record(event("e4", Event.NOTIFICATION));
         out.deliver(Duration.ofSeconds(60));
         assertEquals("command: command exited 3: no network", Outbox.backlog(p.paths).lastError());

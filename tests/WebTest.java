@@ -169,7 +169,7 @@ class WebTest extends TmuxTestBase {
 
         HttpResponse<String> ok = post("/api/answer", cookie, base(), null, form("w1", "yes"));
         assertEquals(200, ok.statusCode(), ok.body());
-        assertEquals("answered w1", Json.MAPPER.readTree(ok.body()).path("message").asText());
+        assertEquals("answered w1", Json.parse(ok.body()).path("message").asText());
         HttpResponse<String> byReferer = post("/api/tell", cookie, null, base() + "/", form("w1", "also this"));
         assertEquals(200, byReferer.statusCode(), byReferer.body());
         assertEquals(List.of("answer w1 yes", "tell w1 also this"), human.given);
@@ -184,10 +184,10 @@ class WebTest extends TmuxTestBase {
         String cookie = signIn();
         HttpResponse<String> notAnOption = post("/api/answer", cookie, base(), null, form("a1", "up"));
         assertEquals(400, notAnOption.statusCode());
-        assertEquals("'up' is not one of left, right", Json.MAPPER.readTree(notAnOption.body()).path("error").asText());
+        assertEquals("'up' is not one of left, right", Json.parse(notAnOption.body()).path("error").asText());
         HttpResponse<String> noAsk = post("/api/answer", cookie, base(), null, form("zz", "x"));
         assertEquals(409, noAsk.statusCode());
-        assertTrue(Json.MAPPER.readTree(noAsk.body()).path("error").asText().contains("no pending ask for zz"));
+        assertTrue(Json.parse(noAsk.body()).path("error").asText().contains("no pending ask for zz"));
         assertEquals(409, post("/api/tell", cookie, base(), null, form("ghost", "hi")).statusCode());
         assertEquals(400, post("/api/tell", cookie, base(), null, "id=a1").statusCode(), "no text");
         assertEquals(413, post("/api/tell", cookie, base(), null, form("a1", "x".repeat(WebServer.MAX_BODY))).statusCode());
@@ -263,7 +263,7 @@ class WebTest extends TmuxTestBase {
         serve(p);
         String cookie = signIn();
         for (String path : GETS) assertEquals(200, get(base() + path, cookie).statusCode(), path);
-        JsonNode s = Json.MAPPER.readTree(get(base() + "/api/state", cookie).body());
+        JsonNode s = Json.parse(get(base() + "/api/state", cookie).body());
         assertFalse(s.path("pulse").path("running").asBoolean());
         assertEquals("no beat yet", s.path("pulse").path("last_beat").asText());
         assertEquals(0, s.path("workers").size());
@@ -289,7 +289,7 @@ class WebTest extends TmuxTestBase {
         String cookie = signIn();
         for (String path : GETS) assertEquals(200, get(base() + path, cookie).statusCode(), path);
 
-        JsonNode s = Json.MAPPER.readTree(get(base() + "/api/state", cookie).body());
+        JsonNode s = Json.parse(get(base() + "/api/state", cookie).body());
         JsonNode w = s.path("workers").get(0);
         assertEquals("w1", w.path("id").asText());
         assertEquals("running", w.path("state").asText());
@@ -338,7 +338,7 @@ class WebTest extends TmuxTestBase {
         serve(p);
         String cookie = signIn();
 
-        JsonNode w = Json.MAPPER.readTree(get(base() + "/api/state", cookie).body()).path("workers").get(0);
+        JsonNode w = Json.parse(get(base() + "/api/state", cookie).body()).path("workers").get(0);
         assertTrue(w.path("diff_stat").asText().contains("new.txt"), w.toString());
         assertEquals("/diff/w1", w.path("diff_url").asText());
         String html = get(base() + "/", cookie).body();

@@ -99,8 +99,8 @@ class WorktreeWorkersTest extends TmuxTestBase {
         assertTrue(t.output("a").contains("committed") && t.output("b").contains("committed"), t.output("a") + t.output("b"));
         JsonNode a = Json.parse(ok("diff", "a", "--json").out());
         JsonNode b = Json.parse(ok("diff", "b", "--json").out());
-        assertEquals("[\"a.txt\",\"f.txt\"]", Json.canonical(Json.MAPPER.valueToTree(a.get("files").findValuesAsText("path"))));
-        assertEquals("[\"b.txt\",\"f.txt\"]", Json.canonical(Json.MAPPER.valueToTree(b.get("files").findValuesAsText("path"))));
+        assertEquals("[\"a.txt\",\"f.txt\"]", Json.canonical(Json.array(a.get("files").findValuesAsText("path"))));
+        assertEquals("[\"b.txt\",\"f.txt\"]", Json.canonical(Json.array(b.get("files").findValuesAsText("path"))));
         assertEquals("looop/a\nlooop/b\nmain\n", sh(checkout, "git branch --format='%(refname:short)'"));
         assertEquals("one\ntwo\nthree\n", Files.readString(checkout.resolve("f.txt")));
     }

@@ -42,7 +42,7 @@ public final class TmuxProfile implements AutoCloseable {
     /** Makes `t` the default runner, whose worker command is interactive (with {{prompt_file}} if it wants the brief). */
     public TmuxProfile runner(String interactive) {
         profile.write("looop.json", "{\"default\":\"t\",\"runners\":{\"t\":{\"tick\":\"true\",\"interactive\":"
-                + Json.MAPPER.valueToTree(interactive) + "}}}");
+                + Json.quote(interactive) + "}}}");
         return this;
     }
 

@@ -39,6 +39,8 @@ public final class GoalActivity {
     public static void stamp(Paths paths, String goalId, long unixSeconds) {
         Map<String, Long> all = read(paths);
         all.put(goalId, unixSeconds);
-        Fs.writeAtomic(paths.goalActivity(), Json.canonical(Json.MAPPER.valueToTree(all)) + "\n");
+        var json = Json.object();
+        all.forEach(json::put);
+        Fs.writeAtomic(paths.goalActivity(), Json.canonical(json) + "\n");
     }
 }

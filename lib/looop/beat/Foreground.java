@@ -264,7 +264,7 @@ public final class Foreground {
 
     private void summary(List<String> stopped) {
         var fields = Json.object();
-        fields.set("stopped", Json.MAPPER.valueToTree(stopped));
+        fields.set("stopped", Json.array(stopped));
         String what = stopped.isEmpty() ? "nothing (the pulse had already ended)" : String.join(", ", stopped);
         log.line(Log.Level.OK, "foreground.stopped", "stopped: " + what, fields);
     }

@@ -27,7 +27,7 @@ final class AsksCommand implements Callable<Integer> {
         List<Ask> pending = await ? asks.awaitPending(limit) : asks.pending();
         Instant now = asks.now();
         if (root.json()) {
-            var arr = Json.MAPPER.createArrayNode();
+            var arr = Json.array();
             for (Ask a : pending) arr.add(a.json().put("age_s", a.age(now).toSeconds()));
             root.printJson(arr);
             return 0;

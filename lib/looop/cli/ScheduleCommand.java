@@ -59,7 +59,7 @@ final class ScheduleCommand implements Callable<Integer> {
             Schedules s = parent.schedules();
             Instant now = s.now();
             if (parent.root.json()) {
-                var arr = Json.MAPPER.createArrayNode();
+                var arr = Json.array();
                 for (Schedule x : s.list()) arr.add(x.json().put("state", x.state(now)));
                 parent.root.printJson(arr);
                 return 0;

@@ -229,7 +229,7 @@ public final class Recall {
     /** A runner call starts now. */
     public void decideStarted() {
         ObjectNode root = read();
-        ArrayNode kept = Json.MAPPER.createArrayNode();
+        ArrayNode kept = Json.array();
         for (long t : decidesSince(root, now() - HOUR)) kept.add(t);
         kept.add(now());
         root.set("decides", kept);

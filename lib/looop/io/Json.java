@@ -2,29 +2,54 @@
 //SOURCES FlatJson.java
 package looop.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 
-/** The one JSON toolkit: a shared mapper and the canonical form the world hash needs. */
+/**
+ * The one JSON toolkit: trees (Jackson's JsonNode) parsed and printed with
+ * Jackson's streaming parser and generator, and the canonical form the world
+ * hash needs. No ObjectMapper: starting one (its type factory, serializer
+ * caches, date formats) costs a one-shot command 40–80 ms, more than all its
+ * own work (README, "Running it fast"). The trees and bytes are exactly what
+ * a default ObjectMapper reads and (with sorted keys) writes; JsonTest holds
+ * the two side by side.
+ */
 public final class Json {
     private Json() {}
 
-    /** Writes object keys sorted, so the same value always prints the same bytes. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-            .build();
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return NODES.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return NODES.arrayNode();
+    }
+
+    /** A list of strings as a JSON array. */
+    public static ArrayNode array(Collection<String> texts) {
+        ArrayNode a = array();
+        texts.forEach(a::add);
+        return a;
     }
 
     /**
@@ -33,15 +58,60 @@ public final class Json {
      * silently keeping only the first would hide half of what was written.
      */
     public static JsonNode parse(String text) throws JsonProcessingException {
-        try (JsonParser p = MAPPER.createParser(text)) {
-            JsonNode node = MAPPER.readTree(p);
-            if (node == null) throw new JsonParseException(p, "no JSON value (empty input)");
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) throw new JsonParseException(p, "no JSON value (empty input)");
+            JsonNode node = read(p);
             if (p.nextToken() != null) throw new JsonParseException(p, "more than one JSON value", p.currentTokenLocation());
             return node;
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading a String does no I/O
+        }
+    }
+
+    /**
+     * The value at the parser's current token, as ObjectMapper.readTree builds
+     * it: ints as int, long or big nodes by size, other numbers as doubles, a
+     * repeated key's last value. Depth is bounded by the parser's own nesting
+     * limit (StreamReadConstraints), so the recursion is too.
+     */
+    private static JsonNode read(JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                ObjectNode o = object();
+                // nextFieldName, as the mapper reads objects: a bad value after a colon then fails with the mapper's words
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    p.nextToken();
+                    o.set(name, read(p));
+                }
+                return o;
+            }
+            case START_ARRAY -> {
+                ArrayNode a = array();
+                while (p.nextToken() != JsonToken.END_ARRAY) a.add(read(p));
+                return a;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(p.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return NODES.numberNode(p.getDoubleValue());
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return NODES.booleanNode(p.getBooleanValue());
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new JsonParseException(p, "unexpected " + p.currentToken());
         }
     }
 
@@ -56,18 +126,65 @@ public final class Json {
 
     /** Compact JSON with object keys sorted and no spaces. */
     public static String canonical(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
+        return print(node, false);
+    }
+
+    /** text as a JSON string literal, quotes and escapes included. */
+    public static String quote(String text) {
+        return canonical(NODES.textNode(text));
+    }
+
+    /** Indented as ObjectMapper's default pretty printer indents, keys sorted. */
+    public static String pretty(JsonNode node) {
+        return print(node, true);
+    }
+
+    private static String print(JsonNode node, boolean pretty) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            if (pretty) g.setPrettyPrinter(new DefaultPrettyPrinter());
+            write(g, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing a String does no I/O
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                List<String> names = new ArrayList<>(node.size());
+                node.fieldNames().forEachRemaining(names::add);
+                Collections.sort(names); // String order, as WRITE_PROPERTIES_SORTED's TreeMap
+                for (String name : names) {
+                    g.writeFieldName(name);
+                    write(g, node.get(name));
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode item : node) write(g, item);
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(node.textValue());
+            case NUMBER -> writeNumber(g, node);
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            case NULL, MISSING -> g.writeNull();
+            case BINARY -> g.writeBinary(node.binaryValue());
+            case POJO -> throw new IllegalArgumentException("a JSON tree of looop's holds no Java objects");
         }
     }
 
-    public static String pretty(JsonNode node) {
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
+    private static void writeNumber(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.numberType()) {
+            case INT -> g.writeNumber(n.intValue());
+            case LONG -> g.writeNumber(n.longValue());
+            case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+            case FLOAT -> g.writeNumber(n.floatValue());
+            case DOUBLE -> g.writeNumber(n.doubleValue());
+            case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
         }
     }
 
@@ -81,7 +198,7 @@ public final class Json {
 
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();
+        return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : canonical(v);
     }
 
     /** A time as JSON rows carry it: UTC, whole seconds, 2026-11-23T23:53:56Z. */

@@ -323,7 +323,7 @@ public final class Sensors {
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
         Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(all);
-        ArrayNode list = Json.MAPPER.createArrayNode();
+        ArrayNode list = Json.array();
         ObjectNode verified = Json.object();
         for (Sessions.Info s : all) {
             ObjectNode o = s.json();
@@ -347,7 +347,7 @@ public final class Sensors {
     }
 
     private Reading sysClaims() {
-        ArrayNode list = Json.MAPPER.createArrayNode();
+        ArrayNode list = Json.array();
         for (Claims.Claim c : claims.list()) list.addObject().put("name", c.name()).put("claim", c.session());
         ObjectNode v = Json.object();
         v.putObject("signal").set("claims", list);

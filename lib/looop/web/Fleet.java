@@ -116,7 +116,7 @@ public final class Fleet {
         List<Sessions.Info> list = sessions.list();
         SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
         Map<String, Health> health = safe(() -> WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(list), Map.of());
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = Json.array();
         for (Sessions.Info w : list) {
             ObjectNode o = out.addObject();
             o.put("id", w.id());
@@ -167,7 +167,7 @@ public final class Fleet {
     // -- asks, journal, schedules ---------------------------------------------------
 
     private ArrayNode asks(List<HumanActions.PendingAsk> asks) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = Json.array();
         for (HumanActions.PendingAsk a : asks) {
             ObjectNode o = out.addObject();
             o.put("id", a.id());
@@ -181,7 +181,7 @@ public final class Fleet {
 
     /** The journal's tail, newest first. */
     private ArrayNode journal() {
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = Json.array();
         List<String> tail = safe(() -> new Journal(paths, clock).tail(JOURNAL_LINES), List.of());
         for (int i = tail.size() - 1; i >= 0; i--) out.add(tail.get(i));
         return out;
@@ -189,7 +189,7 @@ public final class Fleet {
 
     /** Each schedule as `looop schedule ls` shows it; the page shows them, it does not run them. */
     private ArrayNode schedules() {
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = Json.array();
         Instant now = clock.instant();
         for (Schedule x : safe(() -> new Schedules(paths, clock).list(), List.<Schedule>of())) {
             out.addObject().put("name", x.name()).put("state", x.state(now))
