@@ -55,6 +55,10 @@ public class Main implements Callable<Integer> {
      * tripwire, not a wall: the sandbox is the wall.
      */
     void refuseInsideWorker(String verb) {
+        refuseInsideWorker(ctx, verb);
+    }
+
+    static void refuseInsideWorker(Context ctx, String verb) {
         String session = ctx.env().get("LOOOP_SESSION_ID");
         if (session != null && !session.isBlank()) {
             throw new UserError("`" + verb + "` is not for workers (this is worker " + Ids.printable(session) + "): a worker does not change"
@@ -73,8 +77,13 @@ public class Main implements Callable<Integer> {
     }
 
     Tick tick(boolean toStderr) {
+        return tick(ctx, options.json, toStderr);
+    }
+
+    /** A beat on ctx's profile, logging to its stdout (or stderr, for the stages that print JSON on stdout). */
+    static Tick tick(Context ctx, boolean json, boolean toStderr) {
         Paths paths = ctx.profile();
-        Log log = Log.forProcess(toStderr ? ctx.err() : ctx.out(), options.json, paths.processEnv());
+        Log log = Log.forProcess(toStderr ? ctx.err() : ctx.out(), json, paths.processEnv());
         return new Tick(paths, ctx.clock(), ctx.sessions(), log);
     }
 

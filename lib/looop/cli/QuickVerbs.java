@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The short way for the verbs that workers and scripts call in a loop:
- * `version`, `ls`, `ask`, and `_ flag|unflag|kill|claim|unclaim|cost`.
+ * `version`, `tick`, `ls`, `ask`, and `_ flag|unflag|kill|claim|unclaim|cost`.
  * Building picocli's model of even one command costs more than starting
  * the JVM (annotation reads, reflection, its converters), and a worker pays
  * that for every flag, claim and cost report. So their plain spellings
@@ -36,7 +36,7 @@ final class QuickVerbs {
         if (a.length == 0) return false;
         for (String word : a) if (!plainWord(word)) return false;
         return switch (a[0]) {
-            case "version", "ls" -> a.length == 1;
+            case "version", "ls", "tick" -> a.length == 1;
             case "ask" -> a.length >= 3;
             case "_" -> a.length >= 3 && switch (a[1]) {
                 case "flag" -> true;
@@ -63,6 +63,7 @@ final class QuickVerbs {
         return switch (a[0]) {
             case "version" -> VersionCommand.run(ctx);
             case "ls" -> LsCommand.run(ctx, false);
+            case "tick" -> TickCommand.run(ctx, false, false);
             case "ask" -> AskCommand.run(ctx, a[1], rest(a, 2), null, null);
             default -> switch (a[1]) {
                 case "flag" -> FlagCommand.run(ctx, a[2], rest(a, 3));

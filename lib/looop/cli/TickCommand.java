@@ -17,15 +17,20 @@ final class TickCommand implements Callable<Integer> {
     boolean force;
 
     public Integer call() {
-        root.refuseInsideWorker("looop tick");
-        Tick tick = root.tick(false);
+        return run(root.ctx, root.json(), force);
+    }
+
+    /** The verb itself, for picocli and for QuickVerbs. */
+    static int run(Context ctx, boolean json, boolean force) {
+        Main.refuseInsideWorker(ctx, "looop tick");
+        Tick tick = Main.tick(ctx, json, false);
         Config config;
         try {
             config = tick.preflight(); // before the lock: such an error leaves every file as it was
         } catch (UserError e) {
-            throw Init.noRunnerYet(root.ctx.profile(), e); // but a first beat with no runner seeds, and says how to pick one
+            throw Init.noRunnerYet(ctx.profile(), e); // but a first beat with no runner seeds, and says how to pick one
         }
-        try (Lock lock = Lock.acquireOneShot(root.ctx.profile())) {
+        try (Lock lock = Lock.acquireOneShot(ctx.profile())) {
             Tick.Outcome o = tick.beat(config, force);
             return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
         }
