@@ -28,6 +28,7 @@ import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
 import looop.sense.Sensors;
+import looop.sense.WorldHash;
 
 /**
  * looop's benchmark: builds synthetic profiles in a temp dir and prints one

@@ -3,9 +3,8 @@ package looop.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
+import looop.io.SystemClock;
 import looop.profile.Paths;
 import looop.workers.Sessions;
 import looop.workers.TmuxSessions;
@@ -18,44 +17,12 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
         return new Context(null, null, null, System.in, System.out, System.err);
     }
 
-    /** The clock; null means the system's, in the system's time zone (SystemClock). */
+    /** The clock; null means the system's, in the system's time zone (looked up only when asked for). */
     @Override
     public Clock clock() {
         return clock != null ? clock : SystemClock.INSTANCE;
     }
 
-    /**
-     * The system clock, which looks up the system's time zone only when asked
-     * for it: loading a zone's rules costs 10–20 ms (tzdb.dat, and a service
-     * lookup through every jar on the classpath), and most one-shot commands
-     * only stamp UTC times or never read the clock at all.
-     */
-    static final class SystemClock extends Clock {
-        static final SystemClock INSTANCE = new SystemClock();
-        private volatile ZoneId zone;
-
-        @Override
-        public ZoneId getZone() {
-            ZoneId z = zone;
-            if (z == null) zone = z = ZoneId.systemDefault();
-            return z;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return Clock.system(zone);
-        }
-
-        @Override
-        public long millis() {
-            return System.currentTimeMillis();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now();
-        }
-    }
 
     /** The profile is resolved lazily so `looop version` works without a usable HOME. */
     public Paths profile() {

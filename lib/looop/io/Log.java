@@ -3,8 +3,7 @@ package looop.io;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.Map;
 import looop.profile.Events;
 
@@ -25,7 +24,6 @@ public final class Log {
         }
     }
 
-    private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final PrintStream out;
     private final Clock clock;
     private final boolean json;
@@ -41,7 +39,7 @@ public final class Log {
     /** The process's own log: JSON with --json or LOOOP_LOG_FORMAT=json; colour by the SPEC rules. */
     public static Log forProcess(PrintStream out, boolean jsonFlag, Map<String, String> env) {
         boolean json = jsonFlag || "json".equalsIgnoreCase(env.getOrDefault("LOOOP_LOG_FORMAT", ""));
-        return new Log(out, Clock.systemDefaultZone(), json, wantsColor(env, System.console() != null));
+        return new Log(out, SystemClock.INSTANCE, json, wantsColor(env, System.console() != null));
     }
 
     /** Colour only on a tty, never with NO_COLOR; LOOOP_COLOR=1|0 overrides both. */
@@ -55,6 +53,27 @@ public final class Log {
 
     public boolean isJson() {
         return json;
+    }
+
+    /**
+     * HH:mm:ss of now in the clock's zone. The process's own clock takes its
+     * offset from TimeZone and the digits are put by hand: java.time's zone
+     * rules and a DateTimeFormatter are about 12 ms of a one-shot tick.
+     */
+    private String clockTime() {
+        long now = clock.millis();
+        long offset = clock instanceof SystemClock ? SystemClock.offsetMillis(now)
+                : clock.getZone().getRules().getOffset(Instant.ofEpochMilli(now)).getTotalSeconds() * 1000L;
+        long second = Math.floorMod(Math.floorDiv(now + offset, 1000), 86_400);
+        StringBuilder b = new StringBuilder(8);
+        twoDigits(b, second / 3600);
+        twoDigits(b.append(':'), second / 60 % 60);
+        twoDigits(b.append(':'), second % 60);
+        return b.toString();
+    }
+
+    private static void twoDigits(StringBuilder b, long n) {
+        b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
     /** A silent log, for commands whose stdout is data. */
@@ -85,7 +104,7 @@ public final class Log {
             row.setAll(fields);
             out.println(Json.canonical(row));
         } else {
-            String stamp = "[" + LocalTime.now(clock).format(HMS) + "] ";
+            String stamp = "[" + clockTime() + "] ";
             String head = color ? "\u001b[" + level.ansi + "m" + level.glyph + "\u001b[0m" : level.glyph;
             out.println(stamp + head + " " + printable(message));
         }

@@ -4,6 +4,7 @@ package looop.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
  * Runs one user command the way SPEC.md says every command runs: `bash -c` in
@@ -259,7 +259,8 @@ public final class Proc {
     /** Kills the members of a group whose stdout or stderr is still a pipe; a few rounds, in case one forked. */
     private static void killPipeWriters(long pgid) {
         for (int round = 0; round < 3; round++) {
-            List<Long> writers = members(pgid).stream().filter(Proc::writesToAPipe).toList();
+            List<Long> writers = new ArrayList<>();
+            for (long pid : members(pgid)) if (writesToAPipe(pid)) writers.add(pid);
             if (writers.isEmpty()) return;
             writers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             awaitGone(writers, 1000);
@@ -289,48 +290,76 @@ public final class Proc {
         }
     }
 
-    /** The running (not zombie) processes of a group; none where there is no /proc. */
+    /**
+     * The running (not zombie) processes of group pgid; none where there is no /proc. Written as a plain loop over bytes:
+     * a one-shot command runs it cold (when the JDK drained a quick command's
+     * pipe first), where a stream of Files.readString calls cost ten times as
+     * much (30 ms against 3 here).
+     */
     private static List<Long> members(long pgid) {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.map(p -> p.getFileName().toString())
-                    .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
-                    .map(Long::parseLong)
-                    .filter(pid -> runsIn(pid, pgid))
-                    .toList();
-        } catch (IOException | UncheckedIOException e) {
-            return List.of();
+        List<Long> out = new ArrayList<>();
+        String[] names = new File("/proc").list();
+        if (names == null) return out;
+        for (String name : names) {
+            long pid = pidOf(name);
+            if (pid < 0) continue;
+            Stat st = stat(pid);
+            if (st != null && st.live() && st.group() == pgid) out.add(pid);
         }
+        return out;
+    }
+
+    /** A /proc entry's pid, or -1 when it names no process. */
+    private static long pidOf(String name) {
+        if (name.isEmpty() || name.length() > 18) return -1;
+        long pid = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            pid = pid * 10 + (c - '0');
+        }
+        return pid;
     }
 
     /** Whether pid exists and is not a zombie. */
     private static boolean running(long pid) {
-        return live(stat(pid));
-    }
-
-    private static boolean runsIn(long pid, long pgid) {
-        String[] f = stat(pid);
-        return live(f) && Long.parseLong(f[2]) == pgid;
-    }
-
-    private static boolean live(String[] stat) {
-        return stat != null && !stat[0].equals("Z") && !stat[0].equals("X");
+        Stat st = stat(pid);
+        return st != null && st.live();
     }
 
     /** A process's group from /proc, or -1 when it is gone or there is no /proc. */
     private static long processGroup(long pid) {
-        String[] f = stat(pid);
-        return f == null ? -1 : Long.parseLong(f[2]);
+        Stat st = stat(pid);
+        return st == null ? -1 : st.group();
     }
 
-    /** /proc/pid/stat's fields after the command name (state, ppid, pgrp, …), or null. */
-    private static String[] stat(long pid) {
-        try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the name is in parentheses and may itself hold spaces or parentheses
-            return s.substring(s.lastIndexOf(')') + 2).split(" ");
-        } catch (IOException | RuntimeException e) {
+    /** What /proc/pid/stat says of a process that looop needs: its state letter and its group. */
+    private record Stat(char state, long group) {
+        boolean live() {
+            return state != 'Z' && state != 'X';
+        }
+    }
+
+    /** /proc/pid/stat read, or null when pid is gone or there is no /proc. */
+    private static Stat stat(long pid) {
+        byte[] b = new byte[1024];
+        int n;
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+            n = in.readNBytes(b, 0, b.length);
+        } catch (IOException e) {
             return null;
         }
+        // "pid (name) S ppid pgrp …": the name may itself hold spaces or parentheses, so from the last ')'
+        int i = n - 1;
+        while (i >= 0 && b[i] != ')') i--;
+        if (i < 0 || i + 2 >= n) return null;
+        char state = (char) b[i + 2];
+        i += 4;
+        while (i < n && b[i] != ' ') i++; // ppid
+        long group = 0;
+        boolean any = false;
+        for (i++; i < n && b[i] >= '0' && b[i] <= '9'; i++, any = true) group = group * 10 + (b[i] - '0');
+        return any ? new Stat(state, group) : null;
     }
 
     /** The first executable name on looop's own PATH, or null. */
