@@ -33,10 +33,43 @@ public record ShellGate(List<Rule> deny, List<Rule> allow, long timeoutS, long m
     /** run_shell output only feeds a failure message; 64 KiB is plenty to find its last line. */
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 
-    /** A named pattern; user patterns are named by their own text. */
-    public record Rule(String name, Pattern pattern) {
+    /**
+     * A named pattern; user patterns are named by their own text. A user's
+     * compiles when the config is read, so a bad one is refused there; a
+     * built-in one at its first use: two dozen regexes cost every one-shot
+     * beat milliseconds, and most beats check no command.
+     */
+    public static final class Rule {
+        private final String name;
+        private final String regex;
+        private volatile Pattern pattern;
+
+        private Rule(String name, String regex, Pattern pattern) {
+            this.name = name;
+            this.regex = regex;
+            this.pattern = pattern;
+        }
+
         static Rule of(String name, String regex) {
-            return new Rule(name, Pattern.compile(regex, Pattern.CASE_INSENSITIVE));
+            return new Rule(name, regex, compile(regex));
+        }
+
+        static Rule builtIn(String name, String regex) {
+            return new Rule(name, regex, null);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Pattern pattern() {
+            Pattern p = pattern;
+            if (p == null) pattern = p = compile(regex);
+            return p;
+        }
+
+        private static Pattern compile(String regex) {
+            return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
         }
     }
 
@@ -52,28 +85,28 @@ public record ShellGate(List<Rule> deny, List<Rule> allow, long timeoutS, long m
 
     /** On by default: commands whose effect cannot be taken back, or that hand the machine to a download. */
     public static final List<Rule> DEFAULTS = List.of(
-            Rule.of("git-push-force", "\\bgit\\b" + REST + "\\bpush\\b" + REST + "(?:\\s--force(?:-with-lease)?\\b|\\s-[a-z]*f[a-z]*\\b|\\s\\+\\S)"),
-            Rule.of("git-push-delete", "\\bgit\\b" + REST + "\\bpush\\b" + REST + "(?:\\s--delete\\b|\\s-[a-z]*d[a-z]*\\b|\\s:\\S)"),
-            Rule.of("git-reset-hard", "\\bgit\\b" + REST + "\\breset\\b" + REST + "\\s--hard\\b"),
-            Rule.of("git-clean-force", "\\bgit\\b" + REST + "\\bclean\\b" + REST + "\\s-[a-z]*f"),
-            Rule.of("rm-recursive-force", "\\brm\\b(?=" + REST + "\\s-(?:-recursive\\b|[a-z]*r))(?=" + REST + "\\s-(?:-force\\b|[a-z]*f))"),
-            Rule.of("find-delete", "\\bfind\\b" + REST + "\\s-delete\\b"),
-            Rule.of("gh-pr-merge", "\\bgh\\s+pr\\s+merge\\b"),
-            Rule.of("gh-delete", "\\bgh\\b" + REST + "\\sdelete\\b"),
-            Rule.of("kubectl-delete", "\\bkubectl\\b" + REST + "\\sdelete\\b"),
-            Rule.of("infra-destroy", "\\bterraform\\b" + REST + "\\sdestroy\\b|\\bhelm\\b" + REST + "\\s(?:uninstall|delete)\\b"),
-            Rule.of("sql-drop", "\\bdrop\\s+(?:table|database|schema)\\b"),
-            Rule.of("sql-truncate", "\\btruncate\\s+(?:table\\b|[a-z_\"`])"),
-            Rule.of("download-piped-to-shell", "\\b(?:curl|wget)\\b[^;&\\n]*\\|\\s*(?:sudo\\s+)?(?:(?:ba|z|k|da|fi)?sh|python[0-9.]*|perl|ruby|node)\\b"),
-            Rule.of("download-run-as-code", "\\b(?:eval|source|(?:ba|z|k|da)?sh)\\b[^\\n]*(?:<\\(|\\$\\(|`)\\s*(?:curl|wget)\\b"),
-            Rule.of("mkfs", "\\bmkfs(?:\\.\\w+)?\\b"),
-            Rule.of("dd-to-device", "\\bdd\\b" + REST + "\\bof=/dev/(?!null\\b|zero\\b|stdout\\b|stderr\\b|fd/)"),
-            Rule.of("write-to-disk-device", ">\\s*/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk)"),
-            Rule.of("power-off", "\\b(?:shutdown|reboot|poweroff|halt)\\b|\\binit\\s+[06]\\b"),
-            Rule.of("chmod-recursive-home-or-root", "\\bch(?:mod|own|grp)\\b" + REST + "\\s-(?:[a-z]*r|-recursive)\\b" + REST + "\\s(?:/|~/?|\\$HOME/?)(?=\\s|$)"),
-            Rule.of("fork-bomb", ":\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}"),
-            Rule.of("publish", "\\b(?:npm|pnpm|yarn|cargo|poetry)\\s+publish\\b|\\bgem\\s+push\\b|\\btwine\\s+upload\\b"),
-            Rule.of("looop-config", "looop\\.json|\\bLOOOP_CONFIG\\b"));
+            Rule.builtIn("git-push-force", "\\bgit\\b" + REST + "\\bpush\\b" + REST + "(?:\\s--force(?:-with-lease)?\\b|\\s-[a-z]*f[a-z]*\\b|\\s\\+\\S)"),
+            Rule.builtIn("git-push-delete", "\\bgit\\b" + REST + "\\bpush\\b" + REST + "(?:\\s--delete\\b|\\s-[a-z]*d[a-z]*\\b|\\s:\\S)"),
+            Rule.builtIn("git-reset-hard", "\\bgit\\b" + REST + "\\breset\\b" + REST + "\\s--hard\\b"),
+            Rule.builtIn("git-clean-force", "\\bgit\\b" + REST + "\\bclean\\b" + REST + "\\s-[a-z]*f"),
+            Rule.builtIn("rm-recursive-force", "\\brm\\b(?=" + REST + "\\s-(?:-recursive\\b|[a-z]*r))(?=" + REST + "\\s-(?:-force\\b|[a-z]*f))"),
+            Rule.builtIn("find-delete", "\\bfind\\b" + REST + "\\s-delete\\b"),
+            Rule.builtIn("gh-pr-merge", "\\bgh\\s+pr\\s+merge\\b"),
+            Rule.builtIn("gh-delete", "\\bgh\\b" + REST + "\\sdelete\\b"),
+            Rule.builtIn("kubectl-delete", "\\bkubectl\\b" + REST + "\\sdelete\\b"),
+            Rule.builtIn("infra-destroy", "\\bterraform\\b" + REST + "\\sdestroy\\b|\\bhelm\\b" + REST + "\\s(?:uninstall|delete)\\b"),
+            Rule.builtIn("sql-drop", "\\bdrop\\s+(?:table|database|schema)\\b"),
+            Rule.builtIn("sql-truncate", "\\btruncate\\s+(?:table\\b|[a-z_\"`])"),
+            Rule.builtIn("download-piped-to-shell", "\\b(?:curl|wget)\\b[^;&\\n]*\\|\\s*(?:sudo\\s+)?(?:(?:ba|z|k|da|fi)?sh|python[0-9.]*|perl|ruby|node)\\b"),
+            Rule.builtIn("download-run-as-code", "\\b(?:eval|source|(?:ba|z|k|da)?sh)\\b[^\\n]*(?:<\\(|\\$\\(|`)\\s*(?:curl|wget)\\b"),
+            Rule.builtIn("mkfs", "\\bmkfs(?:\\.\\w+)?\\b"),
+            Rule.builtIn("dd-to-device", "\\bdd\\b" + REST + "\\bof=/dev/(?!null\\b|zero\\b|stdout\\b|stderr\\b|fd/)"),
+            Rule.builtIn("write-to-disk-device", ">\\s*/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk)"),
+            Rule.builtIn("power-off", "\\b(?:shutdown|reboot|poweroff|halt)\\b|\\binit\\s+[06]\\b"),
+            Rule.builtIn("chmod-recursive-home-or-root", "\\bch(?:mod|own|grp)\\b" + REST + "\\s-(?:[a-z]*r|-recursive)\\b" + REST + "\\s(?:/|~/?|\\$HOME/?)(?=\\s|$)"),
+            Rule.builtIn("fork-bomb", ":\\(\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}"),
+            Rule.builtIn("publish", "\\b(?:npm|pnpm|yarn|cargo|poetry)\\s+publish\\b|\\bgem\\s+push\\b|\\btwine\\s+upload\\b"),
+            Rule.builtIn("looop-config", "looop\\.json|\\bLOOOP_CONFIG\\b"));
 
     public static ShellGate defaults() {
         return new ShellGate(DEFAULTS, null, DEFAULT_TIMEOUT_S, DEFAULT_MAX_OUTPUT_BYTES);

@@ -202,7 +202,7 @@ public final class Stages {
     private static String runId(JsonNode in) {
         if (!in.hasNonNull("run_id")) return null;
         String id = in.get("run_id").asText();
-        if (!id.matches("tick-[0-9]{8}-[0-9]{6}(-[0-9]+)?")) {
+        if (!Tick.isRunName(id)) {
             throw usage("\"run_id\" must name a run as `looop decide` prints it (tick-YYYYMMDD-HHMMSS), got " + Json.canonical(in.get("run_id")));
         }
         return id;

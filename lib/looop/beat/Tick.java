@@ -484,13 +484,28 @@ public final class Tick {
     }
 
     /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
-    private static final java.util.regex.Pattern RUN_NAME = java.util.regex.Pattern.compile("tick-[0-9]{8}-[0-9]{6}(-[0-9]+)?");
+
+    /**
+     * Whether name is a run's, as a beat names it: tick-YYYYMMDD-HHMMSS, and
+     * -N when that second had one already. By hand, not by regex: a regex
+     * compiles cold in every one-shot beat.
+     */
+    public static boolean isRunName(String name) {
+        if (name.length() < 20 || !name.startsWith("tick-") || name.charAt(13) != '-') return false;
+        if (!digits(name, 5, 13) || !digits(name, 14, 20)) return false;
+        return name.length() == 20 || (name.charAt(20) == '-' && name.length() > 21 && digits(name, 21, name.length()));
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
 
     public void pruneRuns() {
         long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
         List<Path> runs = new java.util.ArrayList<>(Fs.listDirs(paths.runs()).stream()
-                .filter(p -> RUN_NAME.matcher(p.getFileName().toString()).matches()).toList()); // only what looop made
+                .filter(p -> isRunName(p.getFileName().toString())).toList()); // only what looop made
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));
         for (Path old : runs.subList((int) Math.min(keep, runs.size()), runs.size())) Fs.deleteTree(old);
     }

@@ -39,16 +39,31 @@ public record Guards(long noopTtl, int flapBeats, long maxDecidesPerHour, long m
                 "usage limit", "API Error: (429|5\\d\\d)", "\\b(429|503|529)\\b.*error", "Connection error", "network error",
                 "fetch failed", "socket hang up", "ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN");
 
+        /**
+         * The patterns; null in the record stands for the defaults, compiled
+         * at their first use: fifteen regexes cost every one-shot beat
+         * milliseconds, and only a failed run is matched against them.
+         */
+        @Override
+        public List<Pattern> patterns() {
+            return patterns != null ? patterns : DefaultPatterns.COMPILED;
+        }
+
         /** Whether a run that exited exitCode and printed output failed in passing. */
         public boolean isTransient(int exitCode, String output) {
             if (exitCodes.contains(exitCode)) return true;
-            return patterns.stream().anyMatch(p -> p.matcher(output).find());
+            return patterns().stream().anyMatch(p -> p.matcher(output).find());
         }
 
         /** Seconds before retry n (1-based): backoff_s, doubled each time. */
         public long waitBefore(int retry) {
             return backoffS << Math.min(retry - 1, 20);
         }
+    }
+
+    private static final class DefaultPatterns {
+        static final List<Pattern> COMPILED = RunnerRetry.DEFAULT_PATTERNS.stream()
+                .map(t -> Pattern.compile(t, Pattern.CASE_INSENSITIVE)).toList();
     }
 
     public static Guards defaults() {
@@ -88,17 +103,14 @@ public record Guards(long noopTtl, int flapBeats, long maxDecidesPerHour, long m
     }
 
     private static List<Pattern> patterns(JsonNode n, String where) {
+        if (n == null || n.isNull()) return null; // the defaults (RunnerRetry.patterns)
+        if (!n.isArray()) throw new UserError(where + ": \"runner_retry.patterns\" must be a list of regular expressions, got " + n);
         List<String> texts = new ArrayList<>();
-        if (n == null || n.isNull()) {
-            texts.addAll(RunnerRetry.DEFAULT_PATTERNS);
-        } else {
-            if (!n.isArray()) throw new UserError(where + ": \"runner_retry.patterns\" must be a list of regular expressions, got " + n);
-            for (JsonNode p : n) {
-                if (!p.isTextual() || p.asText().isEmpty()) {
-                    throw new UserError(where + ": \"runner_retry.patterns\" holds " + p + "; each must be a non-empty regular expression");
-                }
-                texts.add(p.asText());
+        for (JsonNode p : n) {
+            if (!p.isTextual() || p.asText().isEmpty()) {
+                throw new UserError(where + ": \"runner_retry.patterns\" holds " + p + "; each must be a non-empty regular expression");
             }
+            texts.add(p.asText());
         }
         List<Pattern> out = new ArrayList<>();
         for (String t : texts) {
