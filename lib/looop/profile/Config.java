@@ -73,11 +73,34 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         /** The binary a command starts with, for the PATH check. */
         public static String firstWord(String command) {
             String trimmed = command == null ? "" : command.strip();
-            // skip leading VAR=value assignments, as a shell would
-            for (String word : trimmed.split("\\s+")) {
-                if (!word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) return word;
+            // skip leading VAR=value assignments, as a shell would; by hand, as a regex compiles cold in every beat
+            int i = 0;
+            while (i < trimmed.length()) {
+                int end = i;
+                while (end < trimmed.length() && !isSpace(trimmed.charAt(end))) end++;
+                String word = trimmed.substring(i, end);
+                if (!isAssignment(word)) return word;
+                i = end;
+                while (i < trimmed.length() && isSpace(trimmed.charAt(i))) i++;
             }
             return "";
+        }
+
+        /** What \s means in a regex: ASCII white space. */
+        private static boolean isSpace(char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        }
+
+        /** NAME=…, NAME a shell variable's name. */
+        private static boolean isAssignment(String word) {
+            int eq = word.indexOf('=');
+            if (eq < 1) return false;
+            for (int i = 0; i < eq; i++) {
+                char c = word.charAt(i);
+                boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+                if (!letter && (i == 0 || c < '0' || c > '9')) return false;
+            }
+            return true;
         }
     }
 
