@@ -21,6 +21,7 @@ import looop.gate.Gate;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
+import looop.io.Text;
 import looop.io.UserError;
 import looop.profile.Knob;
 import looop.profile.Config;
@@ -492,13 +493,8 @@ public final class Tick {
      */
     public static boolean isRunName(String name) {
         if (name.length() < 20 || !name.startsWith("tick-") || name.charAt(13) != '-') return false;
-        if (!digits(name, 5, 13) || !digits(name, 14, 20)) return false;
-        return name.length() == 20 || (name.charAt(20) == '-' && name.length() > 21 && digits(name, 21, name.length()));
-    }
-
-    private static boolean digits(String s, int from, int to) {
-        for (int i = from; i < to; i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
-        return true;
+        if (!Text.digits(name, 5, 13) || !Text.digits(name, 14, 20)) return false;
+        return name.length() == 20 || (name.charAt(20) == '-' && name.length() > 21 && Text.digits(name, 21, name.length()));
     }
 
     public void pruneRuns() {
@@ -511,6 +507,6 @@ public final class Tick {
     }
 
     private static String names(List<Sensors.Reading> readings) {
-        return String.join(", ", readings.stream().map(r -> r.file().replaceFirst("\\.json$", "")).toList());
+        return String.join(", ", readings.stream().map(r -> Text.withoutSuffix(r.file(), ".json")).toList());
     }
 }

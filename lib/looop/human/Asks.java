@@ -13,6 +13,7 @@ import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
 import looop.io.Proc;
+import looop.io.Text;
 import looop.io.UserError;
 import looop.profile.Journal;
 import looop.profile.Paths;
@@ -191,7 +192,7 @@ public final class Asks {
         List<Ask> out = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         for (Path p : Fs.listFiles(paths.asks(), ".json")) {
-            if (!inSession(p.getFileName().toString().replaceFirst("\\.json$", ""))) files.add(p);
+            if (!inSession(Text.withoutSuffix(p.getFileName().toString(), ".json"))) files.add(p);
         }
         for (Path d : Fs.listDirs(paths.sessions())) files.add(d.resolve(IN_SESSION));
         for (Path p : files) {

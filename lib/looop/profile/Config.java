@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import looop.act.ShellGate;
 import looop.io.Json;
+import looop.io.Text;
 import looop.io.UserError;
 import looop.sandbox.SandboxConfigError;
 import looop.sandbox.SandboxPolicy;
@@ -77,18 +78,13 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
             int i = 0;
             while (i < trimmed.length()) {
                 int end = i;
-                while (end < trimmed.length() && !isSpace(trimmed.charAt(end))) end++;
+                while (end < trimmed.length() && !Text.isSpace(trimmed.charAt(end))) end++;
                 String word = trimmed.substring(i, end);
                 if (!isAssignment(word)) return word;
                 i = end;
-                while (i < trimmed.length() && isSpace(trimmed.charAt(i))) i++;
+                while (i < trimmed.length() && Text.isSpace(trimmed.charAt(i))) i++;
             }
             return "";
-        }
-
-        /** What \s means in a regex: ASCII white space. */
-        private static boolean isSpace(char c) {
-            return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
         }
 
         /** NAME=…, NAME a shell variable's name. */

@@ -8,11 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import looop.io.Durations;
 import looop.io.Fs;
 import looop.io.Json;
+import looop.io.Text;
 import looop.profile.Paths;
 
 /**
@@ -25,7 +24,6 @@ import looop.profile.Paths;
  * {"script": digest, "at": unix seconds, "reading": text}.
  */
 public final class SensorCache {
-    private static final Pattern HEADER = Pattern.compile("^#\\s*looop:interval=(\\S+)\\s*$");
 
     /** A kept reading: when it was taken and the script it came from. */
     public record Entry(String script, long at, String reading) {}
@@ -68,10 +66,10 @@ public final class SensorCache {
             String l = line.strip();
             if (l.isEmpty()) continue;
             if (!l.startsWith("#")) return null; // the header ends at the first command
-            Matcher m = HEADER.matcher(l);
-            if (m.matches()) {
+            String value = headerValue(l);
+            if (value != null) {
                 try {
-                    Duration d = Durations.parse(m.group(1));
+                    Duration d = Durations.parse(value);
                     return d.isZero() ? null : d;
                 } catch (IllegalArgumentException e) {
                     return null;
@@ -80,6 +78,27 @@ public final class SensorCache {
         }
         return null;
     }
+
+    /**
+     * The value of a `# looop:interval=<value>` line (a comment, then the key,
+     * the value one word), or null. By hand, not by regex: every beat reads
+     * every script's header, and a one-shot beat would compile the regex cold.
+     */
+    public static String headerValue(String line) {
+        if (!line.startsWith("#")) return null;
+        int i = 1;
+        while (i < line.length() && Text.isSpace(line.charAt(i))) i++;
+        if (!line.startsWith(KEY, i)) return null;
+        String value = line.substring(i + KEY.length());
+        int end = value.length();
+        while (end > 0 && Text.isSpace(value.charAt(end - 1))) end--;
+        value = value.substring(0, end);
+        if (value.isEmpty()) return null;
+        for (int k = 0; k < value.length(); k++) if (Text.isSpace(value.charAt(k))) return null;
+        return value;
+    }
+
+    private static final String KEY = "looop:interval=";
 
     private Path file(String name) {
         return paths.sensorCache().resolve(name + ".json");
