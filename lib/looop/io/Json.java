@@ -205,4 +205,9 @@ public final class Json {
     public static String rfc3339(Instant t) {
         return FlatJson.rfc3339(t);
     }
+
+    /** Exactly Instant.toString, without java.time's formatter (see FlatJson#instant). */
+    public static String instant(Instant t) {
+        return FlatJson.instant(t);
+    }
 }

@@ -135,7 +135,7 @@ public final class Schedules {
             if (s.reached(now)) {
                 ObjectNode r = signal.addObject().put("name", s.name());
                 if (s.recurring()) r.put("period", s.period(now));
-                else r.put("at", s.at().toString());
+                else r.put("at", Json.instant(s.at()));
             }
             if (s.due(now)) {
                 due.addObject().put("name", s.name()).put("note", s.note()).put("kind", s.kind())
@@ -143,9 +143,9 @@ public final class Schedules {
             }
         }
         Instant next = nextChange(now);
-        detail.put("next_change", next == null ? null : next.toString());
+        detail.put("next_change", next == null ? null : Json.instant(next));
         detail.put("count", list().size());
-        detail.put("sensed_at", now.toString());
+        detail.put("sensed_at", Json.instant(now));
         return v;
     }
 
