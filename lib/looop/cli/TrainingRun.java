@@ -43,10 +43,20 @@ public final class TrainingRun {
         Path scratch = Files.createTempDirectory("looop-training-");
         try {
             Files.writeString(scratch.resolve("looop.json"), CONFIG);
+            seedSensors(scratch);
             for (List<String> line : HUMAN) run(scratch, Map.of(), line);
             for (List<String> line : WORKER) run(scratch, Map.of("LOOOP_SESSION_ID", "training"), line);
         } finally {
             Fs.deleteTree(scratch);
+        }
+    }
+
+    /** Two sensors, so the beat runs them as a pool does (one alone runs on the beat's thread). */
+    private static void seedSensors(Path scratch) throws IOException {
+        Path sensors = Files.createDirectories(scratch.resolve("sensors"));
+        for (String name : List.of("a.sh", "b.sh")) {
+            Path s = Files.writeString(sensors.resolve(name), "#!/bin/sh\necho '{\"signal\":{\"training\":true}}'\n");
+            s.toFile().setExecutable(true, true);
         }
     }
 

@@ -16,10 +16,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -109,22 +112,80 @@ public final class Fs {
      */
     private static void writeInTree(Tree.Place place, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) throws IOException {
         try (Tree.Dir dir = Tree.open(place, true)) {
-            String tmp = "." + place.name() + "." + Ids.unique() + ".tmp";
+            writeIn(dir, place.name(), bytes, mode, durable);
+        }
+    }
+
+    private static void writeIn(Tree.Dir dir, String name, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) throws IOException {
+        String tmp = "." + name + "." + Ids.unique() + ".tmp";
+        try {
+            try (FileChannel ch = dir.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
+                writeFully(ch, bytes);
+                if (durable) ch.force(true);
+            }
+            dir.chmod(tmp, mode); // explicitly: the umask may have taken bits off the create mode
+            dir.rename(tmp, dir, name);
+            if (durable) dir.sync();
+        } finally {
             try {
-                try (FileChannel ch = dir.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
-                    writeFully(ch, bytes);
-                    if (durable) ch.force(true);
+                dir.unlink(tmp);
+            } catch (NoSuchFileException e) {
+                // renamed into place: the normal case
+            }
+        }
+    }
+
+    /**
+     * Makes dir (below the data dir) hold exactly files, name → bytes, as a
+     * wipe and a rewrite would, through one handle on dir: a file that holds
+     * those bytes already is kept, the others are written as scratch (temp,
+     * rename), and every other entry (a stale file, a planted link, FIFO or
+     * directory, a crashed write's temp) is removed. A dir that is not a
+     * directory (a planted link) is replaced by one. What a beat's snapshots
+     * need: most readings are the last beat's, and wiping and rewriting each
+     * one was half of a skip beat's own work (bench/README.md).
+     */
+    public static void replaceScratchDir(Path dir, Map<String, byte[]> files) {
+        Tree.Place place = Tree.locate(dir);
+        if (place == null) {
+            deleteTree(dir);
+            files.forEach((name, bytes) -> writeScratch(dir.resolve(name), bytes));
+            return;
+        }
+        try (Tree.Dir parent = Tree.open(place, true)) {
+            BasicFileAttributes a = parent.statOrNull(place.name());
+            if (a != null && !a.isDirectory()) Tree.deleteTree(parent, place.name());
+            if (a == null || !a.isDirectory()) mkdirs(dir);
+            try (Tree.Dir here = parent.child(place.name())) {
+                for (String name : here.names()) {
+                    if (!files.containsKey(name)) Tree.deleteTree(here, name);
                 }
-                dir.chmod(tmp, mode); // explicitly: the umask may have taken bits off the create mode
-                dir.rename(tmp, dir, place.name());
-                if (durable) dir.sync();
-            } finally {
-                try {
-                    dir.unlink(tmp);
-                } catch (NoSuchFileException e) {
-                    // renamed into place: the normal case
+                for (var e : files.entrySet()) {
+                    if (!holds(here, e.getKey(), e.getValue())) writeIn(here, e.getKey(), e.getValue(), PRIVATE_FILE, false);
                 }
             }
+        } catch (IOException e) {
+            throw failed(dir, e);
+        }
+    }
+
+    /**
+     * Whether name is a regular file holding exactly bytes. Opened read-write
+     * without following links, which never blocks even on a FIFO planted in
+     * its place, and read only when its size says it can match (a FIFO's is 0).
+     */
+    private static boolean holds(Tree.Dir dir, String name, byte[] bytes) throws IOException {
+        BasicFileAttributes a = dir.statOrNull(name);
+        if (a == null || !a.isRegularFile() || a.size() != bytes.length) return false;
+        try (FileChannel ch = dir.open(name, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE), PRIVATE_FILE)) {
+            if (ch.size() != bytes.length) return false;
+            ByteBuffer buf = ByteBuffer.allocate(bytes.length);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read until full, or the file turned out shorter
+            }
+            return !buf.hasRemaining() && Arrays.equals(buf.array(), bytes);
+        } catch (FileSystemException e) {
+            return false; // gone, or swapped for something that cannot be opened so: it is rewritten
         }
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -107,10 +108,8 @@ public final class Sensors {
         this.cache = new SensorCache(paths, clock);
     }
 
-    /** Wipes snapshots/, runs every sensor, writes every snapshot; returns the readings sorted by file name. */
+    /** Runs every sensor, then makes snapshots/ hold exactly their snapshots; returns the readings sorted by file name. */
     public List<Reading> senseAll() {
-        Fs.deleteTree(paths.snapshots());
-        Fs.mkdirs(paths.snapshots());
         List<Path> scripts = userSensors();
         if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, Config.load(paths)).sensor();
         List<Reading> readings = new ArrayList<>(runUserSensors(scripts));
@@ -121,6 +120,9 @@ public final class Sensors {
         readings.add(save(new Reading("sys-schedules.json",
                 Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant())))));
         readings.sort(Comparator.comparing(Reading::file));
+        Map<String, byte[]> snapshots = new LinkedHashMap<>();
+        for (Reading r : readings) snapshots.put(r.file(), r.text().getBytes(StandardCharsets.UTF_8));
+        Fs.replaceScratchDir(paths.snapshots(), snapshots);
         return readings;
     }
 
@@ -180,21 +182,14 @@ public final class Sensors {
      * surrogate (a sensor may print "\ud800") does not survive UTF-8, and the
      * hash of the in-memory readings must equal the hash recomputed from disk.
      */
-    private Reading save(Reading r) {
-        byte[] bytes = r.text().getBytes(StandardCharsets.UTF_8);
-        writeScratch(paths.snapshots().resolve(r.file()), bytes);
-        return new Reading(r.file(), new String(bytes, StandardCharsets.UTF_8));
-    }
-
     /**
-     * A snapshot is scratch, rebuilt from nothing every beat, so it is renamed
-     * into place (a reader never sees half of one) but not fsynced: a snapshot
-     * torn by a power cut is wiped by the next beat, while an fsync per
-     * snapshot costs a journal flush each, the largest cost of a skip beat
-     * after the sensors' own processes (bench/README.md).
+     * A reading as its snapshot will hold it (text that is not valid UTF-16
+     * round-trips as the snapshot's bytes do). The snapshots are written
+     * together once every sensor has read (Fs.replaceScratchDir): scratch,
+     * renamed into place but not fsynced, and rewritten only when they changed.
      */
-    private static void writeScratch(Path file, byte[] bytes) {
-        Fs.writeScratch(file, bytes);
+    private static Reading save(Reading r) {
+        return new Reading(r.file(), new String(r.text().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
     }
 
     /**
