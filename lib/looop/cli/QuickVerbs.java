@@ -14,7 +14,7 @@ import java.util.List;
  * word too many or too few, an @file, an unknown kind) is not matched and
  * picocli parses it exactly as before, with its usage and error lines.
  */
-final class QuickVerbs {
+public final class QuickVerbs {
     private QuickVerbs() {}
 
     /** What run returns for a command line it leaves to picocli. */
@@ -32,7 +32,7 @@ final class QuickVerbs {
     }
 
     /** Whether a is a plain spelling run here: positional words only, as many as the verb takes. */
-    static boolean matches(String[] a) {
+    public static boolean matches(String... a) {
         if (a.length == 0) return false;
         for (String word : a) if (!plainWord(word)) return false;
         return switch (a[0]) {

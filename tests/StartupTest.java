@@ -1,0 +1,211 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.regex.Pattern;
+import looop.beat.Tick;
+import looop.io.Controls;
+import looop.io.Fs;
+import looop.io.Ids;
+import looop.io.Json;
+import looop.io.Log;
+import looop.io.SystemClock;
+import looop.profile.Config;
+import looop.sense.SensorCache;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What one-shot start-up (issue 15) replaced by hand-written code keeps
+ * meaning what the JDK's or the regex's version meant: each check here runs
+ * both side by side over edge cases and random inputs.
+ */
+class StartupTest {
+    @TempDir Path tmp;
+
+    static final Random RANDOM = new Random(15);
+
+    @Test
+    void controlCharactersAreTheRegexsOnEveryChar() {
+        Pattern regex = Pattern.compile("[\\p{Cc}\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
+        for (int c = 0; c <= 0xFFFF; c++) {
+            String s = String.valueOf((char) c);
+            assertEquals(regex.matcher(s).find(), Controls.isControl((char) c), "U+" + Integer.toHexString(c));
+        }
+        String mixed = "a\u001b[31mb\u202Ec\td😀\u0085";
+        assertEquals(regex.matcher(mixed).replaceAll("?"), Controls.replace(mixed, "?"));
+    }
+
+    @Test
+    void instantsPrintAsInstantToString() {
+        List<Instant> all = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("2026-12-01T23:59:59Z"), Instant.parse("0999-12-31T23:59:59Z"),
+                Instant.parse("1000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("-0001-06-01T12:00:00Z"), Instant.ofEpochSecond(1, 1_000_000), Instant.ofEpochSecond(1, 1_000), Instant.ofEpochSecond(1, 1),
+                Instant.ofEpochSecond(1, 120_000_000), Instant.ofEpochSecond(1, 123_450_000)));
+        for (int i = 0; i < 20_000; i++) all.add(Instant.ofEpochSecond(RANDOM.nextLong() % 400_000_000_000L, RANDOM.nextInt(1_000_000_000)));
+        for (Instant t : all) {
+            assertEquals(t.toString(), Json.instant(t), t::toString);
+            assertEquals(t.truncatedTo(ChronoUnit.SECONDS).toString(), Json.rfc3339(t), t::toString);
+        }
+    }
+
+    @Test
+    void runNamesAreTheRegexs() {
+        Pattern regex = Pattern.compile("tick-[0-9]{8}-[0-9]{6}(-[0-9]+)?");
+        List<String> names = new ArrayList<>(List.of("tick-20261201-235242", "tick-20261201-235242-2", "tick-20261201-235242-", "tick-20261201-23524",
+                "tick-2026120-1235242", "tick-20261201_235242", "tock-20261201-235242", "tick-20261201-235242-12a", "tick-٢٠٢٦١٢٠١-235242", "",
+                "tick-", "tick-20261201-235242x", "tick-20261201-235242--1"));
+        String alphabet = "tick-0123456789x_";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder b = new StringBuilder(i % 2 == 0 ? "tick-" : "");
+            for (int k = RANDOM.nextInt(24); k > 0; k--) b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+            names.add(b.toString());
+        }
+        for (String n : names) assertEquals(regex.matcher(n).matches(), Tick.isRunName(n), n);
+    }
+
+    @Test
+    void firstWordsAreTheRegexs() {
+        for (String cmd : List.of("claude -p", "  FOO=1 BAR_2=x pi --mode json", "A=1", "=x cmd", "1A=2 cmd", "_=1 cmd", "x\tA=1", "A=1\n\tcmd arg",
+                "", "   ", "a=b=c d", "ÄB=1 cmd", "cmd", "\u2003cmd x", "A-B=1 cmd")) {
+            assertEquals(regexFirstWord(cmd), Config.RunnerDef.firstWord(cmd), cmd);
+        }
+    }
+
+    static String regexFirstWord(String command) {
+        for (String word : command.strip().split("\\s+")) {
+            if (!word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) return word;
+        }
+        return "";
+    }
+
+    @Test
+    void intervalHeadersAreTheRegexs() {
+        Pattern regex = Pattern.compile("^#\\s*looop:interval=(\\S+)\\s*$");
+        for (String line : List.of("# looop:interval=5m", "#looop:interval=1h", "#\t looop:interval=30s ", "# looop:interval=", "# looop:interval=5m x",
+                "# looop:interval=5m\t", "# looop: interval=5m", "looop:interval=5m", "# LOOOP:interval=5m", "## looop:interval=5m", "# looop:interval==5")) {
+            var m = regex.matcher(line);
+            assertEquals(m.matches() ? m.group(1) : null, SensorCache.headerValue(line), line);
+        }
+    }
+
+    @Test
+    void theLogsClockTimeIsLocalTime() {
+        for (String zone : List.of("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham")) {
+            for (String at : List.of("2026-03-29T00:59:59Z", "2026-03-29T01:00:00Z", "2026-10-25T00:30:00Z", "2026-12-01T23:59:59Z")) {
+                Clock clock = Clock.fixed(Instant.parse(at), ZoneId.of(zone));
+                var out = new java.io.ByteArrayOutputStream();
+                new Log(new java.io.PrintStream(out, true), clock, false, false).line(Log.Level.INFO, "t", "x");
+                String expected = "[" + LocalTime.now(clock).format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "]";
+                assertTrue(out.toString().startsWith(expected), zone + " " + at + ": " + out);
+            }
+        }
+        // the process's own clock: TimeZone's offset agrees with java.time's zone rules
+        for (int i = 0; i < 1000; i++) {
+            long ms = RANDOM.nextLong() % 4_000_000_000_000L;
+            assertEquals(ZoneId.systemDefault().getRules().getOffset(Instant.ofEpochMilli(ms)).getTotalSeconds() * 1000, SystemClock.offsetMillis(ms));
+        }
+        assertEquals(ZoneId.systemDefault(), SystemClock.INSTANCE.getZone());
+        assertTrue(Math.abs(SystemClock.INSTANCE.millis() - System.currentTimeMillis()) < 60_000);
+    }
+
+    @Test
+    void uniqueNamesDoNotRepeat() throws Exception {
+        Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Thread> threads = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) assertTrue(seen.add(Ids.unique()));
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(80_000, seen.size());
+    }
+
+    @Test
+    void aScratchDirEndsHoldingExactlyItsFiles() throws Exception {
+        var p = new TestProfile(tmp.resolve("p"));
+        Path snaps = p.paths.snapshots();
+        Path outside = Files.writeString(tmp.resolve("outside.txt"), "keep me");
+        Fs.replaceScratchDir(snaps, files("a.json", "{\"a\":1}", "b.json", "{\"b\":1}"));
+        Object aKey = Files.readAttributes(snaps.resolve("a.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        // planted: a stale file, a link out, a directory, a crashed write's temp, and a FIFO where a snapshot goes
+        Files.writeString(snaps.resolve("stale.json"), "old");
+        Files.createSymbolicLink(snaps.resolve("link.json"), outside);
+        Files.createDirectories(snaps.resolve("dir/inner"));
+        Files.writeString(snaps.resolve(".b.json.x.tmp"), "half");
+        Files.delete(snaps.resolve("b.json"));
+        assertEquals(0, new ProcessBuilder("mkfifo", snaps.resolve("b.json").toString()).start().waitFor());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Fs.replaceScratchDir(snaps, files("a.json", "{\"a\":1}", "b.json", "{\"b\":2}")));
+        try (var s = Files.list(snaps)) {
+            assertEquals(Set.of("a.json", "b.json"), new HashSet<>(s.map(x -> x.getFileName().toString()).toList()));
+        }
+        assertEquals("{\"b\":2}", Files.readString(snaps.resolve("b.json")));
+        assertTrue(Files.isRegularFile(snaps.resolve("b.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(aKey, Files.readAttributes(snaps.resolve("a.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "an unchanged snapshot is not rewritten");
+        assertEquals("keep me", Files.readString(outside));
+        // snapshots/ itself a link: replaced by a directory, the target untouched
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("a.json"), "theirs");
+        Fs.deleteTree(snaps);
+        Files.createSymbolicLink(snaps, elsewhere);
+        Fs.replaceScratchDir(snaps, files("a.json", "{\"a\":3}"));
+        assertFalse(Files.isSymbolicLink(snaps));
+        assertEquals("{\"a\":3}", Files.readString(snaps.resolve("a.json")));
+        assertEquals("theirs", Files.readString(elsewhere.resolve("a.json")));
+    }
+
+    @Test
+    void theTrainingRunTeachesTheCommonPathsAndLeavesNothing() throws Exception {
+        Path scratchTmp = Files.createDirectories(tmp.resolve("tmp"));
+        Path theirs = tmp.resolve("their-profile");
+        Path config = Files.writeString(tmp.resolve("their.json"), "{\"default\":\"claude\"}");
+        Path classes = tmp.resolve("classes.txt");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-XX:DumpLoadedClassList=" + classes, "-Djava.io.tmpdir=" + scratchTmp,
+                "-cp", System.getProperty("java.class.path"), "looop.cli.TrainingRun").redirectErrorStream(true);
+        pb.environment().putAll(Map.of("LOOOP_DATA_DIR", theirs.toString(), "LOOOP_CONFIG", config.toString(), "LOOOP_SESSION_ID", "w9",
+                "HOME", tmp.resolve("home").toString()));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertFalse(Files.exists(theirs), "the caller's profile is not touched");
+        assertEquals("{\"default\":\"claude\"}", Files.readString(config));
+        try (var s = Files.list(scratchTmp)) {
+            assertEquals(List.of(), s.toList(), "the scratch profile is gone");
+        }
+        String list = Files.readString(classes);
+        for (String cls : List.of("looop/cli/QuickVerbs", "looop/beat/Tick", "looop/sense/Sensors", "looop/gate/Gate", "looop/act/Executor",
+                "looop/workers/Claims", "looop/gate/Budget", "com/fasterxml/jackson/core/JsonFactory", "picocli/CommandLine")) {
+            assertTrue(list.contains(cls + "\n") || list.contains(cls + " "), "the class list holds " + cls);
+        }
+    }
+
+    static Map<String, byte[]> files(String... nameThenText) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenText.length; i += 2) m.put(nameThenText[i], nameThenText[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return m;
+    }
+}
