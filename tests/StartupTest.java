@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 import looop.beat.Tick;
 import looop.io.Controls;
 import looop.io.Fs;
-import looop.io.Ids;
 import looop.io.Json;
 import looop.io.Log;
 import looop.io.SystemClock;
@@ -134,7 +133,7 @@ class StartupTest {
         List<Thread> threads = new ArrayList<>();
         for (int n = 0; n < 4; n++) {
             Thread t = new Thread(() -> {
-                for (int i = 0; i < 20_000; i++) assertTrue(seen.add(Ids.unique()));
+                for (int i = 0; i < 20_000; i++) assertTrue(seen.add(Fs.unique()));
             });
             t.start();
             threads.add(t);
@@ -201,6 +200,16 @@ class StartupTest {
                 "looop/workers/Claims", "looop/gate/Budget", "com/fasterxml/jackson/core/JsonFactory", "picocli/CommandLine")) {
             assertTrue(list.contains(cls + "\n") || list.contains(cls + " "), "the class list holds " + cls);
         }
+    }
+
+    /** The bench proves this figures; it must keep compiling against the code it measures. */
+    @Test
+    void theBenchCompiles() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("bench-classes"));
+        var javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        var err = new java.io.ByteArrayOutputStream();
+        int code = javac.run(null, null, err, "-proc:none", "-d", out.toString(), "-cp", System.getProperty("java.class.path"), "bench/run.java");
+        assertEquals(0, code, err.toString());
     }
 
     static Map<String, byte[]> files(String... nameThenText) {

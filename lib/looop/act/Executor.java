@@ -13,7 +13,6 @@ import looop.act.moves.Context;
 import looop.act.moves.Move;
 import looop.decide.Decision;
 import looop.io.Fs;
-import looop.io.Ids;
 import looop.io.Json;
 import looop.io.UnsafePathException;
 import looop.io.UserError;
@@ -128,7 +127,7 @@ public final class Executor {
         if (Files.exists(Intent.file(paths), LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalStateException("a move is still pending in " + Intent.file(paths) + "; recover() it first");
         }
-        String moveId = runId != null ? runId : "hand-" + Ids.unique();
+        String moveId = runId != null ? runId : "hand-" + Fs.unique();
         Intent intent = Intent.begin(moveId, runId, hash, d.text(), clock.instant().getEpochSecond());
         Failed refused = refusal(d);
         if (refused != null) {

@@ -45,6 +45,21 @@ public final class Fs {
      */
     private static final ReentrantLock APPENDS = new ReentrantLock();
 
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A name part no other thread or process picks: 64 random bits (seeded
+     * from this process's clocks) and a counter. Not a UUID, whose
+     * SecureRandom loads the JDK's security providers, nor the pid, whose
+     * ProcessHandle starts the JVM's lambda machinery: each is milliseconds
+     * at every start of a one-shot command. It need not be unguessable: temp
+     * names are created O_EXCL (a planted file makes the write fail, never
+     * redirects it).
+     */
+    public static String unique() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "-" + COUNTER.incrementAndGet();
+    }
+
     /** Replaces path with text: temp file in the same dir, fsync, rename, fsync the dir. A reader never sees half a file. */
     public static void writeAtomic(Path path, String text) {
         writeAtomic(path, text.getBytes(StandardCharsets.UTF_8));
@@ -117,7 +132,7 @@ public final class Fs {
     }
 
     private static void writeIn(Tree.Dir dir, String name, byte[] bytes, Set<PosixFilePermission> mode, boolean durable) throws IOException {
-        String tmp = "." + name + "." + Ids.unique() + ".tmp";
+        String tmp = "." + name + "." + unique() + ".tmp";
         try {
             try (FileChannel ch = dir.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PRIVATE_FILE)) {
                 writeFully(ch, bytes);

@@ -11,21 +11,6 @@ package looop.io;
 public final class Ids {
     private Ids() {}
 
-    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
-
-    /**
-     * A name part no other thread or process picks: 64 random bits (seeded
-     * from this process's clocks) and a counter. Not a UUID, whose
-     * SecureRandom loads the JDK's security providers, nor the pid, whose
-     * ProcessHandle starts the JVM's lambda machinery: each is milliseconds
-     * at every start of a one-shot command. It need not be unguessable: temp
-     * names are created O_EXCL (a planted file makes the write fail, never
-     * redirects it).
-     */
-    public static String unique() {
-        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "-" + COUNTER.incrementAndGet();
-    }
-
     public static final int MAX_BYTES = 128;
 
     /** The rule in words, for messages, the README and the manual. */

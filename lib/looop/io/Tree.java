@@ -239,7 +239,7 @@ final class Tree {
      * directory another thread made meanwhile is fine.
      */
     private static void makeDir(Dir parent, String name) throws IOException {
-        String temp = ".mkdir-" + Ids.unique();
+        String temp = ".mkdir-" + Fs.unique();
         if (parent.root == parent.here) {
             try {
                 Fs.createPrivateDir(parent.path.resolve(name)); // directly below the root: nothing to redirect

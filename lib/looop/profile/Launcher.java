@@ -67,8 +67,19 @@ public final class Launcher {
         return bin;
     }
 
+    /**
+     * The java that runs this looop: the JDK's own launcher under java.home
+     * (its real directory, as the process's executable is), read from a
+     * property rather than from /proc through ProcessHandle.info, which costs
+     * every beat a native call and a process-handle start.
+     */
+    private static String javaBinary() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return Files.isExecutable(java) ? java.toString() : ProcessHandle.current().info().command().orElse("java");
+    }
+
     static String script(Paths paths) {
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = javaBinary();
         String classpath = System.getProperty("java.class.path");
         String head = "#!/bin/sh\n"
                 + "# Written by looop: runs the same looop on the same profile. Rewritten when looop changes.\n"
@@ -119,7 +130,7 @@ public final class Launcher {
 
     /** Archives of earlier builds are 8 MB each and never used again. Unlinking one a JVM has mapped is safe. */
     private static void dropStaleArchives(Paths paths) {
-        String current = archive(paths, ProcessHandle.current().info().command().orElse("java"),
+        String current = archive(paths, javaBinary(),
                 System.getProperty("java.class.path")).getFileName().toString();
         for (Path old : Fs.listFiles(paths.bin().getParent(), ".jsa")) {
             if (!old.getFileName().toString().equals(current)) Fs.delete(old);

@@ -10,7 +10,6 @@ import java.util.Set;
 import looop.gate.Budget;
 import looop.io.FileMutex;
 import looop.io.Fs;
-import looop.io.Ids;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Paths;
@@ -46,7 +45,7 @@ public final class CostQueue {
         SessionFiles f = SessionFiles.of(paths, id);
         if (!f.exists()) throw new UserError("no session dir for " + id + " to record its cost in; is $LOOOP_SESSION_ID right?");
         String row = Json.canonical(Json.object().put("ts", Json.rfc3339(clock.instant())).put("runner", runner).put("cost_usd", usd)
-                .put("ref", id + "-" + Ids.unique()));
+                .put("ref", id + "-" + Fs.unique()));
         mutex(f).locked(() -> Fs.appendLine(queue(f), row, true));
     }
 

@@ -255,7 +255,7 @@ public final class TmuxSessions implements Sessions {
     }
 
     private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
-        Path dir = paths.sessions().resolve(".new-" + meta.id() + "-" + Ids.unique());
+        Path dir = paths.sessions().resolve(".new-" + meta.id() + "-" + Fs.unique());
         Fs.mkdirs(dir); // through Fs: a sessions/ swapped for a link is refused, never written through
         SessionFiles staged = new SessionFiles(dir);
         staged.writeState(SessionState.STARTING);
