@@ -124,7 +124,7 @@ public final class Launcher {
 
     /** The archive for this JVM and classpath; a new looop build or JDK gets a new name. */
     static Path archive(Paths paths, String java, String classpath) {
-        String key = (AOT ? "aot" : "static") + "\n" + java + "\n" + Runtime.version() + "\n" + classpath;
+        String key = (AOT ? "aot" : "static") + "\n" + java + "\n" + System.getProperty("java.runtime.version") + "\n" + classpath;
         return paths.bin().resolveSibling("looop-" + WorldHash.of(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".jsa");
     }
 
