@@ -64,6 +64,21 @@ class StartupTest {
         for (Instant t : all) {
             assertEquals(t.toString(), Json.instant(t), t::toString);
             assertEquals(t.truncatedTo(ChronoUnit.SECONDS).toString(), Json.rfc3339(t), t::toString);
+            assertEquals(t, Json.parseInstant(t.toString()), t::toString);
+        }
+        for (String bad : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:00", "2026-01-01T00:00:00.Z",
+                "2026-01-01T00:00:00.1234567890Z", "2026-1-01T00:00:00Z", "x", "", "2026-01-01T00:00:60Z", "2026-01-01t00:00:00Z")) {
+            assertEquals(outcome(() -> Instant.parse(bad)), outcome(() -> Json.parseInstant(bad)), bad);
+        }
+        assertEquals(Instant.parse("2026-04-30T10:00:00.5Z"), Json.parseInstant("2026-04-30T10:00:00.5Z"));
+        assertEquals(Instant.parse("2024-02-29T23:59:59.000000001Z"), Json.parseInstant("2024-02-29T23:59:59.000000001Z"));
+    }
+
+    static String outcome(java.util.function.Supplier<Instant> parse) {
+        try {
+            return parse.get().toString();
+        } catch (RuntimeException e) {
+            return e.getClass().getName();
         }
     }
 
@@ -197,7 +212,7 @@ class StartupTest {
         }
         String list = Files.readString(classes);
         for (String cls : List.of("looop/cli/QuickVerbs", "looop/beat/Tick", "looop/sense/Sensors", "looop/gate/Gate", "looop/act/Executor",
-                "looop/workers/Claims", "looop/gate/Budget", "com/fasterxml/jackson/core/JsonFactory", "picocli/CommandLine")) {
+                "looop/workers/Claims", "looop/gate/Budget", "looop/human/TellDelivery", "com/fasterxml/jackson/core/JsonFactory", "picocli/CommandLine")) {
             assertTrue(list.contains(cls + "\n") || list.contains(cls + " "), "the class list holds " + cls);
         }
     }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import looop.human.Asks;
 import looop.io.Fs;
 import looop.profile.Paths;
 
@@ -46,6 +47,7 @@ public final class TrainingRun {
             seedSensors(scratch);
             for (List<String> line : HUMAN) run(scratch, Map.of(), line);
             for (List<String> line : WORKER) run(scratch, Map.of("LOOOP_SESSION_ID", "training"), line);
+            askAnsweredMeanwhile(scratch);
         } finally {
             Fs.deleteTree(scratch);
         }
@@ -60,16 +62,34 @@ public final class TrainingRun {
         }
     }
 
-    /** One command line on the scratch profile, its output dropped; a failure is only fewer classes learnt. */
-    private static void run(Path scratch, Map<String, String> extra, List<String> line) {
+    /** `ask` as a restarted asker runs it: its answer came meanwhile, so it returns at once. */
+    private static void askAnsweredMeanwhile(Path scratch) {
+        Map<String, String> worker = Map.of("LOOOP_SESSION_ID", "training");
+        try {
+            Asks asks = new Asks(paths(scratch, worker), Clock.systemUTC());
+            asks.open("training", "go on?", null, Long.MAX_VALUE, null); // an asker pid no process has
+            asks.answer("training", "yes", true);
+        } catch (RuntimeException e) {
+            return;
+        }
+        run(scratch, worker, List.of("ask", "training", "go", "on?"));
+    }
+
+    /** The scratch profile with the caller's environment, less anything that names the caller's own profile or session. */
+    private static Paths paths(Path scratch, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("LOOOP_CONFIG");
         env.remove("LOOOP_SESSION_ID");
         env.put("LOOOP_DATA_DIR", scratch.toString());
         env.put("LOOOP_SANDBOX", "off");
         env.putAll(extra);
+        return Paths.fromEnv(env);
+    }
+
+    /** One command line on the scratch profile, its output dropped; a failure is only fewer classes learnt. */
+    private static void run(Path scratch, Map<String, String> extra, List<String> line) {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-        Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), null, new ByteArrayInputStream(new byte[0]), sink, sink);
+        Context ctx = new Context(paths(scratch, extra), null, null, new ByteArrayInputStream(new byte[0]), sink, sink);
         try {
             Main.run(ctx, line.toArray(String[]::new));
         } catch (RuntimeException e) {

@@ -72,12 +72,12 @@ public record Ask(String id, String question, List<String> options, Instant crea
         o.put("question", question);
         var opts = o.putArray("options");
         options.forEach(opts::add);
-        o.put("created", created.toString());
+        o.put("created", Json.instant(created));
         o.put("asker_pid", askerPid);
         o.put("session", session);
         o.put("answer", answer);
-        o.put("answered_at", answeredAt == null ? null : answeredAt.toString());
-        o.put("taken_at", takenAt == null ? null : takenAt.toString());
+        o.put("answered_at", answeredAt == null ? null : Json.instant(answeredAt));
+        o.put("taken_at", takenAt == null ? null : Json.instant(takenAt));
         return o;
     }
 
@@ -97,7 +97,7 @@ public record Ask(String id, String question, List<String> options, Instant crea
     private static Instant instant(JsonNode n, String field) {
         String s = Json.text(n, field);
         try {
-            return s == null ? null : Instant.parse(s);
+            return s == null ? null : Json.parseInstant(s);
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }

@@ -13,7 +13,7 @@ public record Tell(String worker, String tellId, String text, Instant created) {
         o.put("worker", worker);
         o.put("tell_id", tellId);
         o.put("text", text);
-        o.put("created", created.toString());
+        o.put("created", Json.instant(created));
         return o;
     }
 
@@ -25,7 +25,7 @@ public record Tell(String worker, String tellId, String text, Instant created) {
         String created = Json.text(n, "created");
         if (worker == null || id == null || text == null || created == null) return null;
         try {
-            return new Tell(worker, id, text, Instant.parse(created));
+            return new Tell(worker, id, text, Json.parseInstant(created));
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }

@@ -117,7 +117,7 @@ public final class Tells {
                 giveBack(claim, queuedFile(worker, t.tellId()));
                 throw e;
             }
-            var line = Json.object().put("tell_id", t.tellId()).put("via", via).put("at", clock.instant().toString());
+            var line = Json.object().put("tell_id", t.tellId()).put("via", via).put("at", Json.instant(clock.instant()));
             Fs.appendLine(dir(worker).resolve("delivered.jsonl"), Json.canonical(line), true);
             Fs.delete(claim);
             done.add(t);

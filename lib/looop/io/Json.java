@@ -206,6 +206,11 @@ public final class Json {
         return FlatJson.rfc3339(t);
     }
 
+    /** Instant.parse, with what instant() writes read by hand (see FlatJson#parseInstant). */
+    public static Instant parseInstant(String text) {
+        return FlatJson.parseInstant(text);
+    }
+
     /** Exactly Instant.toString, without java.time's formatter (see FlatJson#instant). */
     public static String instant(Instant t) {
         return FlatJson.instant(t);
