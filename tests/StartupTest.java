@@ -143,6 +143,11 @@ class StartupTest {
     }
 
     @Test
+    void theOwnPidIsProcessHandles() {
+        assertEquals(ProcessHandle.current().pid(), looop.io.Pid.own());
+    }
+
+    @Test
     void uniqueNamesDoNotRepeat() throws Exception {
         Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<Thread> threads = new ArrayList<>();

@@ -7,6 +7,7 @@ import looop.human.Ask;
 import looop.human.Asks;
 import looop.human.TellDelivery;
 import looop.human.Tells;
+import looop.io.Pid;
 import looop.io.UserError;
 import looop.notify.Notices;
 import looop.notify.Outbox;
@@ -39,7 +40,7 @@ final class AskCommand implements Callable<Integer> {
         Paths paths = ctx.profile();
         String session = paths.env("LOOOP_SESSION_ID");
         Asks asks = new Asks(paths, ctx.clock());
-        Asks.Opened opened = asks.open(id, String.join(" ", question), options, ProcessHandle.current().pid(), session);
+        Asks.Opened opened = asks.open(id, String.join(" ", question), options, Pid.own(), session);
         Ask mine = opened.ask();
         // a sandboxed asker cannot write the outbox: the pulse records the notice from the ask itself
         boolean confined = looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV));

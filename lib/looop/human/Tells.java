@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
+import looop.io.Pid;
 import looop.io.UserError;
 import looop.profile.Events;
 import looop.profile.Paths;
@@ -127,7 +128,7 @@ public final class Tells {
 
     private Path claim(String worker, Tell t) {
         Path from = queuedFile(worker, t.tellId());
-        Path to = dir(worker).resolve(t.tellId() + ".json." + ProcessHandle.current().pid() + CLAIMED);
+        Path to = dir(worker).resolve(t.tellId() + ".json." + Pid.own() + CLAIMED);
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
             return to;

@@ -47,7 +47,7 @@ public final class Proc {
     // "bash": the command's PATH (the profile's) need not hold either.
     private static final String BASH = Objects.requireNonNullElse(onPath("bash"), "bash");
     private static final String SETSID = onPath("setsid");
-    private static final long OWN_PGID = processGroup(ProcessHandle.current().pid());
+    private static final long OWN_PGID = processGroup(Pid.own());
 
     /** What a captured run produced. stdout holds at most the cap; stdoutBytes counts all of it. */
     public record Result(int exitCode, boolean timedOut, byte[] stdout, long stdoutBytes, String stderrTail) {

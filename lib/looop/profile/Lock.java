@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import looop.io.Fs;
+import looop.io.Pid;
 import looop.io.UserError;
 
 /**
@@ -87,7 +88,7 @@ public final class Lock implements AutoCloseable {
     /** The lock is ours: say who holds it, or let go again if even that cannot be written. */
     private static Lock held(Paths paths, FileChannel ch, FileLock l, Object key) throws IOException {
         try {
-            Fs.writeScratch(pidFile(paths), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
+            Fs.writeScratch(pidFile(paths), (Pid.own() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException e) {
             ch.close();
             throw e.getCause();
