@@ -42,11 +42,13 @@ public final class Launcher {
     private Launcher() {}
 
     /**
-     * The JVM flags of every launch: C1 only and the serial GC suit a
-     * short-lived CLI best (bench/README.md). No -Xshare: the default (auto)
-     * is what a launch wants, and JDK 25's -XX:AOTCache refuses any -Xshare.
+     * The JVM flags of every launch: C1 only, one compiler thread and the
+     * serial GC suit a short-lived CLI best (bench/README.md: a second
+     * compiler thread competes with a beat's sensors for the cores, 10 ms of
+     * a one-shot tick on two). No -Xshare: the default (auto) is what a
+     * launch wants, and JDK 25's -XX:AOTCache refuses any -Xshare.
      */
-    private static final String OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds*=off";
+    private static final String OPTS = "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -Xlog:cds*=off";
 
     /** JDK 25 has -XX:AOTCacheOutput, which records and creates an AOT cache in one run. */
     private static final boolean AOT = Runtime.version().feature() >= 25;
