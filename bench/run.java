@@ -398,7 +398,7 @@ public class run {
         List<String> script = List.of("bash", bash.toString(), paths.data.toString());
         expect(script, env, "changed");
         List<String> hello = helloWorld(paths);
-        Map<String, List<Double>> runs = interleaved(5, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script,
+        Map<String, List<Double>> runs = interleaved(11, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script,
                 "hello", hello));
         Stats j = new Stats(runs.get("jbang")), l = new Stats(runs.get("launcher")), c = new Stats(runs.get("cds")), b = new Stats(runs.get("bash"));
         Stats h = new Stats(runs.get("hello"));
