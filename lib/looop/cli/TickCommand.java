@@ -23,7 +23,6 @@ final class TickCommand implements Callable<Integer> {
     /** The verb itself, for picocli and for QuickVerbs. */
     static int run(Context ctx, boolean json, boolean force) {
         Main.refuseInsideWorker(ctx, "looop tick");
-        WarmUp.start();
         Tick tick = Main.tick(ctx, json, false);
         Config config;
         try {
@@ -34,33 +33,6 @@ final class TickCommand implements Callable<Integer> {
         try (Lock lock = Lock.acquireOneShot(ctx.profile())) {
             Tick.Outcome o = tick.beat(config, force);
             return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
-        }
-    }
-
-    /**
-     * Loads, on a second core while the beat reads its config and takes its
-     * lock, two things a one-shot beat needs only later: the time zone's
-     * rules (its first log line) and Jackson's number parser, whose regex
-     * compiles when it first meets a number (the first sensor reading).
-     * Milliseconds each, cold. Only JDK and library classes that no looop code
-     * takes part in, so this thread never waits on the beat's, and the beat
-     * waits on it at most until that class is ready.
-     */
-    private static final class WarmUp implements Runnable {
-        static void start() {
-            Thread t = new Thread(new WarmUp(), "looop-warm-up");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void run() {
-            java.util.TimeZone.getDefault();
-            try {
-                Class.forName("com.fasterxml.jackson.core.io.NumberInput");
-            } catch (ClassNotFoundException e) {
-                // no harm: the beat loads it itself
-            }
         }
     }
 }
