@@ -199,7 +199,7 @@ public final class Tick {
     }
 
     private Sensed sense(Config config) {
-        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config.sensorConcurrency()).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config).senseAll();
         events.emit("sense_done");
         log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
         List<String> failing = SensorHealth.failing(readings);

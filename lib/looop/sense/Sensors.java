@@ -89,6 +89,8 @@ public final class Sensors {
     private final long maxBytes;
     private final int concurrency;
     private final SensorCache cache;
+    /** The beat's config; null until first needed when the caller gave none. */
+    private Config config;
     /** The sandbox the user sensors run in this beat: the decider writes them, so they are the AI's commands too. */
     private java.util.function.UnaryOperator<List<String>> confine;
 
@@ -97,7 +99,17 @@ public final class Sensors {
     }
 
     public Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency) {
+        this(paths, sessions, clock, concurrency, null);
+    }
+
+    /** A beat's sensors, on the config the beat read (a beat reads looop.json once). */
+    public Sensors(Paths paths, Sessions sessions, Clock clock, Config config) {
+        this(paths, sessions, clock, config.sensorConcurrency(), config);
+    }
+
+    private Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency, Config config) {
         if (concurrency < 1) throw new IllegalArgumentException("sensor concurrency must be ≥ 1, got " + concurrency);
+        this.config = config;
         this.concurrency = concurrency;
         this.paths = paths;
         this.sessions = sessions;
@@ -108,10 +120,15 @@ public final class Sensors {
         this.cache = new SensorCache(paths, clock);
     }
 
+    private Config config() {
+        if (config == null) config = Config.load(paths);
+        return config;
+    }
+
     /** Runs every sensor, then makes snapshots/ hold exactly their snapshots; returns the readings sorted by file name. */
     public List<Reading> senseAll() {
         List<Path> scripts = userSensors();
-        if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, Config.load(paths)).sensor();
+        if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, config()).sensor();
         List<Reading> readings = new ArrayList<>(runUserSensors(scripts));
         readings.add(save(sysClaims()));
         readings.add(save(sysGoals()));
@@ -317,7 +334,7 @@ public final class Sensors {
      */
     private Reading sysSessions() {
         List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
-        Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(all);
+        Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, config()).look(all);
         ArrayNode list = Json.array();
         ObjectNode verified = Json.object();
         for (Sessions.Info s : all) {
