@@ -1,5 +1,5 @@
 // A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/io/Proc.java
-//SOURCES UserError.java
+//SOURCES UserError.java Pid.java
 package looop.io;
 
 import java.io.ByteArrayOutputStream;
