@@ -291,10 +291,10 @@ public final class Proc {
     }
 
     /**
-     * The running (not zombie) processes of group pgid; none where there is no /proc. Written as a plain loop over bytes:
-     * a one-shot command runs it cold (when the JDK drained a quick command's
-     * pipe first), where a stream of Files.readString calls cost ten times as
-     * much (30 ms against 3 here).
+     * The running (not zombie) processes of group pgid; none where there is
+     * no /proc. A plain loop over bytes: a one-shot command runs it cold (when
+     * the JDK drained a quick command's pipe first), where a stream of
+     * Files.readString calls cost ten times as much (30 ms against 3 here).
      */
     private static List<Long> members(long pgid) {
         List<Long> out = new ArrayList<>();
