@@ -232,6 +232,21 @@ class StartupTest {
         assertEquals(0, code, err.toString());
     }
 
+    @Test
+    void aBeatRewritesOnlyTheSnapshotsThatChanged() throws Exception {
+        Beats b = new Beats(tmp.resolve("beats"), "{\"action\":\"noop\",\"reason\":\"x\"}", "{\"action\":\"noop\",\"reason\":\"y\"}");
+        b.profile.sensor("steady", "echo '{\"signal\":{\"n\":1}}'");
+        Path planted = Files.writeString(Files.createDirectories(b.profile.paths.snapshots()).resolve("planted.json"), "{}");
+        b.beat();
+        assertFalse(Files.exists(planted), "what the beat did not write is gone");
+        Path steady = b.profile.paths.snapshots().resolve("sensor-steady.json");
+        Object before = Files.readAttributes(steady, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        b.beat();
+        assertEquals(before, Files.readAttributes(steady, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "an unchanged reading keeps its file");
+        assertTrue(Files.readString(steady).contains("\"n\":1"), Files.readString(steady));
+    }
+
     static Map<String, byte[]> files(String... nameThenText) {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (int i = 0; i < nameThenText.length; i += 2) m.put(nameThenText[i], nameThenText[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -157,7 +157,8 @@ public final class FlatJson {
         return v;
     }
 
-    private static void twoDigits(StringBuilder b, int n) {
+    /** n (0–99) as two digits: shared with Log's clock time. */
+    static void twoDigits(StringBuilder b, long n) {
         b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 }

@@ -66,14 +66,10 @@ public final class Log {
                 : clock.getZone().getRules().getOffset(Instant.ofEpochMilli(now)).getTotalSeconds() * 1000L;
         long second = Math.floorMod(Math.floorDiv(now + offset, 1000), 86_400);
         StringBuilder b = new StringBuilder(8);
-        twoDigits(b, second / 3600);
-        twoDigits(b.append(':'), second / 60 % 60);
-        twoDigits(b.append(':'), second % 60);
+        FlatJson.twoDigits(b, second / 3600);
+        FlatJson.twoDigits(b.append(':'), second / 60 % 60);
+        FlatJson.twoDigits(b.append(':'), second % 60);
         return b.toString();
-    }
-
-    private static void twoDigits(StringBuilder b, long n) {
-        b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
     /** A silent log, for commands whose stdout is data. */

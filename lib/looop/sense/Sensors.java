@@ -130,27 +130,44 @@ public final class Sensors {
         List<Path> scripts = userSensors();
         if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, config()).sensor();
         List<Reading> readings = new ArrayList<>(runUserSensors(scripts));
-        readings.add(save(sysClaims()));
-        readings.add(save(sysGoals()));
-        readings.add(save(sysSessions()));
-        readings.add(save(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading()))));
-        readings.add(save(new Reading("sys-schedules.json",
-                Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant())))));
+        readings.add(sysClaims());
+        readings.add(sysGoals());
+        readings.add(sysSessions());
+        readings.add(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading())));
+        readings.add(new Reading("sys-schedules.json",
+                Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant()))));
         readings.sort(Comparator.comparing(Reading::file));
-        Map<String, byte[]> snapshots = new LinkedHashMap<>();
-        for (Reading r : readings) snapshots.put(r.file(), r.text().getBytes(StandardCharsets.UTF_8));
-        Fs.replaceScratchDir(paths.snapshots(), snapshots);
-        return readings;
+        return written(readings);
     }
 
-    /** Each script's saved reading, in the scripts' order, running up to `concurrency` at once. */
+    /**
+     * Makes snapshots/ hold exactly these readings, in one go once every
+     * sensor has read (Fs.replaceScratchDir: scratch, renamed into place but
+     * not fsynced, a file only when its bytes changed), and returns them as
+     * the files hold them: a string with a lone surrogate (a sensor may print
+     * "\ud800") does not survive UTF-8, and the hash of the readings in memory
+     * must equal the hash recomputed from disk.
+     */
+    private List<Reading> written(List<Reading> readings) {
+        Map<String, byte[]> snapshots = new LinkedHashMap<>();
+        List<Reading> asWritten = new ArrayList<>(readings.size());
+        for (Reading r : readings) {
+            byte[] bytes = r.text().getBytes(StandardCharsets.UTF_8);
+            snapshots.put(r.file(), bytes);
+            asWritten.add(new Reading(r.file(), new String(bytes, StandardCharsets.UTF_8)));
+        }
+        Fs.replaceScratchDir(paths.snapshots(), snapshots);
+        return asWritten;
+    }
+
+    /** Each script's reading, in the scripts' order, running up to `concurrency` at once. */
     private List<Reading> runUserSensors(List<Path> scripts) {
         int threads = Math.min(concurrency, scripts.size());
-        if (threads <= 1) return scripts.stream().map(s -> save(readSensor(s))).toList();
+        if (threads <= 1) return scripts.stream().map(this::readSensor).toList();
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
         boolean done = false;
         try {
-            List<Future<Reading>> running = scripts.stream().map(s -> pool.submit(() -> save(readSensor(s)))).toList();
+            List<Future<Reading>> running = scripts.stream().map(s -> pool.submit(() -> readSensor(s))).toList();
             List<Reading> readings = new ArrayList<>(running.size());
             for (Future<Reading> f : running) readings.add(await(f));
             done = true;
@@ -192,21 +209,6 @@ public final class Sensors {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * Writes a snapshot and returns what is on disk: a string holding a lone
-     * surrogate (a sensor may print "\ud800") does not survive UTF-8, and the
-     * hash of the in-memory readings must equal the hash recomputed from disk.
-     */
-    /**
-     * A reading as its snapshot will hold it (text that is not valid UTF-16
-     * round-trips as the snapshot's bytes do). The snapshots are written
-     * together once every sensor has read (Fs.replaceScratchDir): scratch,
-     * renamed into place but not fsynced, and rewritten only when they changed.
-     */
-    private static Reading save(Reading r) {
-        return new Reading(r.file(), new String(r.text().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
     }
 
     /**
