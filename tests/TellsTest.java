@@ -100,9 +100,10 @@ class TellsTest {
         }
         assertTrue(term.typed.isEmpty(), "typing would land in the blocked asker's input");
         asks.answer("w1", "staging", false);
-        List<String> out = new ArrayList<>();
-        TellDelivery.withTells(tells, "w1", asks.take(mine), out::add);
-        assertEquals(List.of("staging", TellDelivery.TELL_PREFIX + "also skip the tests"), out);
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        TellDelivery.withTells(tells, "w1", asks.take(mine), new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(List.of("staging", TellDelivery.TELL_PREFIX + "also skip the tests"),
+                printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList());
         p.clock.advanceSeconds(5);
         d.poll();
         d.poll();

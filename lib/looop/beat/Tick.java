@@ -215,9 +215,8 @@ public final class Tick {
     }
 
     public Hashed hash(Sensed sensed) {
-        List<WorldHash.Snapshot> snaps = sensed.readings().stream()
-                .map(r -> new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8)))
-                .toList();
+        List<WorldHash.Snapshot> snaps = new java.util.ArrayList<>(sensed.readings().size());
+        for (Sensors.Reading r : sensed.readings()) snaps.add(new WorldHash.Snapshot(r.file(), r.text().getBytes(StandardCharsets.UTF_8)));
         return new Hashed(sensed.readings(), WorldHash.compute(paths.data, snaps), lastHash());
     }
 
@@ -401,14 +400,14 @@ public final class Tick {
      * before anything new happens.
      */
     public void recover() {
-        executor(null).recover(new Commit()).ifPresent(r -> {
-            log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
-                    + r.outcome() + " — " + r.line());
-            ObjectNode f = Json.object();
-            f.put("state", r.found().name().toLowerCase());
-            f.put("outcome", r.outcome());
-            events.emit("move_recovered", f);
-        });
+        Executor.Recovered r = executor(null).recover(new Commit()).orElse(null);
+        if (r == null) return;
+        log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
+                + r.outcome() + " — " + r.line());
+        ObjectNode f = Json.object();
+        f.put("state", r.found().name().toLowerCase());
+        f.put("outcome", r.outcome());
+        events.emit("move_recovered", f);
     }
 
     /** A decision handed to `looop act` a second time (a replayed pipe) must not run again. */
@@ -500,13 +499,16 @@ public final class Tick {
     public void pruneRuns() {
         long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;
-        List<Path> runs = new java.util.ArrayList<>(Fs.listDirs(paths.runs()).stream()
-                .filter(p -> isRunName(p.getFileName().toString())).toList()); // only what looop made
+        List<Path> runs = new java.util.ArrayList<>();
+        for (Path p : Fs.listDirs(paths.runs())) if (isRunName(p.getFileName().toString())) runs.add(p); // only what looop made
+        if (runs.size() <= keep) return; // nothing to prune, so no run's age is read
         runs.sort((a, b) -> Long.compare(Fs.modifiedMillis(b), Fs.modifiedMillis(a)));
         for (Path old : runs.subList((int) Math.min(keep, runs.size()), runs.size())) Fs.deleteTree(old);
     }
 
     private static String names(List<Sensors.Reading> readings) {
-        return String.join(", ", readings.stream().map(r -> Text.withoutSuffix(r.file(), ".json")).toList());
+        StringBuilder s = new StringBuilder();
+        for (Sensors.Reading r : readings) s.append(s.length() == 0 ? "" : ", ").append(Text.withoutSuffix(r.file(), ".json"));
+        return s.toString();
     }
 }

@@ -3,6 +3,7 @@ package looop.cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import looop.human.Ask;
 import looop.human.Asks;
 import looop.human.TellDelivery;
@@ -46,11 +47,8 @@ final class AskCommand implements Callable<Integer> {
         boolean confined = looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV));
         Thread notifier = opened.fresh() && !confined ? notify(ctx, mine) : null;
         try {
-            String answer = asks.await(mine, limit, () -> ended(paths, session));
-            TellDelivery.withTells(new Tells(paths, ctx.clock()), session != null ? session : id, answer, line -> {
-                ctx.out().println(line);
-                ctx.out().flush();
-            });
+            String answer = asks.await(mine, limit, new SessionEnded(paths, session));
+            TellDelivery.withTells(new Tells(paths, ctx.clock()), session != null ? session : id, answer, ctx.out());
             return 0;
         } finally {
             if (notifier != null) notifier.interrupt();
@@ -83,10 +81,13 @@ final class AskCommand implements Callable<Integer> {
         return t;
     }
 
-    /** The asking session ended (killed, say): nobody is left to read an answer. */
-    private static boolean ended(Paths paths, String session) {
-        if (session == null) return false;
-        SessionState state = SessionFiles.of(paths, session).readState();
-        return state != null && !state.alive();
+    /** The asking session ended (killed, say): nobody is left to read an answer. A class, not a lambda (Fs.inNameOrder). */
+    private record SessionEnded(Paths paths, String session) implements BooleanSupplier {
+        @Override
+        public boolean getAsBoolean() {
+            if (session == null) return false;
+            SessionState state = SessionFiles.of(paths, session).readState();
+            return state != null && !state.alive();
+        }
     }
 }

@@ -212,15 +212,15 @@ public final class Recall {
     /** Each flapping reading with its count, e.g. "sensor-clock.json (7 beats)". */
     public Map<String, Integer> streaks() {
         Map<String, Integer> out = new TreeMap<>();
-        read().path("beat").path("streaks").properties().forEach(e -> out.put(e.getKey(), e.getValue().asInt()));
+        for (Map.Entry<String, JsonNode> e : read().path("beat").path("streaks").properties()) out.put(e.getKey(), e.getValue().asInt());
         return out;
     }
 
     private static List<String> flappers(JsonNode streaks, int flapBeats) {
         List<String> out = new ArrayList<>();
-        streaks.properties().forEach(e -> {
+        for (Map.Entry<String, JsonNode> e : streaks.properties()) {
             if (e.getValue().asInt() >= flapBeats) out.add(e.getKey());
-        });
+        }
         return out;
     }
 

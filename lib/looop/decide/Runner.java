@@ -116,7 +116,7 @@ public final class Runner {
     }
 
     private static boolean executable(Path p) {
-        return Files.isRegularFile(p) && Files.isExecutable(p);
+        return Proc.isExecutableFile(p);
     }
 
     public static String howToGet(String bin) {

@@ -15,7 +15,7 @@ import looop.io.Json;
  * which closes the ask.
  */
 public record Ask(String id, String question, List<String> options, Instant created, long askerPid, String session,
-        String answer, Instant answeredAt, Instant takenAt) {
+        String answer, Instant answeredAt, Instant takenAt) implements Comparable<Ask> {
 
     public Ask {
         options = options == null ? List.of() : List.copyOf(options);
@@ -55,7 +55,16 @@ public record Ask(String id, String question, List<String> options, Instant crea
 
     /** Whether the process that asked still runs (an unknown pid counts as running: nothing proves otherwise). */
     public boolean askerAlive() {
-        return askerPid <= 0 || ProcessHandle.of(askerPid).map(ProcessHandle::isAlive).orElse(false);
+        if (askerPid <= 0) return true;
+        java.util.Optional<ProcessHandle> asker = ProcessHandle.of(askerPid);
+        return asker.isPresent() && asker.get().isAlive();
+    }
+
+    /** Oldest first; asks made in the same instant by id. */
+    @Override
+    public int compareTo(Ask other) {
+        int byAge = created.compareTo(other.created);
+        return byAge != 0 ? byAge : id.compareTo(other.id);
     }
 
     Ask answered(String text, Instant at) {
@@ -71,7 +80,7 @@ public record Ask(String id, String question, List<String> options, Instant crea
         o.put("id", id);
         o.put("question", question);
         var opts = o.putArray("options");
-        options.forEach(opts::add);
+        for (String option : options) opts.add(option);
         o.put("created", Json.instant(created));
         o.put("asker_pid", askerPid);
         o.put("session", session);
@@ -89,7 +98,7 @@ public record Ask(String id, String question, List<String> options, Instant crea
         Instant created = instant(n, "created");
         if (id == null || question == null || created == null) return null;
         List<String> options = new ArrayList<>();
-        n.path("options").forEach(o -> options.add(o.asText()));
+        for (JsonNode o : n.path("options")) options.add(o.asText());
         return new Ask(id, question, options, created, n.path("asker_pid").asLong(0), Json.text(n, "session"),
                 Json.text(n, "answer"), instant(n, "answered_at"), instant(n, "taken_at"));
     }

@@ -55,7 +55,7 @@ public final class Asks {
         String q = Journal.oneLine(question == null ? "" : question);
         if (q.isBlank()) throw new UserError("ask " + id + " needs a question: say what you need to know", 2);
         List<String> opts = cleanOptions(options);
-        return mutex(id).locked(() -> {
+        try (FileMutex.Held held = mutex(id).hold()) {
             Ask now = read(id);
             if (now != null && !now.closed() && now.sameQuestion(q, opts)) return new Opened(now, false);
             if (now != null && now.pending() && now.askerAlive() && now.askerPid() != askerPid) {
@@ -65,7 +65,7 @@ public final class Asks {
             Ask fresh = new Ask(id, q, opts, clock.instant(), askerPid, session, null, null, null);
             write(fresh);
             return new Opened(fresh, true);
-        });
+        }
     }
 
     private static List<String> cleanOptions(List<String> options) {
@@ -110,7 +110,7 @@ public final class Asks {
         Ids.check("ask id", id);
         String given = text == null ? "" : text.strip();
         if (given.isEmpty()) throw new UserError("an empty answer for " + id + "; give the text, or - to read it from stdin", 2);
-        return mutex(id).locked(() -> {
+        try (FileMutex.Held held = mutex(id).hold()) {
             Ask now = read(id);
             if (now == null || now.closed()) {
                 String was = now == null ? "" : " (its last one was answered '" + now.answer() + "' and read)";
@@ -122,24 +122,23 @@ public final class Asks {
             Ask done = now.answered(choose(now, given), clock.instant());
             write(done);
             return done;
-        });
+        }
     }
 
     private static String choose(Ask ask, String given) {
         if (ask.options().isEmpty()) return given;
-        return ask.options().stream().filter(o -> o.equalsIgnoreCase(given)).findFirst()
-                .orElseThrow(() -> new UserError("'" + given + "' is not one of the choices for " + ask.id() + ": "
-                        + String.join(", ", ask.options()), 2));
+        for (String option : ask.options()) if (option.equalsIgnoreCase(given)) return option;
+        throw new UserError("'" + given + "' is not one of the choices for " + ask.id() + ": " + String.join(", ", ask.options()), 2);
     }
 
     /** The answer to exactly this ask, marking it read (closing the ask); null while there is none. */
     public String take(Ask mine) {
-        return mutex(mine.id()).locked(() -> {
+        try (FileMutex.Held held = mutex(mine.id()).hold()) {
             Ask now = read(mine.id());
             if (now == null || !now.sameAsk(mine) || !now.answered()) return null;
             write(now.taken(clock.instant()));
             return now.answer();
-        });
+        }
     }
 
     /**
@@ -199,7 +198,7 @@ public final class Asks {
             Ask a = Ask.fromJson(Json.parseOrNull(Fs.readOr(p, "")));
             if (a != null && a.pending() && p.equals(file(a.id()))) out.add(a); // an ask is where its id says
         }
-        out.sort(java.util.Comparator.comparing(Ask::created).thenComparing(Ask::id));
+        out.sort(null);
         return out;
     }
 
@@ -236,7 +235,7 @@ public final class Asks {
             ids.add(a.id());
             var d = detail.addObject().put("id", a.id()).put("question", a.question()).put("age_s", a.age(now).toSeconds());
             var opts = d.putArray("options");
-            a.options().forEach(opts::add);
+            for (String option : a.options()) opts.add(option);
         }
         return v;
     }

@@ -1,5 +1,6 @@
 package looop.human;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,9 +125,19 @@ public final class TellDelivery {
      * Hands an answer to its asker with the worker's queued tells after it,
      * each tell as its own line, marking each delivered only once out has it.
      */
-    public static void withTells(Tells tells, String worker, String answer, Consumer<String> out) {
-        out.accept(answer);
-        tells.take(worker, "answer", t -> out.accept(TELL_PREFIX + t.text()));
+    public static void withTells(Tells tells, String worker, String answer, PrintStream out) {
+        out.println(answer);
+        out.flush();
+        tells.take(worker, "answer", new Below(out));
+    }
+
+    /** Prints a tell below the answer it came with. A class, not a lambda: `ask` is a one-shot verb (Fs.inNameOrder). */
+    private record Below(PrintStream out) implements Consumer<Tell> {
+        @Override
+        public void accept(Tell t) {
+            out.println(TELL_PREFIX + t.text());
+            out.flush();
+        }
     }
 
     /** How a tell reads below an answer, so an agent tells them apart. */

@@ -21,26 +21,68 @@ public final class FileMutex {
 
     public FileMutex(Path file) {
         this.file = file.toAbsolutePath().normalize();
-        this.threads = THREAD_LOCKS.computeIfAbsent(this.file, f -> new ReentrantLock());
+        ReentrantLock mine = new ReentrantLock();
+        ReentrantLock theirs = THREAD_LOCKS.putIfAbsent(this.file, mine); // no computeIfAbsent lambda: see Held
+        this.threads = theirs != null ? theirs : mine;
+    }
+
+    /**
+     * The lock, held until closed: `try (FileMutex.Held held = mutex.hold()) { … }`.
+     * The way for code every beat and one-shot command runs: a body passed as
+     * a lambda costs a cold JVM a fraction of a millisecond to link
+     * (bench/README.md), a try block nothing.
+     */
+    public final class Held implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Held(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try (FileChannel ch = channel; FileLock l = lock) {
+                // closed in reverse order: the lock is released, then its channel closed
+            } catch (IOException e) {
+                throw Fs.failed(file, e);
+            } finally {
+                threads.unlock();
+            }
+        }
+    }
+
+    /** Takes the lock, waiting for it as long as it takes. */
+    public Held hold() {
+        threads.lock();
+        FileChannel ch = null;
+        Held held = null;
+        try {
+            ch = open();
+            held = new Held(ch, ch.lock());
+            return held;
+        } catch (IOException e) {
+            throw Fs.failed(file, e);
+        } finally {
+            if (held == null) {
+                closeQuietly(ch);
+                threads.unlock();
+            }
+        }
     }
 
     /** Runs body holding the lock, waiting for it as long as it takes. */
     public <T> T locked(Supplier<T> body) {
-        threads.lock();
-        try (FileChannel ch = open(); FileLock held = ch.lock()) {
+        try (Held held = hold()) {
             return body.get();
-        } catch (IOException e) {
-            throw Fs.failed(file, e);
-        } finally {
-            threads.unlock();
         }
     }
 
     public void locked(Runnable body) {
-        locked(() -> {
+        try (Held held = hold()) {
             body.run();
-            return null;
-        });
+        }
     }
 
     /** Runs body only if nobody holds the lock now; false when someone does (it is doing the work). */
@@ -60,5 +102,14 @@ public final class FileMutex {
     private FileChannel open() throws IOException {
         Fs.mkdirs(file.toAbsolutePath().getParent());
         return Fs.openPrivate(file);
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // it is the lock we failed to take that matters
+        }
     }
 }

@@ -462,24 +462,52 @@ public final class Fs {
 
     /** Regular files in dir (not following links out) whose name ends with suffix, in name order. */
     public static List<Path> listFiles(Path dir, String suffix) {
-        return list(dir, a -> a.isRegularFile()).stream()
-                .filter(p -> p.getFileName().toString().endsWith(suffix))
-                .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                .toList();
+        return inNameOrder(list(dir, Entry.FILE), suffix);
     }
 
     /** Entries of dir that are not directories (files and links, which the caller vets), whose name ends with suffix, in name order. */
     public static List<Path> listNonDirs(Path dir, String suffix) {
-        return list(dir, a -> !a.isDirectory()).stream()
-                .filter(p -> p.getFileName().toString().endsWith(suffix))
-                .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-                .toList();
+        return inNameOrder(list(dir, Entry.NOT_DIR), suffix);
     }
 
     /** Subdirectories of dir (not links), in no particular order. */
     public static java.util.ArrayList<Path> listDirs(Path dir) {
-        return new java.util.ArrayList<>(list(dir, a -> a.isDirectory()));
+        return list(dir, Entry.DIR);
     }
+
+    /** Which entries a listing keeps, judged by their own attributes. */
+    private enum Entry {
+        FILE, NOT_DIR, DIR;
+
+        boolean keeps(BasicFileAttributes a) {
+            return switch (this) {
+                case FILE -> a.isRegularFile();
+                case NOT_DIR -> !a.isDirectory();
+                case DIR -> a.isDirectory();
+            };
+        }
+    }
+
+    /**
+     * The paths whose name ends with suffix, sorted by name. Loops and a
+     * comparator class rather than a stream and lambdas: every beat and
+     * one-shot command lists directories, and each lambda costs a cold JVM
+     * a fraction of a millisecond to link (bench/README.md).
+     */
+    private static List<Path> inNameOrder(List<Path> paths, String suffix) {
+        List<Path> out = new java.util.ArrayList<>(paths.size());
+        for (Path p : paths) if (p.getFileName().toString().endsWith(suffix)) out.add(p);
+        out.sort(BY_NAME);
+        return out;
+    }
+
+    /** Paths ordered by their last name, as strings compare. */
+    public static final Comparator<Path> BY_NAME = new Comparator<>() {
+        @Override
+        public int compare(Path a, Path b) {
+            return a.getFileName().toString().compareTo(b.getFileName().toString());
+        }
+    };
 
     /**
      * The entries of dir whose own attributes (never a link's target) pass
@@ -487,16 +515,16 @@ public final class Fs {
      * directory swapped for a link lists as empty, so nothing is ever pruned,
      * reaped or read through it.
      */
-    private static List<Path> list(Path dir, java.util.function.Predicate<java.nio.file.attribute.BasicFileAttributes> keep) {
+    private static java.util.ArrayList<Path> list(Path dir, Entry keep) {
         Tree.Place place = Tree.locate(dir.resolve("x"));
-        List<Path> out = new java.util.ArrayList<>();
+        java.util.ArrayList<Path> out = new java.util.ArrayList<>();
         try {
             if (place != null) {
                 try (Tree.Dir d = Tree.open(place, false)) {
                     if (d == null) return out;
                     for (String name : d.names()) {
                         java.nio.file.attribute.BasicFileAttributes a = d.statOrNull(name);
-                        if (a != null && keep.test(a)) out.add(dir.resolve(name));
+                        if (a != null && keep.keeps(a)) out.add(dir.resolve(name));
                     }
                 }
                 return out;
@@ -505,7 +533,7 @@ public final class Fs {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.toList()) {
                     java.nio.file.attribute.BasicFileAttributes a = attributesOrNull(p);
-                    if (a != null && keep.test(a)) out.add(p);
+                    if (a != null && keep.keeps(a)) out.add(p);
                 }
             }
             return out;

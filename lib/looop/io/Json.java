@@ -48,7 +48,7 @@ public final class Json {
     /** A list of strings as a JSON array. */
     public static ArrayNode array(Collection<String> texts) {
         ArrayNode a = array();
-        texts.forEach(a::add);
+        for (String t : texts) a.add(t);
         return a;
     }
 
@@ -96,11 +96,7 @@ public final class Json {
                 return NODES.textNode(p.getText());
             }
             case VALUE_NUMBER_INT -> {
-                return switch (p.getNumberType()) {
-                    case INT -> NODES.numberNode(p.getIntValue());
-                    case LONG -> NODES.numberNode(p.getLongValue());
-                    default -> NODES.numberNode(p.getBigIntegerValue());
-                };
+                return integer(p);
             }
             case VALUE_NUMBER_FLOAT -> {
                 return NODES.numberNode(p.getDoubleValue());
@@ -115,8 +111,38 @@ public final class Json {
         }
     }
 
+    /**
+     * An integer token as the mapper types it: int, long, else big. One that
+     * fits a long is read from its text here: Jackson's own number reading
+     * (NumberInput) compiles two regexes in its static init, milliseconds of
+     * every one-shot command that reads a number.
+     */
+    private static JsonNode integer(JsonParser p) throws IOException {
+        String digits = p.getText();
+        if (fitsLong(digits)) {
+            long v = Long.parseLong(digits);
+            return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+        }
+        return switch (p.getNumberType()) {
+            case INT -> NODES.numberNode(p.getIntValue());
+            case LONG -> NODES.numberNode(p.getLongValue());
+            default -> NODES.numberNode(p.getBigIntegerValue());
+        };
+    }
+
+    /** Whether a JSON integer's text (an optional '-', then digits, no leading zero) is within a long's range. */
+    private static boolean fitsLong(String digits) {
+        boolean negative = digits.startsWith("-");
+        int n = digits.length() - (negative ? 1 : 0);
+        if (n != 19) return n < 19;
+        // as many digits as the limit: digit strings of one length compare as their numbers do
+        return digits.substring(negative ? 1 : 0).compareTo(negative ? "9223372036854775808" : "9223372036854775807") <= 0;
+    }
+
     /** Parses text or returns null: for readers that treat bad JSON as absent. */
     public static JsonNode parseOrNull(String text) {
+        // an absent file reads as "": no parser, and no exception built to say so
+        if (text.isBlank()) return null;
         try {
             return parse(text);
         } catch (JsonProcessingException e) {
@@ -155,7 +181,7 @@ public final class Json {
             case OBJECT -> {
                 g.writeStartObject();
                 List<String> names = new ArrayList<>(node.size());
-                node.fieldNames().forEachRemaining(names::add);
+                for (java.util.Iterator<String> it = node.fieldNames(); it.hasNext(); ) names.add(it.next());
                 Collections.sort(names); // String order, as WRITE_PROPERTIES_SORTED's TreeMap
                 for (String name : names) {
                     g.writeFieldName(name);

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -66,7 +67,7 @@ public final class Proc {
             UnaryOperator<List<String>> wrap) {
         public Spec {
             env = env == null ? Map.of() : env;
-            wrap = wrap == null ? UnaryOperator.identity() : wrap;
+            wrap = wrap == null ? UNWRAPPED : wrap;
         }
 
         public Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout) {
@@ -78,6 +79,14 @@ public final class Proc {
             return new Spec(command, dir, env, stdin, timeout, wrap);
         }
     }
+
+    /** The argv as it is: no sandbox. A class rather than UnaryOperator.identity(), a lambda to link (Fs.inNameOrder). */
+    private static final UnaryOperator<List<String>> UNWRAPPED = new UnaryOperator<>() {
+        @Override
+        public List<String> apply(List<String> argv) {
+            return argv;
+        }
+    };
 
     /** Single-quotes a word for bash, so any path or text passes through as one argument. */
     public static String shellQuote(String s) {
@@ -367,9 +376,20 @@ public final class Proc {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;
             Path p = Path.of(dir, name);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p.toString();
+            if (isExecutableFile(p)) return p.toString();
         }
         return null;
+    }
+
+    /**
+     * A regular file (through links) that we may execute. Through java.io.File,
+     * whose checks answer false where Files.isRegularFile builds an exception
+     * with its stack trace first: PATH scans ask for names that are mostly
+     * absent, and every beat scans.
+     */
+    public static boolean isExecutableFile(Path p) {
+        File f = p.toFile();
+        return f.isFile() && f.canExecute();
     }
 
     private static void joinQuietly(Pump[] pumps, long millis) {
@@ -403,18 +423,14 @@ public final class Proc {
      * every beat, and handing a pump to an idle thread costs a fraction of
      * starting one. Daemons, so they never keep a finishing JVM alive.
      */
-    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "looop-pump");
-        t.setDaemon(true);
-        return t;
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(new ThreadFactory() {
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "looop-pump");
+            t.setDaemon(true);
+            return t;
+        }
     });
-
-    /** One of a command's pipes being copied into a sink. */
-    private static final class Pump {
-        final CountDownLatch done = new CountDownLatch(1);
-        /** Whether the end of the stream was the pipe's own: no process holds its write end any more. */
-        volatile boolean sawPipeEnd;
-    }
 
     /**
      * Copies a pipe into a sink until its end. Once the command exits, the JDK
@@ -425,8 +441,28 @@ public final class Proc {
      * hook out, so the end seen is the kernel's, and the pump says so.
      */
     private static Pump pump(Process p, InputStream in, Sink sink) {
-        Pump pump = new Pump();
-        PUMPS.execute(() -> {
+        Pump pump = new Pump(p, in, sink);
+        PUMPS.execute(pump);
+        return pump;
+    }
+
+    /** One of a command's pipes being copied into a sink. */
+    private static final class Pump implements Runnable {
+        final CountDownLatch done = new CountDownLatch(1);
+        /** Whether the end of the stream was the pipe's own: no process holds its write end any more. */
+        volatile boolean sawPipeEnd;
+        private final Process p;
+        private final InputStream in;
+        private final Sink sink;
+
+        Pump(Process p, InputStream in, Sink sink) {
+            this.p = p;
+            this.in = in;
+            this.sink = sink;
+        }
+
+        @Override
+        public void run() {
             byte[] buf = new byte[8192];
             try {
                 synchronized (in) {
@@ -434,16 +470,15 @@ public final class Proc {
                     try (in) {
                         int n;
                         while ((n = in.read(buf)) > 0) sink.accept(buf, n);
-                        pump.sawPipeEnd = own && n < 0;
+                        sawPipeEnd = own && n < 0;
                     } catch (IOException ignored) {
                         // stream closed under us after the command ended
                     }
                 }
             } finally {
-                pump.done.countDown();
+                done.countDown();
             }
-        });
-        return pump;
+        }
     }
 
     /** Keeps the first cap bytes (0 = all) and counts the rest. */

@@ -1,9 +1,10 @@
 package looop.io;
 
 /**
- * Small string checks written by hand where a regex would do: a regex
- * compiles at first use, and in a one-shot command (every `$LOOOP_BIN tick`)
- * each first use is milliseconds of cold code.
+ * Small string checks written by hand where a regex or a stream would do: a
+ * regex compiles at first use, a stream pipeline links a lambda per stage,
+ * and in a one-shot command (every `$LOOOP_BIN tick`) each first use is cold
+ * code the JVM pays for again on every start.
  */
 public final class Text {
     private Text() {}
@@ -11,6 +12,21 @@ public final class Text {
     /** What \s means in a regex: ASCII white space. */
     public static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    /** s's lines as String.lines() splits them (at \n, \r or \r\n, none empty at the end), as a list. */
+    public static java.util.List<String> lines(String s) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\n' && c != '\r') continue;
+            out.add(s.substring(start, i));
+            if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') i++;
+            start = i + 1;
+        }
+        if (start < s.length()) out.add(s.substring(start));
+        return out;
     }
 
     /** s without suffix at its end, or s when it does not end so. */

@@ -199,7 +199,9 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         JsonNode table = root.get("runners");
         if (table != null && !table.isNull()) {
             if (!table.isObject()) throw new UserError(where + ": \"runners\" must be an object of name → {tick, interactive, cost}");
-            table.properties().forEach(e -> runners.put(e.getKey(), runner(where, e.getKey(), e.getValue(), runners.get(e.getKey()))));
+            for (Map.Entry<String, JsonNode> e : table.properties()) {
+                runners.put(e.getKey(), runner(where, e.getKey(), e.getValue(), runners.get(e.getKey())));
+            }
         }
         String def = root.hasNonNull("default") ? root.get("default").asText() : "claude";
         if (!runners.containsKey(def)) {
@@ -237,9 +239,9 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
     private static Map<String, List<Path>> sandboxWrites(JsonNode table, String where, Path home) {
         Map<String, List<Path>> out = new LinkedHashMap<>();
         if (table == null || !table.isObject()) return out;
-        table.properties().forEach(e -> {
+        for (Map.Entry<String, JsonNode> e : table.properties()) {
             JsonNode list = e.getValue().get("sandbox_write");
-            if (list == null || list.isNull()) return;
+            if (list == null || list.isNull()) continue;
             com.fasterxml.jackson.databind.node.ObjectNode wrapped = Json.object();
             wrapped.set("write", list);
             try {
@@ -248,7 +250,7 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 throw new UserError(where + ": runners." + e.getKey() + "." + bad.getMessage().replace("sandbox.write", "sandbox_write")
                         .replace("sandbox paths", "sandbox_write paths"));
             }
-        });
+        }
         return out;
     }
 

@@ -123,8 +123,14 @@ public final class Confinement {
         }
     }
 
+    /** The grant as a wrapper for Proc.Spec; a class, as sensors are wrapped every beat (Fs.inNameOrder). */
     private UnaryOperator<List<String>> wrapper(Grant grant) {
-        return argv -> wrap(argv, grant);
+        return new UnaryOperator<>() {
+            @Override
+            public List<String> apply(List<String> argv) {
+                return wrap(argv, grant);
+            }
+        };
     }
 
     private Grant base() {

@@ -33,14 +33,8 @@ public final class Bwrap implements Backend {
 
     /** bwrap as found on PATH, or null. */
     public static Path onPath() {
-        String path = System.getenv("PATH");
-        if (path == null) return null;
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, "bwrap");
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
-        }
-        return null;
+        String bwrap = looop.io.Proc.onPath("bwrap");
+        return bwrap == null ? null : Path.of(bwrap);
     }
 
     /** The backend at binary (null: not installed), probed on first use and then cached. */

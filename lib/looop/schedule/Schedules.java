@@ -94,12 +94,24 @@ public final class Schedules {
 
     /** The schedules due now, by name. */
     public List<Schedule> due(Instant now) {
-        return list().stream().filter(s -> s.due(now)).toList();
+        List<Schedule> out = new ArrayList<>();
+        for (Schedule s : list()) if (s.due(now)) out.add(s);
+        return out;
     }
 
     /** The next instant any schedule's reading changes by itself, or null: the pulse sleeps no later than it. */
     public Instant nextChange(Instant now) {
-        return list().stream().map(s -> s.nextChange(now)).filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null);
+        return nextChange(list(), now);
+    }
+
+    /** Loops, not streams: every beat reads the schedules (Fs.inNameOrder says why). */
+    private static Instant nextChange(List<Schedule> schedules, Instant now) {
+        Instant next = null;
+        for (Schedule s : schedules) {
+            Instant at = s.nextChange(now);
+            if (at != null && (next == null || at.isBefore(next))) next = at;
+        }
+        return next;
     }
 
     /**
@@ -131,7 +143,8 @@ public final class Schedules {
         ArrayNode signal = v.putObject("signal").putArray("reached");
         ObjectNode detail = v.putObject("detail");
         ArrayNode due = detail.putArray("due");
-        for (Schedule s : list()) {
+        List<Schedule> all = list();
+        for (Schedule s : all) {
             if (s.reached(now)) {
                 ObjectNode r = signal.addObject().put("name", s.name());
                 if (s.recurring()) r.put("period", s.period(now));
@@ -142,9 +155,9 @@ public final class Schedules {
                         .put("due_s", Duration.between(s.dueSince(now), now).toSeconds());
             }
         }
-        Instant next = nextChange(now);
+        Instant next = nextChange(all, now);
         detail.put("next_change", next == null ? null : Json.instant(next));
-        detail.put("count", list().size());
+        detail.put("count", all.size());
         detail.put("sensed_at", Json.instant(now));
         return v;
     }

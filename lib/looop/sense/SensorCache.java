@@ -62,7 +62,7 @@ public final class SensorCache {
 
     /** The interval a script's header asks for, or null (none, or not a duration: the sensor runs every beat). */
     public static Duration interval(String script) {
-        for (String line : script.lines().toList()) {
+        for (String line : Text.lines(script)) {
             String l = line.strip();
             if (l.isEmpty()) continue;
             if (!l.startsWith("#")) return null; // the header ends at the first command

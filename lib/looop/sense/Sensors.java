@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,13 @@ import looop.workers.WorkerRepos;
  */
 public final class Sensors {
     /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
-    public record Reading(String file, String text) {}
+    public record Reading(String file, String text) implements Comparable<Reading> {
+        /** In file name order, the order of snapshots/, the hash and the prompt. */
+        @Override
+        public int compareTo(Reading other) {
+            return file.compareTo(other.file);
+        }
+    }
 
     private static final int NOT_RUN = 126;
     private static final String CONTRACT = "print one JSON object, e.g. {\"signal\":{\"ok\":true}}";
@@ -136,7 +143,7 @@ public final class Sensors {
         readings.add(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading())));
         readings.add(new Reading("sys-schedules.json",
                 Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant()))));
-        readings.sort(Comparator.comparing(Reading::file));
+        readings.sort(null);
         return written(readings);
     }
 
@@ -163,12 +170,24 @@ public final class Sensors {
     /** Each script's reading, in the scripts' order, running up to `concurrency` at once. */
     private List<Reading> runUserSensors(List<Path> scripts) {
         int threads = Math.min(concurrency, scripts.size());
-        if (threads <= 1) return scripts.stream().map(this::readSensor).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
+        List<Reading> readings = new ArrayList<>(scripts.size());
+        if (threads <= 1) {
+            for (Path s : scripts) readings.add(readSensor(s));
+            return readings;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, new SensorThreads());
         boolean done = false;
         try {
-            List<Future<Reading>> running = scripts.stream().map(s -> pool.submit(() -> readSensor(s))).toList();
-            List<Reading> readings = new ArrayList<>(running.size());
+            // classes, not lambdas, on this path: see Fs.inNameOrder
+            List<Future<Reading>> running = new ArrayList<>(scripts.size());
+            for (Path s : scripts) {
+                running.add(pool.submit(new Callable<Reading>() {
+                    @Override
+                    public Reading call() {
+                        return readSensor(s);
+                    }
+                }));
+            }
             for (Future<Reading> f : running) readings.add(await(f));
             done = true;
             return readings;
@@ -180,13 +199,15 @@ public final class Sensors {
     }
 
     /** Daemon threads: a sensor pool must never keep a finishing JVM alive. */
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
+    private static final class SensorThreads implements ThreadFactory {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
             Thread t = new Thread(r, "looop-sensor-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        };
+        }
     }
 
     /** A sensor's reading; its unexpected failure (say, bash missing) fails the beat as it would have run alone. */
@@ -236,7 +257,12 @@ public final class Sensors {
         String refusal = refusal(paths, script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
         try {
-            return new Reading(snapshot, cache.reading(name, script, () -> outcome(name, run(script))));
+            return new Reading(snapshot, cache.reading(name, script, new Supplier<String>() {
+                @Override
+                public String get() {
+                    return outcome(name, run(script));
+                }
+            }));
         } catch (UserError refused) {
             // mode required and no sandbox here: the one line says what to install
             return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refused.getMessage(), ""));
@@ -335,7 +361,8 @@ public final class Sensors {
      * exit code and output go in detail, for the prompt.
      */
     private Reading sysSessions() {
-        List<Sessions.Info> all = sessions.list().stream().sorted(Comparator.comparing(Sessions.Info::id)).toList();
+        List<Sessions.Info> all = new ArrayList<>(sessions.list());
+        all.sort(null);
         Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, config()).look(all);
         ArrayNode list = Json.array();
         ObjectNode verified = Json.object();

@@ -70,8 +70,13 @@ public final class WorldHash {
         return new WorldHash().update(bytes).hex();
     }
 
-    /** One snapshot as the hash sees it: its file name and its bytes. */
-    public record Snapshot(String file, byte[] bytes) {}
+    /** One snapshot as the hash sees it: its file name and its bytes; in name order. */
+    public record Snapshot(String file, byte[] bytes) implements Comparable<Snapshot> {
+        @Override
+        public int compareTo(Snapshot other) {
+            return file.compareTo(other.file);
+        }
+    }
 
     /** The hash of the world: policy files from the data dir, snapshots as given (in name order). */
     public static String compute(Path dataDir, List<Snapshot> snapshots) {
@@ -81,7 +86,7 @@ public final class WorldHash {
             h.update(read(policy));
         }
         List<Snapshot> sorted = new ArrayList<>(snapshots);
-        sorted.sort((a, b) -> a.file().compareTo(b.file()));
+        sorted.sort(null);
         for (Snapshot s : sorted) {
             h.update("@@ snapshots/" + s.file() + "\n");
             h.update(wakeSignal(s.bytes()));

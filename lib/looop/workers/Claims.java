@@ -3,7 +3,6 @@ package looop.workers;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import looop.io.FileMutex;
 import java.util.Map;
@@ -29,7 +28,13 @@ import looop.profile.Paths;
  * reaps it or the next claim takes it over.
  */
 public final class Claims {
-    public record Claim(String name, String session) {}
+    /** A lease; in name order. */
+    public record Claim(String name, String session) implements Comparable<Claim> {
+        @Override
+        public int compareTo(Claim other) {
+            return name.compareTo(other.name);
+        }
+    }
 
     /** The holder shown for a lease file that cannot be read. */
     public static final String UNREADABLE = "?";
@@ -51,13 +56,13 @@ public final class Claims {
             String holder = read(f);
             if (holder != null) out.add(new Claim(nameOf(f), holder));
         }
-        out.sort(Comparator.comparing(Claim::name));
+        out.sort(null);
         return out;
     }
 
     /** Deletes leases whose session is not alive; returns their names. */
     public List<String> reapDead() {
-        return locked(() -> {
+        try (FileMutex.Held held = locked()) {
             List<String> reaped = new ArrayList<>();
             for (Claim c : list()) {
                 if (sessions.isAlive(c.session())) continue;
@@ -65,12 +70,12 @@ public final class Claims {
                 reaped.add(c.name());
             }
             return reaped;
-        });
+        }
     }
 
     /** Deletes every lease session holds (it was just ended); returns their names. */
     public List<String> releaseHeldBy(String session) {
-        return locked(() -> {
+        try (FileMutex.Held held = locked()) {
             List<String> released = new ArrayList<>();
             for (Claim c : list()) {
                 if (!c.session().equals(session)) continue;
@@ -78,7 +83,7 @@ public final class Claims {
                 released.add(c.name());
             }
             return released;
-        });
+        }
     }
 
     /** The session holding name, "?" when its lease is unreadable, or null when nobody holds it. */
@@ -94,25 +99,25 @@ public final class Claims {
     public boolean claim(String name, String session) {
         Ids.check("claim name", name);
         Ids.check("session id", session);
-        return locked(() -> {
+        try (FileMutex.Held held = locked()) {
             String holder = read(file(name));
             if (session.equals(holder)) return true;
             if (holder != null && sessions.isAlive(holder)) return false;
             Fs.delete(file(name));
             return publish(name, session);
-        });
+        }
     }
 
     /** Drops the lease on name unless a different live session holds it; true when no lease of ours remains. */
     public boolean unclaim(String name, String session) {
         Ids.check("claim name", name);
         Ids.check("session id", session);
-        return locked(() -> {
+        try (FileMutex.Held held = locked()) {
             String holder = read(file(name));
             if (holder != null && !holder.equals(session) && sessions.isAlive(holder)) return false;
             Fs.delete(file(name));
             return true;
-        });
+        }
     }
 
     private Path file(String name) {
@@ -148,7 +153,7 @@ public final class Claims {
     }
 
     /** Claiming is check-then-act (who holds it?), so every claimer takes claims/.lock first. */
-    private <T> T locked(java.util.function.Supplier<T> body) {
-        return new FileMutex(paths.claims().resolve(".lock")).locked(body);
+    private FileMutex.Held locked() {
+        return new FileMutex(paths.claims().resolve(".lock")).hold();
     }
 }

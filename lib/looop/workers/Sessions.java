@@ -12,7 +12,13 @@ import looop.io.UserError;
 public interface Sessions {
 
     /** One worker as the loop sees it: its state derived by {@link SessionState}, its exit code only once it exited. */
-    record Info(String id, SessionState state, Integer exitCode, String note) {
+    /** A session as the files and tmux say it is; in id order. */
+    record Info(String id, SessionState state, Integer exitCode, String note) implements Comparable<Info> {
+        @Override
+        public int compareTo(Info other) {
+            return id.compareTo(other.id);
+        }
+
         public boolean alive() {
             return state.alive();
         }

@@ -77,9 +77,15 @@ public final class TmuxSessions implements Sessions {
     @Override
     public List<Info> list() {
         List<SessionFiles> dirs = workerDirs();
-        if (dirs.stream().allMatch(TmuxSessions::recordedOver)) return dirs.stream().map(f -> read(f, Liveness.GONE)).toList();
-        Set<String> live = tmux.liveIds(); // asked before the files are read again: see read(f, tmux)
-        return dirs.stream().map(f -> read(f, live == null ? Liveness.UNKNOWN : Liveness.of(live.contains(f.id())))).toList();
+        boolean allOver = true;
+        for (int i = 0; allOver && i < dirs.size(); i++) allOver = recordedOver(dirs.get(i));
+        // tmux is asked before the files are read again: see read(f, tmux)
+        Set<String> live = allOver ? null : tmux.liveIds();
+        List<Info> out = new ArrayList<>(dirs.size());
+        for (SessionFiles f : dirs) {
+            out.add(read(f, allOver ? Liveness.GONE : live == null ? Liveness.UNKNOWN : Liveness.of(live.contains(f.id()))));
+        }
+        return out;
     }
 
     @Override
@@ -124,14 +130,20 @@ public final class TmuxSessions implements Sessions {
         return new Info(f.id(), now, now == SessionState.EXITED ? f.readExitCode() : null, f.readNote());
     }
 
+    /** The workers' session dirs, by id; plain loops, as every beat lists them (Fs.inNameOrder says why). */
     private List<SessionFiles> workerDirs() {
-        return Fs.listDirs(paths.sessions()).stream()
-                .map(p -> p.getFileName().toString())
-                .filter(name -> !name.startsWith(".") && !name.equals(PULSE))
-                .sorted()
-                .map(this::files)
-                .filter(TmuxSessions::looopMadeIt) // reaping deletes only what looop made
-                .toList();
+        List<String> names = new ArrayList<>();
+        for (Path p : Fs.listDirs(paths.sessions())) {
+            String name = p.getFileName().toString();
+            if (!name.startsWith(".") && !name.equals(PULSE)) names.add(name);
+        }
+        names.sort(null);
+        List<SessionFiles> out = new ArrayList<>(names.size());
+        for (String name : names) {
+            SessionFiles f = files(name);
+            if (looopMadeIt(f)) out.add(f); // reaping deletes only what looop made
+        }
+        return out;
     }
 
     /** A session directory looop made has the files it writes at every start; anything else is not a worker's. */
@@ -537,21 +549,21 @@ public final class TmuxSessions implements Sessions {
     /** Finished sessions whose state last changed more than ttlSeconds ago: directory and brief removed. */
     @Override
     public List<String> reapOlderThan(long ttlSeconds) {
-        long cutoff = System.currentTimeMillis() - ttlSeconds * 1000;
-        return reap(f -> lastChange(f) <= cutoff);
+        return reap(System.currentTimeMillis() - ttlSeconds * 1000);
     }
 
     @Override
     public List<String> prune() {
-        return reap(f -> true);
+        return reap(Long.MAX_VALUE);
     }
 
-    private List<String> reap(java.util.function.Predicate<SessionFiles> old) {
+    /** Removes the finished sessions whose state last changed at or before cutoff (epoch millis). */
+    private List<String> reap(long cutoff) {
         removeAbandonedStaging();
         List<String> reaped = new ArrayList<>();
         for (Info i : list()) {
             SessionFiles f = files(i.id());
-            if (i.alive() || !old.test(f)) continue;
+            if (i.alive() || (cutoff != Long.MAX_VALUE && lastChange(f) > cutoff)) continue;
             if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
             CostQueue.ingest(paths, i.id()); // what it spent outlives its files
             Fs.deleteTree(f.dir());

@@ -70,10 +70,11 @@ public final class Verify {
      * beat holds the lock) makes this one skip: the next beat sees its results.
      */
     public List<String> runDue(Config config) {
-        List<String> due = sessions.list().stream()
-                .filter(w -> w.state() == SessionState.EXITED && command(w.id()) != null && read(paths, w.id()) == null)
-                .map(Sessions.Info::id)
-                .toList();
+        // loops, not a stream: every beat runs this, mostly with nothing due (Fs.inNameOrder says why)
+        List<String> due = new ArrayList<>();
+        for (Sessions.Info w : sessions.list()) {
+            if (w.state() == SessionState.EXITED && command(w.id()) != null && read(paths, w.id()) == null) due.add(w.id());
+        }
         List<String> done = new ArrayList<>();
         if (due.isEmpty()) return done;
         new FileMutex(paths.sessions().resolve(".verify.lock")).tryLocked(() -> {

@@ -41,7 +41,7 @@ public final class WorkerHealth {
     /** Health by worker id, for the live ones among workers, in their order; ended workers have none. */
     public Map<String, Health> look(List<Sessions.Info> workers) {
         Map<String, Health> out = new LinkedHashMap<>();
-        if (workers.stream().noneMatch(Sessions.Info::alive)) return out;
+        if (noneAlive(workers)) return out;
         Set<String> asking = asks.pending().stream().map(Ask::session).filter(Objects::nonNull).collect(Collectors.toSet());
         for (Sessions.Info w : workers) {
             if (!w.alive()) continue;
@@ -49,5 +49,11 @@ public final class WorkerHealth {
             out.put(w.id(), Health.derive(asking.contains(w.id()) || w.note() != null, still, stuckAfter));
         }
         return out;
+    }
+
+    /** A loop, not a stream: every beat asks, mostly with no worker alive (Fs.inNameOrder says why). */
+    private static boolean noneAlive(List<Sessions.Info> workers) {
+        for (Sessions.Info w : workers) if (w.alive()) return false;
+        return true;
     }
 }
