@@ -222,6 +222,86 @@ class StartupTest {
         }
     }
 
+    /**
+     * The verbs workers call in a loop, and a beat on an unchanged world, link
+     * no lambda of looop's, build no stream and compile no regex: each is cold
+     * code every start pays again (bench/README.md). The JDK's own lambdas
+     * (ProcessImpl's, for the sensors) are its business. Each runs in a child
+     * JVM that lists the classes it loaded.
+     */
+    @Test
+    void theQuickPathsLinkNoLambdaStreamOrRegex() throws Exception {
+        Beats b = new Beats(tmp.resolve("quick"), "{\"action\":\"noop\",\"reason\":\"x\"}");
+        b.profile.sensor("steady", "echo '{\"signal\":{\"n\":1}}'");
+        b.profile.clock.set(Instant.now()); // decided now, as the child's clock sees it: not a noop gone stale
+        assertEquals(Tick.Outcome.Result.ACTED, b.beat().result());
+        Files.createDirectories(b.profile.paths.sessions().resolve("w1"));
+        Map<String, List<String>> runs = new LinkedHashMap<>();
+        runs.put("tick", List.of("tick"));
+        runs.put("version", List.of("version"));
+        runs.put("ls", List.of("ls"));
+        runs.put("_ flag", List.of("_", "flag", "w1", "look"));
+        runs.put("_ unflag", List.of("_", "unflag", "w1"));
+        runs.put("_ claim", List.of("_", "claim", "lease"));
+        runs.put("_ unclaim", List.of("_", "unclaim", "lease"));
+        runs.put("_ cost", List.of("_", "cost", "tick", "r1", "offline", "0.001"));
+        runs.put("ask", List.of("ask", "w1", "ship", "it?"));
+        for (var run : runs.entrySet()) {
+            if (run.getKey().equals("ask")) {
+                var asks = new looop.human.Asks(b.profile.paths, Clock.systemUTC());
+                asks.open("w1", "ship it?", null, Long.MAX_VALUE, null); // answered while its asker was away: no wait
+                asks.answer("w1", "yes", true);
+            }
+            Path classes = tmp.resolve(run.getKey().replace(' ', '-') + ".classes");
+            List<String> cmd = new ArrayList<>(ChildJvm.looop(run.getValue().toArray(String[]::new)));
+            cmd.add(1, "-XX:DumpLoadedClassList=" + classes);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(Map.of("LOOOP_DATA_DIR", b.profile.dir.toString(), "LOOOP_SANDBOX", "off",
+                    "HOME", b.profile.dir.resolve("home").toString(), "LOOOP_CDS", "0"));
+            if (!run.getKey().equals("tick")) pb.environment().put("LOOOP_SESSION_ID", "w1");
+            else pb.environment().remove("LOOOP_SESSION_ID");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), run.getKey() + ": " + out);
+            if (run.getKey().equals("tick")) assertTrue(out.contains("unchanged"), "a skip beat: " + out);
+            for (String line : Files.readAllLines(classes)) {
+                assertFalse(line.startsWith("@lambda-proxy looop/"), run.getKey() + " links a lambda: " + line);
+                assertFalse(line.startsWith("java/util/stream/"), run.getKey() + " builds a stream: " + line);
+                assertFalse(line.equals("java/util/regex/Pattern") || line.startsWith("java/util/regex/Pattern "), run.getKey() + " compiles a regex");
+            }
+        }
+    }
+
+    @Test
+    void safeWorkerIdsAreTheRegexsOnEveryCodePoint() {
+        Pattern regex = Pattern.compile("[\\p{L}\\p{N}_-]+");
+        for (int c = 0; c <= Character.MAX_CODE_POINT; c++) {
+            String s = Character.toString(c);
+            assertEquals(regex.matcher(s).matches(), looop.workers.TmuxSessions.isSafeId(s), "U+" + Integer.toHexString(c));
+        }
+        for (String s : List.of("", "w1", "build-2_x", "Ünï٣", "a b", "a/b", "a\ud800", "\udc00x", "😀", "x😀", "漢字", "Ⅻ", "a.b")) {
+            assertEquals(regex.matcher(s).matches(), looop.workers.TmuxSessions.isSafeId(s), s);
+        }
+    }
+
+    @Test
+    void theLsTableIsWhatStringFormatPadded() {
+        var workers = List.of(new looop.workers.Sessions.Info("w1", looop.workers.SessionState.RUNNING, null, "which db?"),
+                new looop.workers.Sessions.Info("a-much-longer-id", looop.workers.SessionState.EXITED, 137, null),
+                new looop.workers.Sessions.Info("ü", looop.workers.SessionState.KILLED, 12345, null));
+        var health = Map.of("w1", looop.workers.Health.ASKING);
+        StringBuilder expected = new StringBuilder();
+        int width = "a-much-longer-id".length();
+        expected.append(String.format("%-" + width + "s  %-8s  %-6s  %4s  %s", "ID", "STATE", "HEALTH", "EXIT", "NOTE").stripTrailing()).append('\n');
+        for (var w : workers) {
+            String note = w.alive() && w.note() != null ? "⚑ " + w.note() : "";
+            var h = health.get(w.id());
+            expected.append(String.format("%-" + width + "s  %-8s  %-6s  %4s  %s", w.id(), w.state().word(), h == null ? "" : h.word(),
+                    w.exitCode() == null ? "" : w.exitCode().toString(), note).stripTrailing()).append('\n');
+        }
+        assertEquals(expected.toString(), looop.workers.WorkerVerbs.table(workers, health));
+    }
+
     /** The bench proves this figures; it must keep compiling against the code it measures. */
     @Test
     void theBenchCompiles() throws Exception {

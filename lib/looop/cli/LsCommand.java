@@ -55,13 +55,19 @@ final class LsCommand implements Callable<Integer> {
         Map<String, Health> health = WorkerHealth.of(ctx.profile(), ctx.sessions(), ctx.clock(), Config.load(ctx.profile())).look(workers);
         if (json) {
             ObjectNode out = WorkerVerbs.json(workers, health);
-            if (!tells.isEmpty()) tells.forEach(out.putObject("tells_undelivered")::put);
+            if (!tells.isEmpty()) {
+                ObjectNode undelivered = out.putObject("tells_undelivered");
+                for (Map.Entry<String, Integer> t : tells.entrySet()) undelivered.put(t.getKey(), t.getValue());
+            }
             return Json.canonical(out) + "\n";
         }
         StringBuilder out = new StringBuilder(WorkerVerbs.table(workers, health));
         // below the table, not in it: a tell is looop's promise to the worker, not the worker's state
-        tells.forEach((w, n) -> out.append("✉ ").append(w).append(": ").append(n).append(n == 1 ? " tell" : " tells")
-                .append(" not delivered yet (typed once its screen is still, or with its next answer)\n"));
+        for (Map.Entry<String, Integer> t : tells.entrySet()) {
+            int n = t.getValue();
+            out.append("✉ ").append(t.getKey()).append(": ").append(n).append(n == 1 ? " tell" : " tells")
+                    .append(" not delivered yet (typed once its screen is still, or with its next answer)\n");
+        }
         return out.toString();
     }
 

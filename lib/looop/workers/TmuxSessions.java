@@ -53,7 +53,22 @@ public final class TmuxSessions implements Sessions {
     /** Terminal-specific variables tmux sets for each pane itself. */
     private static final Set<String> TERMINAL_VARS = Set.of("TERM", "TMUX", "TMUX_PANE", "COLUMNS", "LINES");
     /** Worker ids become tmux session names, in which tmux rewrites '.' and ':' and expands '#'. */
-    private static final String SAFE_ID = "[\\p{L}\\p{N}_-]+";
+    /**
+     * What a tmux session name keeps: [\\p{L}\\p{N}_-]+, checked by hand (a
+     * regex compiles cold in every `_ flag`; StartupTest holds the two alike
+     * on every code point).
+     */
+    public static boolean isSafeId(String id) {
+        if (id.isEmpty()) return false;
+        for (int i = 0; i < id.length(); ) {
+            int c = id.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '_' || c == '-' || Character.isLetter(c)) continue;
+            int type = Character.getType(c);
+            if (type != Character.DECIMAL_DIGIT_NUMBER && type != Character.LETTER_NUMBER && type != Character.OTHER_NUMBER) return false;
+        }
+        return true;
+    }
 
     private final Paths paths;
     private final Tmux tmux;
@@ -591,7 +606,7 @@ public final class TmuxSessions implements Sessions {
     /** A worker id: `looop-` stripped, `pulse` refused, and only characters a tmux session name keeps. */
     public static String workerId(String raw) {
         String id = Ids.worker(raw);
-        if (!id.matches(SAFE_ID)) {
+        if (!isSafeId(id)) {
             throw new UserError("bad session id '" + id + "': worker ids become tmux session names, so use only letters, digits, '-' or '_'");
         }
         return id;

@@ -18,7 +18,8 @@ public final class WorkerVerbs {
     /** The ls table: one row per worker, a live one with its health; a flag note only while the worker is alive to answer it. */
     public static String table(List<Sessions.Info> workers, Map<String, Health> health) {
         if (workers.isEmpty()) return "no workers; start one with `looop start-session <id> <prompt>`\n";
-        int idWidth = Math.max(2, workers.stream().mapToInt(w -> w.id().length()).max().orElse(0));
+        int idWidth = 2;
+        for (Sessions.Info w : workers) idWidth = Math.max(idWidth, w.id().length());
         StringBuilder out = new StringBuilder();
         row(out, idWidth, "ID", "STATE", "HEALTH", "EXIT", "NOTE");
         for (Sessions.Info w : workers) {
@@ -29,15 +30,25 @@ public final class WorkerVerbs {
         return out.toString();
     }
 
+    /** One row, padded by hand: String.format parses its pattern with a regex, cold in every one-shot `ls`. */
     private static void row(StringBuilder out, int idWidth, String id, String state, String health, String exit, String note) {
-        out.append(String.format("%-" + idWidth + "s  %-8s  %-6s  %4s  %s", id, state, health, exit, note).stripTrailing()).append('\n');
+        String line = padded(id, idWidth, false) + "  " + padded(state, 8, false) + "  " + padded(health, 6, false) + "  "
+                + padded(exit, 4, true) + "  " + note;
+        out.append(line.stripTrailing()).append('\n');
+    }
+
+    /** s widened with spaces to width (on the left when right-aligned), as %-Ns and %Ns do; never cut. */
+    private static String padded(String s, int width, boolean right) {
+        if (s.length() >= width) return s;
+        String pad = " ".repeat(width - s.length());
+        return right ? pad + s : s + pad;
     }
 
     /** `ls --json`: {"sessions":[…]}, each session in its one shape ({@link Sessions.Info#json}) with a live one's "health". */
     public static ObjectNode json(List<Sessions.Info> workers, Map<String, Health> health) {
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("sessions");
-        workers.forEach(w -> list.add(withHealth(w.json(), health.get(w.id()))));
+        for (Sessions.Info w : workers) list.add(withHealth(w.json(), health.get(w.id())));
         return out;
     }
 
