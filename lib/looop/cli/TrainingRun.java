@@ -13,6 +13,8 @@ import java.util.Map;
 import looop.human.Asks;
 import looop.io.Fs;
 import looop.profile.Paths;
+import looop.workers.SessionFiles;
+import looop.workers.SessionState;
 
 /**
  * What the launcher's first call runs to learn which classes looop loads
@@ -45,6 +47,7 @@ public final class TrainingRun {
         try {
             Files.writeString(scratch.resolve("looop.json"), CONFIG);
             seedSensors(scratch);
+            finishedWorker(scratch);
             for (List<String> line : HUMAN) run(scratch, Map.of(), line);
             for (List<String> line : WORKER) run(scratch, Map.of("LOOOP_SESSION_ID", "training"), line);
             askAnsweredMeanwhile(scratch);
@@ -60,6 +63,20 @@ public final class TrainingRun {
             Path s = Files.writeString(sensors.resolve(name), "#!/bin/sh\necho '{\"signal\":{\"training\":true}}'\n");
             s.toFile().setExecutable(true, true);
         }
+    }
+
+    /**
+     * A worker that has finished, as its wrapper leaves it: every beat then
+     * lists it from its files alone (no tmux), and the worker verbs and `ask`
+     * below find a session of their own, as a worker's do. A class the
+     * archive lacks is read from the jar, which costs a first open of it.
+     */
+    private static void finishedWorker(Path scratch) {
+        SessionFiles f = SessionFiles.of(paths(scratch, Map.of()), "training");
+        Fs.mkdirs(f.dir());
+        f.writeMeta(new SessionFiles.Meta("training", "train", "true", System.currentTimeMillis() / 1000, null));
+        Fs.writeAtomic(f.exitCode(), "0\n");
+        f.writeState(SessionState.EXITED);
     }
 
     /** `ask` as a restarted asker runs it: its answer came meanwhile, so it returns at once. */
