@@ -70,7 +70,9 @@ import looop.workers.WorkerRepos;
  * state with the others and the readings are collected in name order, so the
  * snapshots, the hash and the prompt are what a run in name order would give;
  * only the order of the scripts' side effects is not fixed (sensor_concurrency
- * 1 runs them one after another, in name order).
+ * 1 runs them one after another, in name order). The system readings are
+ * taken while a pool runs (after the scripts when they run one by one): all
+ * of them after the beat's housekeeping, none depending on a script.
  *
  * A sensor whose header says `# looop:interval=<duration>` is run only when
  * its last good reading is older than that (SensorCache).
@@ -136,15 +138,21 @@ public final class Sensors {
     public List<Reading> senseAll() {
         List<Path> scripts = userSensors();
         if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, config()).sensor();
-        List<Reading> readings = new ArrayList<>(runUserSensors(scripts));
+        List<Reading> readings = readAll(scripts);
+        readings.sort(null);
+        return written(readings);
+    }
+
+    /** The in-process readings: what looop itself knows of its workers, leases, goals, asks and schedules. */
+    private List<Reading> systemReadings() {
+        List<Reading> readings = new ArrayList<>(5);
         readings.add(sysClaims());
         readings.add(sysGoals());
         readings.add(sysSessions());
         readings.add(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading())));
         readings.add(new Reading("sys-schedules.json",
                 Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant()))));
-        readings.sort(null);
-        return written(readings);
+        return readings;
     }
 
     /**
@@ -167,12 +175,18 @@ public final class Sensors {
         return asWritten;
     }
 
-    /** Each script's reading, in the scripts' order, running up to `concurrency` at once. */
-    private List<Reading> runUserSensors(List<Path> scripts) {
+    /**
+     * Each script's reading, in the scripts' order, running up to `concurrency`
+     * at once, then the system readings. In a pool, the beat's own thread takes
+     * the system readings while the scripts run: they are its work, not the
+     * scripts', and a beat waits for its slowest sensor anyway.
+     */
+    private List<Reading> readAll(List<Path> scripts) {
         int threads = Math.min(concurrency, scripts.size());
-        List<Reading> readings = new ArrayList<>(scripts.size());
+        List<Reading> readings = new ArrayList<>(scripts.size() + 5);
         if (threads <= 1) {
             for (Path s : scripts) readings.add(readSensor(s));
+            readings.addAll(systemReadings());
             return readings;
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, new SensorThreads());
@@ -188,7 +202,9 @@ public final class Sensors {
                     }
                 }));
             }
+            List<Reading> system = systemReadings();
             for (Future<Reading> f : running) readings.add(await(f));
+            readings.addAll(system);
             done = true;
             return readings;
         } finally {
