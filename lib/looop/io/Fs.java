@@ -502,7 +502,7 @@ public final class Fs {
     }
 
     /** Paths ordered by their last name, as strings compare. */
-    public static final Comparator<Path> BY_NAME = new Comparator<>() {
+    private static final Comparator<Path> BY_NAME = new Comparator<>() {
         @Override
         public int compare(Path a, Path b) {
             return a.getFileName().toString().compareTo(b.getFileName().toString());

@@ -52,24 +52,6 @@ public final class TmuxSessions implements Sessions {
     static final long KEY_PAUSE_MS = 50;
     /** Terminal-specific variables tmux sets for each pane itself. */
     private static final Set<String> TERMINAL_VARS = Set.of("TERM", "TMUX", "TMUX_PANE", "COLUMNS", "LINES");
-    /** Worker ids become tmux session names, in which tmux rewrites '.' and ':' and expands '#'. */
-    /**
-     * What a tmux session name keeps: [\\p{L}\\p{N}_-]+, checked by hand (a
-     * regex compiles cold in every `_ flag`; StartupTest holds the two alike
-     * on every code point).
-     */
-    public static boolean isSafeId(String id) {
-        if (id.isEmpty()) return false;
-        for (int i = 0; i < id.length(); ) {
-            int c = id.codePointAt(i);
-            i += Character.charCount(c);
-            if (c == '_' || c == '-' || Character.isLetter(c)) continue;
-            int type = Character.getType(c);
-            if (type != Character.DECIMAL_DIGIT_NUMBER && type != Character.LETTER_NUMBER && type != Character.OTHER_NUMBER) return false;
-        }
-        return true;
-    }
-
     private final Paths paths;
     private final Tmux tmux;
 
@@ -602,6 +584,24 @@ public final class TmuxSessions implements Sessions {
     }
 
     // -- helpers ----------------------------------------------------------------------
+
+    /**
+     * Whether id can be a worker's: worker ids become tmux session names, in
+     * which tmux rewrites '.' and ':' and expands '#', so only [\p{L}\p{N}_-]+.
+     * Checked by hand: a regex compiles cold in every `_ flag` (StartupTest
+     * holds the two alike on every code point).
+     */
+    public static boolean isSafeId(String id) {
+        if (id.isEmpty()) return false;
+        for (int i = 0; i < id.length(); ) {
+            int c = id.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == '_' || c == '-' || Character.isLetter(c)) continue;
+            int type = Character.getType(c);
+            if (type != Character.DECIMAL_DIGIT_NUMBER && type != Character.LETTER_NUMBER && type != Character.OTHER_NUMBER) return false;
+        }
+        return true;
+    }
 
     /** A worker id: `looop-` stripped, `pulse` refused, and only characters a tmux session name keeps. */
     public static String workerId(String raw) {
