@@ -273,6 +273,18 @@ class StartupTest {
     }
 
     @Test
+    void linesAreStringLines() {
+        List<String> samples = new ArrayList<>(List.of("", "a", "\n", "\r", "\r\n", "\n\r", "a\n", "a\r\nb", "\n\n", "a\r\r\nb\n", "# x\r\n# y"));
+        char[] alphabet = {'a', ' ', '\n', '\r', '#'};
+        for (int i = 0; i < 20_000; i++) {
+            char[] chars = new char[RANDOM.nextInt(12)];
+            for (int j = 0; j < chars.length; j++) chars[j] = alphabet[RANDOM.nextInt(alphabet.length)];
+            samples.add(new String(chars));
+        }
+        for (String s : samples) assertEquals(s.lines().toList(), looop.io.Text.lines(s), s.replace("\n", "\\n").replace("\r", "\\r"));
+    }
+
+    @Test
     void safeWorkerIdsAreTheRegexsOnEveryCodePoint() {
         Pattern regex = Pattern.compile("[\\p{L}\\p{N}_-]+");
         for (int c = 0; c <= Character.MAX_CODE_POINT; c++) {
