@@ -78,6 +78,7 @@ class JsonTest {
         assertEquals("true", Json.text(n, "b"));
         assertEquals(null, Json.text(n, "n"));
         assertEquals("12345678901234567890", Json.text(n, "big"));
+        for (String absent : List.of("", " ", "\n\t ", "{", "nope")) assertEquals(null, Json.parseOrNull(absent), absent);
     }
 
     /** The texts above and every line of the real runner CLIs' output in tests/fixtures. */

@@ -133,10 +133,19 @@ class StartupTest {
                 assertTrue(out.toString().startsWith(expected), zone + " " + at + ": " + out);
             }
         }
-        // the process's own clock: TimeZone's offset agrees with java.time's zone rules
-        for (int i = 0; i < 1000; i++) {
-            long ms = RANDOM.nextLong() % 4_000_000_000_000L;
-            assertEquals(ZoneId.systemDefault().getRules().getOffset(Instant.ofEpochMilli(ms)).getTotalSeconds() * 1000, SystemClock.offsetMillis(ms));
+        // the process's own clock: TimeZone's offset agrees with java.time's zone rules, whatever the system zone
+        java.util.TimeZone before = java.util.TimeZone.getDefault();
+        try {
+            for (String zone : List.of("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham", "Australia/Lord_Howe")) {
+                java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+                for (int i = 0; i < 1000; i++) {
+                    long ms = Math.floorMod(RANDOM.nextLong(), 2_500_000_000_000L); // 1970 to 2049
+                    assertEquals(ZoneId.of(zone).getRules().getOffset(Instant.ofEpochMilli(ms)).getTotalSeconds() * 1000,
+                            SystemClock.offsetMillis(ms), zone + " " + Instant.ofEpochMilli(ms));
+                }
+            }
+        } finally {
+            java.util.TimeZone.setDefault(before);
         }
         assertEquals(ZoneId.systemDefault(), SystemClock.INSTANCE.getZone());
         assertTrue(Math.abs(SystemClock.INSTANCE.millis() - System.currentTimeMillis()) < 60_000);

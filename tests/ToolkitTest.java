@@ -167,23 +167,12 @@ class ToolkitTest {
         throw new IllegalStateException("run the tests from a looop checkout (no looop.java and jbang found)");
     }
 
-    /**
-     * One ./jbang run at a time across processes: JBang's cache is not safe
-     * for two first builds of one script at once (a second copy of the suite
-     * beside this one builds the very same examples), which fails one of
-     * them with a NoSuchFileException in the cache.
-     */
+    /** One ./jbang run; two suites side by side are fine: the wrapper takes a lock around JBang's build step. */
     private static Proc.Result jbang(String stdin, String... args) {
         String command = Proc.shellQuote(ROOT.resolve("jbang").toString()) + " "
                 + Stream.of(args).map(Proc::shellQuote).collect(Collectors.joining(" "));
         byte[] in = stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8);
-        Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "looop-tests-jbang.lock");
-        try (var ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                var lock = ch.lock()) {
-            return Proc.capture(new Proc.Spec(command, ROOT, Map.of(), in, JBANG_CEILING), 0);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Proc.capture(new Proc.Spec(command, ROOT, Map.of(), in, JBANG_CEILING), 0);
     }
 
     /** A module and the siblings its //SOURCES lines name, transitively, as JBang follows them. */

@@ -483,8 +483,6 @@ public final class Tick {
         return id;
     }
 
-    /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
-
     /**
      * Whether name is a run's, as a beat names it: tick-YYYYMMDD-HHMMSS, and
      * -N when that second had one already. By hand, not by regex: a regex
@@ -496,6 +494,7 @@ public final class Tick {
         return name.length() == 20 || (name.charAt(20) == '-' && name.length() > 21 && Text.digits(name, 21, name.length()));
     }
 
+    /** Keeps the newest LOOOP_RUNS_KEEP run archives (default 50; 0 keeps all). */
     public void pruneRuns() {
         long keep = paths.knob(Knob.RUNS_KEEP, 50);
         if (keep <= 0) return;

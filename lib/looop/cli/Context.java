@@ -23,7 +23,6 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
         return clock != null ? clock : SystemClock.INSTANCE;
     }
 
-
     /** The profile is resolved lazily so `looop version` works without a usable HOME. */
     public Paths profile() {
         return paths != null ? paths : Paths.fromEnv();

@@ -93,13 +93,13 @@ public final class Runner {
     public static Path which(String bin, Map<String, String> env) {
         if (bin.contains("/")) {
             Path p = expandPath(bin, env);
-            return executable(p) ? p : null;
+            return Proc.isExecutableFile(p) ? p : null;
         }
         String path = env.getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator, -1)) {
             // an empty PATH entry means the current directory, which for a runner is the data dir
             Path base = dir.isEmpty() ? cwd(env) : Path.of(dir);
-            if (executable(base.resolve(bin))) return base.resolve(bin);
+            if (Proc.isExecutableFile(base.resolve(bin))) return base.resolve(bin);
         }
         return null;
     }
@@ -113,10 +113,6 @@ public final class Runner {
     private static Path cwd(Map<String, String> env) {
         String data = env.get("LOOOP_DATA_DIR");
         return Path.of(data != null ? data : "").toAbsolutePath();
-    }
-
-    private static boolean executable(Path p) {
-        return Proc.isExecutableFile(p);
     }
 
     public static String howToGet(String bin) {

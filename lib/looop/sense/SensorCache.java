@@ -24,6 +24,8 @@ import looop.profile.Paths;
  * {"script": digest, "at": unix seconds, "reading": text}.
  */
 public final class SensorCache {
+    /** The header key, after a comment's `#`: `# looop:interval=5m`. */
+    private static final String KEY = "looop:interval=";
 
     /** A kept reading: when it was taken and the script it came from. */
     public record Entry(String script, long at, String reading) {}
@@ -97,8 +99,6 @@ public final class SensorCache {
         for (int k = 0; k < value.length(); k++) if (Text.isSpace(value.charAt(k))) return null;
         return value;
     }
-
-    private static final String KEY = "looop:interval=";
 
     private Path file(String name) {
         return paths.sensorCache().resolve(name + ".json");
