@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Workers under real bubblewrap in real tmux, calling the real launcher:
- * every internal verb still works from inside (through the channel in its
- * own session dir where the target is looop's), every attempt on policy,
+ * every internal verb still works from inside (through its outbox,
+ * workers/&lt;id&gt;/, where the target is looop's), every attempt on policy,
  * history or another worker fails, and a worker with a worktree commits
  * there without reaching the person's checkout. The profile lives under
  * /var/tmp: the sandbox's private /tmp would hide a repo kept in /tmp.
@@ -85,7 +85,8 @@ class SandboxedWorkerTest {
                 "echo '# done' > reports/$me.md; say report $?",
                 "a=$(\"$B\" ask \"$me\" 'proceed?' --options yes,no); say ask \"$a\"",
                 "for f in looop.json PLAYBOOK.md goals/alpha.md sensors/watch.sh cost.jsonl journal.md events.jsonl"
-                        + " sessions/w2/state sessions/w2/ask.json asks/w2.json outbox/x.json tells/w2/x.json claims/../looop.json; do",
+                        + " sessions/w1/state sessions/w1/meta.json sessions/w1/run.sh sessions/w2/state workers/w2/ask.json"
+                        + " workers/w2/note asks/w2.json outbox/x.json tells/w2/x.json claims/../looop.json claims/x.json; do",
                 "  echo pwned > \"$f\" 2>/dev/null; say \"write-$f\" $?; done",
                 "sed -i 's/t/x/' looop.json 2>/dev/null; say sed $?",
                 "rm -rf goals sensors 2>/dev/null; say rm $?",
@@ -100,7 +101,7 @@ class SandboxedWorkerTest {
         ok("start-session", "w1", "use every verb");
         Asks asks = new Asks(t.profile.paths, t.profile.clock);
         TmuxProfile.awaitTrue(() -> asks.pending().stream().anyMatch(a -> a.id().equals("w1")), () -> "w1's ask, output: " + t.output("w1"));
-        assertFalse(Files.exists(t.profile.paths.asks().resolve("w1.json")), "a worker's ask lives in its own session dir");
+        assertFalse(Files.exists(t.profile.paths.asks().resolve("w1.json")), "a worker's ask lives in its own outbox");
 
         try (HumanDuties duties = new HumanDuties(t.profile.paths, t.profile.clock, t.sessions,
                 new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), t.profile.clock, false, false))) {
@@ -126,7 +127,7 @@ class SandboxedWorkerTest {
         assertFalse(out.contains("after-kill") || out.contains("survived"), "_ kill ended its own tree: " + out);
 
         assertEquals(policy, policy(), "config, playbook, goals and sensors unchanged");
-        assertEquals("final note", t.profile.read("sessions/w1/note").strip());
+        assertEquals("final note", t.profile.read("workers/w1/note").strip());
         assertEquals("running", t.profile.read("sessions/w2/state").strip());
         assertEquals("w2", new looop.workers.Claims(t.profile.paths, t.sessions).holder("shared"));
         assertEquals("# done\n", t.profile.read("reports/w1.md"));
@@ -173,14 +174,14 @@ class SandboxedWorkerTest {
     @Test
     void aQueueTakenInAfterACrashCountsEachReportOnce() {
         t.profile.write("sessions/w4/state", "exited\n");
-        Path dir = t.profile.paths.sessions().resolve("w4");
+        Path dir = t.profile.paths.workerOutboxes().resolve("w4");
         String a = "{\"cost_usd\":0.1,\"ref\":\"w4-a\",\"runner\":\"t\",\"ts\":\"2026-11-23T12:00:00Z\"}\n";
         String b = "{\"cost_usd\":0.2,\"ref\":\"w4-b\",\"runner\":\"t\",\"ts\":\"2026-11-23T12:00:01Z\"}\n";
         Budget ledger = new Budget(t.profile.paths.costLedger(), t.profile.paths.unmetered(), t.profile.clock);
         // a take-in that crashed after appending a, before deleting the aside file; b came after
         ledger.recordReported(java.time.Instant.parse("2026-11-23T12:00:00Z"), "session", "w4", "t", 0.1, "w4-a");
-        t.profile.write("sessions/w4/.cost-ingest.jsonl", a);
-        t.profile.write("sessions/w4/cost.jsonl", b + a + "not json\n");
+        t.profile.write("workers/w4/.cost-ingest.jsonl", a);
+        t.profile.write("workers/w4/cost.jsonl", b + a + "not json\n");
         assertEquals(1, CostQueue.ingest(t.profile.paths, "w4"));
         assertEquals(0, CostQueue.ingest(t.profile.paths, "w4"));
         assertEquals(List.of(0.1, 0.2), ledger.rows().stream().map(Budget.Row::costUsd).toList());

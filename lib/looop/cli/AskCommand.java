@@ -39,12 +39,13 @@ final class AskCommand implements Callable<Integer> {
     /** The verb itself, for picocli and for QuickVerbs; options and limit null mean any answer, no time limit. */
     static int run(Context ctx, String id, List<String> question, List<String> options, Duration limit) {
         Paths paths = ctx.profile();
+        looop.workers.WorkerIdentity.own(paths, id, "ask");
         String session = paths.env("LOOOP_SESSION_ID");
         Asks asks = new Asks(paths, ctx.clock());
         Asks.Opened opened = asks.open(id, String.join(" ", question), options, Pid.own(), session);
         Ask mine = opened.ask();
         // a sandboxed asker cannot write the outbox: the pulse records the notice from the ask itself
-        boolean confined = looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV));
+        boolean confined = looop.workers.WorkerIdentity.confined(paths);
         Thread notifier = opened.fresh() && !confined ? notify(ctx, mine) : null;
         try {
             String answer = asks.await(mine, limit, new SessionEnded(paths, session));

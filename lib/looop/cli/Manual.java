@@ -142,7 +142,7 @@ public final class Manual {
               data dir   $LOOOP_DATA_DIR, else ${XDG_STATE_HOME:-$HOME/.local/state}/looop
               config     $LOOOP_CONFIG, else <data dir>/looop.json
               Kept:      PLAYBOOK.md playbook.d/ goals/ sensors/ journal.md reports/ cost.jsonl looop.json
-              Scratch:   snapshots/ claims/ runs/ prompts/ sessions/ events.jsonl tick.log
+              Scratch:   snapshots/ claims/ runs/ prompts/ sessions/ workers/ events.jsonl tick.log
                          .last-tick-hash .tick-backoff .cost-unmetered .goal-activity.json
                          .decision.json .lock/ .recall.json .sensor-cache/
               The first run seeds a new profile once: looop.json, a starter PLAYBOOK.md, a setup

@@ -4,8 +4,8 @@ import java.util.concurrent.Callable;
 import looop.gate.Budget;
 import looop.io.UserError;
 import looop.profile.Paths;
-import looop.sandbox.Inside;
 import looop.workers.CostQueue;
+import looop.workers.WorkerIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
@@ -30,7 +30,7 @@ final class RecordCostCommand implements Callable<Integer> {
     static int run(Context ctx, Kind kind, String id, String runner, String usd) {
         double amount = Budget.parseUsd(usd);
         Paths paths = ctx.profile();
-        if (Inside.confined(paths.env(Inside.ENV))) {
+        if (WorkerIdentity.confined(paths)) {
             queueFromSandbox(ctx, kind, id, runner, usd, amount);
             return 0;
         }
@@ -38,7 +38,7 @@ final class RecordCostCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The ledger is out of a sandboxed worker's reach: its own report goes to its session dir for looop to take in. */
+    /** The ledger is out of a sandboxed worker's reach: its own report goes to its outbox for looop to take in. */
     private static void queueFromSandbox(Context ctx, Kind kind, String id, String runner, String usd, double amount) {
         String own = ctx.profile().env("LOOOP_SESSION_ID");
         if (kind != Kind.session || own == null || !own.equals(id)) {

@@ -18,18 +18,19 @@ import looop.io.UserError;
 import looop.profile.Journal;
 import looop.profile.Paths;
 import looop.workers.SessionFiles;
+import looop.workers.WorkerOutbox;
 
 /**
  * Durable asks: one open ask per id, in asks/&lt;id&gt;.json, or for a worker
- * in sessions/&lt;id&gt;/ask.json (see {@link #file}), replaced whole on every
+ * in its outbox, workers/&lt;id&gt;/ask.json (see {@link #file}), replaced whole on every
  * change under the lock beside it (askers, answerers and the pulse are
  * separate processes). The file outlives every process: an asker that
  * crashed and asks the same question again finds the answer that came
  * meanwhile instead of asking twice.
  */
 public final class Asks {
-    /** A worker's ask, in its sessions/&lt;id&gt;/. */
-    static final String IN_SESSION = "ask.json";
+    /** A worker's ask is its word: one bigger than this is no honest question, and is not read. */
+    static final int MAX_WORKER_ASK_BYTES = 1 << 20;
 
     /** How often a waiting asker looks at its file: a person answers in seconds, not milliseconds. */
     static final long POLL_MS = 200;
@@ -183,7 +184,13 @@ public final class Asks {
 
     /** The ask of id as its file holds it, or null. */
     public Ask read(String id) {
-        return Ask.fromJson(Json.parseOrNull(Fs.readOr(file(id), "")));
+        return parse(file(id));
+    }
+
+    /** An ask file; a worker's through the outbox's guarded read (no link, no FIFO, no giant). */
+    private Ask parse(Path f) {
+        String text = f.startsWith(paths.workerOutboxes()) ? WorkerOutbox.readSmall(f, MAX_WORKER_ASK_BYTES) : Fs.readOrNull(f);
+        return text == null ? null : Ask.fromJson(Json.parseOrNull(text));
     }
 
     /** Every ask still waiting for an answer, oldest first. */
@@ -193,9 +200,9 @@ public final class Asks {
         for (Path p : Fs.listFiles(paths.asks(), ".json")) {
             if (!inSession(Text.withoutSuffix(p.getFileName().toString(), ".json"))) files.add(p);
         }
-        for (Path d : Fs.listDirs(paths.sessions())) files.add(d.resolve(IN_SESSION));
+        for (Path d : Fs.listDirs(paths.workerOutboxes())) files.add(new WorkerOutbox(d).ask());
         for (Path p : files) {
-            Ask a = Ask.fromJson(Json.parseOrNull(Fs.readOr(p, "")));
+            Ask a = parse(p);
             if (a != null && a.pending() && p.equals(file(a.id()))) out.add(a); // an ask is where its id says
         }
         out.sort(null);
@@ -249,19 +256,19 @@ public final class Asks {
     }
 
     /**
-     * Where the ask of id lives: a worker's (id names a session) in its own
-     * session dir, the one place a sandboxed worker may write, so no worker
-     * can touch another's ask; anyone else's in asks/&lt;id&gt;.json.
+     * Where the ask of id lives: a worker's (id names a session) in its
+     * outbox, the one place a sandboxed worker may write, so no worker can
+     * touch another's ask; anyone else's in asks/&lt;id&gt;.json.
      */
     private Path file(String id) {
-        return inSession(id) ? SessionFiles.of(paths, id).dir().resolve(IN_SESSION) : paths.asks().resolve(id + ".json");
+        return inSession(id) ? WorkerOutbox.of(paths, id).ask() : paths.asks().resolve(id + ".json");
     }
 
     private boolean inSession(String id) {
         return Ids.problem(id) == null && SessionFiles.of(paths, id).exists();
     }
 
-    /** Beside the ask it guards: the worker's dir is the one place a sandboxed asker can lock. */
+    /** Beside the ask it guards: the worker's outbox is the one place a sandboxed asker can lock. */
     private FileMutex mutex(String id) {
         Path f = file(id);
         return new FileMutex(f.resolveSibling(inSession(id) ? ".ask.lock" : ".lock"));

@@ -270,7 +270,7 @@ public final class Fs {
      * The error with the file it was about: a bare write error ("No space left
      * on device") names no file, and the one line a user sees should.
      */
-    static UncheckedIOException failed(Path path, IOException e) {
+    public static UncheckedIOException failed(Path path, IOException e) {
         if (e instanceof FileSystemException && ((FileSystemException) e).getFile() != null) return new UncheckedIOException(e);
         FileSystemException named = new FileSystemException(path.toString(), null, e.getMessage());
         named.initCause(e);

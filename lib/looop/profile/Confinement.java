@@ -28,8 +28,12 @@ import looop.workers.WorkerRepos;
  * run_shell       + reports/ writable
  * user sensor     nothing more
  * tick command    + the runner's state dirs, + runs/&lt;id&gt;/decide/ (where its decision goes)
- * worker          + its own sessions/&lt;id&gt;/ and tells/&lt;id&gt;/, claims/, reports/, the runner's
- *                 state dirs, its worktree and its branch's part of the repo; keeps its terminal
+ * worker          + its outbox workers/&lt;id&gt;/, its tells/&lt;id&gt;/, the claims lock file, reports/, the
+ *                 runner's state dirs, its worktree and its branch's part of the repo; keeps its terminal
+ *
+ * Nothing looop runs (a session's wrapper), trusts as its own record
+ * (sessions/, meta.json, state, others' leases) or follows as a path is in
+ * any of these: the worker's word reaches looop through its outbox, read as data.
  * </pre>
  */
 public final class Confinement {
@@ -93,11 +97,13 @@ public final class Confinement {
     /**
      * A worker's interactive command: what its verbs write, its CLI's state,
      * its worktree (see {@link WorkerRepos#sandboxGrant}), and its terminal.
-     * Its verbs write its own sessions/&lt;id&gt;/ (state, note, its ask, its
-     * queued cost), claims/, reports/ and its own tells/&lt;id&gt;/ (tells taken
-     * with an answer). Nothing of other workers' sessions or asks, nor the
-     * journal, the ledger or the outbox: looop takes in what it leaves in its
-     * session dir (see CostQueue; the pulse notifies its ask).
+     * Its verbs write its outbox workers/&lt;id&gt;/ (flag note, its ask, its
+     * queued cost, its leases, its own end), reports/, its own tells/&lt;id&gt;/
+     * (tells taken with an answer) and the claims lock file, which holds no
+     * data. Not its session dir (looop's record, its wrapper), nor anything of
+     * other workers', nor the journal, the ledger or the notification outbox:
+     * looop takes in what it leaves in its outbox (see CostQueue; the pulse
+     * notifies its ask).
      */
     public Grant worker(String runner, String id) {
         return worker(runner, id, WorkerRepos.read(paths, id));
@@ -105,13 +111,28 @@ public final class Confinement {
 
     /** The same with the worker's worktree given (null: none): a start has not put meta.json in place yet. */
     public Grant worker(String runner, String id, Worktree worktree) {
-        List<Path> writable = new ArrayList<>(List.of(paths.sessions().resolve(id), paths.claims(), paths.reports(),
-                paths.tells().resolve(id)));
+        looop.workers.WorkerOutbox.of(paths, id).make();
+        List<Path> writable = new ArrayList<>(List.of(paths.workerOutboxes().resolve(id), paths.reports(), paths.tells().resolve(id)));
         writable.forEach(Fs::mkdirs);
+        writable.add(claimsLock());
         writable.addAll(runnerState(runner));
         Grant repo = WorkerRepos.sandboxGrant(paths, worktree);
         return base().write(writable).protect(RunnerState.protectedPaths(runner, home()))
                 .write(repo.writable()).protect(repo.protectedPaths()).interactive(true);
+    }
+
+    /**
+     * The claims lock, made before the sandbox that grants it (a grant opens
+     * only what exists), the way a claimer opens it: created in place, never
+     * replaced, so every process locks the same file.
+     */
+    private Path claimsLock() {
+        Path lock = looop.workers.Claims.lockFile(paths);
+        try (java.nio.channels.FileChannel ch = Fs.openPrivate(lock)) {
+            return lock;
+        } catch (java.io.IOException e) {
+            throw Fs.failed(lock, e);
+        }
     }
 
     /** The argv that runs a worker's argv under grant; refused in one line when the sandbox is required but missing. */
@@ -147,7 +168,7 @@ public final class Confinement {
      */
     private List<Path> protectedPaths() {
         List<Path> out = new ArrayList<>(Protected.of(paths.data, paths.configTarget()));
-        out.addAll(List.of(paths.data, paths.config, paths.asks(), paths.tells(), paths.outbox(), paths.schedules(),
+        out.addAll(List.of(paths.data, paths.config, paths.asks(), paths.tells(), paths.outbox(), paths.schedules(), paths.workerOutboxes(),
                 paths.bin().getParent(), paths.data.resolve(".act-pending.json")));
         return out;
     }

@@ -99,6 +99,8 @@ public final class Paths {
     public Path runs() { return data.resolve("runs"); }
     public Path prompts() { return data.resolve("prompts"); }
     public Path sessions() { return data.resolve("sessions"); }
+    /** Each worker's outbox, workers/&lt;id&gt;/: the one dir of looop's a sandboxed worker writes (looop.workers.WorkerOutbox). */
+    public Path workerOutboxes() { return data.resolve("workers"); }
     public Path costLedger() { return data.resolve("cost.jsonl"); }
     public Path events() { return data.resolve("events.jsonl"); }
     public Path lastTickHash() { return data.resolve(".last-tick-hash"); }

@@ -137,6 +137,7 @@ public final class Seed {
             runs/
             prompts/
             sessions/
+            workers/
             worktrees/
             .last-tick-hash
             .tick-backoff

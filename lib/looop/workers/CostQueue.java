@@ -16,14 +16,14 @@ import looop.profile.Paths;
 
 /**
  * How a sandboxed worker's `_ cost` reaches the ledger, which no sandboxed
- * command may write: the row is appended to its own sessions/&lt;id&gt;/cost.jsonl
- * (writable to it) with a ref of its own, and looop takes it in on the next
+ * command may write: the row is appended to its own outbox's cost.jsonl,
+ * workers/&lt;id&gt;/ (writable to it) with a ref of its own, and looop takes it in on the next
  * beat, or before the session's files go.
  *
  * <pre>
- * sessions/&lt;id&gt;/cost.jsonl           {"ts","runner","cost_usd","ref"} per report, appended by the worker
- * sessions/&lt;id&gt;/.cost-ingest.jsonl   the queue moved aside, being taken in
- * sessions/&lt;id&gt;/.cost.lock           held by an append, and by the move aside
+ * workers/&lt;id&gt;/cost.jsonl           {"ts","runner","cost_usd","ref"} per report, appended by the worker
+ * workers/&lt;id&gt;/.cost-ingest.jsonl   the queue moved aside, being taken in
+ * workers/&lt;id&gt;/.cost.lock           held by an append, and by the move aside
  * </pre>
  *
  * Taking in: under the lock (only tried: a worker holding it forever delays
@@ -38,7 +38,7 @@ public final class CostQueue {
     private CostQueue() {}
 
     /** A queue bigger than this is no honest list of cost reports: dropped rather than read into memory. */
-    static final long MAX_BYTES = 1 << 20;
+    static final int MAX_BYTES = 1 << 20;
 
     /** Queues a report of worker id (the caller's own session) spending usd through runner. */
     public static void queue(Paths paths, String id, String runner, double usd, Clock clock) {
@@ -52,7 +52,7 @@ public final class CostQueue {
     /** Takes in every session's queue; the number of rows added to the ledger. */
     public static int ingestAll(Paths paths) {
         int n = 0;
-        for (Path dir : Fs.listDirs(paths.sessions())) {
+        for (Path dir : Fs.listDirs(paths.workerOutboxes())) {
             String name = dir.getFileName().toString();
             if (!name.startsWith(".")) n += ingest(paths, name);
         }
@@ -75,9 +75,10 @@ public final class CostQueue {
 
     private static int takeIn(Budget ledger, String id, Path aside) {
         int added = 0;
-        if (size(aside) <= MAX_BYTES) {
+        String text = WorkerOutbox.readSmall(aside, MAX_BYTES); // the worker's word: no link, no FIFO, no giant
+        if (text != null) {
             Set<String> seen = ledger.refs();
-            for (String line : Fs.readOr(aside, "").split("\n")) {
+            for (String line : text.split("\n")) {
                 JsonNode r = Json.parseOrNull(line);
                 if (r == null || !r.path("cost_usd").isNumber() || !r.path("ref").isTextual()) continue;
                 String ref = r.get("ref").asText();
@@ -103,27 +104,19 @@ public final class CostQueue {
         return s == null || s.isBlank() ? "?" : s;
     }
 
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (java.io.IOException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     private static boolean present(Path p) {
         return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static Path queue(SessionFiles f) {
-        return f.dir().resolve("cost.jsonl");
+        return f.outbox().costQueue();
     }
 
     private static Path aside(SessionFiles f) {
-        return f.dir().resolve(".cost-ingest.jsonl");
+        return f.outbox().dir().resolve(".cost-ingest.jsonl");
     }
 
     private static FileMutex mutex(SessionFiles f) {
-        return new FileMutex(f.dir().resolve(".cost.lock"));
+        return new FileMutex(f.outbox().dir().resolve(".cost.lock"));
     }
 }

@@ -11,12 +11,13 @@ import looop.profile.Paths;
 
 /**
  * Where one session keeps what must outlive its terminal: state, exit code,
- * flag note, how it was started, and everything it printed.
+ * how it was started, and everything it printed. looop's own record: no
+ * sandboxed process can write it (the worker's word goes to its
+ * {@link WorkerOutbox}, workers/&lt;id&gt;/, read from there as data).
  *
  * <pre>
  * sessions/&lt;id&gt;/state       starting | running | exited | killed  (one word + newline)
  * sessions/&lt;id&gt;/exit_code   the command's exit code, once it ended by itself
- * sessions/&lt;id&gt;/note        the flag note while the worker waits for a human
  * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file","verify"?}, and for a worker
  *                               with a repo {"repo","branch","base_ref","base","worktree","git_common_dir","git_dir"}
  * sessions/&lt;id&gt;/output.log  everything the terminal printed, as it was printed
@@ -27,9 +28,10 @@ import looop.profile.Paths;
  *
  * Every file is replaced whole (written aside, then renamed), by looop and by
  * the wrapper alike, so a reader never sees half a state. output.log is only
- * ever appended to (by tmux pipe-pane); nothing in the beat reads it.
+ * ever appended to (by tmux pipe-pane, through dd that refuses a link);
+ * nothing in the beat reads it.
  */
-public record SessionFiles(Path dir) {
+public record SessionFiles(Path dir, WorkerOutbox outbox) {
     /**
      * How a session was started; what restart runs again. runner and promptFile
      * are null for a bare command; verify is the command run once after the
@@ -53,12 +55,11 @@ public record SessionFiles(Path dir) {
     }
 
     public static SessionFiles of(Paths paths, String id) {
-        return new SessionFiles(paths.sessions().resolve(id));
+        return new SessionFiles(paths.sessions().resolve(id), WorkerOutbox.of(paths, id));
     }
 
     public Path state() { return dir.resolve("state"); }
     public Path exitCode() { return dir.resolve("exit_code"); }
-    public Path note() { return dir.resolve("note"); }
     public Path meta() { return dir.resolve("meta.json"); }
     public Path output() { return dir.resolve("output.log"); }
     public Path wrapper() { return dir.resolve("run.sh"); }
@@ -99,10 +100,9 @@ public record SessionFiles(Path dir) {
         }
     }
 
-    /** The flag note, or null when the worker is not flagged. */
+    /** The flag note, from the worker's outbox, or null when the worker is not flagged. */
     public String readNote() {
-        String s = Fs.readOrNull(note());
-        return s == null || s.isBlank() ? null : s.strip();
+        return outbox.readNote();
     }
 
     public Meta readMeta() {

@@ -254,6 +254,7 @@ public final class TmuxSessions implements Sessions {
         SessionFiles f = files(meta.id());
         Path staging = stage(f, meta, options, worktree);
         Fs.deleteTree(f.dir());
+        freshOutbox(f, meta.runner() != null);
         try {
             Fs.move(staging, f.dir());
         } catch (UncheckedIOException e) {
@@ -266,12 +267,18 @@ public final class TmuxSessions implements Sessions {
     private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
         Path dir = paths.sessions().resolve(".new-" + meta.id() + "-" + Fs.unique());
         Fs.mkdirs(dir); // through Fs: a sessions/ swapped for a link is refused, never written through
-        SessionFiles staged = new SessionFiles(dir);
+        SessionFiles staged = new SessionFiles(dir, f.outbox());
         staged.writeState(SessionState.STARTING);
         staged.writeMeta(meta, worktree);
         Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree));
         Fs.writeAtomic(staged.output(), "");
         return staged.dir();
+    }
+
+    /** A worker starts with an empty outbox: nothing a previous run of the id left there is its word now. */
+    private static void freshOutbox(SessionFiles f, boolean worker) {
+        Fs.deleteTree(f.outbox().dir());
+        if (worker) f.outbox().make();
     }
 
     /**
@@ -284,9 +291,10 @@ public final class TmuxSessions implements Sessions {
         String id = f.id();
         Fs.delete(f.exitCode());
         Fs.delete(f.verify()); // a new run: its exit gets a verify of its own
+        Fs.delete(f.outbox().killed());
         f.writeState(SessionState.STARTING);
         List<List<String>> steps = new ArrayList<>(respawn ? List.of(respawnPane(f)) : newSession(f));
-        steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), "cat >> " + Tmux.formatLiteral(Proc.shellQuote(f.output().toString()))));
+        steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), Tmux.formatLiteral(appendCommand(f.output()))));
         steps.add(List.of("wait-for", "-S", Tmux.goChannel(id)));
         Tmux.Result r = tmux.runAll(steps);
         for (int attempt = 1; !r.ok() && !respawn && serverWentAway(r) && attempt <= 3; attempt++) {
@@ -300,6 +308,16 @@ public final class TmuxSessions implements Sessions {
         f.writeState(SessionState.KILLED);
         String retry = id.equals(PULSE) ? "`looop` tries again" : "`looop restart " + id + "` tries again";
         throw new UserError("tmux could not start session " + id + ": " + r.reason() + "; " + retry);
+    }
+
+    /**
+     * What tmux pipes the pane into: dd appending by handle, refusing a link
+     * at the log's name (O_NOFOLLOW), never a shell redirect that would
+     * follow one. Each read from the pane is written as it came (no
+     * fullblock), so the log keeps up with the screen.
+     */
+    static String appendCommand(Path log) {
+        return "exec dd of=" + Proc.shellQuote(log.toString()) + " oflag=append,nofollow conv=notrunc bs=65536 status=none";
     }
 
     /** tmux's words for a server that exited while a client talked to it (its last session had just ended). */
@@ -357,6 +375,7 @@ public final class TmuxSessions implements Sessions {
         // the pulse is not a worker: its sensors and runner must not inherit a session id
         s.append(worker ? "export LOOOP_SESSION_ID=" + q(meta.id()) : "unset LOOOP_SESSION_ID").append('\n');
         s.append("dir=").append(q(f.dir().toString())).append('\n');
+        s.append("box=").append(q(f.outbox().dir().toString())).append('\n');
         // private whatever the umask (the command itself keeps the user's, for the files it makes), and
         // renamed into place, so a link planted at state or exit_code is replaced, never written through
         // (set -C: the temp name is created fresh, O_EXCL, so a link planted there is not followed either)
@@ -372,7 +391,8 @@ public final class TmuxSessions implements Sessions {
         s.append(String.join(" ", commandArgv(meta, worktree).stream().map(TmuxSessions::q).toList())).append('\n');
         s.append("code=$?\n");
         s.append("put exit_code \"$code\"\n");
-        s.append("[ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ] || put state exited\n");
+        // killed by looop (state says so) or by the worker itself (its outbox says so: `_ kill <own id>`)
+        s.append("if [ -f \"$box/killed\" ] || [ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ]; then put state killed; else put state exited; fi\n");
         s.append("exit \"$code\"\n");
         return s.toString();
     }
@@ -480,36 +500,49 @@ public final class TmuxSessions implements Sessions {
         locked(() -> {
             Launcher.ensure(paths);
             Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, WorkerRepos.read(paths, id))); // the current looop's exports, not the first start's
-            Fs.delete(f.note());
+            Fs.delete(f.outbox().note());
+            f.outbox().make();
             launch(f, tmux.has(id));
         });
     }
 
     // -- the worker's own verbs -----------------------------------------------------
 
-    /** Files only: a worker can flag itself even where tmux is not on its PATH. */
+    /** Files only, in the worker's outbox: a worker can flag itself even where tmux is not on its PATH. */
     @Override
     public void flag(String rawId, String note) {
-        SessionFiles f = existing(workerId(rawId));
+        SessionFiles f = existing(ownId(rawId, "flag"));
         String text = Journal.oneLine(note);
-        Fs.writeAtomic(f.note(), (text.isEmpty() ? "needs attention" : text) + "\n");
+        Fs.mkdirs(f.outbox().dir());
+        Fs.writeAtomic(f.outbox().note(), (text.isEmpty() ? "needs attention" : text) + "\n");
     }
 
     @Override
     public void unflag(String rawId) {
-        Fs.delete(existing(workerId(rawId)).note());
+        Fs.delete(existing(ownId(rawId, "unflag")).outbox().note());
     }
 
+    /**
+     * Outside a sandbox, the engine ends the session. Inside, tmux is out of
+     * reach and sessions/ is looop's: the worker says so in its outbox and
+     * ends every process of its sandbox; its wrapper, outside, records killed.
+     */
     @Override
     public void kill(String rawId) {
-        String id = workerId(rawId);
+        String id = ownId(rawId, "kill");
+        if (WorkerIdentity.confined(paths)) {
+            Fs.writeAtomic(existing(id).outbox().killed(), "");
+            looop.sandbox.Inside.endEveryOtherProcess();
+            return;
+        }
         Tmux.requireInstalled(paths);
         existing(id);
         stop(id, Duration.ZERO);
-        // a sandboxed worker cannot reach tmux: state killed is written, so it ends its own tree (the wrapper outside keeps killed)
-        if (looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV)) && id.equals(paths.env("LOOOP_SESSION_ID"))) {
-            looop.sandbox.Inside.endEveryOtherProcess();
-        }
+    }
+
+    /** The worker id a worker verb acts on; inside a sandbox only the worker's own (see {@link WorkerIdentity}). */
+    private String ownId(String rawId, String verb) {
+        return WorkerIdentity.own(paths, workerId(rawId), "_ " + verb);
     }
 
     /**
@@ -564,6 +597,7 @@ public final class TmuxSessions implements Sessions {
             if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
             CostQueue.ingest(paths, i.id()); // what it spent outlives its files
             Fs.deleteTree(f.dir());
+            Fs.deleteTree(f.outbox().dir());
             Fs.delete(paths.prompts().resolve(i.id() + ".md"));
             reaped.add(i.id());
         }

@@ -58,11 +58,20 @@ public final class WorkerVerbs {
         return session;
     }
 
-    /** The session a claim is for: --session, else the worker's own $LOOOP_SESSION_ID. */
+    /**
+     * The session a claim is for: --session, else the worker's own
+     * $LOOOP_SESSION_ID. Inside a sandbox a worker claims and releases as
+     * itself only (a lease is released by its holder, or by looop once the
+     * holder is gone).
+     */
     public static String claimant(String given, Map<String, String> env, String verb) {
         String session = given != null ? given : env.get("LOOOP_SESSION_ID");
         if (session == null || session.isBlank()) {
             throw new UserError("`_ " + verb + "` needs a session: run it inside a worker (which has $LOOOP_SESSION_ID) or pass --session <id>", ExitCode.USAGE);
+        }
+        if (looop.sandbox.Inside.confined(env.get(looop.sandbox.Inside.ENV)) && !session.equals(env.get("LOOOP_SESSION_ID"))) {
+            throw new UserError("inside the sandbox a worker's `_ " + verb + "` acts only on its own leases; drop --session " + session,
+                    ExitCode.USAGE);
         }
         return session;
     }

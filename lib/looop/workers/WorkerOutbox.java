@@ -1,0 +1,92 @@
+package looop.workers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import looop.io.Fs;
+import looop.profile.Journal;
+import looop.profile.Paths;
+
+/**
+ * The one directory of looop's a worker may write: workers/&lt;id&gt;/, its
+ * outbox. Everything in it is the worker's word, never looop's record: read
+ * as untrusted data (a regular file reached without links, small, one line
+ * where one line is meant), never run, never followed as a path. What looop
+ * itself knows of a worker (its wrapper, meta.json, state, exit code,
+ * output) lives in sessions/&lt;id&gt;/, which no sandboxed process can write.
+ *
+ * <pre>
+ * workers/&lt;id&gt;/note           the flag note while it waits for a person (`_ flag`)
+ * workers/&lt;id&gt;/ask.json       its ask; looop writes the answer into it (looop.human.Asks)
+ * workers/&lt;id&gt;/cost.jsonl     its cost reports, queued for the ledger (CostQueue)
+ * workers/&lt;id&gt;/claims/&lt;name&gt;  the leases it holds (Claims)
+ * workers/&lt;id&gt;/killed         it ended itself (`_ kill &lt;own id&gt;`): its wrapper records killed
+ * </pre>
+ *
+ * Only plain files and names are read from here, so the channel needs no
+ * file system shared with the pulse beyond this directory.
+ */
+public record WorkerOutbox(Path dir) {
+    /** A flag note is a line for a person, not a document. */
+    static final int MAX_NOTE_BYTES = 4096;
+
+    public static WorkerOutbox of(Paths paths, String id) {
+        return new WorkerOutbox(paths.workerOutboxes().resolve(id));
+    }
+
+    public Path note() { return dir.resolve("note"); }
+    public Path ask() { return dir.resolve("ask.json"); }
+    public Path costQueue() { return dir.resolve("cost.jsonl"); }
+    public Path claims() { return dir.resolve("claims"); }
+    public Path killed() { return dir.resolve("killed"); }
+
+    /**
+     * Makes the outbox and its claims/ before the worker's sandbox starts:
+     * inside, a new directory can only be made in a writable mount, and
+     * looop's mkdir (made at the data dir's root, then moved into place,
+     * so no link can redirect it) cannot.
+     */
+    public void make() {
+        Fs.mkdirs(claims());
+    }
+
+    /** The flag note, one line, or null when there is none or the file is not a plain, small one. */
+    public String readNote() {
+        String s = readSmall(note(), MAX_NOTE_BYTES);
+        if (s == null || s.isBlank()) return null;
+        String line = Journal.oneLine(s);
+        return line.isBlank() ? null : line;
+    }
+
+    /** Whether the worker said it ended itself. */
+    public boolean saysKilled() {
+        return Files.isRegularFile(killed(), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The text of a file a worker wrote, at most max bytes of it; null when
+     * it is missing, not a regular file (a link, a FIFO, a directory), or
+     * larger. Opened without following a link and read only up to the cap,
+     * so nothing planted can point looop elsewhere or fill its heap. (A FIFO
+     * swapped in between the look and the open would block the open: the
+     * sandbox's seccomp filter refuses mkfifo, so a sandboxed worker cannot
+     * make one.)
+     */
+    public static String readSmall(Path file, int max) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > max) return null;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] bytes = in.readNBytes(max + 1);
+                return bytes.length > max ? null : new String(bytes, StandardCharsets.UTF_8);
+            }
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            return null;
+        }
+    }
+}
