@@ -39,6 +39,9 @@ import looop.profile.Paths;
  * the instant between typing and that line can deliver a tell twice.
  */
 public final class Tells {
+    /** No tell nor delivery record is near this big; a bigger file is not one looop wrote. */
+    static final int MAX_FILE_BYTES = 4 << 20;
+
     private static final String CLAIMED = ".claimed";
 
     private final Paths paths;
@@ -84,7 +87,7 @@ public final class Tells {
     public List<Tell> queued(String worker) {
         List<Tell> out = new ArrayList<>();
         for (Path p : Fs.listFiles(dir(worker), ".json")) {
-            Tell t = Tell.fromJson(Json.parseOrNull(Fs.readOr(p, "")));
+            Tell t = Tell.fromJson(Json.parseOrNull(workerWritten(p)));
             if (t != null) out.add(t);
         }
         return out;
@@ -156,11 +159,21 @@ public final class Tells {
 
     private Set<String> deliveredIds(String worker) {
         Set<String> ids = new HashSet<>();
-        for (String line : Fs.readOr(dir(worker).resolve("delivered.jsonl"), "").split("\n")) {
+        for (String line : workerWritten(dir(worker).resolve("delivered.jsonl")).split("\n")) {
             String id = Json.text(Json.parseOrNull(line), "tell_id");
             if (id != null) ids.add(id);
         }
         return ids;
+    }
+
+    /**
+     * A file of tells/&lt;worker&gt;/, which that worker may write (it takes its
+     * tells there): read as its word, so a link, a FIFO or a giant planted
+     * there reads as nothing rather than hang or fail the reader.
+     */
+    private static String workerWritten(Path file) {
+        String s = looop.workers.WorkerOutbox.readSmall(file, MAX_FILE_BYTES);
+        return s == null ? "" : s;
     }
 
     private static void giveBack(Path claim, Path queued) {
