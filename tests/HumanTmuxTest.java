@@ -144,6 +144,6 @@ class HumanTmuxTest extends TmuxTestBase {
             TmuxProfile.sleep(150);
         }
         assertTrue(!t.output("w1").contains("more=["), "delivered exactly once: " + t.output("w1"));
-        assertEquals(1, Fs.readOr(t.profile.dir.resolve("tells/w1/delivered.jsonl"), "").lines().count());
+        assertEquals(1, Fs.readOr(t.profile.dir.resolve("workers/w1/tells/delivered.jsonl"), "").lines().count());
     }
 }

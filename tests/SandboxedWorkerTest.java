@@ -86,7 +86,7 @@ class SandboxedWorkerTest {
                 "a=$(\"$B\" ask \"$me\" 'proceed?' --options yes,no); say ask \"$a\"",
                 "for f in looop.json PLAYBOOK.md goals/alpha.md sensors/watch.sh cost.jsonl journal.md events.jsonl"
                         + " sessions/w1/state sessions/w1/meta.json sessions/w1/run.sh sessions/w2/state workers/w2/ask.json"
-                        + " workers/w2/note asks/w2.json outbox/x.json tells/w2/x.json claims/../looop.json claims/x.json; do",
+                        + " workers/w2/note asks/w2.json outbox/x.json workers/w2/tells/x.json claims/../looop.json claims/x.json; do",
                 "  echo pwned > \"$f\" 2>/dev/null; say \"write-$f\" $?; done",
                 "sed -i 's/t/x/' looop.json 2>/dev/null; say sed $?",
                 "rm -rf goals sensors 2>/dev/null; say rm $?",

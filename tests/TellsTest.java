@@ -82,7 +82,7 @@ class TellsTest {
         d.poll();
         assertEquals(2, term.typed.size(), "never again");
         assertEquals(Map.of(), tells.undelivered());
-        assertEquals(2, Files.readAllLines(tmp.resolve("tells/w1/delivered.jsonl")).size());
+        assertEquals(2, Files.readAllLines(tmp.resolve("workers/w1/tells/delivered.jsonl")).size());
     }
 
     @Test
@@ -139,7 +139,7 @@ class TellsTest {
         Tells tells = new Tells(p.paths, p.clock);
         Tell lost = tells.queue("w1", "lost in a crash", w -> true);
         Tell sent = tells.queue("w1", "typed before the crash", w -> true);
-        Path dir = tmp.resolve("tells/w1");
+        Path dir = tmp.resolve("workers/w1/tells");
         Files.move(dir.resolve(lost.tellId() + ".json"), dir.resolve(lost.tellId() + ".json.999999999.claimed"));
         Files.move(dir.resolve(sent.tellId() + ".json"), dir.resolve(sent.tellId() + ".json.999999999.claimed"));
         Files.writeString(dir.resolve("delivered.jsonl"), "{\"tell_id\":\"" + sent.tellId() + "\",\"via\":\"terminal\"}\n");

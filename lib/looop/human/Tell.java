@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import looop.io.Json;
 
-/** A message a person queued for a live worker: tells/&lt;worker&gt;/&lt;tellId&gt;.json. */
+/** A message a person queued for a live worker: workers/&lt;worker&gt;/tells/&lt;tellId&gt;.json. */
 public record Tell(String worker, String tellId, String text, Instant created) {
 
     public ObjectNode json() {

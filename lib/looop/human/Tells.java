@@ -22,14 +22,15 @@ import looop.io.Pid;
 import looop.io.UserError;
 import looop.profile.Events;
 import looop.profile.Paths;
+import looop.workers.WorkerOutbox;
 
 /**
  * The durable queue of tells, one directory per worker:
  *
  * <pre>
- * tells/&lt;worker&gt;/&lt;ms&gt;-&lt;rand&gt;.json              queued (oldest name first)
- * tells/&lt;worker&gt;/&lt;ms&gt;-&lt;rand&gt;.json.&lt;pid&gt;.claimed  being delivered by process pid
- * tells/&lt;worker&gt;/delivered.jsonl                {"tell_id","via","at"} per delivery, synced
+ * workers/&lt;worker&gt;/tells/&lt;ms&gt;-&lt;rand&gt;.json              queued (oldest name first)
+ * workers/&lt;worker&gt;/tells/&lt;ms&gt;-&lt;rand&gt;.json.&lt;pid&gt;.claimed  being delivered by process pid
+ * workers/&lt;worker&gt;/tells/delivered.jsonl                {"tell_id","via","at"} per delivery, synced
  * </pre>
  *
  * A deliverer claims a tell by renaming it, which only one process can do,
@@ -96,8 +97,9 @@ public final class Tells {
     /** Workers with tells not yet delivered (queued or mid-delivery), and how many each. */
     public Map<String, Integer> undelivered() {
         Map<String, Integer> out = new TreeMap<>();
-        for (Path d : Fs.listDirs(paths.tells())) {
-            String worker = d.getFileName().toString();
+        for (Path box : Fs.listDirs(paths.workerOutboxes())) {
+            String worker = box.getFileName().toString();
+            Path d = new WorkerOutbox(box).tells();
             int n = Fs.listFiles(d, ".json").size() + Fs.listFiles(d, CLAIMED).size();
             if (n > 0) out.put(worker, n);
         }
@@ -167,12 +169,12 @@ public final class Tells {
     }
 
     /**
-     * A file of tells/&lt;worker&gt;/, which that worker may write (it takes its
+     * A file of workers/&lt;worker&gt;/tells/, which that worker may write (it takes its
      * tells there): read as its word, so a link, a FIFO or a giant planted
      * there reads as nothing rather than hang or fail the reader.
      */
     private static String workerWritten(Path file) {
-        String s = looop.workers.WorkerOutbox.readSmall(file, MAX_FILE_BYTES);
+        String s = WorkerOutbox.readSmall(file, MAX_FILE_BYTES);
         return s == null ? "" : s;
     }
 
@@ -196,7 +198,8 @@ public final class Tells {
         return dir(worker).resolve(tellId + ".json");
     }
 
+    /** A worker's tells sit in its own dir, workers/&lt;id&gt;/tells/: all a worker elsewhere would need is that dir. */
     private Path dir(String worker) {
-        return paths.tells().resolve(worker);
+        return WorkerOutbox.of(paths, worker).tells();
     }
 }

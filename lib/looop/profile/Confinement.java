@@ -28,7 +28,7 @@ import looop.workers.WorkerRepos;
  * run_shell       + reports/ writable
  * user sensor     nothing more
  * tick command    + the runner's state dirs, + runs/&lt;id&gt;/decide/ (where its decision goes)
- * worker          + its outbox workers/&lt;id&gt;/, its tells/&lt;id&gt;/, the claims lock file, reports/, the
+ * worker          + its own dir workers/&lt;id&gt;/ (outbox and tells), the claims lock file, reports/, the
  *                 runner's state dirs, its worktree and its branch's part of the repo; keeps its terminal
  *
  * Nothing looop runs (a session's wrapper), trusts as its own record
@@ -98,8 +98,8 @@ public final class Confinement {
      * A worker's interactive command: what its verbs write, its CLI's state,
      * its worktree (see {@link WorkerRepos#sandboxGrant}), and its terminal.
      * Its verbs write its outbox workers/&lt;id&gt;/ (flag note, its ask, its
-     * queued cost, its leases, its own end), reports/, its own tells/&lt;id&gt;/
-     * (tells taken with an answer) and the claims lock file, which holds no
+     * queued cost, its leases, its own end, the tells it takes), reports/
+     * and the claims lock file, which holds no
      * data. Not its session dir (looop's record, its wrapper), nor anything of
      * other workers', nor the journal, the ledger or the notification outbox:
      * looop takes in what it leaves in its outbox (see CostQueue; the pulse
@@ -112,7 +112,7 @@ public final class Confinement {
     /** The same with the worker's worktree given (null: none): a start has not put meta.json in place yet. */
     public Grant worker(String runner, String id, Worktree worktree) {
         looop.workers.WorkerOutbox.of(paths, id).make();
-        List<Path> writable = new ArrayList<>(List.of(paths.workerOutboxes().resolve(id), paths.reports(), paths.tells().resolve(id)));
+        List<Path> writable = new ArrayList<>(List.of(paths.workerOutboxes().resolve(id), paths.reports()));
         writable.forEach(Fs::mkdirs);
         writable.add(claimsLock());
         writable.addAll(runnerState(runner));
@@ -168,7 +168,7 @@ public final class Confinement {
      */
     private List<Path> protectedPaths() {
         List<Path> out = new ArrayList<>(Protected.of(paths.data, paths.configTarget()));
-        out.addAll(List.of(paths.data, paths.config, paths.asks(), paths.tells(), paths.outbox(), paths.schedules(), paths.workerOutboxes(),
+        out.addAll(List.of(paths.data, paths.config, paths.asks(), paths.outbox(), paths.schedules(), paths.workerOutboxes(),
                 paths.bin().getParent(), paths.data.resolve(".act-pending.json")));
         return out;
     }

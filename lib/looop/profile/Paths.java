@@ -120,8 +120,6 @@ public final class Paths {
     public Path playbookHistory() { return data.resolve("playbook.d"); }
     /** Asks waiting for a person, one file per asker id (looop.human). */
     public Path asks() { return data.resolve("asks"); }
-    /** Messages queued for live workers, a directory per worker (looop.human). */
-    public Path tells() { return data.resolve("tells"); }
     /** Notifications not yet delivered to every channel, and the index of those that were (looop.notify). */
     public Path outbox() { return data.resolve("outbox"); }
     /** Wake-ups the loop or a person set, one file per name (looop.schedule). */

@@ -26,10 +26,11 @@ import looop.profile.Paths;
  * workers/&lt;id&gt;/cost.jsonl     its cost reports, queued for the ledger (CostQueue)
  * workers/&lt;id&gt;/claims/&lt;name&gt;  the leases it holds (Claims)
  * workers/&lt;id&gt;/killed         it ended itself (`_ kill &lt;own id&gt;`): its wrapper records killed
+ * workers/&lt;id&gt;/tells/         what people told it, which it takes (looop.human.Tells)
  * </pre>
  *
- * Only plain files and names are read from here, so the channel needs no
- * file system shared with the pulse beyond this directory.
+ * The worker's whole channel to looop is this directory (plus the lease
+ * lock, see Claims): a worker elsewhere needs no other file shared with the pulse.
  */
 public record WorkerOutbox(Path dir) {
     /** A flag note is a line for a person, not a document. */
@@ -44,15 +45,17 @@ public record WorkerOutbox(Path dir) {
     public Path costQueue() { return dir.resolve("cost.jsonl"); }
     public Path claims() { return dir.resolve("claims"); }
     public Path killed() { return dir.resolve("killed"); }
+    public Path tells() { return dir.resolve("tells"); }
 
     /**
-     * Makes the outbox and its claims/ before the worker's sandbox starts:
+     * Makes the outbox, its claims/ and tells/ before the worker's sandbox starts:
      * inside, a new directory can only be made in a writable mount, and
      * looop's mkdir (made at the data dir's root, then moved into place,
      * so no link can redirect it) cannot.
      */
     public void make() {
         Fs.mkdirs(claims());
+        Fs.mkdirs(tells());
     }
 
     /** The flag note, one line, or null when there is none or the file is not a plain, small one. */
