@@ -98,12 +98,18 @@ public final class Prompt {
         return "$ " + Journal.oneLine(s.cmd()) + "\n" + how + "\n" + withNewline(s.output());
     }
 
+    /** The line after the decision file's path: some CLIs glue their own message to the prompt's last byte. */
+    public static final String END = "=== END OF PROMPT ===";
+
     /**
      * The last section: where this run's decision goes. It differs every run,
      * so it comes after NOW, keeping the bytes before it equal for equal worlds.
+     * The path stands alone on its line, and a closing line follows it, so
+     * whatever a CLI appends to the prompt (pi adds its message without a
+     * break) lands after that line, never on the path.
      */
     public static String decisionFile(Path file) {
-        return "\n=== DECISION FILE ===\n" + file.toAbsolutePath() + "\n";
+        return "\n=== DECISION FILE ===\n" + file.toAbsolutePath() + "\n" + END + "\n";
     }
 
     private static void section(StringBuilder out, String header, String body) {
@@ -163,7 +169,7 @@ public final class Prompt {
             closer. looop, not you, carries the move out and logs it.
 
             HOW TO ANSWER
-            Write ONE JSON object to the file named under DECISION FILE at the very end
+            Write ONE JSON object to the file named under DECISION FILE near the very end
             ($LOOOP_DECISION_FILE; outside a sandbox, .decision.json in the current
             directory, the looop data dir, works too), then stop. That file is your whole effect on the world: do not
             run commands, edit files or start programs yourself. You may read files (reports/,
