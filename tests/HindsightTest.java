@@ -73,7 +73,7 @@ class HindsightTest {
         b.profile.clock.advanceSeconds(61); // past the backoff
         assertEquals(Tick.Outcome.Result.FAILED, b.beat().result());
         String failure = after(lastPrompt(b), "=== LAST FAILURE ===");
-        assertTrue(failure.startsWith("runner_failed: runner exited 3 · replay: "), failure);
+        assertTrue(failure.startsWith("runner_failed: runner exited 3: offline runner: exiting 3 as scripted (entry 1) · replay: "), failure);
         b.profile.clock.advanceSeconds(121);
         assertEquals(Tick.Outcome.Result.ACTED, b.beat().result());
         assertTrue(after(lastPrompt(b), "=== LAST FAILURE ===").startsWith("bad_decision: bad decision: "), lastPrompt(b));

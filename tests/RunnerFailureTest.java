@@ -73,8 +73,43 @@ class RunnerFailureTest {
     void aCrashingRunnerFails() {
         Beats b = withRunner("echo 'thinking hard'; echo 'Error: out of credit' >&2; exit 3", null);
         Tick.Outcome o = failsCleanly(b, "runner_failed");
-        assertTrue(o.message().startsWith("runner exited 3 · replay: "), o.message());
+        assertTrue(o.message().startsWith("runner exited 3: Error: out of credit · replay: "), o.message());
         assertTrue(archive(b, o).endsWith("] Error: out of credit\n[12:00:00] ✗ runner exited 3\n"), archive(b, o));
+    }
+
+    /**
+     * pi with an unwritable state dir: the reason reaches the beat line, status
+     * and the next prompt, not only the run's archive; `tick --now` then
+     * retries past the backoff, which `--force` waits out.
+     */
+    @Test
+    void aFailedBeatSaysWhyWherePeopleLookAndTickNowRetriesPastTheBackoff() {
+        Beats b = withRunner("echo 'Loading…'; echo \"Error: ENOENT: no such file or directory, mkdir '/x/sessions/--data--'\" >&2;"
+                + " echo '    at async mkdir (node:internal)' >&2; exit 1", null);
+        Tick.Outcome o = failsCleanly(b, "runner_failed");
+        String why = "runner exited 1: Error: ENOENT: no such file or directory, mkdir '/x/sessions/--data--'";
+        assertTrue(o.message().startsWith(why + " · replay: "), o.message());
+        Beats.Cli status = b.cli("", "status");
+        assertTrue(status.out().contains("last failure: " + why), status.out());
+        assertTrue(status.out().contains("`looop tick --now` retries now"), status.out());
+
+        Beats.Cli forced = b.cli("", "tick", "--force");
+        assertTrue(forced.err().contains("backing off") || forced.out().contains("backing off"), forced.toString());
+        assertEquals(1, runs(b), "--force waits out the backoff");
+
+        b.cli("", "tick", "--now");
+        String prompt = b.profile.read("runs/" + lastRun(b) + "/prompt.md");
+        assertTrue(prompt.contains("=== LAST FAILURE ===") && prompt.contains(why), prompt);
+        assertEquals(2, runs(b), "--now retried past it");
+    }
+
+    /** How often the runner ran: it says Loading once per run, into tick.log. */
+    private static long runs(Beats b) {
+        return b.profile.read("tick.log").lines().filter(l -> l.contains("Loading")).count();
+    }
+
+    private static String lastRun(Beats b) {
+        return lastEvent(b, "decide_start").path("run_id").asText();
     }
 
     @Test

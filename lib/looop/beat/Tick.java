@@ -137,11 +137,16 @@ public final class Tick {
 
     /** One whole beat on config, the beat's only reading of looop.json (preflight's). */
     public Outcome beat(Config config, boolean force) {
+        return beat(config, looop.gate.Push.of(force));
+    }
+
+    /** The same, pushed past the gate as the person asked (`tick --force`, `tick --now`). */
+    public Outcome beat(Config config, looop.gate.Push push) {
         recover();                                      // a move a crash left in flight is settled first
         begin(config);
         housekeeping(config);
         Hashed world = hash(sense(config));
-        Gate.Result gate = gate(world, config, force);  // unchanged, backoff, budget
+        Gate.Result gate = new Gate(paths, clock, log).check(world.hash(), world.lastHash(), push, config); // unchanged, backoff, budget
         Verdict verdict = decide(world, gate, config);
         Outcome outcome = execute(verdict, config);     // act, then commit or fail (in Commit)
         pruneRuns();
@@ -273,7 +278,7 @@ public final class Tick {
             text = null;
         }
         if (!ran.ok()) {
-            String why = ran.timedOut() ? "runner timed out after " + config.tickTimeout() + "s" : "runner exited " + ran.exitCode();
+            String why = ran.why(ran.timedOut() ? "runner timed out after " + config.tickTimeout() + "s" : "runner exited " + ran.exitCode());
             return fail(hash, runId, "runner_failed", why + " · replay: " + runDir);
         }
         if (text == null) return fail(hash, runId, "no_decision", "runner wrote no .decision.json · replay: " + runDir);

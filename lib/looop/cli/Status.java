@@ -46,6 +46,7 @@ public final class Status {
         out.put("sandbox", looop.profile.Confinement.of(paths, config).sandbox().describe());
         cadence(out, running);
         backoff(out);
+        lastFailure(out);
         String lastTick = lastEventTime("tick_start");
         if (lastTick != null) out.put("last_tick", lastTick);
         String hash = Fs.readOr(paths.lastTickHash(), "").trim();
@@ -68,6 +69,7 @@ public final class Status {
         line(out, "cadence", "idle " + j.get("interval").asLong() + "s · busy " + j.get("busy_interval").asLong() + "s · active "
                 + j.get("active_interval").asLong() + "s" + cadenceSource(j));
         line(out, "backoff", backoffText(j.get("backoff")));
+        if (j.hasNonNull("last_failure")) line(out, "last failure", j.get("last_failure").get("message").asText());
         line(out, "sandbox", j.get("sandbox").asText());
         line(out, "last tick", j.path("last_tick").asText("never"));
         line(out, "last hash", j.path("last_hash").asText("none committed yet"));
@@ -191,12 +193,22 @@ public final class Status {
         out.putObject("backoff").put("hash", s.hash()).put("fails", s.fails()).put("retry_in_s", backoff.remaining(s.hash()));
     }
 
+    /** Why the last beat failed, until a beat succeeds: the one line a person needs to fix it. */
+    private void lastFailure(ObjectNode out) {
+        looop.decide.Recall.Failure f = new looop.decide.Recall(paths, clock).failure();
+        if (f == null) {
+            out.putNull("last_failure");
+            return;
+        }
+        out.putObject("last_failure").put("reason", f.reason()).put("message", f.message()).put("at", f.at());
+    }
+
     private static String backoffText(JsonNode b) {
         if (b.isNull()) return "none";
         int fails = b.get("fails").asInt();
         long wait = b.get("retry_in_s").asLong();
         return fails + " failed beat" + (fails == 1 ? "" : "s") + " at world " + shortHash(b.get("hash").asText()) + "; "
-                + (wait > 0 ? "next try in " + wait + "s" : "free to retry") + " (a changed world retries at once)";
+                + (wait > 0 ? "next try in " + wait + "s" : "free to retry") + " (a changed world retries at once; `looop tick --now` retries now)";
     }
 
     private static String shortHash(String h) {

@@ -2,6 +2,7 @@ package looop.cli;
 
 import java.util.concurrent.Callable;
 import looop.beat.Tick;
+import looop.gate.Push;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Lock;
@@ -16,12 +17,19 @@ final class TickCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Re-decide even if the world is unchanged.")
     boolean force;
 
+    @Option(names = "--now", description = "Decide now, even an unchanged world, past the backoff of a world that failed (after you fixed the cause).")
+    boolean now;
+
     public Integer call() {
-        return run(root.ctx, root.json(), force);
+        return run(root.ctx, root.json(), now ? Push.NOW : Push.of(force));
     }
 
     /** The verb itself, for picocli and for QuickVerbs. */
     static int run(Context ctx, boolean json, boolean force) {
+        return run(ctx, json, Push.of(force));
+    }
+
+    static int run(Context ctx, boolean json, Push push) {
         Main.refuseInsideWorker(ctx, "looop tick");
         Tick tick = Main.tick(ctx, json, false);
         Config config;
@@ -31,7 +39,7 @@ final class TickCommand implements Callable<Integer> {
             throw Init.noRunnerYet(ctx.profile(), e); // but a first beat with no runner seeds, and says how to pick one
         }
         try (Lock lock = Lock.acquireOneShot(ctx.profile())) {
-            Tick.Outcome o = tick.beat(config, force);
+            Tick.Outcome o = tick.beat(config, push);
             return o.result() == Tick.Outcome.Result.FAILED ? 1 : 0;
         }
     }

@@ -39,9 +39,19 @@ public final class Runner {
             "time", "true", "false", "echo", "printf", "read", "shift", "trap", "ulimit", "umask", "wait");
 
     /** exitCode 124 with timedOut when killed at the timeout; costUsd null when unmetered. */
-    public record Result(int exitCode, boolean timedOut, Double costUsd) {
+    /** How a run ended; complaint is the runner's own last words on a failure (see {@link LastWords}), null when none. */
+    public record Result(int exitCode, boolean timedOut, Double costUsd, String complaint) {
+        public Result(int exitCode, boolean timedOut, Double costUsd) {
+            this(exitCode, timedOut, costUsd, null);
+        }
+
         public boolean ok() {
             return exitCode == 0 && !timedOut;
+        }
+
+        /** "runner exited 1: ENOENT: …" — the why a person reads in the beat line, status and the next prompt. */
+        public String why(String ended) {
+            return complaint == null ? ended : ended + ": " + complaint;
         }
     }
 
@@ -145,13 +155,17 @@ public final class Runner {
         // there even when the runner says nothing, so every run in runs/ has its pair of files
         Fs.writeAtomic(output, "");
         Archive archive = new Archive(clock, List.of(output, paths.tickLog()));
+        LastWords last = new LastWords();
         Proc.Result r = Proc.stream(new Proc.Spec(command, paths.data, env, stdin, timeout, confine), line -> {
             meter.accept(line);
-            render.render(line).forEach(archive::write);
+            for (String shown : render.render(line)) {
+                archive.write(shown);
+                last.add(shown);
+            }
         });
         if (r.timedOut()) archive.write("✗ runner timed out after " + seconds(timeout) + " s");
         else if (r.exitCode() != 0) archive.write("✗ runner exited " + r.exitCode());
-        return new Result(r.exitCode(), r.timedOut(), meter.cost());
+        return new Result(r.exitCode(), r.timedOut(), meter.cost(), r.exitCode() == 0 ? null : last.complaint(!r.timedOut()));
     }
 
     private static String seconds(Duration d) {

@@ -45,6 +45,12 @@ public final class Gate {
 
     /** Checks, in order: changed (or forced, or due again), backoff, the hourly cap, budget. config is the beat's, read once. */
     public Result check(String hash, String lastHash, boolean force, Config config) {
+        return check(hash, lastHash, Push.of(force), config);
+    }
+
+    /** The same, pushed as hard as push says: --now also passes the backoff. */
+    public Result check(String hash, String lastHash, Push push, Config config) {
+        boolean force = push.redecide();
         boolean changed = !hash.equals(lastHash);
         String again = changed || force ? null : reopened(config);
         if (!changed && !force && again == null) {
@@ -55,7 +61,7 @@ public final class Gate {
         log.line(Log.Level.INFO, "tick.changed", changed
                 ? "world " + shortHash(hash) + " changed (was " + (lastHash.isEmpty() ? "none" : shortHash(lastHash)) + ")"
                 : "world " + shortHash(hash) + " unchanged, but re-deciding " + (again != null ? again : "as asked"));
-        Result held = backoff(hash);
+        Result held = push.pastBackoff() ? null : backoff(hash);
         if (held == null) held = capped(config);
         return held != null ? held : budget(config);
     }
@@ -103,7 +109,7 @@ public final class Gate {
         long wait = backoff.remaining(hash);
         if (wait <= 0) return null;
         int fails = backoff.fails(hash);
-        String msg = "this world failed " + fails + " time(s) in a row — backing off, next try in " + wait + "s";
+        String msg = "this world failed " + fails + " time(s) in a row — backing off, next try in " + wait + "s; `looop tick --now` retries now";
         log.line(Log.Level.WARN, "tick.backoff", msg);
         ObjectNode f = Json.object();
         f.put("fails", fails);
