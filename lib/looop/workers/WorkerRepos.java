@@ -43,20 +43,26 @@ public final class WorkerRepos {
     /**
      * Worker id's worktree as recorded, or null when it has none (no session,
      * or started without a repo). A record that does not match what looop
-     * made (see Worktrees.problem; a repo inside the data dir, where workers
-     * write, never is the person's) is refused in one line: looop runs no git
+     * made (see Worktrees.problem; a repo where sandboxed commands write,
+     * never is the person's) is refused in one line: looop runs no git
      * on it and deletes nothing it names.
      */
     public static Worktree read(Paths paths, String id) {
         if (Ids.problem(id) != null) return null;
         Worktree w = Worktree.fromJson(id, Json.parseOrNull(Fs.readOr(SessionFiles.of(paths, id).meta(), "")));
         if (w == null) return null;
-        if (w.repo().toAbsolutePath().normalize().startsWith(paths.data.toAbsolutePath().normalize())) {
-            throw new UserError("refused: worker " + id + "'s worktree record names a repo inside looop's data dir (" + w.repo()
-                    + "); looop runs and deletes nothing of it");
+        Path repo = w.repo().toAbsolutePath().normalize();
+        for (String place : SANDBOX_WRITTEN) {
+            if (repo.startsWith(paths.data.toAbsolutePath().normalize().resolve(place))) {
+                throw new UserError("refused: worker " + id + "'s worktree record names a repo in " + place + "/ (" + w.repo()
+                        + "), where sandboxed commands write; looop runs and deletes nothing of it");
+            }
         }
         return worktrees(paths).require(w);
     }
+
+    // the data dir's places that some sandboxed command can write: never the person's repo
+    private static final java.util.List<String> SANDBOX_WRITTEN = java.util.List.of("worktrees", "sessions", "workers", "claims", "reports", "tells", "runs");
 
     /** The same for a person's verb: a one-line error when there is none. */
     public static Worktree require(Paths paths, String rawId) {
