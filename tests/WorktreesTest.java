@@ -40,7 +40,8 @@ class WorktreesTest {
     @BeforeEach
     void setUp() {
         checkout = repo(tmp.resolve("repo"));
-        worktrees = new Worktrees(tmp.resolve("data/worktrees"));
+        // unconfined: these tests are about git; GitBoundaryTest reads the uncommitted part in the real sandbox
+        worktrees = new Worktrees(tmp.resolve("data/worktrees"), (w, argv) -> argv);
     }
 
     @Test
@@ -61,19 +62,21 @@ class WorktreesTest {
         sh(w.path(), EDIT_ADD_COMMIT + " && echo more >> g.txt && echo untracked > fresh.txt && echo ignored > x.log"
                 + " && echo '*.log' >> \"$(git rev-parse --git-common-dir)/info/exclude\"");
         Diff d = worktrees.diff(w, true);
-        assertEquals(List.of(new Diff.FileChange("f.txt", "M", 1, 1), new Diff.FileChange("fresh.txt", "A", 1, 0),
-                new Diff.FileChange("g.txt", "M", 1, 0), new Diff.FileChange("new.txt", "A", 1, 0)), d.files());
+        assertEquals(List.of("M f.txt +1 -1 100644", "A new.txt +1 -0 100644"), brief(d.files()), "the branch: what a merge lands");
+        assertEquals(List.of("A fresh.txt +1 -0 null", "M g.txt +1 -0 null"), brief(d.uncommitted().files()), "the rest, apart");
         assertEquals(1, d.commits());
-        assertTrue(d.uncommitted());
+        assertTrue(d.hasUncommitted());
         assertTrue(d.patch().contains("-two\n+TWO\n"), d.patch());
-        assertTrue(d.patch().contains("+++ b/fresh.txt\n@@ -0,0 +1 @@\n+untracked\n"), d.patch());
-        assertFalse(d.patch().contains("x.log"), "ignored files are not the worker's change");
-        assertTrue(d.stat().contains("4 files changed, 4 insertions(+), 1 deletion(-)"), d.stat());
+        assertTrue(d.uncommitted().patch().contains("+++ b/fresh.txt\n@@ -0,0 +1 @@\n+untracked\n"), d.uncommitted().patch());
+        assertFalse(d.text(false).contains("x.log"), "ignored files are not the worker's change");
+        assertTrue(d.stat().contains("2 files changed, 2 insertions(+), 1 deletion(-)"), d.stat());
+        assertTrue(d.text(true).contains("uncommitted in the worktree"), d.text(true));
         JsonNode json = Json.parse(Json.pretty(d.json()));
         assertEquals("w1", json.get("id").asText());
         assertTrue(json.get("changed").asBoolean());
-        assertEquals(4, json.get("files").size());
-        assertEquals("fresh.txt", json.get("files").get(1).get("path").asText());
+        assertEquals(2, json.get("files").size());
+        assertEquals("new.txt", json.get("files").get(1).get("path").asText());
+        assertEquals("fresh.txt", json.get("uncommitted_files").get(0).get("path").asText());
         assertTrue(worktrees.hasChanges(w));
         assertTrue(worktrees.hasChanges(w), "a stable answer");
 
@@ -185,7 +188,7 @@ class WorktreesTest {
         assertFalse(Files.exists(b.path().resolve("a.txt")));
         assertEquals("one\ntwo\nthree\n", sh(a.path(), "cat f.txt"));
         assertEquals(List.of("a.txt"), worktrees.diff(a, false).files().stream().map(Diff.FileChange::path).toList());
-        assertEquals(List.of("b.txt", "f.txt"), worktrees.diff(b, false).files().stream().map(Diff.FileChange::path).toList());
+        assertEquals(List.of("b.txt", "f.txt"), worktrees.diff(b, false).uncommitted().files().stream().map(Diff.FileChange::path).toList());
         assertEquals("looop/a\nlooop/b\nmain\n", sh(checkout, "git branch --format='%(refname:short)'"));
         assertEquals("", sh(b.path(), "git log --format=%s " + a.base() + "..HEAD"), "b's branch holds none of a's commits");
     }
@@ -243,7 +246,7 @@ class WorktreesTest {
         Path home = Files.createTempDirectory(Path.of(System.getProperty("user.home")), "looop-worktree-test-");
         try {
             Path repo = repo(home.resolve("repo"));
-            Worktrees inHome = new Worktrees(home.resolve("data/worktrees"));
+            Worktrees inHome = new Worktrees(home.resolve("data/worktrees"), (w, argv) -> argv);
             Worktree w = inHome.create("w1", repo, null);
             String before = fingerprint(repo);
             Worktrees.Access a = inHome.sandboxAccess(w);
@@ -266,6 +269,10 @@ class WorktreesTest {
         } finally {
             sh(home.getParent(), "rm -rf " + looop.io.Proc.shellQuote(home.toString()));
         }
+    }
+
+    private static List<String> brief(List<Diff.FileChange> files) {
+        return files.stream().map(f -> f.status() + " " + f.path() + " +" + f.added() + " -" + f.deleted() + " " + f.newMode()).toList();
     }
 
     private void assertGone(Worktree w) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "diff", description = "Show what worker <id> changed against its base: its commits, uncommitted edits and new files; --json prints one object.")
+@Command(name = "diff", description = "Show what worker <id> changed against its base: its branch (what `looop merge` lands; new executables, git attributes, hooks and CI called out first), then its uncommitted edits and new files apart; --json prints one object.")
 final class DiffCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
@@ -19,12 +19,11 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         Worktree w = WorkerRepos.require(root.ctx.profile(), id);
         Diff d = WorkerRepos.worktrees(root.ctx.profile()).diff(w, !stat);
-        if (root.json()) { // {id, branch, base, changed, commits, uncommitted, files:[…], patch}
+        if (root.json()) { // {id, branch, base, changed, commits, uncommitted, review_first, files:[…], uncommitted_files, patch, uncommitted_patch}
             root.printJson(d.json());
             return 0;
         }
-        root.ctx.out().println(d.headline());
-        root.ctx.out().print(stat ? d.stat() : d.patch());
+        root.ctx.out().print(d.text(stat));
         return 0;
     }
 }

@@ -74,6 +74,59 @@ public final class Git {
         argv.add("git");
         argv.addAll(SAFE_CONFIG);
         argv.addAll(args);
+        return exec(argv, dir, env);
+    }
+
+    /**
+     * git on a repository's objects and refs alone, for everything looop runs
+     * outside the sandbox on a worker's branch: GIT_DIR is the repo's common
+     * dir (named by looop, never found through a worktree's .git file or its
+     * commondir), the work tree an empty directory of looop's and the index a
+     * file that does not exist. So git reads no .gitattributes from any tree
+     * or index (git 2.39 has no --attr-source; with a work tree that is empty
+     * there is nothing to read), no per-worktree config, and no attributes
+     * file of the system or the person's global one: what a review shows and
+     * a merge computes depends on the commits alone (and .git/info/attributes,
+     * which only the person writes). Callers name revisions outright.
+     */
+    public static Result onObjects(Path commonDir, String... args) {
+        return onObjects(commonDir, Map.of(), args);
+    }
+
+    /** The same with extra environment (an author for commit-tree). */
+    public static Result onObjects(Path commonDir, Map<String, String> extraEnv, String... args) {
+        Path neutral = neutralDir();
+        try {
+            List<String> argv = new ArrayList<>(List.of("git"));
+            argv.addAll(SAFE_CONFIG);
+            argv.addAll(List.of("-c", "core.attributesFile=/dev/null"));
+            argv.addAll(List.of(args));
+            Map<String, String> env = new java.util.HashMap<>(extraEnv);
+            env.putAll(Map.of("GIT_DIR", commonDir.toString(), "GIT_WORK_TREE", neutral.toString(),
+                    "GIT_INDEX_FILE", neutral.resolve("no-index").toString(), "GIT_ATTR_NOSYSTEM", "1"));
+            return exec(argv, neutral, env);
+        } finally {
+            looop.io.Fs.deleteTree(neutral);
+        }
+    }
+
+    /** The same, that must succeed; otherwise a one-line UserError starting with what looop was doing. */
+    public static Result mustOnObjects(String doing, Path commonDir, String... args) {
+        Result r = onObjects(commonDir, args);
+        if (!r.ok()) throw new UserError(doing + ": " + r.why());
+        return r;
+    }
+
+    private static Path neutralDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("looop-git-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Any argv (git, or git wrapped in the sandbox) with git's environment cleaned as above. */
+    public static Result exec(List<String> argv, Path dir, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         Map<String, String> e = pb.environment();
         DROPPED_ENV.forEach(e::remove);
@@ -83,7 +136,7 @@ public final class Git {
         e.put("LC_ALL", "C");
         e.putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        return finish(start(pb), String.join(" ", args));
+        return finish(start(pb), String.join(" ", argv.subList(Math.min(argv.size(), 1 + SAFE_CONFIG.size()), argv.size())));
     }
 
     /** git … that must succeed; otherwise a one-line UserError starting with what looop was doing. */

@@ -60,27 +60,33 @@ public record Repo(Path top, Path commonDir) {
     }
 
     /**
-     * Whether tip's changes are all in HEAD already: merged (tip is an
-     * ancestor), or squashed or rebased in (merging it would change nothing).
+     * Whether tip's changes are all in head (a commit) already: merged (tip is
+     * an ancestor), or squashed or rebased in (merging it would change
+     * nothing). Read from the objects alone (see Git.onObjects).
      */
-    public boolean contains(String tip) {
-        if (Git.in(top, "merge-base", "--is-ancestor", tip, "HEAD").ok()) return true;
-        MergeCheck m = mergeCheck(tip);
-        return m.clean() && m.tree().equals(treeOf("HEAD"));
+    public boolean contains(String head, String tip) {
+        if (Git.onObjects(commonDir, "merge-base", "--is-ancestor", tip, head).ok()) return true;
+        MergeCheck m = mergeCheck(head, tip);
+        return m.clean() && m.tree().equals(treeOf(head));
     }
 
-    /** A merge of tip into HEAD, done in memory only (git merge-tree): its tree, or the files that conflict. */
+    /** A merge of tip into head, done in memory only (git merge-tree): its tree, or the files that conflict. */
     public record MergeCheck(boolean clean, String tree, List<String> conflicts) {}
 
-    public MergeCheck mergeCheck(String tip) {
-        Git.Result r = Git.in(top, "merge-tree", "--write-tree", "--name-only", "--no-messages", "HEAD", tip);
+    /**
+     * git merge-tree on the objects alone: no attributes of either side are
+     * read, so no merge driver or filter the branch names runs (git 2.39's
+     * merge-ort reads attributes only to renormalize, which is off).
+     */
+    public MergeCheck mergeCheck(String head, String tip) {
+        Git.Result r = Git.onObjects(commonDir, "merge-tree", "--write-tree", "--name-only", "--no-messages", head, tip);
         if (r.code() > 1) throw new UserError("cannot check the merge in " + top + ": " + r.why() + " (looop needs git 2.38 or newer)");
         List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
         return new MergeCheck(r.ok(), lines.isEmpty() ? "" : lines.get(0), lines.size() > 1 ? lines.subList(1, lines.size()) : List.of());
     }
 
     public String treeOf(String rev) {
-        return Git.must("cannot read " + rev + " in " + top, top, "rev-parse", "--verify", rev + "^{tree}").line();
+        return Git.mustOnObjects("cannot read " + rev + " in " + top, commonDir, "rev-parse", "--verify", "--end-of-options", rev + "^{tree}").line();
     }
 
     /** Tracked files with changes, staged or not (untracked files do not count: git refuses on its own to overwrite one). */

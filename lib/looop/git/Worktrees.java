@@ -35,9 +35,12 @@ public final class Worktrees {
     private static final String DEFAULT_BASE = "HEAD";
 
     private final Path root;
+    private final WorktreeView.Confined confined;
 
-    public Worktrees(Path root) {
+    /** Worktrees under root; confined runs what reads a worktree's uncommitted files (in the sandbox). */
+    public Worktrees(Path root, WorktreeView.Confined confined) {
         this.root = root.toAbsolutePath().normalize();
+        this.confined = confined;
     }
 
     public Path root() {
@@ -73,29 +76,115 @@ public final class Worktrees {
         return w;
     }
 
-    /** What worker w changed against its base; with patch, the full diff too. */
-    public Diff diff(Worktree w, boolean patch) {
-        requirePresent(w);
-        try (WorktreeView v = WorktreeView.of(w)) {
-            List<String> common = List.of("--no-ext-diff", "--no-textconv", "--no-renames", "--end-of-options", w.base());
-            List<Diff.FileChange> files = changes(v, common);
-            String stat = v.git(cat(List.of("diff", "--stat"), common)).out();
-            String text = patch ? v.git(cat(List.of("diff", "--binary"), common)).out() : null;
-            return new Diff(w, commitsAhead(w), v.differsFrom(tipOf(w)), files, stat, text);
+    /**
+     * Why w is not a worktree record looop made, or null when it is. Checked
+     * before looop runs git on it or deletes anything of it, whoever wrote the
+     * record: the branch is exactly looop/&lt;id&gt;, the worktree exactly
+     * worktrees/&lt;id&gt; here, and the repo's git dir and the worktree's
+     * admin dir are the ones git gives for the recorded repo (asked of the repo
+     * itself, never of the worktree, which the worker writes).
+     */
+    public String problem(Worktree w) {
+        if (Ids.problem(w.id()) != null) return "its id is not a worker id";
+        if (!w.branch().equals(BRANCH_PREFIX + w.id())) return "its branch is " + w.branch() + ", not " + BRANCH_PREFIX + w.id();
+        if (!w.path().equals(pathOf(w.id()))) return "its worktree is " + w.path() + ", not " + pathOf(w.id());
+        if (!w.base().matches("[0-9a-f]{40}|[0-9a-f]{64}")) return "its base is not a commit id";
+        if (!w.repo().isAbsolute() || real(w.repo()).startsWith(real(root))) return "its repo " + w.repo() + " is not a checkout of the person's";
+        Repo r;
+        try {
+            r = Repo.open(w.repo());
+        } catch (UserError e) {
+            return e.getMessage();
         }
+        if (!real(r.commonDir()).equals(real(w.commonDir()))) return "its git dir " + w.commonDir() + " is not " + r.top() + "'s";
+        Path admins = real(r.commonDir()).resolve("worktrees");
+        if (!admins.equals(real(w.adminDir().getParent()))) return "its admin dir " + w.adminDir() + " is not in " + admins;
+        return null;
+    }
+
+    /** w itself when looop made it; otherwise a one-line refusal saying why, before anything is run or deleted. */
+    public Worktree require(Worktree w) {
+        String why = problem(w);
+        if (why != null) {
+            throw new UserError("refused: worker " + w.id() + "'s worktree record does not match what looop made (" + why
+                    + "); looop runs and deletes nothing of it");
+        }
+        return w;
+    }
+
+    /** Whether git lists w's path as a worktree of its repo. */
+    boolean listed(Worktree w) {
+        Git.Result r = Git.onObjects(w.commonDir(), "worktree", "list", "--porcelain", "-z");
+        if (!r.ok()) return false;
+        Path mine = real(w.path());
+        for (String field : r.out().split("\0")) {
+            if (field.startsWith("worktree ") && real(Path.of(field.substring("worktree ".length()))).equals(mine)) return true;
+        }
+        return false;
     }
 
     /**
-     * Whether worker w's work differs from its base, committed or not: a
-     * stable yes/no for a sensor (the world hash changes when it flips, not
-     * on every edit). A worktree that is gone counts as no change.
+     * What worker w changed against its base: the branch from its commits
+     * alone (what a merge lands), the worktree's uncommitted rest read inside
+     * the sandbox; with patch, the full diffs too.
+     */
+    public Diff diff(Worktree w, boolean patch) {
+        require(w);
+        requirePresent(w);
+        String tip = tipOf(w);
+        if (tip == null) throw new UserError("worker " + w.id() + "'s branch " + w.branch() + " is gone from " + w.repo());
+        List<Diff.FileChange> files = committed(w, tip);
+        List<String> first = new ArrayList<>();
+        for (Diff.FileChange f : files) {
+            String why = Diff.flag(f);
+            if (why != null) first.add(f.path() + " (" + why + ")");
+        }
+        String stat = Git.onObjects(w.commonDir(), cat(List.of("diff", "--stat"), review(w.base(), tip))).out();
+        String text = patch ? Git.onObjects(w.commonDir(), cat(List.of("diff"), review(w.base(), tip))).out() : null;
+        return new Diff(w, commitsAhead(w), files, first, stat, text, WorktreeView.of(w, tip, patch, confined));
+    }
+
+    private static List<String> review(String from, String to) {
+        return List.of("--no-ext-diff", "--no-textconv", "--no-renames", "--end-of-options", from, to);
+    }
+
+    // `diff --raw -z`: ":old new oldsha newsha S\0path\0"; numstat in the same order; binary files get their size
+    private static List<Diff.FileChange> committed(Worktree w, String tip) {
+        String[] raw = Git.mustOnObjects("cannot read " + w.branch(), w.commonDir(), cat(List.of("diff", "--raw", "-z"), review(w.base(), tip)))
+                .out().split("\0");
+        String[] counts = Git.mustOnObjects("cannot read " + w.branch(), w.commonDir(), cat(List.of("diff", "--numstat", "-z"), review(w.base(), tip)))
+                .out().split("\0");
+        List<Diff.FileChange> out = new ArrayList<>();
+        for (int i = 0, j = 0; i + 1 < raw.length && j < counts.length; i += 2, j++) {
+            String[] m = raw[i].substring(1).split(" ");
+            String[] n = counts[j].split("\t", 3);
+            Integer added = number(n[0]);
+            String blob = m[4].equals("D") ? m[2] : m[3];
+            Long size = added == null ? size(w, blob) : null;
+            out.add(new Diff.FileChange(raw[i + 1], m[4], added, number(n[1]), m[0], m[1], size));
+        }
+        return out;
+    }
+
+    private static Long size(Worktree w, String blob) {
+        Git.Result r = Git.onObjects(w.commonDir(), "cat-file", "-s", blob);
+        return r.ok() ? Long.valueOf(r.line()) : null;
+    }
+
+    /** What w has on disk beyond tip, read inside the sandbox. */
+    WorktreeView.Uncommitted uncommitted(Worktree w, String tip, boolean patch) {
+        return WorktreeView.of(w, tip, patch, confined);
+    }
+
+    /**
+     * Whether worker w's branch has commits beyond its base: a stable yes/no
+     * for a sensor, read from the refs and objects alone on every beat (the
+     * worktree's uncommitted files are left to `looop diff`, which reads them
+     * inside the sandbox).
      */
     public boolean hasChanges(Worktree w) {
-        if (!Files.isDirectory(w.path())) return false;
-        if (commitsAhead(w) > 0) return true;
-        try (WorktreeView v = WorktreeView.of(w)) {
-            return v.differsFrom(w.base());
-        }
+        require(w);
+        return commitsAhead(w) > 0;
     }
 
     /**
@@ -105,27 +194,35 @@ public final class Worktrees {
      */
     public String unmerged(Worktree w) {
         if (!Files.isDirectory(w.commonDir())) return "its repo " + w.repo() + " is gone";
-        if (Files.isDirectory(w.path())) {
-            try (WorktreeView v = WorktreeView.of(w)) {
-                String tip = tipOf(w);
-                if (tip != null && v.differsFrom(tip)) return "it has uncommitted changes";
-            }
-        }
+        require(w);
         String tip = tipOf(w);
+        if (tip != null && Files.isDirectory(w.path()) && uncommitted(w, tip, false).any()) return "it has uncommitted changes";
         if (tip == null || tip.equals(w.base())) return null;
         Repo r = Repo.open(w.repo());
-        if (r.contains(tip)) return null;
-        int n = count(r.top(), r.head() + ".." + tip);
+        String head = r.head();
+        if (r.contains(head, tip)) return null;
+        int n = count(w.commonDir(), head + ".." + tip);
         return n + (n == 1 ? " commit" : " commits") + " of " + w.branch() + " not merged into " + r.branchName();
     }
 
-    /** Removes w's worktree and its branch; the checkout is not touched. */
+    /**
+     * Removes w's worktree and its branch; the checkout is not touched. Only
+     * what looop made: the record must check out (see problem), the directory
+     * must be one git lists as a worktree of the repo, and the branch is
+     * looop/&lt;id&gt;; otherwise a one-line refusal and nothing is deleted.
+     */
     public void discard(Worktree w) {
-        Fs.deleteTree(w.path());
-        if (!Files.isDirectory(w.repo())) return;
-        Git.in(w.repo(), "worktree", "prune");
-        if (Git.in(w.repo(), "rev-parse", "--verify", "--quiet", w.ref()).ok()) {
-            Git.must("cannot delete branch " + w.branch(), w.repo(), "branch", "-D", "--end-of-options", w.branch());
+        require(w);
+        if (Files.exists(w.path(), LinkOption.NOFOLLOW_LINKS)) {
+            if (!listed(w)) {
+                throw new UserError("refused: " + w.path() + " is not a worktree git lists for " + w.repo()
+                        + "; looop deletes only its own worktrees (remove it yourself once you have checked it)");
+            }
+            Fs.deleteTree(w.path());
+        }
+        Git.onObjects(w.commonDir(), "worktree", "prune");
+        if (Git.onObjects(w.commonDir(), "rev-parse", "--verify", "--quiet", w.ref()).ok()) {
+            Git.mustOnObjects("cannot delete branch " + w.branch(), w.commonDir(), "branch", "-D", "--end-of-options", BRANCH_PREFIX + w.id());
         }
     }
 
@@ -139,11 +236,21 @@ public final class Worktrees {
     /**
      * What a sandboxed worker may write, and what stays shut within that: its
      * worktree and exactly the parts of the repo's git dir that a commit on
-     * its branch writes (objects, its branch's refs and reflogs, its own admin
-     * dir). The rest of .git is read-only (the person's branches, stash and
-     * packed refs), and the checkout is protected even where the sandbox's
-     * write list would open it. Protected within the holes: the worktree's
-     * .git file and admin files that point git elsewhere, hooks and config.
+     * its branch writes (objects, its own branch's ref and reflog, its own
+     * admin dir). The rest of .git is read-only (the person's branches, stash
+     * and packed refs), and the checkout is protected even where the
+     * sandbox's write list would open it. Protected within the holes: the
+     * worktree's .git file and admin files that point git elsewhere, hooks
+     * and config, and every other worker's branch and reflog. packed-refs
+     * lies in the git dir itself, which no grant opens.
+     *
+     * <p>Why refs/heads/looop/ is open at all: git moves a ref by writing
+     * &lt;ref&gt;.lock beside it and renaming that over it, so the directory
+     * must be writable. Every other entry in it is protected (a read-only
+     * mount cannot be written, renamed over or unlinked), so the worker's
+     * own branch is the one name it can move. What remains: it can make new
+     * names there, and a branch made after its sandbox started (a worker
+     * started later on the same repo) is not among the protected ones.
      */
     public record Access(List<Path> writable, List<Path> protectedPaths) {}
 
@@ -154,7 +261,20 @@ public final class Worktrees {
         List<Path> shut = new ArrayList<>(List.of(w.repo(), w.path().resolve(".git"), w.commonDir().resolve("hooks"),
                 w.commonDir().resolve("config")));
         for (String f : ADMIN_POINTERS) shut.add(w.adminDir().resolve(f));
+        shut.addAll(othersIn(refs, w.id()));
+        shut.addAll(othersIn(logs, w.id()));
         return new Access(writable, shut);
+    }
+
+    // every entry of dir but the worker's own ref (and git's lock for it, which git makes and renames)
+    private static List<Path> othersIn(Path dir, String id) {
+        List<Path> out = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            s.filter(p -> !p.getFileName().toString().equals(id) && !p.getFileName().toString().equals(id + ".lock")).sorted().forEach(out::add);
+        } catch (IOException e) {
+            // no such dir yet: nothing of another's to protect
+        }
+        return out;
     }
 
     // Files of the admin dir that tell git where the repo is, or add config.
@@ -191,18 +311,6 @@ public final class Worktrees {
         return Path.of(Git.must("cannot read the new worktree", worktree, "rev-parse", "--path-format=absolute", "--git-dir").line());
     }
 
-    private static List<Diff.FileChange> changes(WorktreeView v, List<String> common) {
-        String[] status = v.git(cat(List.of("diff", "--name-status", "-z"), common)).out().split("\0");
-        String[] counts = v.git(cat(List.of("diff", "--numstat", "-z"), common)).out().split("\0");
-        List<Diff.FileChange> out = new ArrayList<>();
-        // both lists come in the same order, one entry per file: "M\0path\0" and "added\tdeleted\tpath\0"
-        for (int i = 0, j = 0; i + 1 < status.length && j < counts.length; i += 2, j++) {
-            String[] n = counts[j].split("\t", 3);
-            out.add(new Diff.FileChange(status[i + 1], status[i], number(n[0]), number(n[1])));
-        }
-        return out;
-    }
-
     private static Integer number(String s) {
         return s.equals("-") ? null : Integer.valueOf(s);
     }
@@ -213,26 +321,29 @@ public final class Worktrees {
         return all.toArray(String[]::new);
     }
 
-    /** The branch's commit now, or null when the branch is gone. */
+    /** The branch's commit now, or null when the branch is gone (a ref value, read as data). */
     static String tipOf(Worktree w) {
-        Git.Result r = inCommonDir(w, "rev-parse", "--verify", "--quiet", w.ref() + "^{commit}");
+        Git.Result r = Git.onObjects(w.commonDir(), "rev-parse", "--verify", "--quiet", "--end-of-options", w.ref() + "^{commit}");
         return r.ok() ? r.line() : null;
     }
 
     static int commitsAhead(Worktree w) {
         String tip = tipOf(w);
-        if (tip == null) return 0;
-        Git.Result r = inCommonDir(w, "rev-list", "--count", w.base() + ".." + tip);
+        return tip == null ? 0 : count(w.commonDir(), w.base() + ".." + tip);
+    }
+
+    private static int count(Path commonDir, String range) {
+        Git.Result r = Git.onObjects(commonDir, "rev-list", "--count", "--end-of-options", range);
         return r.ok() ? Integer.parseInt(r.line()) : 0;
     }
 
-    // the repo's own git dir, named outright: no worktree file is read
-    static Git.Result inCommonDir(Worktree w, String... args) {
-        return Git.run(w.commonDir(), Map.of(), List.of(cat(List.of("--git-dir=" + w.commonDir()), List.of(args))));
-    }
-
-    private static int count(Path dir, String range) {
-        Git.Result r = Git.in(dir, "rev-list", "--count", range);
-        return r.ok() ? Integer.parseInt(r.line()) : 0;
+    // symlinks resolved where the path exists, so two spellings of one place compare equal
+    static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            return abs;
+        }
     }
 }

@@ -86,6 +86,15 @@ public final class Confinement {
         return wrapper(base());
     }
 
+    /**
+     * A command of looop's own that reads what a sandboxed process wrote (git
+     * on a worker's worktree, whose files and attributes the worker shapes):
+     * readable, where the private /tmp would hide them, and nothing writable.
+     */
+    public UnaryOperator<List<String>> reader(List<Path> readable) {
+        return wrapper(base().read(readable));
+    }
+
     /** A runner's tick command: its CLI's own state, and the one dir where its decision goes. */
     public UnaryOperator<List<String>> decide(String runner, Path decisionDir) {
         Fs.mkdirs(decisionDir);

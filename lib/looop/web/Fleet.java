@@ -143,7 +143,7 @@ public final class Fleet {
         if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return;
         looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths).diff(wt, false), null);
         if (d == null) return;
-        o.put("diff_stat", d.headline() + "\n" + d.stat());
+        o.put("diff_stat", d.text(true));
         o.put("diff_url", "/diff/" + id);
     }
 

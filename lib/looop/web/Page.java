@@ -113,13 +113,14 @@ public final class Page {
         return h.append("</article>").toString();
     }
 
-    /** A worker's whole diff, a page of its own: the headline, then the patch, every character escaped. */
+    /** A worker's whole diff, a page of its own: what to review first, then what `looop diff` prints, every character escaped. */
     public static String diff(looop.git.Diff d) {
         String id = d.worktree().id();
         return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">"
                 + "<title>looop · diff " + Html.esc(id) + "</title><link rel=\"stylesheet\" href=\"/app.css\"></head>\n<body>\n"
                 + "<header class=\"top\"><h1>diff " + Html.esc(id) + "</h1><a href=\"/\">back</a></header>\n<main><section class=\"card wide\">"
-                + "<p>" + Html.esc(d.headline()) + "</p><pre class=\"screen patch\">" + Html.esc(d.patch()) + "</pre>"
+                + (d.warning() == null ? "" : "<p class=\"warn\"><strong>" + Html.esc(d.warning()) + "</strong></p>")
+                + "<pre class=\"screen patch\">" + Html.esc(d.text(false)) + "</pre>"
                 + "<p class=\"empty\">merging is a person's verb: <code>looop merge " + Html.esc(id) + "</code> or <code>looop discard "
                 + Html.esc(id) + "</code></p></section></main>\n</body></html>\n";
     }

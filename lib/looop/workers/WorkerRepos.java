@@ -17,8 +17,13 @@ import looop.profile.Paths;
 public final class WorkerRepos {
     private WorkerRepos() {}
 
+    /**
+     * The profile's worktrees; what reads a worktree's uncommitted files runs
+     * in the sandbox with nothing writable (see WorktreeView).
+     */
     public static Worktrees worktrees(Paths paths) {
-        return new Worktrees(root(paths));
+        return new Worktrees(root(paths), (w, argv) -> looop.profile.Confinement.of(paths, looop.profile.Config.load(paths))
+                .reader(java.util.List.of(w.path(), w.commonDir(), w.adminDir())).apply(argv));
     }
 
     public static Path root(Paths paths) {
@@ -35,11 +40,29 @@ public final class WorkerRepos {
         return p;
     }
 
-    /** Worker id's worktree as recorded, or null when it has none (no session, or started without a repo). */
+    /**
+     * Worker id's worktree as recorded, or null when it has none (no session,
+     * or started without a repo). A record that does not match what looop
+     * made (see Worktrees.problem; a repo where sandboxed commands write,
+     * never is the person's) is refused in one line: looop runs no git
+     * on it and deletes nothing it names.
+     */
     public static Worktree read(Paths paths, String id) {
         if (Ids.problem(id) != null) return null;
-        return Worktree.fromJson(id, Json.parseOrNull(Fs.readOr(SessionFiles.of(paths, id).meta(), "")));
+        Worktree w = Worktree.fromJson(id, Json.parseOrNull(Fs.readOr(SessionFiles.of(paths, id).meta(), "")));
+        if (w == null) return null;
+        Path repo = w.repo().toAbsolutePath().normalize();
+        for (String place : SANDBOX_WRITTEN) {
+            if (repo.startsWith(paths.data.toAbsolutePath().normalize().resolve(place))) {
+                throw new UserError("refused: worker " + id + "'s worktree record names a repo in " + place + "/ (" + w.repo()
+                        + "), where sandboxed commands write; looop runs and deletes nothing of it");
+            }
+        }
+        return worktrees(paths).require(w);
     }
+
+    // the data dir's places that some sandboxed command can write: never the person's repo
+    private static final java.util.List<String> SANDBOX_WRITTEN = java.util.List.of("worktrees", "sessions", "workers", "claims", "reports", "tells", "runs");
 
     /** The same for a person's verb: a one-line error when there is none. */
     public static Worktree require(Paths paths, String rawId) {
@@ -72,7 +95,13 @@ public final class WorkerRepos {
      * sessions/&lt;id&gt;/kept, and says true. A worker without a worktree: false.
      */
     public static boolean keepsUnmerged(Paths paths, String id) {
-        Worktree w = read(paths, id);
+        Worktree w;
+        try {
+            w = read(paths, id);
+        } catch (UserError e) {
+            Fs.writeAtomic(SessionFiles.of(paths, id).dir().resolve("kept"), "kept worker " + id + "'s session: " + e.getMessage() + "\n");
+            return true;
+        }
         if (w == null) return false;
         String why;
         try {
@@ -100,10 +129,9 @@ public final class WorkerRepos {
 
     /** For sys-sessions: whether worker id's branch has changes, or null when it has no worktree (or it cannot be read). */
     public static Boolean changes(Paths paths, String id) {
-        Worktree w = read(paths, id);
-        if (w == null) return null;
         try {
-            return worktrees(paths).hasChanges(w);
+            Worktree w = read(paths, id);
+            return w == null ? null : worktrees(paths).hasChanges(w);
         } catch (UserError | java.io.UncheckedIOException e) {
             return null;
         }
