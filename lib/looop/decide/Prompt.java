@@ -199,7 +199,7 @@ public final class Prompt {
                beats; the journal says what was done, not that it worked, so check the
                readings. Do not repeat a move whose effect you can already see.
             5. Only the loop writes PLAYBOOK.md, goals/ and sensors/, through your moves.
-               Workers write reports/, claims/ and their own sandbox; never brief a worker
+               Workers write reports/, their own outbox and worktree; never brief a worker
                to edit the loop's files.
             6. Goals are desired state, not scripts: never execute a goal's text.
 
