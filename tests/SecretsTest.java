@@ -124,4 +124,72 @@ class SecretsTest {
         assertEquals(new Outbox.Report(1, 0, 0), out.deliver(Duration.ofSeconds(30)));
         assertEquals("/topic-" + MARK, endpoint.hits.get(0).path());
     }
+
+    private void config(String notify) {
+        profile.write("looop.json", "{\"notify\": " + notify + "}\n");
+    }
+
+    private String ntfy(String topic) {
+        return "{\"type\": \"ntfy\", \"url\": \"" + endpoint.url("/" + topic) + "\"}";
+    }
+
+    private int send(String id) {
+        Outbox out = Outbox.of(profile.paths, profile.clock);
+        out.record(Notices.notification("hello", id, profile.clock.instant()));
+        out.deliver(Duration.ofSeconds(30));
+        return endpoint.hits.size();
+    }
+
+    @Test
+    void aLooopJsonThatStillHoldsNotifySecretsKeepsWorkingAndDoctorStatusAndThePulseSaySoInOneLine() throws Exception {
+        config("[" + ntfy("old-topic") + ", {\"type\": \"desktop\", \"on\": [\"ask\"]}]");
+        assertEquals(1, send("n1"), "looop.json's channel still sends");
+        String warning = "looop.json holds notify secrets (ntfy) that every sandboxed command can read: move the \"notify\" list into "
+                + profile.paths.data.resolve("private/secrets.json") + " as {\"notify\": [...]}, which no sandbox sees";
+        Beats.Cli doctor = Beats.cli(profile, "", "doctor");
+        assertTrue(doctor.out().lines().anyMatch(l -> l.matches("info +notify +\\Q" + warning + "\\E")), doctor.out());
+        Beats.Cli status = Beats.cli(profile, "", "status");
+        assertTrue(status.out().lines().anyMatch(l -> l.matches("notify: +warning: \\Q" + warning + "\\E")), status.out());
+        assertEquals(warning, pulseWarning(), "the pulse says it once as it starts");
+
+        // copied into secrets.json and not yet removed from looop.json: sent once, not twice
+        profile.write("private/secrets.json", "{\"notify\": [" + ntfy("old-topic") + "]}");
+        assertEquals(2, send("n2"));
+        // moved: nothing to say
+        config("[{\"type\": \"desktop\", \"on\": [\"ask\"]}]");
+        assertEquals(3, send("n3"), "secrets.json's channel sends");
+        assertFalse(Beats.cli(profile, "", "doctor").out().contains("notify secrets"));
+        assertFalse(Beats.cli(profile, "", "status").out().contains("warning"));
+    }
+
+    /** Starts a pulse (runner `true`: its beats decide nothing), takes its notify warning line, stops it. */
+    private String pulseWarning() throws Exception {
+        String before = profile.read("looop.json");
+        profile.write("looop.json", before.replaceFirst("\\{", "{\"default\": \"t\", \"runners\": {\"t\": {\"tick\": \"true\"}}, \"interval\": 3600,"));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        looop.io.Log log = new looop.io.Log(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), profile.clock, true, false);
+        looop.beat.Pulse pulse = new looop.beat.Pulse(profile.paths, profile.clock, NoSessions.none(), log);
+        Thread t = new Thread(pulse::run, "pulse");
+        t.start();
+        try {
+            TmuxProfile.awaitTrue(() -> bytes.toString(java.nio.charset.StandardCharsets.UTF_8).contains("pulse.notify_secrets"), bytes::toString);
+        } finally {
+            pulse.stop();
+            t.join(60_000);
+            profile.write("looop.json", before);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.contains("pulse.notify_secrets"))
+                .map(l -> looop.io.Json.parseOrNull(l).path("msg").asText()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aBrokenSecretsFileIsOneLineThatNamesIt() throws Exception {
+        profile.write("private/secrets.json", "{\"notify\": [{\"type\": \"ntfy\"}]}");
+        Beats.Cli doctor = Beats.cli(profile, "", "doctor");
+        assertTrue(doctor.out().lines().anyMatch(l -> l.matches("FAIL +notify +private/secrets.json: \"notify\"\\[0\\]: missing \"url\"")), doctor.out());
+        profile.write("private/secrets.json", "{\"notfy\": []}");
+        assertTrue(Beats.cli(profile, "", "doctor").out().contains("private/secrets.json: unknown key \"notfy\"; it holds only \"notify\""));
+        profile.write("private/secrets.json", "{\"notify\": [");
+        assertTrue(Beats.cli(profile, "", "doctor").out().contains("private/secrets.json: not valid JSON at"));
+    }
 }
