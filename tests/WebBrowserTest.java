@@ -174,7 +174,7 @@ class WebBrowserTest extends TmuxTestBase {
         p.awaitOutput("w1", "deploy to prod?");
         serve(p);
         human.ask("w1", "deploy to prod?", "yes", "no");
-        browser.setViewport(390, 844, true).open(web.url().toString()).waitFor(".worker[data-key='w1']");
+        browser.setViewport(390, 844, true).open(web.signInUrl().toString()).waitFor(".worker[data-key='w1']");
         until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
         assertTrue(browser.eval("document.documentElement.scrollWidth <= 390").asBoolean(),
                 "no sideways scrolling: the page is " + browser.eval("document.documentElement.scrollWidth").asInt() + "px wide");
@@ -216,7 +216,7 @@ class WebBrowserTest extends TmuxTestBase {
         TmuxProfile.awaitTrue(() -> new Asks(p.profile.paths, Clock.systemUTC()).pending().size() == 1, () -> "triage's ask");
         try (Lock pulse = Lock.acquire(p.profile.paths)) {
             serveReal(p);
-            browser.setViewport(1280, 1800, false).open(web.url().toString()).waitFor(".worker[data-key='docs']");
+            browser.setViewport(1280, 1800, false).open(web.signInUrl().toString()).waitFor(".worker[data-key='docs']");
             until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
             until(screen("docs") + ".includes('waiting for review')", "the screens");
             browser.waitFor(".ask-item[data-key='triage'] .options button");

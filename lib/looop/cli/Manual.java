@@ -272,7 +272,7 @@ public final class Manual {
 
             THE WEB PAGE
               looop web [--port N] [--bind ADDR] [--open]  pulse, beats, workers and their screens, asks,
-                                                           journal, spend; 127.0.0.1, signed in by a one-time code
+                                                           journal, spend; 127.0.0.1, one-time sign-in
 
             INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
               ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)
