@@ -123,6 +123,9 @@ class SecretsTest {
         assertTrue(out.record(Notices.notification("hello from the loop", "n1", profile.clock.instant())), "a channel wants it");
         assertEquals(new Outbox.Report(1, 0, 0), out.deliver(Duration.ofSeconds(30)));
         assertEquals("/topic-" + MARK, endpoint.hits.get(0).path());
+        // what outbox/ (readable inside) keeps of the channel: a key too short to confirm a guessed topic offline
+        String delivered = profile.read("outbox/delivered.jsonl");
+        assertTrue(delivered.matches("(?s).*\"channels\":\\[\"ntfy-[0-9a-f]{6}\"\\].*"), delivered);
     }
 
     private void config(String notify) {

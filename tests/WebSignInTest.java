@@ -158,6 +158,9 @@ class WebSignInTest extends TmuxTestBase {
         assertEquals(401, again.statusCode(), "a used code is refused: " + again.body());
         assertTrue(again.headers().firstValue("Set-Cookie").isEmpty(), "and sets no cookie");
         assertNotEquals(code.group(1), codeIn(file), "the file holds a fresh code for the next sign-in");
+        web.destroy();
+        web.waitFor(60, TimeUnit.SECONDS);
+        assertFalse(Files.exists(file), "the sign-in file goes with the page");
     }
 
     static String codeIn(Path file) throws Exception {

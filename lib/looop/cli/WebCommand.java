@@ -36,17 +36,13 @@ final class WebCommand implements Callable<Integer> {
         Paths paths = root.ctx.profile();
         HumanActions human = new ProfileHuman(paths, root.ctx.clock(), root.ctx.sessions());
         Fleet fleet = new Fleet(paths, root.ctx.clock(), root.ctx.sessions(), human);
-        java.nio.file.Path file = Secrets.hiddenDir(paths).resolve("web-sign-in.html");
-        WebServer web = WebServer.start(fleet, human, address, port, root.ctx.err(), file, java.time.Clock.systemUTC());
+        WebServer web = WebServer.start(fleet, human, address, port, root.ctx.err(), Secrets.hiddenDir(paths), java.time.Clock.systemUTC());
         if (!address.isLoopbackAddress()) warnExposed(web.address().getPort());
         PrintStream out = root.ctx.out();
         out.println("looop web: serving " + paths.data + " at " + web.url());
-        if (open) {
-            out.println("opening " + web.signInFile().toUri() + " (it signs in with a one-time code; open it again for another browser)");
-        } else {
-            out.println("sign in once, within " + WebServer.CODE_TTL.toMinutes() + " minutes: " + web.signInUrl());
-            out.println("or open " + web.signInFile().toUri() + " (it always holds a fresh one-time code)");
-        }
+        // the link too with --open: a snap browser cannot read a file under a hidden dir such as ~/.local/state
+        out.println("sign in once, within " + WebServer.CODE_TTL.toMinutes() + " minutes: " + web.signInUrl());
+        out.println((open ? "opening " : "or open ") + web.signInFile().toUri() + " (it always holds a fresh one-time code)");
         out.println("the browser keeps the page's key in a cookie only; Ctrl-C stops it");
         out.flush();
         if (open) openBrowser(web.signInFile().toUri().toString());

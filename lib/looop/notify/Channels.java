@@ -41,13 +41,17 @@ public final class Channels {
      * from looop.json) counts once: its key is its config's.
      */
     public static List<Channel> load(Paths paths) {
-        Map<String, Channel> byKey = new java.util.LinkedHashMap<>();
-        for (Channel c : parse(inConfig(paths), paths.config.getFileName().toString(), paths.data, paths.childEnv())) byKey.putIfAbsent(c.key(), c);
+        JsonNode configured = inConfig(paths);
+        List<Channel> out = new ArrayList<>(parse(configured, paths.config.getFileName().toString(), paths.data, paths.childEnv()));
         JsonNode secrets = Secrets.read(paths);
-        if (secrets != null) {
-            for (Channel c : parse(secrets.get("notify"), Secrets.SHOWN, paths.data, paths.childEnv())) byKey.putIfAbsent(c.key(), c);
+        JsonNode list = secrets == null ? null : secrets.get("notify");
+        List<Channel> more = parse(list, Secrets.SHOWN, paths.data, paths.childEnv());
+        Set<String> seen = new java.util.HashSet<>();
+        if (configured != null && configured.isArray()) configured.forEach(c -> seen.add(looop.io.Json.canonical(c)));
+        for (int i = 0; i < more.size(); i++) {
+            if (!seen.contains(looop.io.Json.canonical(list.get(i)))) out.add(more.get(i));
         }
-        return new ArrayList<>(byKey.values());
+        return out;
     }
 
     /** looop.json's "notify", or null. */

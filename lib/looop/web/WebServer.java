@@ -71,10 +71,10 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
-     * The same, with a sign-in file kept at signInFile (null: none; see
-     * SignInFile), and clock timing the sign-in codes.
+     * The same, with a sign-in file kept in signInDir as web-&lt;port&gt;.html (null:
+     * none; see SignInFile), and clock timing the sign-in codes.
      */
-    public static WebServer start(Fleet fleet, HumanActions human, InetAddress bind, int port, PrintStream log, Path signInFile, Clock clock) {
+    public static WebServer start(Fleet fleet, HumanActions human, InetAddress bind, int port, PrintStream log, Path signInDir, Clock clock) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -91,7 +91,10 @@ public final class WebServer implements AutoCloseable {
         });
         WebServer web = new WebServer(server, pool, new Guard(bind, server.getAddress().getPort(), clock), fleet, human, log);
         try {
-            if (signInFile != null) web.signInFile = new SignInFile(signInFile, web.guard, web.url().toString(), log);
+            if (signInDir != null) {
+                Path file = signInDir.resolve("web-" + web.address().getPort() + ".html");
+                web.signInFile = new SignInFile(file, web.guard, web.url().toString(), log);
+            }
         } catch (RuntimeException e) {
             web.close();
             throw e;
