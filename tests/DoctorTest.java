@@ -139,12 +139,12 @@ class DoctorTest {
             if (c.path("ok").asBoolean()) assertTrue(c.path("fix").isNull(), c.toString());
             else assertTrue(c.path("fix").isTextual(), "a failed check without a fix: " + c);
         }
-        assertEquals(List.of("java", "jbang", "tmux", "data dir", "sensors", "config", "sandbox", "runner mine (default)", "runner claude", "runner codex",
+        assertEquals(List.of("java", "jbang", "tmux", "data dir", "sensors", "config", "sandbox", "notify", "runner mine (default)", "runner claude", "runner codex",
                 "runner opencode", "runner pi", "runner gemini"), names);
-        JsonNode mine = root.path("checks").get(7);
+        JsonNode mine = root.path("checks").get(8);
         assertFalse(mine.path("ok").asBoolean());
         assertTrue(mine.path("required").asBoolean());
-        assertFalse(root.path("checks").get(8).path("required").asBoolean());
+        assertFalse(root.path("checks").get(9).path("required").asBoolean());
 
         bin("decider");
         Beats.Cli fixed = Beats.cli(p, "", "doctor", "--json");

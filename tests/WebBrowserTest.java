@@ -80,7 +80,7 @@ class WebBrowserTest extends TmuxTestBase {
         TmuxProfile.awaitTrue(() -> asks.read("w1") != null && asks.read("w1").pending(), () -> "the worker's ask; screen: " + p.output("w1"));
         serveReal(p);
 
-        browser.open(web.url().toString()).waitFor(".worker[data-key='w1']");
+        browser.open(web.signInUrl().toString()).waitFor(".worker[data-key='w1']");
         until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
         assertEquals("running", browser.text(".worker[data-key='w1'] .state"));
         browser.waitFor(".ask-item[data-key='w1'] .question");
@@ -112,8 +112,8 @@ class WebBrowserTest extends TmuxTestBase {
         serve(p);
         human.ask("w1", "deploy to prod?");
 
-        browser.open(web.url().toString()).waitFor(".worker[data-key='w1']");
-        assertEquals("/", browser.eval("location.pathname + location.search").asText(), "the token left the address bar");
+        browser.open(web.signInUrl().toString()).waitFor(".worker[data-key='w1']");
+        assertEquals("/", browser.eval("location.pathname + location.search").asText(), "the code left the address bar");
         until(screen("w1") + ".includes('deploy to prod?')", "the worker's screen on the page");
         until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
         assertEquals("running", browser.text(".worker[data-key='w1'] .state"));
@@ -150,7 +150,7 @@ class WebBrowserTest extends TmuxTestBase {
         p.awaitOutput("w1", "deploy to prod?");
         serve(p);
         human.ask("w1", "deploy to prod?", "yes", "no");
-        browser.open(web.url().toString()).waitFor(".ask-item[data-key='w1'] .options button");
+        browser.open(web.signInUrl().toString()).waitFor(".ask-item[data-key='w1'] .options button");
         assertEquals(List.of("yes", "no"), List.of(browser.text(".ask-item[data-key='w1'] .options button:nth-child(1)"),
                 browser.text(".ask-item[data-key='w1'] .options button:nth-child(2)")));
         browser.click(".ask-item[data-key='w1'] .options button:nth-child(2)");
@@ -174,7 +174,7 @@ class WebBrowserTest extends TmuxTestBase {
         p.awaitOutput("w1", "deploy to prod?");
         serve(p);
         human.ask("w1", "deploy to prod?", "yes", "no");
-        browser.setViewport(390, 844, true).open(web.url().toString()).waitFor(".worker[data-key='w1']");
+        browser.setViewport(390, 844, true).open(web.signInUrl().toString()).waitFor(".worker[data-key='w1']");
         until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
         assertTrue(browser.eval("document.documentElement.scrollWidth <= 390").asBoolean(),
                 "no sideways scrolling: the page is " + browser.eval("document.documentElement.scrollWidth").asInt() + "px wide");
@@ -216,7 +216,7 @@ class WebBrowserTest extends TmuxTestBase {
         TmuxProfile.awaitTrue(() -> new Asks(p.profile.paths, Clock.systemUTC()).pending().size() == 1, () -> "triage's ask");
         try (Lock pulse = Lock.acquire(p.profile.paths)) {
             serveReal(p);
-            browser.setViewport(1280, 1800, false).open(web.url().toString()).waitFor(".worker[data-key='docs']");
+            browser.setViewport(1280, 1800, false).open(web.signInUrl().toString()).waitFor(".worker[data-key='docs']");
             until("document.getElementById('live').textContent.startsWith('live')", "the script to refresh the page");
             until(screen("docs") + ".includes('waiting for review')", "the screens");
             browser.waitFor(".ask-item[data-key='triage'] .options button");

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * `looop web` over real HTTP (the JDK client, which follows no redirect and
- * keeps no cookie unless told): the token and its cookie, the same-origin
+ * keeps no cookie unless told): the one-time codes and the cookie, the same-origin
  * rule for posts, the loopback default, and every page and endpoint on an
  * empty profile and on a busy one with a live worker in real tmux.
  */
@@ -53,7 +53,8 @@ class WebTest extends TmuxTestBase {
 
     WebServer serve(TmuxProfile p) {
         human = new FakeHuman(p.sessions);
-        web = WebServer.start(new Fleet(p.profile.paths, p.profile.clock, p.sessions, human), human, InetAddress.getLoopbackAddress(), 0, System.err);
+        web = WebServer.start(new Fleet(p.profile.paths, p.profile.clock, p.sessions, human), human, InetAddress.getLoopbackAddress(), 0, System.err,
+                null, p.profile.clock);
         return web;
     }
 
@@ -61,14 +62,14 @@ class WebTest extends TmuxTestBase {
         return "http://127.0.0.1:" + web.address().getPort();
     }
 
-    /** Signs in as a browser does: the printed URL, whose answer sets the cookie. */
+    /** Signs in as a browser does: a one-time link, whose answer sets the cookie and moves on to /. */
     String signIn() throws Exception {
-        HttpResponse<String> r = get(web.url().toString(), null);
-        assertEquals(303, r.statusCode());
-        assertEquals("/", r.headers().firstValue("Location").orElse(null));
+        HttpResponse<String> r = get(web.signInUrl().toString(), null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("content=\"0;url=/\""), "it moves on to /: " + r.body());
         String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
-        assertTrue(cookie.contains(web.token()), cookie);
+        assertFalse(cookie.contains("Max-Age") || cookie.contains("Expires"), "a session cookie: " + cookie);
         return cookie.split(";")[0];
     }
 
@@ -102,33 +103,51 @@ class WebTest extends TmuxTestBase {
     // -- who may look ---------------------------------------------------------------
 
     @Test
-    void everyRequestWithoutTheTokenIs401() throws Exception {
+    void everyRequestWithoutTheCookieIs401() throws Exception {
         serve(profile("sleep 600"));
+        String code = java.net.URI.create(web.signInUrl().toString()).getQuery().substring("code=".length());
         for (String path : List.of("/", "/app.css", "/app.js", "/api/state", "/api/answer", "/nope", "/favicon.ico")) {
             HttpResponse<String> none = get(base() + path, null);
             assertEquals(401, none.statusCode(), path);
             assertSecured(none);
-            assertFalse(none.body().contains("looop ·"), "no page without the token: " + none.body());
-            assertEquals(401, get(base() + path + "?token=" + "0".repeat(32), null).statusCode(), "wrong token on " + path);
-            assertEquals(401, get(base() + path, "looop_token_" + web.address().getPort() + "=" + "f".repeat(32)).statusCode(), "wrong cookie on " + path);
+            assertFalse(none.body().contains("looop ·"), "no page without the cookie: " + none.body());
+            assertEquals(401, get(base() + path + "?code=" + code, null).statusCode(), "a code opens only /login, on " + path);
+            assertEquals(401, get(base() + path + "?token=" + code, null).statusCode(), "no token in a URL, on " + path);
+            assertEquals(401, get(base() + path, "looop_session_" + web.address().getPort() + "=" + "f".repeat(32)).statusCode(), "wrong cookie on " + path);
         }
         assertEquals(401, post("/api/tell", null, base(), null, form("w", "hi")).statusCode(), "a post without the token");
         assertEquals(List.of(), human.given);
     }
 
     @Test
-    void theTokenIs128RandomBitsAndEachServerHasItsOwn() throws Exception {
-        serve(profile("sleep 600"));
-        String first = web.token();
-        assertTrue(first.matches("[0-9a-f]{32}"), first);
-        assertEquals(URI.create("http://127.0.0.1:" + web.address().getPort() + "/?token=" + first), web.url());
+    void aCodeIs128RandomBitsWorksOnceAndNotAfterTenMinutesAndEachServerHasItsOwnKey() throws Exception {
+        TmuxProfile p = profile("sleep 600");
+        serve(p);
+        URI link = web.signInUrl();
+        assertTrue(link.toString().matches("http://127\\.0\\.0\\.1:" + web.address().getPort() + "/login\\?code=[0-9a-f]{32}"), link.toString());
+        assertEquals(URI.create("http://127.0.0.1:" + web.address().getPort() + "/"), web.url(), "the address alone opens nothing");
+        String cookie = signIn();
+        assertFalse(cookie.contains(link.getQuery().substring(5)), "the cookie is not a code");
+        assertEquals(200, get(link.toString(), null).statusCode(), "an unused code works");
+        HttpResponse<String> again = get(link.toString(), null);
+        assertEquals(401, again.statusCode(), "a used code is refused");
+        assertTrue(again.headers().firstValue("Set-Cookie").isEmpty());
+        assertEquals(401, get(base() + "/login?code=" + "0".repeat(32), null).statusCode(), "a code never issued");
+        assertEquals(401, get(base() + "/login", null).statusCode(), "no code");
+
+        URI late = web.signInUrl();
+        p.profile.clock.advanceSeconds(WebServer.CODE_TTL.toSeconds() + 1);
+        assertEquals(401, get(late.toString(), null).statusCode(), "an expired code is refused");
+        URI fresh = web.signInUrl();
+        assertEquals(200, get(fresh.toString(), null).statusCode(), "a fresh one works");
+
         web.close();
         serve(t);
-        assertFalse(web.token().equals(first));
+        assertEquals(401, get(base() + "/api/state", cookie).statusCode(), "another server's cookie opens nothing");
     }
 
     @Test
-    void thePrintedUrlSetsTheCookieThenTheCookieAloneServesEveryPage() throws Exception {
+    void aSignInSetsTheCookieThenTheCookieAloneServesEveryPage() throws Exception {
         serve(profile("sleep 600"));
         String cookie = signIn();
         for (String path : GETS) {
@@ -136,8 +155,6 @@ class WebTest extends TmuxTestBase {
             assertEquals(200, r.statusCode(), path);
             assertSecured(r);
         }
-        // scripts and curl may carry the token in the query instead
-        assertEquals(200, get(base() + "/api/state?token=" + web.token(), null).statusCode());
         assertEquals(404, get(base() + "/nope", cookie).statusCode());
         assertEquals(405, get(base() + "/api/answer", cookie).statusCode(), "a change is never a GET");
     }
@@ -208,10 +225,13 @@ class WebTest extends TmuxTestBase {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertNotNull(line, "looop web printed nothing");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("at (http://127\\.0\\.0\\.1:(\\d+)/\\?token=[0-9a-f]{32})$").matcher(line);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/$").matcher(line);
             assertTrue(m.find(), line);
-            int port = Integer.parseInt(m.group(2));
-            assertEquals(200, get(m.group(1).replace("/?", "/api/state?"), null).statusCode(), "the printed URL works");
+            int port = Integer.parseInt(m.group(1));
+            String link = out.readLine();
+            java.util.regex.Matcher once = java.util.regex.Pattern.compile("(http://127\\.0\\.0\\.1:" + port + "/login\\?code=[0-9a-f]{32})$").matcher(link);
+            assertTrue(once.find(), link);
+            assertEquals(200, get(once.group(1), null).statusCode(), "the printed link works");
             for (InetAddress other : otherAddresses()) {
                 try (Socket s = new Socket()) {
                     s.connect(new java.net.InetSocketAddress(other, port), 2000);

@@ -77,6 +77,8 @@ public final class Pulse {
             String unsandboxed = looop.profile.Confinement.of(paths, config).sandbox().warning();
             // once per pulse: every beat would say the same, and the status and doctor say it too
             if (unsandboxed != null) log.line(Log.Level.WARN, "pulse.sandbox", unsandboxed);
+            String exposed = looop.notify.Channels.warning(paths);
+            if (exposed != null) log.line(Log.Level.WARN, "pulse.notify_secrets", exposed);
             try {
                 loop(lock);
             } finally {

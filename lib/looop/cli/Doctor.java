@@ -59,6 +59,7 @@ public final class Doctor {
         }
         checks.add(Check.ok("config", describe(config)));
         checks.add(sandbox(config));
+        checks.add(notifyChannels());
         checks.add(runner(config.defaultRunnerDef(), true));
         for (Config.RunnerDef r : config.runners().values()) {
             if (!r.name().equals(config.defaultRunner())) checks.add(runner(r, false));
@@ -168,6 +169,19 @@ public final class Doctor {
         if (refused) return Check.fail("sandbox", box.describe(), "install bubblewrap (apt-get install bubblewrap)");
         if (box.warning() != null) return new Check("sandbox", false, false, box.describe(), "install bubblewrap, or set sandbox.mode to \"off\"");
         return Check.ok("sandbox", box.describe());
+    }
+
+    /** The channels load (secrets.json included); looop.json holding a secret is said, not failed: it still works. */
+    private Check notifyChannels() {
+        List<looop.notify.Channel> channels;
+        try {
+            channels = looop.notify.Channels.load(paths);
+        } catch (UserError e) {
+            return Check.fail("notify", e.getMessage(), "edit " + looop.profile.Secrets.file(paths));
+        }
+        String exposed = looop.notify.Channels.warning(paths);
+        if (exposed != null) return new Check("notify", false, false, exposed, "then remove from looop.json every channel but desktop");
+        return Check.ok("notify", channels.isEmpty() ? "no channels" : String.join(", ", channels.stream().map(looop.notify.Channel::describe).toList()));
     }
 
     private String describe(Config config) {

@@ -267,12 +267,12 @@ public final class Manual {
                                                            returned with its next answer
               looop schedule add <name> (--at TIME|--in DUR|--every DUR) [--note TEXT]
               looop schedule ls [--json] | rm <name>       wake the loop at a time
-              "notify" in looop.json sends asks, worker exits, failing beats, the budget and
+              "notify" in private/secrets.json sends asks, worker exits, failing beats, the budget and
               send_notification moves to command, ntfy, webhook or desktop channels.
 
             THE WEB PAGE
               looop web [--port N] [--bind ADDR] [--open]  pulse, beats, workers and their screens, asks,
-                                                           journal, spend; 127.0.0.1 and a token by default
+                                                           journal, spend; 127.0.0.1, one-time sign-in
 
             INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
               ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)

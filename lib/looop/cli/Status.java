@@ -96,6 +96,7 @@ public final class Status {
         JsonNode n = j.get("notifications");
         line(out, "notify", n.get("undelivered").asInt() == 0 ? "all delivered"
                 : n.get("undelivered").asInt() + " undelivered" + (n.hasNonNull("last_error") ? "; last error: " + n.get("last_error").asText() : ""));
+        if (n.has("warning")) line(out, "notify", "warning: " + n.get("warning").asText());
         return out.toString();
     }
 
@@ -228,6 +229,8 @@ public final class Status {
         ObjectNode n = out.putObject("notifications").put("undelivered", backlog.undelivered());
         n.put("last_error", backlog.lastError());
         n.put("last_error_at", backlog.lastErrorAt() == null ? null : backlog.lastErrorAt().toString());
+        String exposed = looop.notify.Channels.warning(paths);
+        if (exposed != null) n.put("warning", exposed);
     }
 
     private static void line(StringBuilder out, String label, String value) {

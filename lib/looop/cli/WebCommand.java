@@ -1,12 +1,14 @@
 package looop.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import looop.io.UserError;
 import looop.profile.Paths;
+import looop.profile.Secrets;
 import looop.web.Fleet;
 import looop.web.HumanActions;
 import looop.web.ProfileHuman;
@@ -25,7 +27,7 @@ final class WebCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: 127.0.0.1, this machine only).")
     String bind = "127.0.0.1";
 
-    @Option(names = "--open", description = "Open the page in a browser too.")
+    @Option(names = "--open", description = "Open the page in a browser too (through a sign-in file: no key on any command line).")
     boolean open;
 
     public Integer call() {
@@ -34,12 +36,16 @@ final class WebCommand implements Callable<Integer> {
         Paths paths = root.ctx.profile();
         HumanActions human = new ProfileHuman(paths, root.ctx.clock(), root.ctx.sessions());
         Fleet fleet = new Fleet(paths, root.ctx.clock(), root.ctx.sessions(), human);
-        WebServer web = WebServer.start(fleet, human, address, port, root.ctx.err());
+        WebServer web = WebServer.start(fleet, human, address, port, root.ctx.err(), Secrets.hiddenDir(paths), java.time.Clock.systemUTC());
         if (!address.isLoopbackAddress()) warnExposed(web.address().getPort());
-        root.ctx.out().println("looop web: serving " + paths.data + " at " + web.url());
-        root.ctx.out().println("the token in that URL is the key to this page; Ctrl-C stops it");
-        root.ctx.out().flush();
-        if (open) openBrowser(web.url().toString());
+        PrintStream out = root.ctx.out();
+        out.println("looop web: serving " + paths.data + " at " + web.url());
+        // the link too with --open: a snap browser cannot read a file under a hidden dir such as ~/.local/state
+        out.println("sign in once, within " + WebServer.CODE_TTL.toMinutes() + " minutes: " + web.signInUrl());
+        out.println((open ? "opening " : "or open ") + web.signInFile().toUri() + " (it always holds a fresh one-time code)");
+        out.println("the browser keeps the page's key in a cookie only; Ctrl-C stops it");
+        out.flush();
+        if (open) openBrowser(web.signInFile().toUri().toString());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             web.close();
@@ -64,11 +70,11 @@ final class WebCommand implements Callable<Integer> {
 
     private void warnExposed(int boundPort) {
         root.ctx.err().println("looop web: warning: --bind " + bind + " serves this page beyond this machine: anyone who can reach port "
-                + boundPort + " and has the URL's token can read every worker's screen and answer and steer for you; it is plain"
+                + boundPort + " and a sign-in code or the page's cookie can read every worker's screen and answer and steer for you; it is plain"
                 + " HTTP, so use it only on a network you trust (or over an SSH tunnel)");
     }
 
-    /** Best effort: a desktop's opener if there is one, else the printed URL is the way in. */
+    /** Best effort: a desktop's opener if there is one, else the printed file is the way in. */
     private void openBrowser(String url) {
         for (String opener : new String[] {"xdg-open", "open"}) {
             try {
@@ -78,6 +84,6 @@ final class WebCommand implements Callable<Integer> {
                 // try the next opener
             }
         }
-        root.ctx.err().println("looop web: found no browser to open (no xdg-open or open); open the URL above yourself");
+        root.ctx.err().println("looop web: found no browser to open (no xdg-open or open); open the file above yourself");
     }
 }

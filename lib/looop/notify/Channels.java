@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.Set;
 import looop.io.UserError;
 import looop.profile.Paths;
+import looop.profile.Secrets;
 
 /**
- * Reads "notify" from looop.json: a list of channels, each
+ * Reads "notify": a list of channels, each
  * {"type": command|ntfy|webhook|desktop, …, "on": [events]} ("on" defaults
- * to every event). Every mistake is one line naming the key, e.g.
- * `looop.json: "notify"[1].url: …`. A URL is never quoted back: it may hold a secret.
+ * to every event), from private/secrets.json (see Secrets: no sandboxed
+ * command can read it) and, as before, from looop.json (which every one
+ * can: `warning` says so). Every mistake is one line naming the file and the
+ * key, e.g. `private/secrets.json: "notify"[1].url: …`. A URL is never quoted
+ * back: it may hold a secret.
  */
 public final class Channels {
     private Channels() {}
@@ -31,13 +35,50 @@ public final class Channels {
         parse(notify, where, java.nio.file.Path.of("."), Map.of());
     }
 
-    /** The profile's channels, from its looop.json (none when the file is absent). */
+    /**
+     * The profile's channels: looop.json's list, then secrets.json's (none
+     * when neither lists any). A channel in both (copied, not yet removed
+     * from looop.json) counts once: its key is its config's.
+     */
     public static List<Channel> load(Paths paths) {
+        JsonNode configured = inConfig(paths);
+        List<Channel> out = new ArrayList<>(parse(configured, paths.config.getFileName().toString(), paths.data, paths.childEnv()));
+        JsonNode secrets = Secrets.read(paths);
+        JsonNode list = secrets == null ? null : secrets.get("notify");
+        List<Channel> more = parse(list, Secrets.SHOWN, paths.data, paths.childEnv());
+        Set<String> seen = new java.util.HashSet<>();
+        if (configured != null && configured.isArray()) configured.forEach(c -> seen.add(looop.io.Json.canonical(c)));
+        for (int i = 0; i < more.size(); i++) {
+            if (!seen.contains(looop.io.Json.canonical(list.get(i)))) out.add(more.get(i));
+        }
+        return out;
+    }
+
+    /** looop.json's "notify", or null. */
+    private static JsonNode inConfig(Paths paths) {
         String text = looop.io.Fs.readOrNull(paths.config);
-        if (text == null) return List.of();
+        if (text == null) return null;
         JsonNode root = looop.io.Json.parseOrNull(text);
         if (root == null) throw new UserError(paths.config + ": not valid JSON; `looop doctor` shows where");
-        return parse(root.get("notify"), paths.config.getFileName().toString(), paths.data, paths.childEnv());
+        return root.get("notify");
+    }
+
+    /**
+     * One line when looop.json lists a channel with a secret (every type but
+     * desktop: an ntfy topic or token, a webhook URL, a command line), which
+     * any sandboxed command could read and use; null otherwise.
+     */
+    public static String warning(Paths paths) {
+        JsonNode notify = inConfig(paths);
+        if (notify == null || !notify.isArray()) return null;
+        Set<String> exposed = new java.util.TreeSet<>();
+        for (JsonNode c : notify) {
+            String type = c.path("type").asText("");
+            if (!type.equals("desktop")) exposed.add(type.isEmpty() ? "a channel" : type);
+        }
+        if (exposed.isEmpty()) return null;
+        return paths.config.getFileName() + " holds notify secrets (" + String.join(", ", exposed) + ") that every sandboxed command can read:"
+                + " move the \"notify\" list into " + Secrets.file(paths) + " as {\"notify\": [...]}, which no sandbox sees";
     }
 
     public static List<Channel> parse(JsonNode notify, String where, Paths paths) {

@@ -24,7 +24,7 @@ import looop.workers.WorkerRepos;
  *
  * <pre>
  * every command   data dir and config readable (a private /tmp would cover a data dir there),
- *                 looop's own files protected (policy, history, bookkeeping), tmux socket hidden
+ *                 looop's own files protected (policy, history, bookkeeping), tmux socket and private/ hidden
  * run_shell       + reports/ writable
  * user sensor     nothing more
  * tick command    + the runner's state dirs, + runs/&lt;id&gt;/decide/ (where its decision goes)
@@ -166,7 +166,7 @@ public final class Confinement {
     private Grant base() {
         return Grant.none()
                 .protect(protectedPaths())
-                .hide(List.of(new Tmux(paths).socket()))
+                .hide(List.of(new Tmux(paths).socket(), Secrets.hiddenDir(paths))) // private/: notify secrets, the page's sign-in
                 .read(List.of(paths.data, paths.config));
     }
 

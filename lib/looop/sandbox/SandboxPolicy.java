@@ -9,13 +9,21 @@ import java.util.Set;
 
 /**
  * The "sandbox" section of looop.json:
- * {"mode": "auto", "write": ["~/code/looop-worktrees"], "deny_read": ["~/.ssh", "~/.aws", "~/.gnupg"], "network": true}.
+ * {"mode": "auto", "write": ["~/code/looop-worktrees"], "deny_read": ["~/.ssh", "~/.aws", "~/.gnupg", …], "network": true}.
  * Paths are absolute once parsed ("~" expanded against the given home);
  * nothing here touches the file system, so a path that does not exist yet is kept.
  */
 public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, boolean network) {
     private static final Set<String> KEYS = Set.of("mode", "write", "deny_read", "network");
-    private static final List<String> DEFAULT_DENY_READ = List.of("~/.ssh", "~/.aws", "~/.gnupg");
+    /**
+     * Keys, and every browser's profile: its history, session files and
+     * cookies hold the web page's sign-in and whatever else the person is
+     * signed in to (snap and flatpak builds keep theirs elsewhere).
+     */
+    public static final List<String> DEFAULT_DENY_READ = List.of("~/.ssh", "~/.aws", "~/.gnupg",
+            "~/.config/chromium", "~/.config/google-chrome", "~/.config/BraveSoftware", "~/.mozilla",
+            "~/snap/firefox", "~/snap/chromium",
+            "~/.var/app/org.mozilla.firefox", "~/.var/app/org.chromium.Chromium", "~/.var/app/com.google.Chrome");
 
     public SandboxPolicy {
         write = List.copyOf(write);

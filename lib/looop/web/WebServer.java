@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +26,13 @@ import looop.io.UserError;
 /**
  * The page's HTTP side, on the JDK's own HttpServer (no dependency to fetch
  * or keep up): routes, the Guard in front of each, and answers as HTML, JSON,
- * CSS or JS. It holds no state beyond its token; each request reads the data
- * dir afresh through Fleet, and each answer or tell goes through HumanActions.
+ * CSS or JS. It holds no state beyond its key and sign-in codes (Guard); each
+ * request reads the data dir afresh through Fleet, and each answer or tell
+ * goes through HumanActions.
  *
  * <pre>
- * GET  /             the page (with ?token=…: sets the cookie, then redirects to /)
+ * GET  /login?code=… trades a one-time code for the session cookie, then moves on to /
+ * GET  /             the page
  * GET  /app.css      its stylesheet        GET /app.js   its script
  * GET  /api/state    everything the page shows, as one JSON object
  * GET  /diff/&lt;id&gt;    worker id's whole diff against its base (`looop diff id`), escaped
@@ -39,6 +43,8 @@ import looop.io.UserError;
 public final class WebServer implements AutoCloseable {
     /** An answer or a tell is a line or a paragraph, not an upload. */
     public static final int MAX_BODY = 64 * 1024;
+    /** How long a sign-in code works, if unused. */
+    public static final java.time.Duration CODE_TTL = Guard.CODE_TTL;
     private static final int THREADS = 4;
     private static final String DIFF = "/diff/";
 
@@ -48,6 +54,7 @@ public final class WebServer implements AutoCloseable {
     private final Fleet fleet;
     private final HumanActions human;
     private final PrintStream log;
+    private volatile SignInFile signInFile;
 
     private WebServer(HttpServer server, ExecutorService pool, Guard guard, Fleet fleet, HumanActions human, PrintStream log) {
         this.server = server;
@@ -60,6 +67,14 @@ public final class WebServer implements AutoCloseable {
 
     /** Binds bind:port (port 0: a free one) and starts serving; log gets one line per unexpected server error. */
     public static WebServer start(Fleet fleet, HumanActions human, InetAddress bind, int port, PrintStream log) {
+        return start(fleet, human, bind, port, log, null, Clock.systemUTC());
+    }
+
+    /**
+     * The same, with a sign-in file kept in signInDir as web-&lt;port&gt;.html (null:
+     * none; see SignInFile), and clock timing the sign-in codes.
+     */
+    public static WebServer start(Fleet fleet, HumanActions human, InetAddress bind, int port, PrintStream log, Path signInDir, Clock clock) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 0);
@@ -74,7 +89,16 @@ public final class WebServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        WebServer web = new WebServer(server, pool, new Guard(Guard.newToken(), server.getAddress().getPort()), fleet, human, log);
+        WebServer web = new WebServer(server, pool, new Guard(bind, server.getAddress().getPort(), clock), fleet, human, log);
+        try {
+            if (signInDir != null) {
+                Path file = signInDir.resolve("web-" + web.address().getPort() + ".html");
+                web.signInFile = new SignInFile(file, web.guard, web.url().toString(), log);
+            }
+        } catch (RuntimeException e) {
+            web.close();
+            throw e;
+        }
         server.createContext("/", web::handle);
         server.setExecutor(pool);
         server.start();
@@ -85,15 +109,22 @@ public final class WebServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    public String token() {
-        return guard.token();
-    }
-
-    /** The URL to open: on the bound address, or on 127.0.0.1 when bound to every address. */
+    /** The page's address, which alone opens nothing: on the bound address, or on 127.0.0.1 when bound to every address. */
     public URI url() {
         InetAddress a = address().getAddress();
         String host = a.isAnyLocalAddress() ? "127.0.0.1" : hostText(a);
-        return URI.create("http://" + host + ":" + address().getPort() + "/?token=" + guard.token());
+        return URI.create("http://" + host + ":" + address().getPort() + "/");
+    }
+
+    /** A link that signs in one browser, once, within Guard.CODE_TTL. */
+    public URI signInUrl() {
+        return url().resolve("login?code=" + guard.newCode());
+    }
+
+    /** The sign-in file, or null when started without one. */
+    public Path signInFile() {
+        SignInFile f = signInFile;
+        return f == null ? null : f.path();
     }
 
     static String hostText(InetAddress a) {
@@ -104,6 +135,7 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
+        if (signInFile != null) signInFile.close();
     }
 
     // -- requests -------------------------------------------------------------------
@@ -111,12 +143,20 @@ public final class WebServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try {
             Guard.secure(ex);
-            if (!guard.allows(ex)) {
-                send(ex, 401, "text/plain; charset=utf-8", "401: no token or a wrong one; open the URL `looop web` printed\n");
+            if (!guard.hostAllowed(ex)) {
+                send(ex, 403, "text/plain; charset=utf-8", "403: this page answers only to its own address (127.0.0.1, localhost or [::1] and its port)\n");
                 return;
             }
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            if (path.equals("/login") && method.equals("GET")) {
+                login(ex);
+                return;
+            }
+            if (!guard.allows(ex)) {
+                send(ex, 401, "text/plain; charset=utf-8", "401: not signed in; open the sign-in file or the one-time link `looop web` printed\n");
+                return;
+            }
             if (method.equals("POST")) {
                 post(ex, path);
             } else if (method.equals("GET") || method.equals("HEAD")) {
@@ -143,16 +183,7 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         switch (path) {
-            case "/" -> {
-                if (guard.queryAllows(ex)) {
-                    // keep the token out of the address bar and the history from here on: the cookie carries it
-                    ex.getResponseHeaders().add("Set-Cookie", guard.setCookie());
-                    ex.getResponseHeaders().set("Location", "/");
-                    send(ex, 303, "text/plain; charset=utf-8", "signed in; go to /\n");
-                } else {
-                    send(ex, 200, "text/html; charset=utf-8", Page.render(fleet.state()));
-                }
-            }
+            case "/" -> send(ex, 200, "text/html; charset=utf-8", Page.render(fleet.state()));
             case "/app.css" -> send(ex, 200, "text/css; charset=utf-8", Assets.CSS);
             case "/app.js" -> send(ex, 200, "text/javascript; charset=utf-8", Assets.JS);
             case "/api/state" -> send(ex, 200, "application/json", Json.canonical(fleet.state()));
@@ -162,6 +193,26 @@ public final class WebServer implements AutoCloseable {
             }
             default -> send(ex, 404, "text/plain; charset=utf-8", "404: nothing at " + path + "\n");
         }
+    }
+
+    /**
+     * Trades a one-time code for the cookie, then moves on to / by a page of
+     * its own, not a redirect: a SameSite=Strict cookie is not sent along a
+     * redirect chain that began elsewhere (the sign-in file), and this way
+     * the address bar ends at / with nothing in it.
+     */
+    private void login(HttpExchange ex) throws IOException {
+        String code = Guard.query(ex.getRequestURI(), "code");
+        if (!guard.redeem(code)) {
+            send(ex, 401, "text/plain; charset=utf-8", "401: this sign-in code was used already or is older than "
+                    + Guard.CODE_TTL.toMinutes() + " minutes; open the sign-in file `looop web` named again, or restart `looop web`\n");
+            return;
+        }
+        SignInFile f = signInFile;
+        if (f != null) f.used(code);
+        ex.getResponseHeaders().add("Set-Cookie", guard.setCookie());
+        send(ex, 200, "text/html; charset=utf-8", "<!doctype html>\n<html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url=/\">"
+                + "<title>looop: signed in</title></head>\n<body><p>Signed in. <a href=\"/\">Open the page</a></p></body></html>\n");
     }
 
     /** A worker's whole diff as a page of its own, every line escaped; 404 for a worker without a worktree. */
