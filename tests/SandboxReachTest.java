@@ -1,0 +1,284 @@
+package looop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import looop.io.Fs;
+import looop.profile.Config;
+import looop.profile.Confinement;
+import looop.workers.Tmux;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a sandboxed command can reach beyond the file system, attacked with
+ * real bubblewrap and tmux in the default mode: the person's Unix sockets
+ * (path and abstract), the profile's tmux server when it starts after the
+ * sandbox did, and the machine's processes and memory (a fork bomb, a hog).
+ * The profile lives under $HOME, where a socket of the person's would be.
+ */
+class SandboxReachTest {
+    Path base, home;
+    TestProfile profile;
+
+    @BeforeEach
+    void fixture() throws IOException {
+        base = Files.createTempDirectory(Path.of(System.getProperty("user.home")), "looop-reach-test-").toRealPath();
+        home = Files.createDirectories(base.resolve("home"));
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (profile != null) new Tmux(profile.paths).run("kill-server");
+        Fs.deleteTree(base);
+    }
+
+    /** A profile whose looop.json has this sandbox section ("" for none), sandbox required. */
+    Confinement confinement(String sandbox) {
+        profile = new TestProfile(base, Map.of("LOOOP_SANDBOX", "required"));
+        profile.write("looop.json", "{\"default\":\"t\",\"runners\":{\"t\":{\"tick\":\"true\"}}"
+                + (sandbox.isEmpty() ? "" : ",\"sandbox\":" + sandbox) + "}");
+        Confinement c = Confinement.of(profile.paths, Config.load(profile.paths));
+        assumeTrue(c.sandbox().active(), "bubblewrap cannot confine commands here, reach tests skipped: " + c.sandbox().describe());
+        return c;
+    }
+
+    record Run(int code, String out, String err) {}
+
+    /** cmd through run_shell's wrapper (reports/ writable), as the executor starts it. */
+    static Process start(Confinement c, String cmd, Path out, Path err) throws IOException {
+        List<String> argv = c.runShell().apply(List.of("setsid", "--wait", "bash", "-c", cmd));
+        return new ProcessBuilder(argv).directory(new File(System.getProperty("user.home")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    }
+
+    Run boxed(Confinement c, String cmd) throws Exception {
+        Path out = base.resolve("out-" + UUID.randomUUID()), err = base.resolve("err-" + UUID.randomUUID());
+        return finish(start(c, cmd, out, err), out, err);
+    }
+
+    static Run finish(Process p, Path out, Path err) throws Exception {
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("sandboxed command still running after 180 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Connects to the Unix socket at argv[1] ("@name": abstract) and prints what it answers. */
+    static final String CONNECT = "python3 -c 'import socket,sys\n"
+            + "a=sys.argv[1]\n"
+            + "s=socket.socket(socket.AF_UNIX)\n"
+            + "s.connect(\"\\0\"+a[1:] if a.startswith(\"@\") else a)\n"
+            + "print(s.recv(16).decode())' ";
+
+    /** A listener of the person's at a path under HOME that answers "pong" to each connection. */
+    static ServerSocketChannel pathListener(Path socket) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Thread t = new Thread(() -> {
+            while (server.isOpen()) {
+                try (SocketChannel ch = server.accept()) {
+                    ch.write(ByteBuffer.wrap("pong".getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    /** An abstract socket (no file: X11's kind), in the host's network namespace; python, as Java cannot bind one. */
+    Process abstractListener(String name) throws Exception {
+        Path ready = base.resolve("abstract-ready");
+        Process p = new ProcessBuilder("python3", "-c", "import socket,sys\n"
+                + "s=socket.socket(socket.AF_UNIX)\n"
+                + "s.bind(\"\\0\"+sys.argv[1])\n"
+                + "s.listen(8)\n"
+                + "open(sys.argv[2],\"w\").close()\n"
+                + "while True:\n"
+                + "  c,_=s.accept()\n"
+                + "  c.sendall(b\"pong\")\n"
+                + "  c.close()\n", name, ready.toString()).redirectErrorStream(true).start();
+        assertTrue(SandboxTest.waitFor(() -> Files.exists(ready)), "the abstract listener never started");
+        return p;
+    }
+
+    // --- attack 5: the person's Unix sockets ------------------------------------------
+
+    @Test
+    void aUnixSocketOfThePersonsUnderHomeIsUnreachable() throws Exception {
+        Confinement c = confinement("");
+        Path sock = home.resolve("agent.sock");
+        try (ServerSocketChannel server = pathListener(sock)) {
+            assertEquals("pong", connectFromHost(sock), "fixture: the host reaches its own socket");
+            Run r = boxed(c, CONNECT + sock);
+            assertNotEquals(0, r.code(), "a sandboxed command reached " + sock + ": " + r.out());
+            assertFalse(r.out().contains("pong"), r.out());
+            assertTrue(r.err().contains("Operation not permitted"), r.err());
+        }
+    }
+
+    @Test
+    void anAbstractSocketIsUnreachableWithTheNetworkOn() throws Exception {
+        Confinement c = confinement("{\"network\": true}");
+        String name = "looop-reach-" + UUID.randomUUID();
+        Process listener = abstractListener(name);
+        try {
+            Run r = boxed(c, CONNECT + "@" + name);
+            assertNotEquals(0, r.code(), "a sandboxed command reached the abstract socket @" + name + ": " + r.out());
+            assertFalse(r.out().contains("pong"), r.out());
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
+    @Test
+    void socketpairAndChildStdioStillWork() throws Exception {
+        Confinement c = confinement("");
+        Run py = boxed(c, "python3 -c 'import socket; a,b=socket.socketpair(); a.send(b\"sp\"); print(b.recv(2).decode())'");
+        assertEquals(0, py.code(), py.err());
+        assertEquals("sp\n", py.out());
+        // libuv gives a child's piped stdio a socketpair
+        Run node = boxed(c, "command -v node >/dev/null || { echo kid; exit 0; }; "
+                + "node -e 'process.stdout.write(require(\"child_process\").execFileSync(\"echo\", [\"kid\"]))'");
+        assertEquals(0, node.code(), node.err());
+        assertEquals("kid\n", node.out());
+    }
+
+    @Test
+    void allowUnixSocketsOpensThemAll() throws Exception {
+        Confinement c = confinement("{\"allow_unix_sockets\": true}");
+        Path sock = home.resolve("agent.sock");
+        String name = "looop-reach-" + UUID.randomUUID();
+        Process listener = abstractListener(name);
+        try (ServerSocketChannel server = pathListener(sock)) {
+            Run path = boxed(c, CONNECT + sock);
+            assertEquals("pong\n", path.out(), path.err());
+            Run abs = boxed(c, CONNECT + "@" + name);
+            assertEquals("pong\n", abs.out(), abs.err());
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
+    static String connectFromHost(Path sock) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            ByteBuffer b = ByteBuffer.allocate(16);
+            ch.read(b);
+            return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        }
+    }
+
+    // --- attack 4: the tmux server that starts after the sandbox ------------------------
+
+    @Test
+    void aTmuxServerStartedAfterTheSandboxIsUnreachable() throws Exception {
+        tmuxServerAfterTheSandbox("");
+    }
+
+    @Test
+    void theTmuxServerStaysUnreachableWithUnixSocketsAllowed() throws Exception {
+        tmuxServerAfterTheSandbox("{\"allow_unix_sockets\": true}");
+    }
+
+    private void tmuxServerAfterTheSandbox(String sandbox) throws Exception {
+        Confinement c = confinement(sandbox);
+        Tmux tmux = new Tmux(profile.paths);
+        Path socket = tmux.socket();
+        Path go = profile.paths.reports().resolve("go"), waiting = profile.paths.reports().resolve("waiting");
+        Path out = base.resolve("tmux-out"), err = base.resolve("tmux-err");
+        // the decider that waits for a server to appear: then it drives the person's tmux, unconfined
+        Process p = start(c, "touch " + waiting + "; for i in $(seq 1 1200); do [ -e " + go + " ] && break; sleep 0.1; done; "
+                + "ls -la " + socket.getParent() + "; tmux -S " + socket + " -f /dev/null list-sessions "
+                + "&& tmux -S " + socket + " -f /dev/null new-session -d -s escaped 'touch " + base.resolve("escaped") + "'", out, err);
+        assertTrue(SandboxTest.waitFor(() -> Files.exists(waiting)), "the sandboxed command never started");
+        assertFalse(Files.exists(socket), "fixture: no server yet");
+        assertTrue(tmux.run("new-session", "-d", "-s", "looop-w1", "sleep 600").ok(), "the profile's server did not start");
+        assertTrue(Files.exists(socket));
+        Files.writeString(go, "");
+        Run r = finish(p, out, err);
+        assertNotEquals(0, r.code(), "a sandboxed command drove the profile's tmux server: " + r.out());
+        assertFalse(r.out().contains("looop-w1"), r.out());
+        assertFalse(tmux.run("has-session", "-t", "=escaped").ok(), "a session was started from inside");
+        assertFalse(Files.exists(base.resolve("escaped")));
+    }
+
+    // --- attack 10: processes and memory -------------------------------------------------
+
+    @Test
+    void aForkBombStopsAtTheLimit() throws Exception {
+        Confinement c = confinement("{\"max_processes\": 50}");
+        // bounded: at most 100 children, twice the limit, so a broken limit cannot take the machine down
+        Run r = boxed(c, "python3 -c 'import os,time\n"
+                + "n=0\n"
+                + "for i in range(100):\n"
+                + "  try:\n"
+                + "    if os.fork()==0:\n"
+                + "      time.sleep(600); os._exit(0)\n"
+                + "    n+=1\n"
+                + "  except OSError as e:\n"
+                + "    print(\"fork failed:\", e.strerror); break\n"
+                + "print(\"started\", n)'");
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.size() > 0 && lines.get(lines.size() - 1).startsWith("started "), r.out() + r.err());
+        int started = Integer.parseInt(lines.get(lines.size() - 1).substring("started ".length()));
+        assertTrue(started < 50, "fork bomb not stopped: " + started + " children started (limit 50)");
+        assertTrue(started > 10, "the limit left too little to work with: " + started + " children");
+        assertTrue(r.out().contains("fork failed"), r.out());
+    }
+
+    @Test
+    void aMemoryHogIsStopped() throws Exception {
+        Confinement c = confinement("{\"max_memory_mb\": 100}");
+        // bounded: 1 GiB at most, written so every page is real
+        Run r = boxed(c, "python3 -c 'import sys\n"
+                + "held=[]\n"
+                + "for i in range(1,103):\n"
+                + "  held.append(bytearray(b\"x\"*(10*1024*1024)))\n"
+                + "  print(\"held\", i*10, flush=True)\n"
+                + "print(\"done\")'");
+        assertFalse(r.out().contains("done"), "a memory hog was not stopped: " + last(r.out()) + " MB held (limit 100)");
+        assertNotEquals(0, r.code());
+        String held = last(r.out());
+        assertTrue(held.isEmpty() || Integer.parseInt(held) <= 100, "held " + held + " MB past the limit of 100");
+    }
+
+    @Test
+    void anAgentCliStillWorksUnderTheDefaults() throws Exception {
+        Confinement c = confinement("");
+        // node with a few helpers of its own and some threads: what an agent CLI does every turn
+        Run r = boxed(c, "command -v node >/dev/null || { echo 8; exit 0; }; node -e '"
+                + "const cp=require(\"child_process\"); let n=0;"
+                + "for (let i=0;i<8;i++) n+=Number(cp.execFileSync(\"bash\",[\"-c\",\"git --version >/dev/null && echo 1\"]).toString());"
+                + "console.log(n)'");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("8\n", r.out());
+    }
+
+    private static String last(String out) {
+        List<String> held = out.lines().filter(l -> l.startsWith("held ")).toList();
+        return held.isEmpty() ? "" : held.get(held.size() - 1).substring("held ".length());
+    }
+}
