@@ -183,6 +183,97 @@ class SandboxReachTest {
         }
     }
 
+    @Test
+    void ioUringAndTheX32AbiAreRefused() throws Exception {
+        Confinement c = confinement("");
+        // io_uring_setup(1, NULL): EFAULT where allowed, EPERM under the filter
+        String call = "python3 -c 'import ctypes,sys; l=ctypes.CDLL(None,use_errno=True); r=l.syscall(int(sys.argv[1]),1,1,0); "
+                + "print(r, ctypes.get_errno())' ";
+        Run ring = boxed(c, call + 425);
+        assertEquals("-1 1\n", ring.out(), ring.err());
+        // socket(AF_UNIX) by its x32 number: the process is killed (SIGSYS) before the kernel looks
+        Run x32 = boxed(c, call + (41 | 0x40000000) + "; echo exit $?");
+        assertEquals("exit " + (128 + 31) + "\n", x32.out(), x32.err());
+    }
+
+    /** The filter, run by a small cBPF interpreter over made-up calls of each ABI. */
+    @Test
+    void theFilterDecidesEachAbiAndCall() {
+        int x86 = 0xC000003E, arm = 0xC00000B7, i386 = 0x40000003, arm32 = 0x40000028;
+        int allow = 0x7fff0000, eperm = 0x00050001, kill = 0x80000000;
+        byte[] blocked = looop.sandbox.SocketFilter.bytes(false), open = looop.sandbox.SocketFilter.bytes(true);
+        assertEquals(eperm, run(blocked, x86, 41, 1), "x86_64 socket(AF_UNIX)");
+        assertEquals(allow, run(blocked, x86, 41, 2), "x86_64 socket(AF_INET)");
+        assertEquals(allow, run(blocked, x86, 53, 1), "x86_64 socketpair(AF_UNIX)");
+        assertEquals(eperm, run(blocked, x86, 425, 0), "x86_64 io_uring_setup");
+        assertEquals(kill, run(blocked, x86, 41 | 0x40000000, 1), "x32 socket");
+        assertEquals(eperm, run(blocked, arm, 198, 1), "aarch64 socket(AF_UNIX)");
+        assertEquals(allow, run(blocked, arm, 199, 1), "aarch64 socketpair");
+        assertEquals(allow, run(blocked, arm, 198, 10), "aarch64 socket(AF_INET6)");
+        assertEquals(eperm, run(blocked, arm, 427, 0), "aarch64 io_uring_register");
+        assertEquals(kill, run(blocked, i386, 102, 1), "i386 socketcall");
+        assertEquals(kill, run(blocked, arm32, 281, 1), "arm32 socket");
+        assertEquals(allow, run(open, x86, 41, 1), "allowed: x86_64 socket(AF_UNIX)");
+        assertEquals(allow, run(open, arm, 198, 1), "allowed: aarch64 socket(AF_UNIX)");
+        assertEquals(eperm, run(open, x86, 426, 0), "allowed sockets still refuse io_uring_enter");
+        assertEquals(kill, run(open, i386, 359, 1), "allowed sockets still kill i386");
+    }
+
+    /** Evaluates a program of LD|W|ABS, JEQ|K, JGE|K and RET|K over struct seccomp_data {nr, arch, ip, args[0]}. */
+    private static int run(byte[] prog, int arch, int nr, int arg0) {
+        ByteBuffer p = ByteBuffer.wrap(prog).order(java.nio.ByteOrder.nativeOrder());
+        ByteBuffer data = ByteBuffer.allocate(64).order(java.nio.ByteOrder.nativeOrder()).putInt(0, nr).putInt(4, arch).putInt(16, arg0);
+        int acc = 0;
+        for (int pc = 0; pc < prog.length / 8; pc++) {
+            int code = p.getShort(pc * 8) & 0xffff, jt = p.get(pc * 8 + 2) & 0xff, jf = p.get(pc * 8 + 3) & 0xff, k = p.getInt(pc * 8 + 4);
+            switch (code) {
+                case 0x20: acc = data.getInt(k); break;
+                case 0x15: pc += acc == k ? jt : jf; break;
+                case 0x35: pc += Integer.compareUnsigned(acc, k) >= 0 ? jt : jf; break;
+                case 0x06: return k;
+                default: throw new AssertionError("unexpected opcode " + code);
+            }
+        }
+        throw new AssertionError("ran off the end");
+    }
+
+    @Test
+    void theNewKeysParseAndBadValuesNameTheKeyInOneLine() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        looop.sandbox.SandboxPolicy d = looop.sandbox.SandboxPolicy.parse(json.readTree("{}"), home);
+        assertFalse(d.allowUnixSockets());
+        assertEquals(1024, d.maxProcesses());
+        assertEquals(8192, d.maxMemoryMb());
+        looop.sandbox.SandboxPolicy p = looop.sandbox.SandboxPolicy.parse(
+                json.readTree("{\"allow_unix_sockets\":true,\"max_processes\":0,\"max_memory_mb\":512}"), home);
+        assertTrue(p.allowUnixSockets());
+        assertEquals(0, p.maxProcesses());
+        assertEquals(512, p.maxMemoryMb());
+        assertEquals(p, p.withMode(looop.sandbox.Mode.REQUIRED).withMode(p.mode()));
+        for (String[] bad : new String[][] {
+                {"{\"allow_unix_sockets\":\"yes\"}", "sandbox.allow_unix_sockets must be true or false"},
+                {"{\"max_processes\":-1}", "sandbox.max_processes must be a whole number from 0 to 1000000"},
+                {"{\"max_processes\":9223372036854775807}", "sandbox.max_processes must be a whole number"},
+                {"{\"max_memory_mb\":1.5}", "sandbox.max_memory_mb must be a whole number"},
+                {"{\"max_memory\":1}", "sandbox.max_memory is not a sandbox key"}}) {
+            looop.sandbox.SandboxConfigError e = org.junit.jupiter.api.Assertions.assertThrows(looop.sandbox.SandboxConfigError.class,
+                    () -> looop.sandbox.SandboxPolicy.parse(json.readTree(bad[0]), home));
+            assertTrue(e.getMessage().startsWith(bad[1]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+    }
+
+    @Test
+    void statusSaysWhatBoundsACommand() {
+        Confinement c = confinement("{\"max_processes\": 300}");
+        String d = c.sandbox().describe();
+        assertTrue(d.contains("unix sockets blocked") && d.contains("limits 300 processes (") && d.contains("8192 MiB ("), d);
+        // where nothing can bound them (root without a writable cgroup) the sandbox says so, once, as its own warning does
+        boolean bound = d.matches(".*limits 300 processes \\((cgroup v[12]|rlimit)\\).*");
+        String w = c.sandbox().warning();
+        assertTrue(bound ? w == null || !w.contains("process") : w != null && w.contains("no process limit"), d + " / " + w);
+    }
+
     static String connectFromHost(Path sock) throws IOException {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
             ByteBuffer b = ByteBuffer.allocate(16);
@@ -227,26 +318,42 @@ class SandboxReachTest {
 
     // --- attack 10: processes and memory -------------------------------------------------
 
+    /** Bounded: at most 100 children, twice the limit, so a broken limit cannot take the machine down. */
+    static final String BOMB = "python3 -c 'import os,time\n"
+            + "n=0\n"
+            + "for i in range(100):\n"
+            + "  try:\n"
+            + "    if os.fork()==0:\n"
+            + "      time.sleep(600); os._exit(0)\n"
+            + "    n+=1\n"
+            + "  except OSError as e:\n"
+            + "    print(\"fork failed:\", e.strerror); break\n"
+            + "print(\"started\", n)'";
+
+    private static int started(Run r) {
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.size() > 0 && lines.get(lines.size() - 1).startsWith("started "), r.out() + r.err());
+        return Integer.parseInt(lines.get(lines.size() - 1).substring("started ".length()));
+    }
+
     @Test
     void aForkBombStopsAtTheLimit() throws Exception {
         Confinement c = confinement("{\"max_processes\": 50}");
         // bounded: at most 100 children, twice the limit, so a broken limit cannot take the machine down
-        Run r = boxed(c, "python3 -c 'import os,time\n"
-                + "n=0\n"
-                + "for i in range(100):\n"
-                + "  try:\n"
-                + "    if os.fork()==0:\n"
-                + "      time.sleep(600); os._exit(0)\n"
-                + "    n+=1\n"
-                + "  except OSError as e:\n"
-                + "    print(\"fork failed:\", e.strerror); break\n"
-                + "print(\"started\", n)'");
-        List<String> lines = r.out().lines().toList();
-        assertTrue(lines.size() > 0 && lines.get(lines.size() - 1).startsWith("started "), r.out() + r.err());
-        int started = Integer.parseInt(lines.get(lines.size() - 1).substring("started ".length()));
+        Run r = boxed(c, BOMB);
+        int started = started(r);
         assertTrue(started < 50, "fork bomb not stopped: " + started + " children started (limit 50)");
         assertTrue(started > 10, "the limit left too little to work with: " + started + " children");
         assertTrue(r.out().contains("fork failed"), r.out());
+    }
+
+    @Test
+    void aWriteListOfSlashCannotLeaveTheLimits() throws Exception {
+        Confinement c = confinement("{\"write\": [\"/\"], \"max_processes\": 50}");
+        // every cgroup mount's root: a command that joined one would be out of its own cgroup
+        Run r = boxed(c, "awk '$9 ~ /^cgroup/ {print $5}' /proc/self/mountinfo | while read m; do echo $$ > \"$m/cgroup.procs\"; done; "
+                + BOMB);
+        assertTrue(started(r) < 50, "fork bomb not stopped after leaving its cgroup: " + started(r) + " children started (limit 50)");
     }
 
     @Test
