@@ -68,14 +68,15 @@ public final class Bwrap implements Backend {
      * Java hands a child no descriptor past stderr, and bwrap reads its filter
      * from one: this fixed script opens it as fd 3, writes its own pid to the
      * command's cgroups, then becomes bwrap (the same pid, so a leading setsid
-     * still leads the tree). Its arguments: the filter, the cgroup.procs files, "--", bwrap's argv.
+     * still leads the tree). Its arguments: the filter ("-": none), the cgroup.procs files, "--", bwrap's argv.
      */
-    private static final String ENTER = "exec 3<\"$1\" || exit 125; shift; "
+    private static final String ENTER = "[ \"$1\" = - ] || exec 3<\"$1\" || exit 125; shift; "
             + "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || exit 125; shift; done; shift; exec \"$@\"";
 
     @Override
     public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive, Extra extra) {
-        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "looop-sandbox", extra.seccompFilter().toString()));
+        Path filter = extra.seccompFilter();
+        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "looop-sandbox", filter == null ? "-" : filter.toString()));
         extra.cgroups().forEach(c -> a.add(c.toString()));
         a.addAll(List.of("--", binary.toString(),
                 // the whole tree dies with looop: bwrap's child gets SIGKILL when bwrap goes,
@@ -85,9 +86,9 @@ public final class Bwrap implements Backend {
                 // read-only binds writable again or write host sysctls
                 "--cap-drop", "ALL",
                 // looop's verbs inside take the worker's channel (see Inside)
-                "--setenv", Inside.ENV, "1",
-                // Unix sockets, io_uring and foreign ABIs (see SocketFilter)
-                "--seccomp", "3"));
+                "--setenv", Inside.ENV, "1"));
+        // Unix sockets, io_uring and foreign ABIs (see SocketFilter)
+        if (filter != null) a.addAll(List.of("--seccomp", "3"));
         if (!network) a.add("--unshare-net");
         // no controlling terminal: a command cannot push keystrokes into looop's (TIOCSTI)
         if (!interactive) a.add("--new-session");

@@ -17,8 +17,9 @@ final class Filters {
 
     private static Path jvmDir;
 
-    /** The filter file for this setting, in stateDir (null: a private temp dir of this JVM's). */
+    /** The filter file for this setting, in stateDir (null: a private temp dir of this JVM's); null on a host ABI it cannot read. */
     static Path ensure(Path stateDir, boolean allowUnix) throws IOException {
+        if (!SocketFilter.understands(System.getProperty("os.arch"))) return null;
         Path dir = stateDir != null ? stateDir : jvmDir();
         Path file = dir.resolve(allowUnix ? "seccomp-unix-allowed.bpf" : "seccomp.bpf");
         byte[] want = SocketFilter.bytes(allowUnix);

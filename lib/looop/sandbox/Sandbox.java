@@ -68,10 +68,18 @@ public final class Sandbox {
     /**
      * The one line to show once per pulse and in status/doctor, or null: in
      * mode auto without a working backend; or when sandboxed commands run
-     * without a configured process or memory limit (nothing here can set it).
+     * without a configured process or memory limit (nothing here can set it),
+     * or with Unix sockets open on a host ABI the seccomp filter cannot read.
      */
     public String warning() {
-        if (active()) return limits.gap() == null ? null : "sandbox: " + limits.gap();
+        if (active()) {
+            String sockets = filter == null && !policy.allowUnixSockets()
+                    ? "Unix sockets are reachable from sandboxed commands (no seccomp filter for " + System.getProperty("os.arch")
+                    + " here); set sandbox.allow_unix_sockets to true to accept it"
+                    : null;
+            if (limits.gap() == null) return sockets == null ? null : "sandbox: " + sockets;
+            return "sandbox: " + (sockets == null ? "" : sockets.substring(0, sockets.indexOf("; ")) + ", and ") + limits.gap();
+        }
         if (policy.mode() != Mode.AUTO) return null;
         return "sandbox unavailable (" + backend.unavailableReason() + "): commands run unsandboxed; " + HOW
                 + " or set sandbox.mode to \"off\" in looop.json";
@@ -82,7 +90,8 @@ public final class Sandbox {
         if (policy.mode() == Mode.OFF) return "off (mode off)";
         if (active()) {
             return backend.name() + ": on" + (policy.network() ? "" : ", network off")
-                    + (policy.allowUnixSockets() ? ", unix sockets allowed" : ", unix sockets blocked") + "; " + limits.describe();
+                    + (policy.allowUnixSockets() ? ", unix sockets allowed" : filter == null ? ", unix sockets NOT blocked"
+                    : ", unix sockets blocked") + "; " + limits.describe();
         }
         String then = policy.mode() == Mode.REQUIRED ? "commands are refused (mode required)" : "commands run unsandboxed (mode auto)";
         return "unavailable: " + backend.unavailableReason() + "; " + then;
@@ -113,10 +122,10 @@ public final class Sandbox {
 
     /** The mounts a command with this grant gets (for tests and `doctor --verbose`-style output). */
     public List<Mount> plan(Grant grant) {
-        if (filter == null) return MountPlan.of(policy, grant);
         // the filter's dir, wherever it is (a command that rewrote it would set the next one's rules),
         // and the cgroup mounts, which a write list of "/" would open (a command could leave its cgroup)
-        List<Path> mine = new ArrayList<>(List.of(filter.getParent()));
+        List<Path> mine = new ArrayList<>();
+        if (filter != null) mine.add(filter.getParent());
         if (limits != null) mine.addAll(limits.mounts());
         return MountPlan.of(policy, grant.protect(mine));
     }

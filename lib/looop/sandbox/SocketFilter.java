@@ -43,6 +43,14 @@ public final class SocketFilter {
     /** io_uring_setup, io_uring_enter, io_uring_register: one number on every 64-bit arch since Linux 5.1. */
     private static final int[] IO_URING = {425, 426, 427};
 
+    /**
+     * Whether this host's ABI is one the program reads: on any other it would
+     * kill every command, so there is no filter there, and the sandbox says so.
+     */
+    public static boolean understands(String osArch) {
+        return osArch.equals("amd64") || osArch.equals("x86_64") || osArch.equals("aarch64");
+    }
+
     /** The program, as the bytes bwrap reads (struct sock_filter[], host byte order). */
     public static byte[] bytes(boolean allowUnix) {
         Asm a = new Asm();
