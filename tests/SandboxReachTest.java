@@ -316,6 +316,21 @@ class SandboxReachTest {
         assertFalse(Files.exists(base.resolve("escaped")));
     }
 
+    @Test
+    void theLongPathStandInIsAPrivateDirOfItsOwn() throws Exception {
+        Path tmp = Files.createDirectories(base.resolve("tmp"));
+        Path deep = Files.createDirectories(base.resolve("d".repeat(60)).resolve("e".repeat(60)));
+        looop.profile.Paths paths = new TestProfile(deep, Map.of("TMPDIR", tmp.toString())).paths;
+        Path socket = new Tmux(paths).socket();
+        assertEquals(tmp, socket.getParent().getParent());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+        // a dir someone else planted there first (here: a link to one) is refused, not used
+        Fs.deleteTree(socket.getParent());
+        Files.createSymbolicLink(socket.getParent(), Files.createDirectories(base.resolve("planted")));
+        looop.io.UserError e = org.junit.jupiter.api.Assertions.assertThrows(looop.io.UserError.class, () -> new Tmux(paths).socket());
+        assertTrue(e.getMessage().contains("is not a directory of yours"), e.getMessage());
+    }
+
     // --- attack 10: processes and memory -------------------------------------------------
 
     /** Bounded: at most 100 children, twice the limit, so a broken limit cannot take the machine down. */
