@@ -72,17 +72,16 @@ public final class Sandbox {
      * or with Unix sockets open on a host ABI the seccomp filter cannot read.
      */
     public String warning() {
-        if (active()) {
-            String sockets = filter == null && !policy.allowUnixSockets()
-                    ? "Unix sockets are reachable from sandboxed commands (no seccomp filter for " + System.getProperty("os.arch")
-                    + " here); set sandbox.allow_unix_sockets to true to accept it"
-                    : null;
-            if (limits.gap() == null) return sockets == null ? null : "sandbox: " + sockets;
-            return "sandbox: " + (sockets == null ? "" : sockets.substring(0, sockets.indexOf("; ")) + ", and ") + limits.gap();
+        if (!active()) {
+            return policy.mode() != Mode.AUTO ? null : "sandbox unavailable (" + backend.unavailableReason()
+                    + "): commands run unsandboxed; " + HOW + " or set sandbox.mode to \"off\" in looop.json";
         }
-        if (policy.mode() != Mode.AUTO) return null;
-        return "sandbox unavailable (" + backend.unavailableReason() + "): commands run unsandboxed; " + HOW
-                + " or set sandbox.mode to \"off\" in looop.json";
+        String sockets = filter != null || policy.allowUnixSockets() ? null
+                : "Unix sockets are reachable from sandboxed commands (no seccomp filter for " + System.getProperty("os.arch") + " here)";
+        String limitsGap = limits.gap();
+        if (sockets == null && limitsGap == null) return null;
+        if (limitsGap == null) return "sandbox: " + sockets + "; set sandbox.allow_unix_sockets to true to accept it";
+        return "sandbox: " + (sockets == null ? "" : sockets + ", and ") + limitsGap;
     }
 
     /** One line for doctor and status. */
