@@ -167,7 +167,10 @@ public final class Doctor {
         }
         boolean refused = box.policy().mode() == looop.sandbox.Mode.REQUIRED && !box.active();
         if (refused) return Check.fail("sandbox", box.describe(), "install bubblewrap (apt-get install bubblewrap)");
-        if (box.warning() != null) return new Check("sandbox", false, false, box.describe(), "install bubblewrap, or set sandbox.mode to \"off\"");
+        if (box.warning() != null) {
+            return new Check("sandbox", false, false, box.describe(), box.active() ? box.warning().substring(box.warning().lastIndexOf("; ") + 2)
+                    : "install bubblewrap, or set sandbox.mode to \"off\"");
+        }
         return Check.ok("sandbox", box.describe());
     }
 

@@ -24,7 +24,7 @@ import looop.workers.WorkerRepos;
  *
  * <pre>
  * every command   data dir and config readable (a private /tmp would cover a data dir there),
- *                 looop's own files protected (policy, history, bookkeeping), tmux socket and private/ hidden
+ *                 looop's own files protected (policy, history, bookkeeping), the tmux socket's dir and private/ hidden
  * run_shell       + reports/ writable
  * user sensor     nothing more
  * tick command    + the runner's state dirs, + runs/&lt;id&gt;/decide/ (where its decision goes)
@@ -56,7 +56,8 @@ public final class Confinement {
     public static Confinement of(Paths paths, Config config) {
         String bwrap = paths.env(BWRAP_ENV);
         SandboxPolicy policy = policy(paths, config.sandbox());
-        Sandbox box = bwrap != null ? Sandbox.of(policy, Path.of(bwrap)) : Sandbox.of(policy);
+        Path bin = bwrap != null ? Path.of(bwrap) : looop.sandbox.Bwrap.onPath();
+        Sandbox box = Sandbox.of(policy, bin, paths.data.resolve(Sandbox.STATE_DIR));
         return new Confinement(paths, config, box);
     }
 
@@ -65,7 +66,7 @@ public final class Confinement {
         if (mode == null) return configured;
         for (Mode m : Mode.values()) {
             if (m.key().equals(mode.toLowerCase(Locale.ROOT))) {
-                return new SandboxPolicy(m, configured.write(), configured.denyRead(), configured.network());
+                return configured.withMode(m);
             }
         }
         throw new UserError(MODE_ENV + " must be auto, required or off, not \"" + mode + "\"; fix or unset it");
@@ -166,7 +167,9 @@ public final class Confinement {
     private Grant base() {
         return Grant.none()
                 .protect(protectedPaths())
-                .hide(List.of(new Tmux(paths).socket(), Secrets.hiddenDir(paths))) // private/: notify secrets, the page's sign-in
+                // the socket's whole dir, made by socket() before any command: a server started later stays out of reach;
+                // private/: notify secrets, the page's sign-in
+                .hide(List.of(new Tmux(paths).socket().getParent(), Secrets.hiddenDir(paths)))
                 .read(List.of(paths.data, paths.config));
     }
 

@@ -155,6 +155,8 @@ public final class Seed {
             .sensor-cache/
             .bin/
             .offline-runner/
+            .tmux/
+            .sandbox/
             # temp files of an atomic write cut short by a crash
             .*.tmp
             """;

@@ -37,19 +37,19 @@ public final class Bwrap implements Backend {
         return bwrap == null ? null : Path.of(bwrap);
     }
 
-    /** The backend at binary (null: not installed), probed on first use and then cached. */
-    public static Bwrap probe(Path binary, boolean network) {
+    /** The backend at binary (null: not installed) with this seccomp filter, probed on first use and then cached. */
+    public static Bwrap probe(Path binary, boolean network, Path filter) {
         if (binary == null) return new Bwrap(null, null, "bwrap not found on PATH");
-        return PROBED.computeIfAbsent(binary + "|" + network, k -> check(binary, network));
+        return PROBED.computeIfAbsent(binary + "|" + network + "|" + filter, k -> check(binary, network, filter));
     }
 
-    private static Bwrap check(Path binary, boolean network) {
+    private static Bwrap check(Path binary, boolean network, Path filter) {
         if (!Files.isExecutable(binary)) return new Bwrap(binary, null, binary + " is not an executable");
         Bwrap b = new Bwrap(binary, null, null);
         Run v = run(List.of(binary.toString(), "--version"));
         if (v.code != 0) return new Bwrap(binary, null, "`bwrap --version` failed: " + v.out);
         List<Mount> minimal = MountPlan.of(new SandboxPolicy(Mode.REQUIRED, List.of(), List.of(), network), Grant.none());
-        Run t = run(b.wrap(List.of("true"), minimal, network, false));
+        Run t = run(b.wrap(List.of("true"), minimal, network, false, new Extra(filter, List.of(), List.of())));
         if (t.code != 0) return new Bwrap(binary, v.out, "bwrap cannot run here: " + t.out);
         return new Bwrap(binary, v.out, null);
     }
@@ -64,9 +64,21 @@ public final class Bwrap implements Backend {
         return reason;
     }
 
+    /**
+     * Java hands a child no descriptor past stderr, and bwrap reads its filter
+     * from one: this fixed script opens it as fd 3, writes its own pid to the
+     * command's cgroups, then becomes bwrap (the same pid, so a leading setsid
+     * still leads the tree). Its arguments: the filter ("-": none), the cgroup.procs files, "--", bwrap's argv.
+     */
+    private static final String ENTER = "[ \"$1\" = - ] || exec 3<\"$1\" || exit 125; shift; "
+            + "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+
     @Override
-    public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive) {
-        List<String> a = new ArrayList<>(List.of(binary.toString(),
+    public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive, Extra extra) {
+        Path filter = extra.seccompFilter();
+        List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "looop-sandbox", filter == null ? "-" : filter.toString()));
+        extra.cgroups().forEach(c -> a.add(c.toString()));
+        a.addAll(List.of("--", binary.toString(),
                 // the whole tree dies with looop: bwrap's child gets SIGKILL when bwrap goes,
                 // and as pid 1 of its own namespace it takes every descendant with it
                 "--die-with-parent", "--unshare-pid", "--unshare-ipc",
@@ -75,11 +87,14 @@ public final class Bwrap implements Backend {
                 "--cap-drop", "ALL",
                 // looop's verbs inside take the worker's channel (see Inside)
                 "--setenv", Inside.ENV, "1"));
+        // Unix sockets, io_uring and foreign ABIs (see SocketFilter)
+        if (filter != null) a.addAll(List.of("--seccomp", "3"));
         if (!network) a.add("--unshare-net");
         // no controlling terminal: a command cannot push keystrokes into looop's (TIOCSTI)
         if (!interactive) a.add("--new-session");
         for (int i = 0; i < plan.size(); i++) addMount(a, plan.get(i), lastUnder(plan, i));
         a.add("--");
+        a.addAll(extra.inside());
         a.addAll(command);
         return a;
     }

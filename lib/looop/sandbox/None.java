@@ -22,7 +22,7 @@ public final class None implements Backend {
     }
 
     @Override
-    public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive) {
+    public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive, Extra extra) {
         return List.copyOf(command);
     }
 }

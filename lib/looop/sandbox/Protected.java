@@ -18,7 +18,7 @@ public final class Protected {
             "looop.json", "PLAYBOOK.md", "goals", "sensors", "journal.md", "cost.jsonl", "events.jsonl",
             "claims", "snapshots", "runs", "prompts", "sessions", ".gitignore",
             ".last-tick-hash", ".tick-backoff", ".cost-unmetered", ".goal-activity.json", ".decision.json", ".lock",
-            "tick.log");
+            "tick.log", ".tmux", Sandbox.STATE_DIR);
 
     /** The protected paths of data plus the config file (which $LOOOP_CONFIG may put elsewhere). */
     public static List<Path> of(Path data, Path config) {

@@ -9,12 +9,16 @@ import java.util.Set;
 
 /**
  * The "sandbox" section of looop.json:
- * {"mode": "auto", "write": ["~/code/looop-worktrees"], "deny_read": ["~/.ssh", "~/.aws", "~/.gnupg", …], "network": true}.
+ * {"mode": "auto", "write": ["~/code/looop-worktrees"], "deny_read": ["~/.ssh", "~/.aws", "~/.gnupg", …], "network": true,
+ *  "allow_unix_sockets": false, "max_processes": 1024, "max_memory_mb": 8192}.
  * Paths are absolute once parsed ("~" expanded against the given home);
  * nothing here touches the file system, so a path that does not exist yet is kept.
+ * maxProcesses and maxMemoryMb bound each command's whole tree (0: no limit).
  */
-public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, boolean network) {
-    private static final Set<String> KEYS = Set.of("mode", "write", "deny_read", "network");
+public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, boolean network,
+        boolean allowUnixSockets, int maxProcesses, long maxMemoryMb) {
+    private static final Set<String> KEYS = Set.of("mode", "write", "deny_read", "network",
+            "allow_unix_sockets", "max_processes", "max_memory_mb");
     /**
      * Keys, and every browser's profile: its history, session files and
      * cookies hold the web page's sign-in and whatever else the person is
@@ -24,10 +28,25 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
             "~/.config/chromium", "~/.config/google-chrome", "~/.config/BraveSoftware", "~/.mozilla",
             "~/snap/firefox", "~/snap/chromium",
             "~/.var/app/org.mozilla.firefox", "~/.var/app/org.chromium.Chromium", "~/.var/app/com.google.Chrome");
+    /** Threads count too: node's ~11 per process, a JVM's dozens; a fork bomb stops here. */
+    public static final int DEFAULT_MAX_PROCESSES = 1024;
+    public static final long DEFAULT_MAX_MEMORY_MB = 8192;
+    private static final long MAX_PROCESSES_CEILING = 1_000_000;
+    private static final long MAX_MEMORY_CEILING = 1L << 24;
 
     public SandboxPolicy {
         write = List.copyOf(write);
         denyRead = List.copyOf(denyRead);
+    }
+
+    /** Unix sockets blocked, the default limits. */
+    public SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, boolean network) {
+        this(mode, write, denyRead, network, false, DEFAULT_MAX_PROCESSES, DEFAULT_MAX_MEMORY_MB);
+    }
+
+    /** The same policy in another mode (LOOOP_SANDBOX). */
+    public SandboxPolicy withMode(Mode m) {
+        return new SandboxPolicy(m, write, denyRead, network, allowUnixSockets, maxProcesses, maxMemoryMb);
     }
 
     /** The defaults: mode auto, nothing extra writable, the usual secrets hidden, network on. */
@@ -45,8 +64,11 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
         List<Path> deny = node.has("deny_read")
                 ? expand(strings(node.get("deny_read"), "sandbox.deny_read"), home)
                 : expand(DEFAULT_DENY_READ, home);
-        boolean network = !node.has("network") || bool(node.get("network"));
-        return new SandboxPolicy(mode, write, deny, network);
+        boolean network = !node.has("network") || bool(node.get("network"), "sandbox.network");
+        boolean unix = node.has("allow_unix_sockets") && bool(node.get("allow_unix_sockets"), "sandbox.allow_unix_sockets");
+        long procs = number(node, "max_processes", DEFAULT_MAX_PROCESSES, MAX_PROCESSES_CEILING, "processes and threads of one command");
+        long mb = number(node, "max_memory_mb", DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_CEILING, "MiB of one command");
+        return new SandboxPolicy(mode, write, deny, network, unix, (int) procs, mb);
     }
 
     // A typo such as "deny-read" would otherwise silently leave the secrets visible.
@@ -54,7 +76,8 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!KEYS.contains(key)) {
-                throw new SandboxConfigError("sandbox." + key + " is not a sandbox key; allowed: mode, write, deny_read, network");
+                throw new SandboxConfigError("sandbox." + key + " is not a sandbox key; allowed: mode, write, deny_read, network, "
+                        + "allow_unix_sockets, max_processes, max_memory_mb");
             }
         }
     }
@@ -64,9 +87,19 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
         return v.asText();
     }
 
-    private static boolean bool(JsonNode v) {
-        if (!v.isBoolean()) throw new SandboxConfigError("sandbox.network must be true or false, not " + v);
+    private static boolean bool(JsonNode v, String key) {
+        if (!v.isBoolean()) throw new SandboxConfigError(key + " must be true or false, not " + v);
         return v.asBoolean();
+    }
+
+    private static long number(JsonNode node, String key, long fallback, long max, String unit) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > max) {
+            throw new SandboxConfigError("sandbox." + key + " must be a whole number from 0 to " + max + " (" + unit
+                    + ", 0 = no limit), not " + v);
+        }
+        return v.asLong();
     }
 
     private static List<String> strings(JsonNode v, String key) {

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +26,7 @@ import looop.sense.WorldHash;
 
 /**
  * The terminal engine's one door to tmux: a private tmux server per profile
- * (its socket inside the data dir, so two profiles never see each other and
+ * (its socket in the data dir's .tmux/, so two profiles never see each other and
  * the user's own tmux is never touched), no user tmux.conf, one tmux session
  * per worker named `looop-<id>`.
  */
@@ -104,12 +108,47 @@ public final class Tmux {
         return s.replace("#", "##");
     }
 
-    /** The profile's tmux socket: inside the data dir, or a stand-in under /tmp when that path is too long. */
+    /**
+     * The profile's tmux socket, in a directory of its own (0700) that every
+     * sandbox hides: made here, before a server or a sandboxed command can
+     * start, so a server that starts after a sandbox did is as unreachable
+     * from it as one already running (a sandbox hides only what exists when it
+     * starts). Inside the data dir, or a dir under /tmp when that path is too
+     * long for a socket.
+     */
     public Path socket() {
-        Path inside = paths.sessions().resolve(".tmux.sock");
-        if (inside.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) return inside;
+        Path inside = paths.data.resolve(".tmux");
+        if (inside.resolve(SOCKET).toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+            Fs.mkdirs(inside);
+            return inside.resolve(SOCKET);
+        }
         String tmp = paths.env("TMPDIR") != null ? paths.env("TMPDIR") : "/tmp";
-        return Path.of(tmp, "looop-" + WorldHash.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12) + ".sock");
+        Path dir = Path.of(tmp, "looop-" + WorldHash.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12));
+        Fs.mkdirs(paths.data);
+        privateDir(dir);
+        return dir.resolve(SOCKET);
+    }
+
+    private static final String SOCKET = "sock";
+
+    /** dir as a directory of this user's alone: in a shared /tmp another user could have made it first. */
+    private void privateDir(Path dir) {
+        try {
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException mine) {
+                // checked below like a new one
+            }
+            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isDirectory() || !a.owner().equals(Files.getOwner(paths.data))) {
+                throw new UserError(dir + " (the tmux socket's dir) is not a directory of yours; remove it, or set TMPDIR elsewhere");
+            }
+            if (!a.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
