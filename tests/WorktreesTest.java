@@ -247,6 +247,21 @@ class WorktreesTest {
         assertEquals(w.base() + "\n", Fs.readOr(worktrees.branchCopy("w1"), ""), "the worker starts from its branch's commit");
     }
 
+    // with the sandbox off (or none available) the worker moves the repo's branch itself: looop must not move it back
+    @Test
+    void commitsMadeWithoutTheSandboxStandAndARestartStartsFromThem() {
+        Worktree w = worktrees.create("w1", checkout, null);
+        worktrees.sandboxAccess(w); // a start: the copy is given
+        sh(w.path(), EDIT_ADD_COMMIT);
+        String tip = sh(checkout, "git rev-parse looop/w1").strip();
+        assertEquals(1, worktrees.diff(w, false).commits(), "the repo's branch was not put back to the copy's");
+        assertEquals(tip, sh(checkout, "git rev-parse looop/w1").strip());
+        worktrees.sandboxAccess(w); // a restart
+        assertEquals(tip + "\n", Fs.readOr(worktrees.branchCopy("w1"), ""), "the copy follows the repo's branch");
+        worktrees.discard(w);
+        assertFalse(Files.exists(worktrees.branchCopy("w1")), "discard removes the copy with the worktree");
+    }
+
     @Test
     void aSandboxedWorkerCommitsInItsWorktreeAndCannotReachTheCheckout() throws Exception {
         Sandbox sandbox = Sandbox.of(SandboxPolicy.defaults(Path.of(System.getProperty("user.home"))));
