@@ -167,21 +167,120 @@ class GitBoundaryTest {
         Worktree w1 = start("w1");
         Worktree w2 = start("w2");
         sh(w2.path(), "echo two > two.txt && git add two.txt && git -c user.name=W -c user.email=w@w commit -qm two");
-        String w2Tip = sh(checkout, "git rev-parse looop/w2").strip();
+        String before = othersRefs();
         String packed = Fs.readOr(w1.commonDir().resolve("packed-refs"), "");
         Grant grant = WorkerRepos.sandboxGrant(profile.paths, w1);
         List<String> attempts = List.of("git update-ref refs/heads/looop/w2 HEAD", "git branch -f looop/w2 HEAD",
-                "git update-ref -d refs/heads/looop/w2", "git branch -D looop/w2",
-                "echo x >> " + w1.commonDir().resolve("packed-refs"), "git pack-refs --all");
-        StringBuilder script = new StringBuilder("echo one > one.txt && git add one.txt && git -c user.name=W -c user.email=w@w commit -qm one"
-                + " && echo committed\n");
-        for (String a : attempts) script.append("if (" + a + ") >/dev/null 2>&1; then echo 'ESCAPED: " + a + "'; fi\n");
-        List<String> argv = sandbox.wrap(List.of("bash", "-c", script.toString()), grant);
-        String out = sh(w1.path(), String.join(" ", argv.stream().map(looop.io.Proc::shellQuote).toList()));
-        assertEquals("committed\n", out);
-        assertEquals(w2Tip, sh(checkout, "git rev-parse looop/w2").strip(), "w2's branch stayed where w2 left it");
+                "git update-ref -d refs/heads/looop/w2", "git branch -D looop/w2");
+        List<String> escapes = List.of("echo x >> " + w1.commonDir().resolve("packed-refs"), "git pack-refs --all");
+        StringBuilder script = new StringBuilder(COMMIT_ONE + " && echo committed\n");
+        for (String a : attempts) script.append("(" + a + ") >/dev/null 2>&1 || true\n");
+        for (String a : escapes) script.append("if (" + a + ") >/dev/null 2>&1; then echo 'ESCAPED: " + a + "'; fi\n");
+        assertEquals("committed\n", inSandbox(sandbox, grant, w1.path(), script.toString()));
+        assertEquals(before, othersRefs(), "w2's branch stayed where w2 left it");
         assertEquals(packed, Fs.readOr(w1.commonDir().resolve("packed-refs"), ""));
         assertEquals(1, worktrees.diff(w1, false).commits(), "w1 committed on its own branch");
+    }
+
+    /** Where worker id's own branch lives while it runs (bound onto refs/heads/looop/ in its sandbox). */
+    private Path copyOf(String id) {
+        return profile.paths.data.resolve("worktrees/.branches").resolve(id).resolve("refs").resolve(id);
+    }
+
+    /** Runs script in the sandbox under grant, in dir; its output. */
+    private static String inSandbox(Sandbox sandbox, Grant grant, Path dir, String script) {
+        List<String> argv = sandbox.wrap(List.of("bash", "-c", script), grant);
+        return sh(dir, String.join(" ", argv.stream().map(looop.io.Proc::shellQuote).toList()));
+    }
+
+    private static final String COMMIT_ONE = "echo one > one.txt && git add one.txt && git -c user.name=W -c user.email=w@w commit -qm one";
+
+    /** Every ref of the real repo but w1's own, with where it points. */
+    private String othersRefs() {
+        return sh(checkout, "git for-each-ref --format='%(refname) %(objectname)' | grep -v '^refs/heads/looop/w1 ' || true");
+    }
+
+    // 6b: a branch made after w1's sandbox started (a worker started later) is not w1's to move, nor are new names under refs/
+    @Test
+    void aWorkerStartedFirstCannotMoveALaterWorkersBranchNorMakeRefs() {
+        Sandbox sandbox = Sandbox.of(SandboxPolicy.defaults(Path.of(System.getProperty("user.home"))));
+        assumeTrue(sandbox.active(), "bubblewrap cannot confine commands here: " + sandbox.describe());
+        Worktree w1 = start("w1");
+        Grant grant = WorkerRepos.sandboxGrant(profile.paths, w1);
+        List<String> argvFirst = sandbox.wrap(List.of("true"), grant); // w1's sandbox is set up before w2 exists
+        assertFalse(argvFirst.isEmpty());
+        Worktree w2 = start("w2");
+        sh(w2.path(), "echo two > two.txt && git add two.txt && git -c user.name=W -c user.email=w@w commit -qm two");
+        String before = othersRefs();
+        Path refs = w1.commonDir().resolve("refs");
+        List<String> attempts = List.of("git update-ref refs/heads/looop/w2 HEAD", "git branch -f looop/w2 HEAD",
+                "git rev-parse HEAD > " + refs.resolve("heads/looop/w2"), "git update-ref -d refs/heads/looop/w2",
+                "git update-ref refs/heads/looop/w9 HEAD", "git rev-parse HEAD > " + refs.resolve("heads/looop/w8"),
+                "git update-ref refs/heads/evil HEAD", "git update-ref refs/tags/evil HEAD", "git update-ref refs/evil HEAD",
+                "git rev-parse HEAD > " + refs.resolve("heads/looop/../evil2"));
+        StringBuilder script = new StringBuilder(COMMIT_ONE + " && echo committed\n");
+        for (String a : attempts) script.append("(" + a + ") >/dev/null 2>&1 || true\n");
+        assertEquals("committed\n", inSandbox(sandbox, grant, w1.path(), script.toString()));
+        assertEquals(1, worktrees.diff(w1, false).commits(), "w1's own commit is seen by looop diff");
+        assertEquals(before, othersRefs(), "w1 changed a ref of the real repo that is not its own branch");
+        start("w9"); // a later worker named w9 is not refused because w1 made its branch first
+    }
+
+    // 6b: a worker's commit reaches the real branch through looop, and merge lands it
+    @Test
+    void aSandboxedWorkersCommitIsWhatDiffAndMergeSee() throws Exception {
+        Sandbox sandbox = Sandbox.of(SandboxPolicy.defaults(Path.of(System.getProperty("user.home"))));
+        assumeTrue(sandbox.active(), "bubblewrap cannot confine commands here: " + sandbox.describe());
+        Worktree w1 = start("w1");
+        inSandbox(sandbox, WorkerRepos.sandboxGrant(profile.paths, w1), w1.path(), COMMIT_ONE);
+        Diff d = worktrees.diff(w1, false);
+        assertEquals(1, d.commits());
+        assertEquals(List.of("one.txt"), d.files().stream().map(Diff.FileChange::path).toList());
+        Merge.run(worktrees, w1, Merge.Mode.MERGE);
+        assertEquals("one\n", Files.readString(checkout.resolve("one.txt")), "merge landed the worker's commit");
+    }
+
+    // 6b: what the worker leaves as its branch is data: anything but a commit id of the repo is refused, nothing moves
+    @Test
+    void aForgedBranchValueIsRefusedInOneLineAndChangesNothing() throws Exception {
+        Sandbox sandbox = Sandbox.of(SandboxPolicy.defaults(Path.of(System.getProperty("user.home"))));
+        assumeTrue(sandbox.active(), "bubblewrap cannot confine commands here: " + sandbox.describe());
+        Worktree w1 = start("w1");
+        Grant grant = WorkerRepos.sandboxGrant(profile.paths, w1);
+        String main = sh(checkout, "git rev-parse main").strip();
+        Path own = w1.commonDir().resolve("refs/heads/looop/w1"); // the path the worker writes inside its sandbox
+        Path secret = base.resolve("secret");
+        Files.writeString(secret, main + "\n");
+        List<String> forgeries = List.of("echo 'ref: refs/heads/main' > " + own, "echo not-a-commit > " + own,
+                "echo 0123456789012345678901234567890123456789 > " + own, "echo $tree > " + own,
+                "rm -f " + own + " && ln -s " + secret + " " + own, "head -c 100000 /dev/zero | tr '\\0' a > " + own,
+                "rm -f " + own + " && mkdir " + own);
+        for (String forged : forgeries) {
+            String refsBefore = sh(checkout, "git for-each-ref --format='%(refname) %(objectname)'");
+            inSandbox(sandbox, grant, w1.path(), COMMIT_ONE + " >/dev/null 2>&1; tree=$(git rev-parse HEAD^{tree}); rm -rf " + own + "; " + forged);
+            UserError refused = assertThrows(UserError.class, () -> worktrees.diff(w1, false), forged);
+            assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+            assertTrue(refused.getMessage().startsWith("refused: "), refused.getMessage());
+            assertThrows(UserError.class, () -> Merge.run(worktrees, w1, Merge.Mode.MERGE), forged);
+            assertEquals(refsBefore, sh(checkout, "git for-each-ref --format='%(refname) %(objectname)'"), forged);
+            assertEquals(null, WorkerRepos.changes(profile.paths, "w1"), "sys-sessions says nothing of a forged branch");
+            // a restart refuses the forged word too, until the person drops it: then the worker starts from the real branch
+            sh(base, "rm -rf " + copyOf("w1"));
+            grant = WorkerRepos.sandboxGrant(profile.paths, w1);
+        }
+        // a FIFO (the sandbox's seccomp filter refuses mkfifo inside; one made some other way is refused as well)
+        Path copy = copyOf("w1");
+        sh(base, "rm -f " + copy + " && mkfifo " + copy);
+        assertEquals(1, assertThrows(UserError.class, () -> worktrees.diff(w1, false)).getMessage().lines().count());
+
+        // a commit of the worker's while the person moved the branch too: neither wins silently
+        String made = sh(checkout, "git commit-tree -m w main^{tree}").strip();
+        sh(base, "rm -f " + copy + " && echo " + made + " > " + copy);
+        sh(checkout, "echo p > p.txt && git add p.txt && git commit -qm p && git update-ref refs/heads/looop/w1 main");
+        String refsBefore = sh(checkout, "git for-each-ref --format='%(refname) %(objectname)'");
+        String refused = assertThrows(UserError.class, () -> worktrees.diff(w1, false)).getMessage();
+        assertTrue(refused.startsWith("refused: ") && refused.lines().count() == 1, refused);
+        assertEquals(refsBefore, sh(checkout, "git for-each-ref --format='%(refname) %(objectname)'"));
     }
 
     // 7: attributes on the branch must not hide what merge lands, nor name a filter that merge runs

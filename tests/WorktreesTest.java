@@ -18,6 +18,7 @@ import looop.git.Diff;
 import looop.git.Merge;
 import looop.git.Worktree;
 import looop.git.Worktrees;
+import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.sandbox.Grant;
@@ -236,6 +237,29 @@ class WorktreesTest {
         assertTrue(a.protectedPaths().containsAll(List.of(git.resolve("hooks"), git.resolve("config"), w.path().resolve(".git"))));
         for (Path p : a.writable()) assertTrue(Files.isDirectory(p), p + " exists, so the sandbox can open it");
         for (Path p : a.protectedPaths()) assertTrue(Files.exists(p), p + " exists, so protecting it protects no more than it");
+        assertTrue(a.protectedPaths().contains(git), "refs/, packed-refs and the rest of the git dir stay read-only");
+        assertEquals(java.util.Set.of(git.resolve("refs/heads/looop"), git.resolve("logs/refs/heads/looop")), a.bound().keySet(),
+                "the one ref directory open to the worker is its own, bound in place of looop/");
+        a.bound().forEach((target, source) -> {
+            assertTrue(Files.isDirectory(target) && Files.isDirectory(source), target + " and " + source + " exist, so the sandbox can bind them");
+            assertFalse(source.startsWith(git), "what the worker writes there is not the repo's");
+        });
+        assertEquals(w.base() + "\n", Fs.readOr(worktrees.branchCopy("w1"), ""), "the worker starts from its branch's commit");
+    }
+
+    // with the sandbox off (or none available) the worker moves the repo's branch itself: looop must not move it back
+    @Test
+    void commitsMadeWithoutTheSandboxStandAndARestartStartsFromThem() {
+        Worktree w = worktrees.create("w1", checkout, null);
+        worktrees.sandboxAccess(w); // a start: the copy is given
+        sh(w.path(), EDIT_ADD_COMMIT);
+        String tip = sh(checkout, "git rev-parse looop/w1").strip();
+        assertEquals(1, worktrees.diff(w, false).commits(), "the repo's branch was not put back to the copy's");
+        assertEquals(tip, sh(checkout, "git rev-parse looop/w1").strip());
+        worktrees.sandboxAccess(w); // a restart
+        assertEquals(tip + "\n", Fs.readOr(worktrees.branchCopy("w1"), ""), "the copy follows the repo's branch");
+        worktrees.discard(w);
+        assertFalse(Files.exists(worktrees.branchCopy("w1")), "discard removes the copy with the worktree");
     }
 
     @Test
@@ -250,7 +274,7 @@ class WorktreesTest {
             Worktree w = inHome.create("w1", repo, null);
             String before = fingerprint(repo);
             Worktrees.Access a = inHome.sandboxAccess(w);
-            Grant grant = Grant.none().write(a.writable()).protect(a.protectedPaths());
+            Grant grant = Grant.none().write(a.writable()).protect(a.protectedPaths()).bind(a.bound());
             String git = repo.resolve(".git").toString();
             List<String> attempts = List.of("echo x >> " + repo.resolve("f.txt"), "echo x > " + repo.resolve("evil.txt"),
                     "git -C " + repo + " -c user.name=W -c user.email=w@w commit -qm evil --allow-empty",

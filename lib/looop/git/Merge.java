@@ -36,7 +36,7 @@ public final class Merge {
         worktrees.require(w);
         Repo r = Repo.open(w.repo());
         String into = requireMergeable(r, w);
-        String tip = Worktrees.tipOf(w);
+        String tip = worktrees.tip(w);
         requireUncommittedNone(worktrees, w, tip);
         String head = r.head();
         if (r.contains(head, tip)) return "nothing to merge: " + w.branch() + " is already in " + into;

@@ -73,6 +73,8 @@ public final class Worktrees {
                 "worktree", "add", "--no-track", "-b", branch, path.toString(), sha);
         Worktree w = new Worktree(id, r.top(), branch, baseRef, sha, path, r.commonDir(), adminDirOf(path));
         prepareForSandbox(w);
+        Fs.deleteTree(branchDir(id)); // one left by an earlier worker of this id is not this branch's
+        giveBranch(w);
         return w;
     }
 
@@ -131,7 +133,7 @@ public final class Worktrees {
     public Diff diff(Worktree w, boolean patch) {
         require(w);
         requirePresent(w);
-        String tip = tipOf(w);
+        String tip = tip(w);
         if (tip == null) throw new UserError("worker " + w.id() + "'s branch " + w.branch() + " is gone from " + w.repo());
         List<Diff.FileChange> files = committed(w, tip);
         List<String> first = new ArrayList<>();
@@ -184,6 +186,7 @@ public final class Worktrees {
      */
     public boolean hasChanges(Worktree w) {
         require(w);
+        takeWord(w);
         return commitsAhead(w) > 0;
     }
 
@@ -195,7 +198,7 @@ public final class Worktrees {
     public String unmerged(Worktree w) {
         if (!Files.isDirectory(w.commonDir())) return "its repo " + w.repo() + " is gone";
         require(w);
-        String tip = tipOf(w);
+        String tip = tip(w);
         if (tip != null && Files.isDirectory(w.path()) && uncommitted(w, tip, false).any()) return "it has uncommitted changes";
         if (tip == null || tip.equals(w.base())) return null;
         Repo r = Repo.open(w.repo());
@@ -224,6 +227,7 @@ public final class Worktrees {
         if (Git.onObjects(w.commonDir(), "rev-parse", "--verify", "--quiet", w.ref()).ok()) {
             Git.mustOnObjects("cannot delete branch " + w.branch(), w.commonDir(), "branch", "-D", "--end-of-options", BRANCH_PREFIX + w.id());
         }
+        Fs.deleteTree(branchDir(w.id()));
     }
 
     /** Removes w's worktree when unmerged(w) says it is safe; returns why it was kept, or null when it was removed. */
@@ -235,46 +239,134 @@ public final class Worktrees {
 
     /**
      * What a sandboxed worker may write, and what stays shut within that: its
-     * worktree and exactly the parts of the repo's git dir that a commit on
-     * its branch writes (objects, its own branch's ref and reflog, its own
-     * admin dir). The rest of .git is read-only (the person's branches, stash
-     * and packed refs), and the checkout is protected even where the
-     * sandbox's write list would open it. Protected within the holes: the
-     * worktree's .git file and admin files that point git elsewhere, hooks
-     * and config, and every other worker's branch and reflog. packed-refs
-     * lies in the git dir itself, which no grant opens.
+     * worktree, the repo's objects and its own admin dir writable; its branch
+     * through a directory of its own (below); the rest of the repo's git dir
+     * read-only (every ref but its branch, packed-refs, hooks, config), and
+     * the checkout protected even where the sandbox's write list would open
+     * it. Protected within the holes: the worktree's .git file and the admin
+     * files that point git elsewhere.
      *
-     * <p>Why refs/heads/looop/ is open at all: git moves a ref by writing
-     * &lt;ref&gt;.lock beside it and renaming that over it, so the directory
-     * must be writable. Every other entry in it is protected (a read-only
-     * mount cannot be written, renamed over or unlinked), so the worker's
-     * own branch is the one name it can move. What remains: it can make new
-     * names there, and a branch made after its sandbox started (a worker
-     * started later on the same repo) is not among the protected ones.
+     * <p>A worker's git grant is its own branch and its log, nothing else
+     * under refs/: git moves a ref by writing &lt;ref&gt;.lock beside it and
+     * renaming that over it, so the directory that holds it must be writable.
+     * That directory is not the repo's refs/heads/looop/ (which holds every
+     * worker's branch, and any name made there would be the repo's) but
+     * {@link #branchDir}'s refs/, bound in its place (bound), with the
+     * reflog's likewise: inside, git sees only looop/&lt;id&gt;, commits on
+     * it, and whatever else it writes there reaches no ref of the repo.
+     * looop takes the worker's branch from there as data (see {@link #tip}).
+     *
+     * @param bound what the sandbox shows in place of each target: target → source
      */
-    public record Access(List<Path> writable, List<Path> protectedPaths) {}
+    public record Access(List<Path> writable, List<Path> protectedPaths, Map<Path, Path> bound) {}
 
+    /**
+     * Worker w's grant, for a start or restart: first looop takes what the
+     * worker left as its branch (a refused word stops the start in one line),
+     * then gives it the branch as it is in the repo.
+     */
     public Access sandboxAccess(Worktree w) {
-        Path refs = w.commonDir().resolve("refs/heads").resolve(BRANCH_PREFIX);
-        Path logs = w.commonDir().resolve("logs/refs/heads").resolve(BRANCH_PREFIX);
-        List<Path> writable = List.of(w.path(), w.commonDir().resolve("objects"), refs, logs, w.adminDir());
-        List<Path> shut = new ArrayList<>(List.of(w.repo(), w.path().resolve(".git"), w.commonDir().resolve("hooks"),
+        takeWord(w);
+        giveBranch(w);
+        Path dir = branchDir(w.id());
+        List<Path> writable = List.of(w.path(), w.commonDir().resolve("objects"), w.adminDir());
+        List<Path> shut = new ArrayList<>(List.of(w.repo(), w.commonDir(), w.path().resolve(".git"), w.commonDir().resolve("hooks"),
                 w.commonDir().resolve("config")));
         for (String f : ADMIN_POINTERS) shut.add(w.adminDir().resolve(f));
-        shut.addAll(othersIn(refs, w.id()));
-        shut.addAll(othersIn(logs, w.id()));
-        return new Access(writable, shut);
+        Map<Path, Path> bound = Map.of(w.commonDir().resolve("refs/heads").resolve(BRANCH_PREFIX), dir.resolve("refs"),
+                w.commonDir().resolve("logs/refs/heads").resolve(BRANCH_PREFIX), dir.resolve("logs"));
+        return new Access(writable, shut, bound);
     }
 
-    // every entry of dir but the worker's own ref (and git's lock for it, which git makes and renames)
-    private static List<Path> othersIn(Path dir, String id) {
-        List<Path> out = new ArrayList<>();
-        try (var s = Files.list(dir)) {
-            s.filter(p -> !p.getFileName().toString().equals(id) && !p.getFileName().toString().equals(id + ".lock")).sorted().forEach(out::add);
-        } catch (IOException e) {
-            // no such dir yet: nothing of another's to protect
+    /**
+     * Worker id's own branch while it runs, a directory of looop's beside the
+     * worktrees (no worker writes it at this path):
+     * <pre>
+     * .branches/&lt;id&gt;/refs/&lt;id&gt;  its branch's commit, as the worker leaves it (refs/heads/looop/ inside its sandbox)
+     * .branches/&lt;id&gt;/logs/       its reflog there (logs/refs/heads/looop/ inside)
+     * .branches/&lt;id&gt;/given       the commit looop last gave it and set the repo's branch to: looop's own record
+     * </pre>
+     */
+    Path branchDir(String id) {
+        return root.resolve(".branches").resolve(Ids.check("worker id", id));
+    }
+
+    /** Where worker id leaves its branch's commit. */
+    public Path branchCopy(String id) {
+        return branchDir(id).resolve("refs").resolve(id);
+    }
+
+    /** A ref file is a commit id and a newline: anything longer is not one. */
+    private static final int MAX_REF_BYTES = 100;
+
+    /**
+     * Puts the repo's looop/&lt;id&gt; in the worker's own copy, for a
+     * sandbox about to start. Nothing is deleted but what sits at the copy's
+     * own name: a worker still running (a restart respawns it) keeps its
+     * bound directory.
+     */
+    private void giveBranch(Worktree w) {
+        Path dir = branchDir(w.id());
+        Fs.mkdirs(dir.resolve("refs"));
+        Fs.mkdirs(dir.resolve("logs"));
+        Path copy = branchCopy(w.id());
+        String tip = tipOf(w);
+        if (!Files.isRegularFile(copy, LinkOption.NOFOLLOW_LINKS)) Fs.deleteTree(copy);
+        if (tip == null) {
+            Fs.delete(copy);
+            Fs.delete(dir.resolve("given"));
+            return;
         }
-        return out;
+        Fs.writeAtomic(copy, tip + "\n");
+        Fs.writeAtomic(dir.resolve("given"), tip + "\n");
+    }
+
+    /**
+     * The commit of w's branch, after looop has taken what the worker left
+     * as its branch in its own copy: read as data (a regular file reached
+     * without links, small, exactly a full hex commit id, naming a commit
+     * that is in the repo), the repo's looop/&lt;id&gt; is moved to it, only
+     * from where looop last set it. Anything else is refused in one line and
+     * nothing changes. null when the branch is gone.
+     */
+    public String tip(Worktree w) {
+        takeWord(w);
+        return tipOf(w);
+    }
+
+    private void takeWord(Worktree w) {
+        Path copy = branchCopy(w.id());
+        if (!Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) return; // no word: the repo's branch stands
+        String given = line(Fs.readOrNull(branchDir(w.id()).resolve("given")));
+        String said = line(looop.workers.WorkerOutbox.readSmall(copy, MAX_REF_BYTES));
+        if (said == null) throw refusedWord(w, "is not a plain file of at most " + MAX_REF_BYTES + " bytes");
+        if (!said.matches("[0-9a-f]{40}|[0-9a-f]{64}")) throw refusedWord(w, "is not a full commit id");
+        if (said.equals(given)) return;
+        if (!"commit".equals(Git.onObjects(w.commonDir(), "cat-file", "-t", said).line())) throw refusedWord(w, "names no commit of the repo");
+        String old = given != null ? given : tipOf(w);
+        Git.Result r = Git.onObjects(w.commonDir(), "update-ref", "-m", "looop: worker " + w.id() + "'s commits", w.ref(), said,
+                old == null ? "" : old);
+        if (!r.ok() && !said.equals(tipOf(w))) {
+            throw new UserError("refused: worker " + w.id() + "'s branch " + w.branch() + " moved in " + w.repo() + " (to " + shortOf(tipOf(w))
+                    + ") while the worker moved it to " + said.substring(0, 10) + "; looop leaves it; `git -C " + w.repo() + " update-ref "
+                    + w.ref() + " " + said + "` takes the worker's, or delete " + branchCopy(w.id()) + " to drop it");
+        }
+        Fs.writeAtomic(branchDir(w.id()).resolve("given"), said + "\n");
+    }
+
+    private UserError refusedWord(Worktree w, String why) {
+        return new UserError("refused: what worker " + w.id() + " left as its branch (" + branchCopy(w.id()) + ") " + why + "; "
+                + w.branch() + " stays at " + shortOf(tipOf(w)) + "; remove that file to drop it");
+    }
+
+    // a ref file's one line: the text without one trailing newline, null when there is none
+    private static String line(String text) {
+        if (text == null) return null;
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private static String shortOf(String sha) {
+        return sha == null ? "nothing (it is gone)" : sha.substring(0, Math.min(10, sha.length()));
     }
 
     // Files of the admin dir that tell git where the repo is, or add config.
@@ -287,6 +379,7 @@ public final class Worktrees {
                 Path p = w.adminDir().resolve(f);
                 if (!Files.exists(p)) Files.createFile(p);
             }
+            Files.createDirectories(w.commonDir().resolve("refs/heads").resolve(BRANCH_PREFIX));
             Files.createDirectories(w.commonDir().resolve("logs/refs/heads").resolve(BRANCH_PREFIX));
             Files.createDirectories(w.commonDir().resolve("hooks"));
         } catch (IOException e) {

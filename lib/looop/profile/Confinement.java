@@ -128,7 +128,7 @@ public final class Confinement {
         writable.addAll(runnerState(runner));
         Grant repo = WorkerRepos.sandboxGrant(paths, worktree);
         return base().write(writable).protect(RunnerState.protectedPaths(runner, home()))
-                .write(repo.writable()).protect(repo.protectedPaths()).interactive(true);
+                .write(repo.writable()).protect(repo.protectedPaths()).bind(repo.bound()).interactive(true);
     }
 
     /**

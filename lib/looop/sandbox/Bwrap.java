@@ -108,6 +108,9 @@ public final class Bwrap implements Backend {
             case WRITE: case GRANT: case PIN:
                 a.addAll(List.of("--bind", p, p));
                 break;
+            case BIND:
+                a.addAll(List.of("--bind", m.source().toString(), p));
+                break;
             case DEV:
                 a.addAll(List.of("--dev", p));
                 break;

@@ -2,8 +2,12 @@ package looop.sandbox;
 
 import java.nio.file.Path;
 
-/** One step of a mount plan: what the sandbox puts at a real (symlink-free) path. */
-public record Mount(Kind kind, Path path) {
+/** One step of a mount plan: what the sandbox puts at a real (symlink-free) path (source: only for BIND). */
+public record Mount(Kind kind, Path path, Path source) {
+    public Mount(Kind kind, Path path) {
+        this(kind, path, null);
+    }
+
     /**
      * What goes at the path, in the order steps at the same path are applied:
      * a later kind covers an earlier one, so protection beats a write.
@@ -35,6 +39,8 @@ public record Mount(Kind kind, Path path) {
          * hole (a worker's claims/ or its own sessions/<id>/).
          */
         GRANT(State.WRITABLE),
+        /** Another directory of looop's (source), writable, in place of the path's own: the host path is not reachable there. */
+        BIND(State.WRITABLE),
         /** An empty directory over a directory to hide. */
         HIDE_DIR(State.HIDDEN),
         /** An empty file over a file to hide. */

@@ -40,6 +40,7 @@ public final class MountPlan {
         }
         for (Path w : RealPaths.existing(grant.writable())) addWrite(steps, Kind.GRANT, w);
         for (Path p : protectedTargets) steps.add(new Mount(Kind.PROTECT, p));
+        grant.bound().forEach((target, source) -> bind(steps, target, source));
         for (Path r : RealPaths.existing(grant.readable())) steps.add(new Mount(Kind.READ, r));
         List<Path> hidden = new ArrayList<>(policy.denyRead());
         hidden.addAll(grant.hidden());
@@ -56,6 +57,13 @@ public final class MountPlan {
         if (!w.startsWith(DEV) && !w.startsWith(PROC)) steps.add(new Mount(kind, w));
     }
 
+    // both must exist (looop makes them); a bind that cannot be made leaves the target as it is around it
+    private static void bind(List<Mount> steps, Path target, Path source) {
+        List<Path> t = RealPaths.existing(List.of(target));
+        List<Path> s = RealPaths.existing(List.of(source));
+        if (!t.isEmpty() && !s.isEmpty() && Files.isDirectory(s.get(0))) steps.add(new Mount(Kind.BIND, t.get(0), s.get(0)));
+    }
+
     private static List<Mount> prune(List<Mount> sorted) {
         List<Mount> kept = new ArrayList<>();
         for (Mount m : sorted) {
@@ -66,7 +74,7 @@ public final class MountPlan {
 
     private static boolean needed(Mount m, State around) {
         switch (m.kind()) {
-            case DEV: case PROC: case TMP:
+            case DEV: case PROC: case TMP: case BIND:
                 return true;
             case WRITE: case GRANT:
                 return around != State.WRITABLE;

@@ -150,7 +150,7 @@ public final class WorkerRepos {
     public static looop.sandbox.Grant sandboxGrant(Paths paths, Worktree w) {
         if (w == null) return looop.sandbox.Grant.none();
         Worktrees.Access a = worktrees(paths).sandboxAccess(w);
-        return looop.sandbox.Grant.none().write(a.writable()).protect(a.protectedPaths());
+        return looop.sandbox.Grant.none().write(a.writable()).protect(a.protectedPaths()).bind(a.bound());
     }
 
     /** Refuses a person's verb on a worker that still runs (it may be mid-commit), unless forced. */
