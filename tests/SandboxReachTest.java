@@ -140,6 +140,15 @@ class SandboxReachTest {
         }
     }
 
+    /** A FIFO swapped into a worker's outbox would block looop's read of it: a sandboxed command makes none. */
+    @Test
+    void noSandboxedCommandMakesAFifo() throws Exception {
+        Confinement c = confinement("");
+        Run r = boxed(c, "cd /tmp && mkfifo f; echo mkfifo=$?; python3 -c 'import os; os.mkfifo(\"g\")' 2>&1; echo py=$?; touch plain; echo touch=$?");
+        assertTrue(r.out().contains("mkfifo=1") && r.out().contains("touch=0"), r.out() + r.err());
+        assertFalse(r.out().contains("py=0"), r.out());
+    }
+
     @Test
     void anAbstractSocketIsUnreachableWithTheNetworkOn() throws Exception {
         Confinement c = confinement("{\"network\": true}");
@@ -217,17 +226,29 @@ class SandboxReachTest {
         assertEquals(allow, run(open, arm, 198, 1), "allowed: aarch64 socket(AF_UNIX)");
         assertEquals(eperm, run(open, x86, 426, 0), "allowed sockets still refuse io_uring_enter");
         assertEquals(kill, run(open, i386, 359, 1), "allowed sockets still kill i386");
+        assertEquals(eperm, run(blocked, x86, 133, 0, 0010644, 0), "x86_64 mknod of a FIFO");
+        assertEquals(allow, run(blocked, x86, 133, 0, 0100644, 0), "x86_64 mknod of a regular file");
+        assertEquals(eperm, run(blocked, x86, 259, 0, 0, 0010600), "x86_64 mknodat of a FIFO");
+        assertEquals(allow, run(blocked, x86, 259, 0, 0, 0020600), "x86_64 mknodat of a char device (refused by the kernel anyway)");
+        assertEquals(eperm, run(blocked, arm, 33, 0, 0, 0010644), "aarch64 mknodat of a FIFO");
+        assertEquals(eperm, run(open, arm, 33, 0, 0, 0010644), "allowed sockets still refuse FIFOs");
     }
 
-    /** Evaluates a program of LD|W|ABS, JEQ|K, JGE|K and RET|K over struct seccomp_data {nr, arch, ip, args[0]}. */
     private static int run(byte[] prog, int arch, int nr, int arg0) {
+        return run(prog, arch, nr, arg0, 0, 0);
+    }
+
+    /** Evaluates a program of LD|W|ABS, ALU|AND|K, JEQ|K, JGE|K and RET|K over struct seccomp_data {nr, arch, ip, args[0..2]}. */
+    private static int run(byte[] prog, int arch, int nr, int arg0, int arg1, int arg2) {
         ByteBuffer p = ByteBuffer.wrap(prog).order(java.nio.ByteOrder.nativeOrder());
-        ByteBuffer data = ByteBuffer.allocate(64).order(java.nio.ByteOrder.nativeOrder()).putInt(0, nr).putInt(4, arch).putInt(16, arg0);
+        ByteBuffer data = ByteBuffer.allocate(64).order(java.nio.ByteOrder.nativeOrder()).putInt(0, nr).putInt(4, arch).putInt(16, arg0)
+                .putInt(24, arg1).putInt(32, arg2);
         int acc = 0;
         for (int pc = 0; pc < prog.length / 8; pc++) {
             int code = p.getShort(pc * 8) & 0xffff, jt = p.get(pc * 8 + 2) & 0xff, jf = p.get(pc * 8 + 3) & 0xff, k = p.getInt(pc * 8 + 4);
             switch (code) {
                 case 0x20: acc = data.getInt(k); break;
+                case 0x54: acc &= k; break;
                 case 0x15: pc += acc == k ? jt : jf; break;
                 case 0x35: pc += Integer.compareUnsigned(acc, k) >= 0 ? jt : jf; break;
                 case 0x06: return k;

@@ -192,7 +192,8 @@ public final class Manual {
                                               Ctrl-C stops it and every live worker
               looop run [--json]              the pulse itself: beat, sleep, repeat (one per data
                                               dir; a second one exits 1 naming the first's pid)
-              looop tick [--force] [--json]   one beat; --force decides even if nothing changed
+              looop tick [--force|--now] [--json]  one beat; --force decides even if nothing changed,
+                                              --now also past the backoff of a failed world
               looop sense                     stage 1: run the sensors, print the readings as JSON
               looop hash                      stage 2: add the world hash and whether it changed
               looop gate [--force]            stage 3: may this beat call the AI? (changed,

@@ -168,9 +168,19 @@ public final class Confinement {
         return Grant.none()
                 .protect(protectedPaths())
                 // the socket's whole dir, made by socket() before any command: a server started later stays out of reach;
-                // private/: notify secrets, the page's sign-in
-                .hide(List.of(new Tmux(paths).socket().getParent(), Secrets.hiddenDir(paths)))
+                // private/: notify secrets, the page's sign-in; outbox/: notices and a channel's errors, which may echo a secret
+                .hide(List.of(new Tmux(paths).socket().getParent(), Secrets.hiddenDir(paths), notifyOutbox()))
                 .read(List.of(paths.data, paths.config));
+    }
+
+    /** The notification outbox, made before the sandbox that hides it (a sandbox hides what exists). */
+    private Path notifyOutbox() {
+        try {
+            Fs.mkdirs(paths.outbox());
+        } catch (RuntimeException readOnly) {
+            // inside a sandbox already: nothing to make
+        }
+        return paths.outbox();
     }
 
     /**

@@ -20,6 +20,9 @@ import java.util.Map;
  *     rule. socketpair(2) is another call and stays (libuv gives child stdio one).</li>
  * <li>io_uring_setup/enter/register fail with EPERM: a ring opens sockets
  *     without the socket call.</li>
+ * <li>mknod/mknodat of a FIFO fail with EPERM: looop reads what a worker
+ *     leaves in its outbox, and a FIFO swapped in between looop's look and
+ *     its open would block that open (nothing else a worker can make does).</li>
  * <li>Any other ABI is killed at its first call: i386 (int 0x80, where socket
  *     hides behind socketcall), x32 (x86_64 numbers with bit 30 set), arm32 on
  *     aarch64. Killed rather than refused: a program whose every call fails,
@@ -32,13 +35,16 @@ public final class SocketFilter {
     private SocketFilter() {}
 
     // linux/filter.h, linux/seccomp.h, linux/audit.h
-    private static final int LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, RET_K = 0x06;
+    private static final int LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, RET_K = 0x06, AND_K = 0x54;
     private static final int RET_KILL_PROCESS = 0x80000000, RET_ERRNO = 0x00050000, RET_ALLOW = 0x7fff0000;
     private static final int EPERM = 1, AF_UNIX = 1;
     private static final int ARCH_X86_64 = 0xC000003E, ARCH_AARCH64 = 0xC00000B7;
     private static final int X32_BIT = 0x40000000;
     // struct seccomp_data: nr, arch, instruction_pointer, args[6]; the low word of args[0] on a little-endian host
-    private static final int NR = 0, ARCH = 4, ARG0 = 16;
+    private static final int NR = 0, ARCH = 4, ARG0 = 16, ARG1 = 24, ARG2 = 32;
+    private static final int S_IFMT = 0xF000, S_IFIFO = 0x1000;
+    /** mknod (its mode is args[1]; x86_64 only) and mknodat (mode in args[2]). */
+    private static final int MKNOD_X86_64 = 133, MKNODAT_X86_64 = 259, MKNODAT_AARCH64 = 33;
     private static final int SOCKET_X86_64 = 41, SOCKET_AARCH64 = 198;
     /** io_uring_setup, io_uring_enter, io_uring_register: one number on every 64-bit arch since Linux 5.1. */
     private static final int[] IO_URING = {425, 426, 427};
@@ -62,11 +68,25 @@ public final class SocketFilter {
         a.label("x86_64");
         a.ld(NR);
         a.jge(X32_BIT, "kill");
+        a.jeq(MKNOD_X86_64, "mknod");
+        a.jeq(MKNODAT_X86_64, "mknodat");
         calls(a, SOCKET_X86_64, allowUnix);
 
         a.label("aarch64");
         a.ld(NR);
+        a.jeq(MKNODAT_AARCH64, "mknodat");
         calls(a, SOCKET_AARCH64, allowUnix);
+
+        a.label("mknod");
+        a.ld(ARG1);
+        a.and(S_IFMT);
+        a.jeq(S_IFIFO, "deny");
+        a.ret(RET_ALLOW);
+        a.label("mknodat");
+        a.ld(ARG2);
+        a.and(S_IFMT);
+        a.jeq(S_IFIFO, "deny");
+        a.ret(RET_ALLOW);
 
         a.label("socket");
         a.ld(ARG0);
@@ -102,6 +122,10 @@ public final class SocketFilter {
 
         void jge(int k, String target) {
             code.add(new Insn(JGE_K, k, target));
+        }
+
+        void and(int k) {
+            code.add(new Insn(AND_K, k, null));
         }
 
         void ret(int k) {
