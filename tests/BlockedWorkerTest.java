@@ -122,6 +122,9 @@ class BlockedWorkerTest {
         JsonNode signal = sysSessions("w1");
         assertEquals("blocked", signal.path("health").asText(), signal.toString());
         assertEquals(reason, signal.path("blocked_on").asText());
+        var web = new looop.web.Fleet(t.profile.paths, t.profile.clock, t.sessions, new FakeHuman(t.sessions)).state();
+        String html = looop.web.Page.render(web);
+        assertTrue(html.contains("data-health=\"blocked\">blocked</span>") && html.contains("⛔ " + reason), "the web page's card: " + html);
 
         Log quiet = new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), t.profile.clock, false, false);
         try (HumanDuties duties = new HumanDuties(t.profile.paths, t.profile.clock, t.sessions, quiet)) {
