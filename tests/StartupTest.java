@@ -313,11 +313,11 @@ class StartupTest {
         var health = Map.of("w1", looop.workers.Health.ASKING);
         StringBuilder expected = new StringBuilder();
         int width = "a-much-longer-id".length();
-        expected.append(String.format("%-" + width + "s  %-8s  %-6s  %4s  %s", "ID", "STATE", "HEALTH", "EXIT", "NOTE").stripTrailing()).append('\n');
+        expected.append(String.format("%-" + width + "s  %-8s  %-7s  %4s  %s", "ID", "STATE", "HEALTH", "EXIT", "NOTE").stripTrailing()).append('\n');
         for (var w : workers) {
             String note = w.alive() && w.note() != null ? "⚑ " + w.note() : "";
             var h = health.get(w.id());
-            expected.append(String.format("%-" + width + "s  %-8s  %-6s  %4s  %s", w.id(), w.state().word(), h == null ? "" : h.word(),
+            expected.append(String.format("%-" + width + "s  %-8s  %-7s  %4s  %s", w.id(), w.state().word(), h == null ? "" : h.word(),
                     w.exitCode() == null ? "" : w.exitCode().toString(), note).stripTrailing()).append('\n');
         }
         assertEquals(expected.toString(), looop.workers.WorkerVerbs.table(workers, health));

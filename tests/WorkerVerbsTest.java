@@ -62,7 +62,7 @@ class WorkerVerbsTest extends TmuxTestBase {
         t.awaitState("w2", "exited");
         ok("_", "flag", "w1", "which", "db?");
 
-        assertEquals("ID  STATE     HEALTH  EXIT  NOTE\nw1  running   asking        ⚑ which db?\nw2  exited               0\n", ok("ls").out());
+        assertEquals("ID  STATE     HEALTH   EXIT  NOTE\nw1  running   asking         ⚑ which db?\nw2  exited                0\n", ok("ls").out());
         JsonNode json = Json.parse(ok("ls", "--json").out());
         assertEquals("{\"sessions\":[{\"exit_code\":null,\"health\":\"asking\",\"id\":\"w1\",\"note\":\"which db?\",\"state\":\"running\"},"
                 + "{\"exit_code\":0,\"id\":\"w2\",\"state\":\"exited\"}]}", Json.canonical(json));

@@ -18,12 +18,13 @@ import looop.notify.Outbox;
 import looop.profile.Knob;
 import looop.profile.Paths;
 import looop.schedule.Schedules;
+import looop.workers.Screens;
 import looop.workers.SessionFiles;
 import looop.workers.Sessions;
 
 /**
  * What the pulse does for the human besides beating: it raises events after
- * each beat (a worker that ended, a failure streak, the budget) and, on a
+ * each beat (a worker that ended or is blocked, a failure streak, the budget) and, on a
  * thread of its own so no beat waits on a channel or a terminal, delivers
  * the outbox and types queued tells into idle workers.
  */
@@ -61,12 +62,16 @@ public final class HumanDuties implements AutoCloseable {
                     (int) paths.knob(Knob.NOTIFY_FAILED_BEATS, FAILED_BEATS), now);
             if (streak != null) outbox.record(streak);
             if (outcome != null && "budget".equals(outcome.reason())) outbox.record(Notices.budget(outcome.message(), now));
+            Screens screens = new Screens(paths, clock);
             for (Sessions.Info i : sessions.list()) {
                 Sessions.Info before = lastSeen.put(i.id(), i);
                 if (before != null && before.alive() && !i.alive()) {
                     SessionFiles.Meta meta = SessionFiles.of(paths, i.id()).readMeta();
                     outbox.record(Notices.workerExit(i.id(), i.state().word(), i.exitCode(), meta == null ? 0 : meta.startedUnix(), now));
                 }
+                // the beat's sys-sessions just looked at every screen; an episode's start names its event, so this is once
+                Screens.Seen seen = i.alive() ? screens.read(i.id()) : null;
+                if (seen != null && seen.blockedOn() != null) outbox.record(Notices.workerBlocked(i.id(), seen.blockedOn(), seen.blockedMillis(), now));
             }
             Asks asks = new Asks(paths, clock);
             // an asker in the sandbox cannot write the outbox; recording is deduplicated by the ask's key, so this is once

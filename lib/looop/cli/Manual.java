@@ -232,7 +232,8 @@ public final class Manual {
                                                            (worktrees/<id>, branch looop/<id>)
                 [--verify CMD]                             a check run once after it exits
               looop ls [--json] [--watch] [--interval DUR] every worker: state, health (busy,
-                                                           idle, asking, stuck), exit code, flag;
+                                                           idle, asking, blocked, stuck), exit
+                                                           code, flag or what it is blocked on;
                                                            --watch: again every 2s until Ctrl-C
               looop attach <id>                            take over the worker's terminal
               looop detach <id>                            let go of it again

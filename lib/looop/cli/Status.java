@@ -78,6 +78,7 @@ public final class Status {
         for (JsonNode w : workers) {
             out.append("  - ").append(w.get("id").asText()).append(' ').append(w.get("state").asText());
             if (w.has("health")) out.append(", ").append(w.get("health").asText());
+            if (w.has("blocked_on")) out.append(": ").append(w.get("blocked_on").asText());
             if (!w.path("exit_code").isNull()) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
             if (w.has("note")) out.append(" ⚑ ").append(w.get("note").asText());
             out.append('\n');

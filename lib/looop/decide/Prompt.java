@@ -208,8 +208,12 @@ public final class Prompt {
                             running, exited or killed. A "note" appears while a live worker is
                             flagged: it waits for the human. Leave it be, or tell the human.
                             "health": "asking" while a live worker waits for the human (a flag
-                            or an ask); "stuck" when its screen has not changed for a long
-                            while: look (steer it, or kill_worker it). A worker started with
+                            or an ask); "blocked" with "blocked_on" when its screen waits on
+                            a person (a trust or first-run dialog, a permission prompt, login,
+                            a usage limit): tell the human what it is blocked on, or steer it
+                            when the answer is plainly yours to give; "stuck" when its screen
+                            has not changed for a long while: look (steer it, or kill_worker
+                            it). A worker started with
                             verify has "verify": "passed" or "failed" once it exited; its exit
                             code and output are in detail.verify. Failed: its work did not
                             check out, whatever its exit code said.

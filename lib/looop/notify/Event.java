@@ -15,10 +15,11 @@ import looop.io.Json;
 public record Event(String id, String kind, String title, String text, Instant ts, ObjectNode fields) {
     public static final String ASK = "ask";
     public static final String WORKER_EXIT = "worker_exit";
+    public static final String WORKER_BLOCKED = "worker_blocked";
     public static final String BEAT_FAILED = "beat_failed";
     public static final String BUDGET = "budget";
     public static final String NOTIFICATION = "notification";
-    public static final List<String> KINDS = List.of(ASK, WORKER_EXIT, BEAT_FAILED, BUDGET, NOTIFICATION);
+    public static final List<String> KINDS = List.of(ASK, WORKER_EXIT, WORKER_BLOCKED, BEAT_FAILED, BUDGET, NOTIFICATION);
 
     public Event {
         fields = fields == null ? Json.object() : fields;

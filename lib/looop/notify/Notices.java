@@ -34,6 +34,13 @@ public final class Notices {
                 + "; its output: looop log " + worker, ts, f);
     }
 
+    /** A worker's screen waits on a person; sinceMillis, when looop first saw it so, names the episode. */
+    public static Event workerBlocked(String worker, String on, long sinceMillis, Instant ts) {
+        ObjectNode f = Json.object().put("worker", worker).put("blocked_on", on);
+        return new Event("worker_blocked-" + worker + "-" + sinceMillis, Event.WORKER_BLOCKED, "worker " + worker + " is blocked", on
+                + "\nSee its screen: looop shot " + worker + "; answer it: looop attach " + worker, ts, f);
+    }
+
     /** The streak that started with the failed beat at streakStart has reached count failures. */
     public static Event beatFailed(int count, String reason, Instant streakStart, Instant ts) {
         ObjectNode f = Json.object().put("count", count).put("reason", reason);

@@ -40,6 +40,7 @@ import looop.workers.Health;
 import looop.workers.Sessions;
 import looop.workers.Verify;
 import looop.workers.WorkerHealth;
+import looop.workers.WorkerVerbs;
 import looop.workers.WorkerRepos;
 
 /**
@@ -372,8 +373,8 @@ public final class Sensors {
 
     /**
      * Workers in their one JSON shape (stable fields only, so output never
-     * wakes the loop), with the health that needs the loop (stuck, asking:
-     * see looop.workers.Health) and a finished verify's verdict; the verify's
+     * wakes the loop), with the health that needs the loop (stuck, asking,
+     * blocked with what it is blocked on: see looop.workers.Health) and a finished verify's verdict; the verify's
      * exit code and output go in detail, for the prompt.
      */
     private Reading sysSessions() {
@@ -388,7 +389,7 @@ public final class Sensors {
             Boolean changes = WorkerRepos.changes(paths, s.id());
             if (changes != null) o.put("changes", changes);
             Health h = health.get(s.id());
-            if (h != null && h.signalled()) o.put("health", h.word());
+            if (h != null && h.signalled()) WorkerVerbs.withHealth(o, h);
             Verify.Result r = Verify.read(paths, s.id());
             if (r != null) {
                 o.put("verify", r.word());

@@ -123,6 +123,7 @@ public final class Fleet {
             o.put("state", w.state().word());
             o.put("alive", w.alive());
             if (health.containsKey(w.id())) o.put("health", health.get(w.id()).word());
+            if (health.containsKey(w.id()) && health.get(w.id()).isBlocked()) o.put("blocked", health.get(w.id()).blockedOn());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());
             HumanActions.PendingAsk ask = askOf.get(w.id());

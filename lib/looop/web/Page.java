@@ -96,6 +96,7 @@ public final class Page {
                 .append("</span> <span class=\"age\" data-slot=\"age\">").append(Html.esc(w.path("age").asText()))
                 .append("</span> <span class=\"spend\" data-slot=\"spend\">").append(Html.esc(w.path("spend").asText())).append("</span></p>");
         slotLine(h, "flag", "⚑ ", w.path("flag").asText(""));
+        slotLine(h, "blocked", "⛔ ", w.path("blocked").asText(""));
         slotLine(h, "ask", "? ", w.path("ask").asText(""));
         String stat = w.path("diff_stat").asText("");
         h.append("<div class=\"diff\" data-slot=\"diff\"").append(stat.isEmpty() ? " hidden" : "").append("><pre class=\"diff-stat\" data-slot=\"diff-stat\">")

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Collectors;
 import looop.human.Ask;
 import looop.human.Asks;
+import looop.profile.CliScreens;
 import looop.profile.Config;
 import looop.profile.Knob;
 import looop.profile.Paths;
@@ -18,15 +18,17 @@ import looop.profile.Paths;
  * Every live worker's {@link Health}, for whoever shows it (ls, status, the
  * web page, sys-sessions): each call looks at the screens once, records the
  * looks ({@link Screens}), and derives health from them, the pending asks and
- * the flags.
+ * the flags; which screens block a worker depends on the CLI its command runs.
  */
 public final class WorkerHealth {
+    private final Paths paths;
     private final Sessions sessions;
     private final Screens screens;
     private final Asks asks;
     private final Duration stuckAfter;
 
     public WorkerHealth(Paths paths, Sessions sessions, Clock clock, Duration stuckAfter) {
+        this.paths = paths;
         this.sessions = sessions;
         this.screens = new Screens(paths, clock);
         this.asks = new Asks(paths, clock);
@@ -42,13 +44,20 @@ public final class WorkerHealth {
     public Map<String, Health> look(List<Sessions.Info> workers) {
         Map<String, Health> out = new LinkedHashMap<>();
         if (noneAlive(workers)) return out;
-        Set<String> asking = asks.pending().stream().map(Ask::session).filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> asking = new HashSet<>();
+        for (Ask a : asks.pending()) if (a.session() != null) asking.add(a.session());
         for (Sessions.Info w : workers) {
             if (!w.alive()) continue;
-            Duration still = screens.look(w.id(), sessions.fingerprint(w.id()));
-            out.put(w.id(), Health.derive(asking.contains(w.id()) || w.note() != null, still, stuckAfter));
+            Screens.Look look = screens.look(w.id(), sessions.fingerprint(w.id()), cli(w.id()));
+            out.put(w.id(), Health.derive(asking.contains(w.id()) || w.note() != null, look.blockedOn(), look.stillFor(), stuckAfter));
         }
         return out;
+    }
+
+    /** The preset CLI worker id runs, known by its command (meta.json), not its runner's name; null for none. */
+    private String cli(String id) {
+        SessionFiles.Meta meta = SessionFiles.of(paths, id).readMeta();
+        return meta == null ? null : CliScreens.cliOf(meta.command());
     }
 
     /** A loop, not a stream: every beat asks, mostly with no worker alive (Fs.inNameOrder says why). */

@@ -15,7 +15,11 @@ import looop.io.UserError;
 public final class WorkerVerbs {
     private WorkerVerbs() {}
 
-    /** The ls table: one row per worker, a live one with its health; a flag note only while the worker is alive to answer it. */
+    /**
+     * The ls table: one row per worker, a live one with its health; a flag
+     * note only while the worker is alive to answer it, else what a blocked
+     * worker's screen asks.
+     */
     public static String table(List<Sessions.Info> workers, Map<String, Health> health) {
         if (workers.isEmpty()) return "no workers; start one with `looop start-session <id> <prompt>`\n";
         int idWidth = 2;
@@ -23,8 +27,8 @@ public final class WorkerVerbs {
         StringBuilder out = new StringBuilder();
         row(out, idWidth, "ID", "STATE", "HEALTH", "EXIT", "NOTE");
         for (Sessions.Info w : workers) {
-            String note = w.alive() && w.note() != null ? "⚑ " + w.note() : "";
             Health h = health.get(w.id());
+            String note = w.alive() && w.note() != null ? "⚑ " + w.note() : h != null && h.isBlocked() ? "⛔ " + h.blockedOn() : "";
             row(out, idWidth, w.id(), w.state().word(), h == null ? "" : h.word(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
         }
         return out.toString();
@@ -32,7 +36,7 @@ public final class WorkerVerbs {
 
     /** One row, padded by hand: String.format parses its pattern with a regex, cold in every one-shot `ls`. */
     private static void row(StringBuilder out, int idWidth, String id, String state, String health, String exit, String note) {
-        String line = padded(id, idWidth, false) + "  " + padded(state, 8, false) + "  " + padded(health, 6, false) + "  "
+        String line = padded(id, idWidth, false) + "  " + padded(state, 8, false) + "  " + padded(health, 7, false) + "  "
                 + padded(exit, 4, true) + "  " + note;
         out.append(line.stripTrailing()).append('\n');
     }
@@ -52,9 +56,13 @@ public final class WorkerVerbs {
         return out;
     }
 
-    /** A session's JSON with "health" added while it lives (ls, status: all four words; sys-sessions picks its own). */
+    /**
+     * A session's JSON with "health" added while it lives, and "blocked_on"
+     * while blocked (ls, status: every word; sys-sessions picks its own).
+     */
     public static ObjectNode withHealth(ObjectNode session, Health h) {
         if (h != null) session.put("health", h.word());
+        if (h != null && h.isBlocked()) session.put("blocked_on", h.blockedOn());
         return session;
     }
 
