@@ -21,7 +21,7 @@ class ManualTest {
 
     @Test
     void mentionsEveryCommand() {
-        List<String> usages = List.of("looop [--json]", "looop run [--json]", "looop tick [--force]", "looop sense",
+        List<String> usages = List.of("looop [--json]", "looop run [--json]", "looop tick [--force|--now]", "looop sense",
                 "looop hash", "looop decide", "looop act", "looop status [--json]", "looop journal [--tail N]",
                 "looop cost [today|all] [--json]", "looop demo", "looop config bash|zsh", "looop version", "looop help",
                 "looop sense | looop hash | looop decide | looop act");
