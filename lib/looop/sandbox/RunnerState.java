@@ -20,7 +20,8 @@ public final class RunnerState {
 
     /**
      * One CLI's state: the dirs it writes (made before the sandbox starts, as a
-     * grant opens only what exists), files it writes next to them, and the
+     * grant opens only what exists), more it writes when they are there (a
+     * file next to them, caches it may never make), and the
      * policy files: those that make it run commands or change its rules
      * (hooks, MCP servers, settings, instructions). Writable, those would let
      * a sandboxed run plant a command that the person's next unsandboxed run
@@ -28,10 +29,10 @@ public final class RunnerState {
      * exist (a missing one is covered through its parent, which the grant
      * reopens). vars: the variables that moved it, as NAME=value, for humans.
      */
-    public record State(List<Path> dirs, List<Path> files, List<Path> policy, List<String> vars) {
+    public record State(List<Path> dirs, List<Path> extra, List<Path> policy, List<String> vars) {
         public List<Path> writable() {
             List<Path> out = new ArrayList<>(dirs);
-            out.addAll(files);
+            out.addAll(extra);
             return out;
         }
     }
@@ -59,9 +60,8 @@ public final class RunnerState {
         Path moved = r.var("CLAUDE_CONFIG_DIR");
         Path dir = moved != null ? moved : r.home(".claude");
         Path global = moved != null ? moved.resolve(".claude.json") : r.home(".claude.json");
-        List<Path> dirs = new ArrayList<>(List.of(dir));
-        if (moved == null) dirs.addAll(List.of(r.home(".cache/claude"), r.home(".config/claude")));
-        return new State(dirs, moved != null ? List.of() : List.of(global),
+        List<Path> extra = moved != null ? List.of() : List.of(global, r.home(".cache/claude"), r.home(".config/claude"));
+        return new State(List.of(dir), extra,
                 in(dir, "settings.json", "settings.local.json", "CLAUDE.md", "hooks", "commands", "agents", "skills", "plugins",
                         "output-styles"), r.vars);
     }
