@@ -99,15 +99,15 @@ public final class Confinement {
     public UnaryOperator<List<String>> decide(String runner, Path decisionDir) {
         Fs.mkdirs(decisionDir);
         RunnerState.State state = state(runner, false);
-        List<Path> writable = new ArrayList<>(runnerState(runner, state));
+        List<Path> writable = new ArrayList<>(runnerState(runner, state, true));
         writable.add(decisionDir);
         return wrapper(base().write(writable).protect(state.policy()));
     }
 
-    /** What `looop doctor` runs a runner's checks under: the tick's grant without a decision dir. */
+    /** What `looop doctor` runs a runner's checks under: the tick's grant without a decision dir, and nothing made. */
     public UnaryOperator<List<String>> runnerCheck(String runner) {
         RunnerState.State state = state(runner, false);
-        return wrapper(base().write(runnerState(runner, state)).protect(state.policy()));
+        return wrapper(base().write(runnerState(runner, state, false)).protect(state.policy()));
     }
 
     /**
@@ -143,7 +143,7 @@ public final class Confinement {
         writable.forEach(Fs::mkdirs);
         writable.add(claimsLock());
         RunnerState.State state = state(runner, true);
-        writable.addAll(runnerState(runner, state));
+        writable.addAll(runnerState(runner, state, true));
         Grant repo = WorkerRepos.sandboxGrant(paths, worktree);
         return base().write(writable).protect(state.policy())
                 .write(repo.writable()).protect(repo.protectedPaths()).interactive(true);
@@ -209,9 +209,9 @@ public final class Confinement {
      * a grant opens only what exists (pi stops with ENOENT otherwise); a
      * runner's own list is taken as it is.
      */
-    private List<Path> runnerState(String runner, RunnerState.State state) {
+    private List<Path> runnerState(String runner, RunnerState.State state, boolean make) {
         List<Path> override = config.sandboxWrite(runner);
-        if (override == null) state.dirs().stream().filter(this::grantable).forEach(Confinement::makeQuietly);
+        if (override == null && make) state.dirs().stream().filter(this::grantable).forEach(Confinement::makeQuietly);
         return (override != null ? List.copyOf(override) : state.writable()).stream().filter(this::grantable).toList();
     }
 
