@@ -88,11 +88,13 @@ public final class RunnerState {
         return of("claude", home, env).dirs().get(0);
     }
 
-    /** pi: PI_CODING_AGENT_DIR moves ~/.pi/agent. */
+    /** pi: PI_CODING_AGENT_DIR moves ~/.pi/agent (pi writes nothing else under ~/.pi). */
     private static State pi(Reader r) {
         Path moved = r.var("PI_CODING_AGENT_DIR");
         Path agent = moved != null ? moved : r.home(".pi/agent");
-        return new State(List.of(moved != null ? moved : r.home(".pi")), List.of(),
+        // the agent dir itself, not ~/.pi: a policy file missing from it is covered by binding its parent
+        // read-only (RealPaths), which only a grant of that very dir reopens; under a wider grant pi could not write
+        return new State(List.of(agent), List.of(),
                 in(agent, "settings.json", "models.json", "AGENTS.md", "SYSTEM.md", "APPEND_SYSTEM.md", "extensions", "skills",
                         "prompts", "themes"), r.vars);
     }
