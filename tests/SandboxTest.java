@@ -441,7 +441,7 @@ class SandboxTest {
     void runnerStateDirs() {
         Path h = Path.of("/h");
         assertTrue(RunnerState.paths("claude", h, null).contains(Path.of("/h/.claude")));
-        assertEquals(List.of(Path.of("/h/.pi")), RunnerState.paths("pi", h, null));
+        assertEquals(List.of(Path.of("/h/.pi/agent")), RunnerState.paths("pi", h, null));
         assertEquals(List.of(Path.of("/h/.codex")), RunnerState.paths("codex", h, null));
         assertTrue(RunnerState.paths("opencode", h, null).contains(Path.of("/h/.local/share/opencode")));
         assertEquals(List.of(Path.of("/h/.gemini")), RunnerState.paths("gemini", h, null));

@@ -126,6 +126,7 @@ public final class ApiStandIn implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String query = ex.getRequestURI().getRawQuery();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            noteDecisionFile(body);
             requests.add(new Request(method, ex.getRequestURI().toString(), body));
             log(method, ex.getRequestURI().toString(), body);
             JsonNode req = body.isBlank() ? JSON.createObjectNode() : parse(body);
@@ -176,6 +177,25 @@ public final class ApiStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * A looop prompt names where the decision goes (=== DECISION FILE ===, a
+     * run's own dir, the one a sandboxed decider may write): the call writes
+     * there; without one, .decision.json in dir.
+     */
+    private volatile Path decisionFile;
+    private static final java.util.regex.Pattern DECISION_FILE =
+            java.util.regex.Pattern.compile("=== DECISION FILE ===(?:\\\\n|\\n|\\s)+(/[^\\s\"\\\\]+)");
+
+    private void noteDecisionFile(String body) {
+        java.util.regex.Matcher m = DECISION_FILE.matcher(body);
+        if (m.find()) decisionFile = Path.of(m.group(1));
+    }
+
+    private Path target() {
+        Path f = decisionFile;
+        return f != null ? f : dir.resolve(".decision.json");
+    }
+
     private Plan plan(List<Tool> tools, boolean afterToolResult, boolean wantsJson) {
         if (afterToolResult) return new Plan(null, null, FINAL_TEXT);
         for (String name : WRITE_TOOLS) {
@@ -184,7 +204,7 @@ public final class ApiStandIn implements AutoCloseable {
                 String key = pathKey(t.properties());
                 if (key == null) continue;
                 ObjectNode args = obj();
-                args.put(key, dir.resolve(".decision.json").toString());
+                args.put(key, target().toString());
                 args.put("content", decision);
                 return new Plan(t.name(), args, null);
             }
@@ -205,7 +225,7 @@ public final class ApiStandIn implements AutoCloseable {
     }
 
     private ObjectNode shellArgs(Tool t) {
-        String script = "cat > " + quote(dir.resolve(".decision.json").toString()) + " <<'LOOOP_DECISION_EOF'\n" + decision
+        String script = "cat > " + quote(target().toString()) + " <<'LOOOP_DECISION_EOF'\n" + decision
                 + "\nLOOOP_DECISION_EOF";
         ObjectNode args = obj();
         JsonNode p = t.properties();

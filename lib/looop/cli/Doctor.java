@@ -60,9 +60,9 @@ public final class Doctor {
         checks.add(Check.ok("config", describe(config)));
         checks.add(sandbox(config));
         checks.add(notifyChannels());
-        checks.add(runner(config.defaultRunnerDef(), true));
+        checks.addAll(runnerChecks(config, config.defaultRunnerDef(), true));
         for (Config.RunnerDef r : config.runners().values()) {
-            if (!r.name().equals(config.defaultRunner())) checks.add(runner(r, false));
+            if (!r.name().equals(config.defaultRunner())) checks.addAll(runnerChecks(config, r, false));
         }
         return checks;
     }
@@ -190,6 +190,14 @@ public final class Doctor {
     private String describe(Config config) {
         String file = Files.exists(paths.config) ? paths.config.toString() : paths.config + " (absent: built-in defaults)";
         return file + ": default runner " + config.defaultRunner() + "; runners " + String.join(", ", config.runners().keySet());
+    }
+
+    /** Its binary, then, when found, the runner as looop will run it (RunnerProbe). */
+    private List<Check> runnerChecks(Config config, Config.RunnerDef def, boolean isDefault) {
+        Check found = runner(def, isDefault);
+        List<Check> out = new ArrayList<>(List.of(found));
+        if (found.ok() && Runner.binary(def.tick(), env).checkable()) out.addAll(new RunnerProbe(paths, config, def, isDefault, env).run());
+        return out;
     }
 
     private Check runner(Config.RunnerDef def, boolean isDefault) {

@@ -36,6 +36,8 @@ public final class Init {
     public static final String OFFLINE = "offline";
     public static final String DEFAULT_BASE_URL = "http://127.0.0.1:11434";
     public static final String DEFAULT_MODEL = "llama3.2";
+    /** claude as root: it refuses --dangerously-skip-permissions unless told it runs sandboxed. */
+    static final String IS_SANDBOX = "IS_SANDBOX=1 ";
 
     private final Paths paths;
     private final PrintStream out;
@@ -107,6 +109,7 @@ public final class Init {
         Seed.requireWritable(paths.data);
         refuseExisting(force);
         ObjectNode entry = entry(pick);
+        FirstRun firstRun = FirstRun.plan(paths, pick.runner());
         Fs.writeAtomic(paths.config, configText(pick.runner(), entry));
         if (pick.runner().equals(OPENAI)) bundle("runners/OpenAiHttp.java", false);
         if (pick.runner().equals(OFFLINE)) {
@@ -116,6 +119,11 @@ public final class Init {
         }
         Seed.ensure(paths);
         out.println("wrote " + paths.config + " (runner " + pick.runner() + ") and seeded " + paths.data);
+        if (entry.path("tick").asText().startsWith(IS_SANDBOX)) {
+            out.println(pick.runner() + ": its commands start with " + IS_SANDBOX.strip() + " (as root it refuses to skip permission prompts"
+                    + " otherwise; looop's sandbox is the boundary)");
+        }
+        firstRun.apply(out);
         hints(pick);
     }
 
@@ -147,6 +155,11 @@ public final class Init {
                     + ", then run `looop init --runner " + preset.name() + "` again");
         }
         ObjectNode n = Config.entry(preset.def());
+        if (preset.name().equals("claude") && FirstRun.root()) {
+            for (String k : List.of("tick", "interactive", "resume")) {
+                if (n.hasNonNull(k)) n.put(k, IS_SANDBOX + n.get(k).asText());
+            }
+        }
         if (preset.needsPrices()) n.set("cost", CostParser.unpricedJson(preset.def().cost()));
         return n;
     }

@@ -264,10 +264,15 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         String tick = str(n, "tick", base == null ? null : base.tick());
         if (tick == null || tick.isBlank()) throw new UserError(where + ": runner '" + name + "' has no \"tick\" command; add one (the prompt arrives on stdin)");
         // no "cost" key: the built-in's spec stands; "cost": null drops it
-        CostSpec cost = n.has("cost") ? CostParser.parse(where, name, n.get("cost"), Presets.named(name).map(p -> p.def().cost()).orElse(null))
-                : base == null ? null : base.cost();
-        return new RunnerDef(name, tick, str(n, "interactive", base == null ? null : base.interactive()),
-                str(n, "resume", base == null ? null : base.resume()), cost);
+        String interactive = str(n, "interactive", base == null ? null : base.interactive());
+        // the CLI's meter by the command it runs (RunnerCli), so a runner "work" running claude is metered as claude
+        Presets.Preset cli = Presets.named(name)
+                .or(() -> Presets.named(String.valueOf(RunnerCli.of(new RunnerDef(name, tick, interactive, null, null), false).cli())))
+                .orElse(null);
+        CostSpec preset = cli == null ? null : cli.def().cost();
+        CostSpec cost = n.has("cost") ? CostParser.parse(where, name, n.get("cost"), preset)
+                : base != null ? base.cost() : preset != null && preset.priced() ? preset : null;
+        return new RunnerDef(name, tick, interactive, str(n, "resume", base == null ? null : base.resume()), cost);
     }
 
     private static String str(JsonNode n, String field, String fallback) {

@@ -99,9 +99,27 @@ public final class Confinement {
     /** A runner's tick command: its CLI's own state, and the one dir where its decision goes. */
     public UnaryOperator<List<String>> decide(String runner, Path decisionDir) {
         Fs.mkdirs(decisionDir);
-        List<Path> writable = new ArrayList<>(runnerState(runner));
+        RunnerState.State state = state(runner, false);
+        List<Path> writable = new ArrayList<>(runnerState(runner, state, true));
         writable.add(decisionDir);
-        return wrapper(base().write(writable).protect(RunnerState.protectedPaths(runner, home())));
+        return wrapper(base().write(writable).protect(state.policy()));
+    }
+
+    /** What `looop doctor` runs a runner's checks under: the tick's grant without a decision dir, and nothing made. */
+    public UnaryOperator<List<String>> runnerCheck(String runner) {
+        RunnerState.State state = state(runner, false);
+        return wrapper(base().write(runnerState(runner, state, false)).protect(state.policy()));
+    }
+
+    /**
+     * The state of the CLI runner's command runs (see RunnerCli: by the
+     * command, not the name), in looop's environment and the command's own
+     * assignments; a runner looop.json does not define counts by its name.
+     */
+    public RunnerState.State state(String runner, boolean worker) {
+        Config.RunnerDef def = config.runners().get(runner);
+        RunnerCli cli = def != null ? RunnerCli.of(def, worker) : new RunnerCli(runner, java.util.Map.of());
+        return cli.state(paths, home());
     }
 
     /**
@@ -125,9 +143,10 @@ public final class Confinement {
         List<Path> writable = new ArrayList<>(List.of(paths.workerOutboxes().resolve(id), paths.reports()));
         writable.forEach(Fs::mkdirs);
         writable.add(claimsLock());
-        writable.addAll(runnerState(runner));
+        RunnerState.State state = state(runner, true);
+        writable.addAll(runnerState(runner, state, true));
         Grant repo = WorkerRepos.sandboxGrant(paths, worktree);
-        return base().write(writable).protect(RunnerState.protectedPaths(runner, home()))
+        return base().write(writable).protect(state.policy())
                 .write(repo.writable()).protect(repo.protectedPaths()).bind(repo.bound()).interactive(true);
     }
 
@@ -196,18 +215,35 @@ public final class Confinement {
     }
 
     /**
-     * A grant beats protection, and a runner's "sandbox_write" is config: so
-     * a state dir at or under one of looop's own files (goals/, the journal…)
-     * is dropped. A dir of its own in the data dir (the offline runner's) stays.
+     * A grant beats protection, and a runner's "sandbox_write" and the CLI's
+     * variables are config: so a state dir at or under one of looop's own
+     * files (goals/, the journal…) is dropped. A dir of its own in the data
+     * dir (the offline runner's) stays. The CLI's own dirs are made first, as
+     * a grant opens only what exists (pi stops with ENOENT otherwise); a
+     * runner's own list is taken as it is.
      */
-    private List<Path> runnerState(String runner) {
-        List<Path> mine = protectedPaths().stream().filter(p -> !p.equals(paths.data)).toList();
-        return RunnerState.paths(runner, home(), config.sandboxWrite(runner)).stream()
-                .filter(p -> mine.stream().noneMatch(p.toAbsolutePath().normalize()::startsWith))
-                .toList();
+    private List<Path> runnerState(String runner, RunnerState.State state, boolean make) {
+        List<Path> override = config.sandboxWrite(runner);
+        if (override == null && make) state.dirs().stream().filter(this::grantable).forEach(Confinement::makeQuietly);
+        return (override != null ? List.copyOf(override) : state.writable()).stream().filter(this::grantable).toList();
     }
 
-    private Path home() {
+    /** Not at or under looop's own files (the data dir itself aside). */
+    public boolean grantable(Path p) {
+        Path n = p.toAbsolutePath().normalize();
+        return protectedPaths().stream().filter(q -> !q.equals(paths.data)).noneMatch(n::startsWith);
+    }
+
+    /** A state dir that cannot be made stays out of the grant; `looop doctor` says why. */
+    private static void makeQuietly(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException | SecurityException e) {
+            // the CLI will say so in its own words, and the doctor in ours
+        }
+    }
+
+    public Path home() {
         String home = paths.env("HOME");
         return Path.of(home != null ? home : System.getProperty("user.home")).toAbsolutePath().normalize();
     }
