@@ -275,7 +275,7 @@ class CliTest {
 
     @Test
     void lsWatchPrintsEachChangeUntilInterrupted() throws Exception {
-        assumeTrue(new ProcessBuilder("bash", "-c", "command -v tmux").start().waitFor() == 0, "needs tmux");
+        Needs.tmux();
         TestProfile p = new TestProfile(dir);
         finished(p, "w1");
         var out = new java.io.ByteArrayOutputStream();
