@@ -186,7 +186,7 @@ class CliTest {
     @Test
     void readOnlyDataDirIsRefusedUntouched() throws Exception {
         Beats b = seeded();
-        assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0, "needs mount namespaces (unshare -m)");
+        assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0, "needs mount namespaces (unshare -m: run as root)");
         Map<String, String> before = Beats.tree(dir);
         List<String> child = new ArrayList<>(List.of("unshare", "-m", "bash", "-c",
                 "mount --bind \"$D\" \"$D\" && mount -o remount,ro,bind \"$D\" \"$D\" && exec \"$@\"", "ro"));
