@@ -35,9 +35,10 @@ class LauncherTest {
             pb.environment().remove("LOOOP_CONFIG");
             pb.environment().putAll(env);
             Process p = pb.start();
-            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            // a ceiling for a hang, not a speed limit: ./jbang may build looop, after any other build on this machine (its lock)
+            if (!p.waitFor(600, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("launcher still running after 120 s: " + cmd);
+                throw new AssertionError("launcher still running after 600 s: " + cmd);
             }
             return new Ran(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
