@@ -2,17 +2,16 @@ package looop;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import looop.io.Proc;
 import looop.profile.Presets;
 import looop.sandbox.Sandbox;
 
 /**
  * What a test needs from the machine beyond a JDK. A test that needs a tool
  * that is missing is skipped (a JUnit assumption), and the skip reason is one
- * line naming what to install; tests/run.java prints it. Nothing here looks
- * further than the test JVM's PATH, as the code under test does.
+ * line naming what to install; tests/run.java prints it. Programs are looked
+ * up on the test JVM's PATH, as looop looks them up (Proc.onPath).
  */
 public final class Needs {
     private Needs() {}
@@ -45,7 +44,7 @@ public final class Needs {
 
     /** Any other program, by name on PATH, with how to get it. */
     public static void command(String name, String install) {
-        assumeTrue(onPath(name), "needs " + name + " on PATH (" + install + ")");
+        assumeTrue(Proc.onPath(name) != null, "needs " + name + " on PATH (" + install + ")");
     }
 
     /** A program that must not merely exist but work: argv must exit 0 (what: the line's name for it). */
@@ -62,12 +61,5 @@ public final class Needs {
             throw new IllegalStateException(e);
         }
         assumeTrue(ok, "needs " + what + " (" + install + ")");
-    }
-
-    static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return true;
-        }
-        return false;
     }
 }
