@@ -186,7 +186,7 @@ class CliTest {
     @Test
     void readOnlyDataDirIsRefusedUntouched() throws Exception {
         Beats b = seeded();
-        assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0, "needs mount namespaces (unshare -m)");
+        assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0, "needs mount namespaces (unshare -m: run as root)");
         Map<String, String> before = Beats.tree(dir);
         List<String> child = new ArrayList<>(List.of("unshare", "-m", "bash", "-c",
                 "mount --bind \"$D\" \"$D\" && mount -o remount,ro,bind \"$D\" \"$D\" && exec \"$@\"", "ro"));
@@ -275,7 +275,7 @@ class CliTest {
 
     @Test
     void lsWatchPrintsEachChangeUntilInterrupted() throws Exception {
-        assumeTrue(new ProcessBuilder("bash", "-c", "command -v tmux").start().waitFor() == 0, "needs tmux");
+        Needs.tmux();
         TestProfile p = new TestProfile(dir);
         finished(p, "w1");
         var out = new java.io.ByteArrayOutputStream();

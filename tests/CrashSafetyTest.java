@@ -397,7 +397,7 @@ class CrashSafetyTest {
      */
     @Test
     void aFullDiskFailsTheBeatInOneLineAndLosesNothing() throws Exception {
-        assumeTrue(canMountTmpfs(), "needs mount namespaces and tmpfs (unshare -m, root)");
+        assumeTrue(canMountTmpfs(), "needs mount namespaces and tmpfs (unshare -m: run as root)");
         String body = "goal text ".repeat(800);
         Beats b = seeded("{\"action\":\"write_goal\",\"id\":\"big\",\"body\":\"" + body + "\",\"journal\":\"wrote big\"}",
                 NOOP, NOOP, NOOP);
@@ -435,7 +435,7 @@ class CrashSafetyTest {
 
     @Test
     void aFullDiskNeverLeavesATornLine() throws Exception {
-        assumeTrue(canMountTmpfs(), "needs mount namespaces and tmpfs (unshare -m, root)");
+        assumeTrue(canMountTmpfs(), "needs mount namespaces and tmpfs (unshare -m: run as root)");
         Path mnt = dir.resolve("mnt");
         // 4 threads racing to fill the disk with lines of up to 30 KB: some write is cut short by ENOSPC
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "\"$@\" && cp \"$D/cost.jsonl\" \"$0\"", dir.resolve("ledger").toString()));

@@ -254,7 +254,7 @@ class FirstRunTest {
 
     @Test
     void initAsksOnATerminal() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "needs /usr/bin/script (apt-get install bsdutils)");
         Path data = dir.resolve("data");
         String path = pathWith("pi", "gemini"); // only these: the real CLIs in /usr/bin must not be offered
         Map<String, String> env = new HashMap<>();
@@ -314,7 +314,7 @@ class FirstRunTest {
 
     @Test
     void theOfflineRunnerInitWritesDecidesUnderTheSandboxToo() {
-        assumeTrue(Proc.onPath("bwrap") != null, "bubblewrap is not installed here (apt-get install bubblewrap)");
+        Needs.command("bwrap", "apt-get install bubblewrap");
         TestProfile p = new TestProfile(dir.resolve("sandboxed"), Map.of("LOOOP_SANDBOX", "auto"));
         assertEquals(0, Beats.cli(p, "", "init", "--runner", "offline").code());
         Beats.Cli tick = Beats.cli(p, "", "tick");

@@ -2,12 +2,10 @@ package looop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -86,7 +84,7 @@ class PresetFixturesTest {
 
     @Test
     void claudeWritesTheDecision() throws Exception {
-        assumeOnPath("claude");
+        Needs.cli("claude");
         List<JsonNode> s = live(CLAUDE_TICK, (api, home) -> Map.of(
                 "ANTHROPIC_BASE_URL", api.baseUrl(),
                 "ANTHROPIC_API_KEY", "sk-ant-standin",
@@ -100,7 +98,7 @@ class PresetFixturesTest {
 
     @Test
     void codexWritesTheDecision() throws Exception {
-        assumeOnPath("codex");
+        Needs.cli("codex");
         List<JsonNode> s = live(CODEX_TICK, (api, home) -> {
             write(home.resolve(".codex/config.toml"), "model = \"gpt-5-codex\"\nmodel_provider = \"standin\"\n\n"
                     + "[model_providers.standin]\nname = \"API stand-in\"\nbase_url = \"" + api.baseUrl() + "/v1\"\n"
@@ -113,7 +111,7 @@ class PresetFixturesTest {
 
     @Test
     void opencodeWritesTheDecision() throws Exception {
-        assumeOnPath("opencode");
+        Needs.cli("opencode");
         List<JsonNode> s = live(OPENCODE_TICK, (api, home) -> {
             write(home.resolve(".config/opencode/opencode.json"), "{\"model\":\"standin/standin-model\",\"autoupdate\":false,"
                     + "\"share\":\"disabled\",\"provider\":{\"standin\":{\"npm\":\"@ai-sdk/openai-compatible\","
@@ -128,7 +126,7 @@ class PresetFixturesTest {
 
     @Test
     void piWritesTheDecision() throws Exception {
-        assumeOnPath("pi");
+        Needs.cli("pi");
         List<JsonNode> s = live(PI_TICK, (api, home) -> {
             write(home.resolve(".pi/agent/models.json"), "{\"providers\":{\"standin\":{\"baseUrl\":\"" + api.baseUrl()
                     + "/v1\",\"api\":\"openai-completions\",\"apiKey\":\"STANDIN_API_KEY\",\"compat\":"
@@ -143,7 +141,7 @@ class PresetFixturesTest {
 
     @Test
     void geminiWritesTheDecision() throws Exception {
-        assumeOnPath("gemini");
+        Needs.cli("gemini");
         List<JsonNode> s = live(GEMINI_TICK + " -m gemini-2.5-flash", (api, home) -> {
             write(home.resolve(".gemini/settings.json"), "{\"security\":{\"auth\":{\"selectedType\":\"gemini-api-key\"}},"
                     + "\"privacy\":{\"usageStatisticsEnabled\":false},\"telemetry\":{\"enabled\":false},"
@@ -166,7 +164,7 @@ class PresetFixturesTest {
      */
     @Test
     void claudePresetMetersTheRun() throws Exception {
-        assumeOnPath("claude");
+        Needs.cli("claude");
         assertEquals(0.0075, preset("claude", null, (api, home) -> Map.of(
                 "ANTHROPIC_BASE_URL", api.baseUrl(), "ANTHROPIC_API_KEY", "sk-ant-standin", "ANTHROPIC_MODEL", "claude-sonnet-4-5",
                 "IS_SANDBOX", "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1", "DISABLE_AUTOUPDATER", "1")).costUsd());
@@ -174,7 +172,7 @@ class PresetFixturesTest {
 
     @Test
     void codexPresetPricesItsTokens() throws Exception {
-        assumeOnPath("codex");
+        Needs.cli("codex");
         assertEquals(0.0075, preset("codex", AT_3_15, (api, home) -> {
             write(home.resolve(".codex/config.toml"), "model = \"gpt-5-codex\"\nmodel_provider = \"standin\"\n\n"
                     + "[model_providers.standin]\nname = \"API stand-in\"\nbase_url = \"" + api.baseUrl() + "/v1\"\n"
@@ -185,7 +183,7 @@ class PresetFixturesTest {
 
     @Test
     void opencodePresetMetersItsSteps() throws Exception {
-        assumeOnPath("opencode");
+        Needs.cli("opencode");
         assertEquals(0.0075, preset("opencode", null, (api, home) -> {
             write(home.resolve(".config/opencode/opencode.json"), "{\"model\":\"standin/standin-model\",\"autoupdate\":false,"
                     + "\"share\":\"disabled\",\"provider\":{\"standin\":{\"npm\":\"@ai-sdk/openai-compatible\","
@@ -198,7 +196,7 @@ class PresetFixturesTest {
 
     @Test
     void piPresetMetersItsMessages() throws Exception {
-        assumeOnPath("pi");
+        Needs.cli("pi");
         assertEquals(0.0075, preset("pi", null, (api, home) -> {
             write(home.resolve(".pi/agent/models.json"), "{\"providers\":{\"standin\":{\"baseUrl\":\"" + api.baseUrl()
                     + "/v1\",\"api\":\"openai-completions\",\"apiKey\":\"STANDIN_API_KEY\",\"compat\":"
@@ -212,7 +210,7 @@ class PresetFixturesTest {
 
     @Test
     void geminiPresetPricesItsTokens() throws Exception {
-        assumeOnPath("gemini");
+        Needs.cli("gemini");
         Ran ran = preset("gemini", AT_3_15, (api, home) -> {
             write(home.resolve(".gemini/settings.json"), "{\"security\":{\"auth\":{\"selectedType\":\"gemini-api-key\"}},"
                     + "\"privacy\":{\"usageStatisticsEnabled\":false},\"telemetry\":{\"enabled\":false},"
@@ -304,14 +302,6 @@ class PresetFixturesTest {
         assertTrue(Files.isRegularFile(decision), "no .decision.json; stderr:\n" + tail(err));
         assertEquals(JSON.readTree(DECISION), JSON.readTree(decision.toFile()));
         return jsonLines(Files.readAllLines(out));
-    }
-
-    private static void assumeOnPath(String bin) {
-        boolean found = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, bin))) found = true;
-        }
-        assumeTrue(found, bin + " is not on PATH (see tests/fixtures/PRESETS.md for its npm package)");
     }
 
     private static void write(Path p, String text) throws IOException {

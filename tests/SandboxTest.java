@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -52,6 +51,7 @@ class SandboxTest {
 
     @BeforeEach
     void fixture() throws Exception {
+        Needs.git(); // the fixture's repo
         base = Files.createTempDirectory(Path.of(System.getProperty("user.home")), "looop-sandbox-test-").toRealPath();
         home = mkdir(base.resolve("home"));
         write(home.resolve(".ssh/id_rsa"), "secret-key\n");
@@ -108,7 +108,7 @@ class SandboxTest {
 
     static Sandbox live(SandboxPolicy policy) {
         Sandbox s = Sandbox.of(policy);
-        assumeTrue(s.active(), "bubblewrap cannot confine commands here, sandbox tests skipped: " + s.describe());
+        Needs.bwrap(s);
         return s;
     }
 
@@ -176,6 +176,7 @@ class SandboxTest {
             "echo x > decoy/d.txt",
             "mv decoy decoy2"})
     void deletingADecoyOutsideTheWriteListFailsVisiblyAndChangesNothing(String spelling) throws Exception {
+        if (spelling.startsWith("python3")) Needs.command("python3", "apt-get install python3");
         String cmd = spelling.replace("B64", "echo " + Base64.getEncoder().encodeToString("rm -rf decoy".getBytes()));
         Sandbox s = live(dataWritable(true));
         String before = hash(decoy);
@@ -324,6 +325,7 @@ class SandboxTest {
 
     @Test
     void networkFalseCutsEvenLoopback() throws Exception {
+        Needs.command("curl", "apt-get install curl");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", x -> {
             byte[] body = "pong".getBytes();

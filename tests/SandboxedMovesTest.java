@@ -3,7 +3,6 @@ package looop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -53,8 +52,7 @@ class SandboxedMovesTest {
         profile.sensor("watch", "echo '{\"signal\":{\"ok\":true}}'");
         config("");
         Confinement c = Confinement.of(profile.paths, Config.load(profile.paths));
-        assumeTrue(c.sandbox().active(), "bubblewrap cannot confine commands here, sandboxed-move tests skipped: "
-                + c.sandbox().describe());
+        Needs.bwrap(c.sandbox());
     }
 
     @AfterEach
@@ -118,6 +116,8 @@ class SandboxedMovesTest {
 
     @Test
     void everySpellingOfADeleteLeavesTheDecoyAndFailsTheMoveVisibly() throws Exception {
+        Needs.command("python3", "apt-get install python3"); // a missing one would fail the move for the wrong reason
+        Needs.command("curl", "apt-get install curl");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] script = ("rm -rf " + decoy.resolve("tree") + "\n").getBytes(StandardCharsets.UTF_8);
         server.createContext("/x.sh", ex -> {
@@ -171,6 +171,7 @@ class SandboxedMovesTest {
     }
 
     private static void git(Path dir, String... args) throws Exception {
+        Needs.git();
         List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
         argv.addAll(List.of(args));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();

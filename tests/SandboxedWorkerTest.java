@@ -6,7 +6,6 @@ import static looop.GitFixture.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +52,7 @@ class SandboxedWorkerTest {
         t.profile.write("goals/alpha.md", "alpha goal\n");
         t.profile.sensor("watch", "echo '{\"signal\":{\"ok\":true}}'");
         Confinement c = Confinement.of(t.profile.paths, Config.load(t.profile.paths));
-        assumeTrue(c.sandbox().active(), "bubblewrap cannot confine commands here, sandboxed-worker tests skipped: " + c.sandbox().describe());
+        Needs.bwrap(c.sandbox());
     }
 
     @AfterEach

@@ -39,6 +39,12 @@ class TmuxSessionsTest extends TmuxTestBase {
             + "open(my $f, \">>\", \"keys.txt\") or die; $f->autoflush(1); while (sysread(STDIN, my $b, 256)) { "
             + "printf $f \"%d %s\\n\", time * 1000, join(\" \", map { sprintf \"%02x\", ord } split //, $b) }'";
 
+    /** A profile whose worker is KEY_READER, whose perl needs Time::HiRes (perl-base alone lacks it). */
+    private void keyReader() {
+        Needs.works("perl with Time::HiRes", "apt-get install perl", "perl", "-MTime::HiRes", "-e", "1");
+        profile(KEY_READER);
+    }
+
     /** Says it is up, then waits for one line and exits 3 after echoing it. */
     static final String READ_ONE = "bash -c 'echo up; read line; echo got:$line; exit 3'";
 
@@ -163,7 +169,7 @@ class TmuxSessionsTest extends TmuxTestBase {
 
     @Test
     void steerTypesTheTextThenPressesEnterAsASeparateWrite() {
-        profile(KEY_READER);
+        keyReader();
         t.sessions.start("w1", "task", null);
         t.awaitOutput("w1", "ready");
 
@@ -181,7 +187,7 @@ class TmuxSessionsTest extends TmuxTestBase {
 
     @Test
     void keyNamesReachTheProgramAsTheirBytes() {
-        profile(KEY_READER);
+        keyReader();
         t.sessions.start("w1", "task", null);
         t.awaitOutput("w1", "ready");
 
@@ -224,7 +230,7 @@ class TmuxSessionsTest extends TmuxTestBase {
             assertOneLine(e.getMessage());
             assertTrue(e.getMessage().contains("Enter, Tab, Esc"), "lists examples: " + e.getMessage());
         }
-        profile(KEY_READER);
+        keyReader();
         t.sessions.start("w1", "task", null);
         t.awaitOutput("w1", "ready");
         assertThrows(UserError.class, () -> t.sessions.sendKeys("w1", List.of("x", "Bogus")));

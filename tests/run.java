@@ -11,6 +11,7 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNa
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -28,7 +29,9 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * `N passed, N failed, N skipped`. Optional arguments are class-name regexes
  * (e.g. `.*WorldHash.*`) that narrow the run. As each test class finishes it
  * prints one line, so a long run shows it is alive:
- * `ok   WorldHashTest  9 passed, 0 failed, 0 skipped  0.4s` (FAIL when one failed).
+ * `ok   WorldHashTest  9 passed, 0 failed, 0 skipped  0.4s` (FAIL when one failed),
+ * then, for a class that skipped tests, one line per distinct reason, so a
+ * person sees what to install: `     skipped 3: needs tmux on PATH (apt-get install tmux)`.
  */
 public class run {
     public static void main(String... args) {
@@ -59,6 +62,8 @@ public class run {
         private final PrintWriter out;
         private final Map<String, AtomicLongArray> counts = new ConcurrentHashMap<>();
         private final Map<String, Long> started = new ConcurrentHashMap<>();
+        /** Per top-level class: each distinct skip reason, with how many tests it skipped. */
+        private final Map<String, Map<String, Long>> skipReasons = new ConcurrentHashMap<>();
         private TestPlan plan;
 
         ClassProgress(PrintWriter out) {
@@ -76,6 +81,7 @@ public class run {
         public void executionSkipped(TestIdentifier id, String reason) {
             long tests = id.isTest() ? 1 : plan.getDescendants(id).stream().filter(TestIdentifier::isTest).count();
             count(id, SKIPPED, tests);
+            skipped(id, reason, tests);
             if (isTopClass(id)) report(id);
         }
 
@@ -86,8 +92,11 @@ public class run {
                     case FAILED -> FAILED;
                     case ABORTED -> SKIPPED;
                 }, 1);
+                if (result.getStatus() == TestExecutionResult.Status.ABORTED) skipped(id, reasonOf(result), 1);
             } else if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                 count(id, BROKEN, 1);
+            } else if (result.getStatus() == TestExecutionResult.Status.ABORTED) { // e.g. an assumption in @BeforeAll
+                skipped(id, reasonOf(result), plan.getDescendants(id).stream().filter(TestIdentifier::isTest).count());
             }
             if (isTopClass(id)) report(id);
         }
@@ -96,6 +105,21 @@ public class run {
             TestIdentifier top = topClassOf(id);
             if (top == null) return;
             counts.computeIfAbsent(top.getUniqueId(), k -> new AtomicLongArray(4)).addAndGet(which, n);
+        }
+
+        private void skipped(TestIdentifier id, String reason, long tests) {
+            TestIdentifier top = topClassOf(id);
+            if (top == null) return;
+            String line = reason == null || reason.isBlank() ? "no reason given" : reason.strip().lines().findFirst().orElse("");
+            Map<String, Long> reasons = skipReasons.computeIfAbsent(top.getUniqueId(), k -> new LinkedHashMap<>());
+            synchronized (reasons) {
+                reasons.merge(line, tests, Long::sum);
+            }
+        }
+
+        /** An assumption's message, without JUnit's "Assumption failed: " in front. */
+        private static String reasonOf(TestExecutionResult result) {
+            return result.getThrowable().map(Throwable::getMessage).map(m -> m.replaceFirst("^Assumption failed: ", "")).orElse(null);
         }
 
         private void report(TestIdentifier cls) {
@@ -107,6 +131,10 @@ public class run {
             synchronized (out) {
                 out.printf("%-4s %s  %d passed, %d failed, %d skipped  %.1fs%n", failed ? "FAIL" : "ok", name,
                         c.get(PASSED), c.get(FAILED), c.get(SKIPPED), seconds);
+                Map<String, Long> reasons = skipReasons.getOrDefault(cls.getUniqueId(), Map.of());
+                synchronized (reasons) {
+                    reasons.forEach((reason, n) -> out.printf("     skipped %d: %s%n", n, reason));
+                }
             }
         }
 

@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real headless Chromium driven over the Chrome DevTools Protocol, with no
@@ -83,8 +82,7 @@ public final class Browser implements AutoCloseable {
 
     /** Skips the calling test, with a message saying what to install, when Chromium is absent. */
     public static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                CHROMIUM + " not found: install chromium (apt-get install chromium chromium-driver) to run browser tests");
+        Needs.chromium();
     }
 
     /**

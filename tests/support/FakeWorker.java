@@ -25,6 +25,7 @@ public final class FakeWorker {
     }
 
     public static void start(Paths paths, String id, String script, int cols, int rows) {
+        Needs.tmux();
         SessionFiles f = SessionFiles.of(paths, id);
         Fs.deleteTree(f.dir());
         Fs.writeAtomic(f.state(), "starting\n");

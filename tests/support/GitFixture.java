@@ -21,6 +21,7 @@ public final class GitFixture {
 
     /** A new repo at dir with one commit (f.txt, g.txt) and a committer of its own, on branch main. */
     public static Path repo(Path dir) {
+        Needs.git();
         sh(dir.getParent(), "git init -q -b main " + dir.getFileName());
         sh(dir, "git config user.name Person && git config user.email person@example.com"
                 + " && printf 'one\\ntwo\\nthree\\n' > f.txt && echo g > g.txt && git add . && git commit -qm init");

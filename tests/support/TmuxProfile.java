@@ -34,7 +34,9 @@ public final class TmuxProfile implements AutoCloseable {
         this(dir, Map.of());
     }
 
+    /** Skipped without tmux, unless extraEnv sets a PATH of its own (a test of what happens with no tmux). */
     public TmuxProfile(Path dir, Map<String, String> extraEnv) {
+        if (!extraEnv.containsKey("PATH")) Needs.tmux();
         this.profile = new TestProfile(dir, extraEnv);
         this.sessions = new TmuxSessions(profile.paths);
     }
