@@ -136,6 +136,7 @@ class WorkerVerbsTest extends TmuxTestBase {
     void flagUnflagAndKillAsAWorkerCallsThem() throws Exception {
         profile(ECHO_LINES);
         ok("start-session", "w1", "task");
+        t.awaitState("w1", "running"); // ls and status, compared below, are two looks: not across starting → running
         ok("_", "flag", "w1", "which", "database?");
         assertEquals("which database?", t.info("w1").note());
         JsonNode status = Json.parse(ok("status", "--json").out());

@@ -238,7 +238,13 @@ public final class TmuxSessions implements Sessions {
         return interactive;
     }
 
+    /**
+     * A session whose files say it ended may still hold its terminal for a
+     * moment (its wrapper recorded the end and is exiting): that terminal is
+     * closed, not taken for a live worker. Anything else tmux has is live.
+     */
     private void refuseLive(String id) {
+        if (tmux.has(id) && recordedOver(files(id))) tmux.run("kill-session", "-t", Tmux.sessionTarget(id));
         if (tmux.has(id)) {
             throw new UserError("session " + id + " is running; steer it with `looop send " + id + " …` or stop it with `looop _ kill " + id + "`");
         }
