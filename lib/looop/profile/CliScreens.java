@@ -126,20 +126,7 @@ public final class CliScreens {
      * runs Claude Code. Null when the program is none of the presets'.
      */
     public static String cliOf(String command) {
-        List<String> words = words(command);
-        int i = 0;
-        while (i < words.size() && isAssignment(words.get(i))) i++;
-        if (i < words.size() && base(words.get(i)).equals("env")) {
-            i++;
-            while (i < words.size() && (isAssignment(words.get(i)) || words.get(i).startsWith("-"))) {
-                String w = words.get(i++);
-                if (w.equals("-u") || w.equals("--unset") || w.equals("-C") || w.equals("--chdir")) i++; // these take a value
-            }
-        }
-        if (i >= words.size()) return null;
-        String program = base(words.get(i));
-        for (Presets.Preset p : Presets.all()) if (p.binary().equals(program)) return p.name();
-        return null;
+        return RunnerCli.of(command).cli();
     }
 
     /** The text made comparable: see the class comment. */
@@ -159,36 +146,5 @@ public final class CliScreens {
             b.append(c);
         }
         return b.toString().toLowerCase(Locale.ROOT);
-    }
-
-    private static List<String> words(String command) {
-        List<String> out = new ArrayList<>();
-        String s = command == null ? "" : command;
-        int i = 0;
-        while (i < s.length()) {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-            int start = i;
-            while (i < s.length() && !Character.isWhitespace(s.charAt(i))) i++;
-            if (i > start) out.add(s.substring(start, i));
-        }
-        return out;
-    }
-
-    private static String base(String word) {
-        String w = word;
-        if (w.length() > 1 && (w.startsWith("'") || w.startsWith("\"")) && w.endsWith(w.substring(0, 1))) w = w.substring(1, w.length() - 1);
-        return w.substring(w.lastIndexOf('/') + 1);
-    }
-
-    /** NAME=…, NAME a shell variable's name. */
-    private static boolean isAssignment(String word) {
-        int eq = word.indexOf('=');
-        if (eq < 1) return false;
-        for (int i = 0; i < eq; i++) {
-            char c = word.charAt(i);
-            boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-            if (!letter && (i == 0 || c < '0' || c > '9')) return false;
-        }
-        return true;
     }
 }

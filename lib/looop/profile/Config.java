@@ -265,10 +265,10 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         if (tick == null || tick.isBlank()) throw new UserError(where + ": runner '" + name + "' has no \"tick\" command; add one (the prompt arrives on stdin)");
         // no "cost" key: the built-in's spec stands; "cost": null drops it
         String interactive = str(n, "interactive", base == null ? null : base.interactive());
-        // the CLI's meter by the command it runs (RunnerCli), so a runner "work" running claude is metered as claude
-        Presets.Preset cli = Presets.named(name)
-                .or(() -> Presets.named(String.valueOf(RunnerCli.of(new RunnerDef(name, tick, interactive, null, null), false).cli())))
-                .orElse(null);
+        // the CLI's meter by the command it runs (RunnerCli), so a runner "work" running claude is metered as claude;
+        // by the runner's name only when its command is no known CLI's (a wrapper script). No lambda: every beat parses this
+        String byCommand = RunnerCli.of(new RunnerDef(name, tick, interactive, null, null), false).cli();
+        Presets.Preset cli = Presets.named(byCommand != null ? byCommand : name).orElse(null);
         CostSpec preset = cli == null ? null : cli.def().cost();
         CostSpec cost = n.has("cost") ? CostParser.parse(where, name, n.get("cost"), preset)
                 : base != null ? base.cost() : preset != null && preset.priced() ? preset : null;

@@ -37,10 +37,11 @@ public record RunnerCli(String cli, Map<String, String> assignments) {
             }
             i++;
         }
-        String bin = i < words.size() ? words.get(i) : "";
+        String bin = i < words.size() ? unquoted(words.get(i)) : "";
         String base = bin.substring(bin.lastIndexOf('/') + 1);
-        String cli = Presets.named(base).map(Presets.Preset::name).orElse(null);
-        return new RunnerCli(cli, vars);
+        // no Optional.map: `ls` (a quick verb) asks which CLI each worker runs, and links no lambda (StartupTest)
+        Presets.Preset preset = Presets.named(base).orElse(null);
+        return new RunnerCli(preset == null ? null : preset.name(), vars);
     }
 
     /** What a runner's tick (worker=false) or worker command runs; the other command when that one names no known CLI. */
@@ -73,6 +74,12 @@ public record RunnerCli(String cli, Map<String, String> assignments) {
             if (!letter && (i == 0 || c < '0' || c > '9')) return false;
         }
         return !s.isEmpty();
+    }
+
+    /** A word that is all one quoted string, without its quotes ('claude' is claude). */
+    private static String unquoted(String w) {
+        boolean quoted = w.length() > 1 && (w.startsWith("'") || w.startsWith("\"")) && w.endsWith(w.substring(0, 1));
+        return quoted ? w.substring(1, w.length() - 1) : w;
     }
 
     /** 'x' and "x" lose their quotes; a value with shell syntax left in it is not one we can know ahead: null. */
