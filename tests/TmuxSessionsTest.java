@@ -48,6 +48,21 @@ class TmuxSessionsTest extends TmuxTestBase {
     /** Says it is up, then waits for one line and exits 3 after echoing it. */
     static final String READ_ONE = "bash -c 'echo up; read line; echo got:$line; exit 3'";
 
+    /** A worker an older looop started, its server on the old socket sessions/.tmux.sock, is still found after an upgrade. */
+    @Test
+    void aServerOnTheOldSocketIsAdoptedAcrossAnUpgrade() throws Exception {
+        profile(READ_ONE);
+        t.sessions.start("w1", "task", null);
+        t.awaitOutput("w1", "up");
+        java.nio.file.Path now = t.sessions.tmux().socket();
+        java.nio.file.Path old = t.profile.paths.sessions().resolve(".tmux.sock");
+        java.nio.file.Files.move(now, old); // as the older looop left it
+        assertEquals("running", t.info("w1").state().word(), "found again at the new place");
+        assertTrue(java.nio.file.Files.exists(now) && !java.nio.file.Files.exists(old));
+        t.sessions.steer("w1", "hi");
+        t.awaitOutput("w1", "got:hi");
+    }
+
 
     @Test
     void startCapturesTheFirstLineInTheDataDirWithLooopsEnvironment() throws Exception {

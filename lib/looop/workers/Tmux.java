@@ -8,6 +8,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import looop.sandbox.Inside;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -120,13 +123,31 @@ public final class Tmux {
         Path inside = paths.data.resolve(".tmux");
         if (inside.resolve(SOCKET).toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
             Fs.mkdirs(inside);
-            return inside.resolve(SOCKET);
+            return adopted(paths.sessions().resolve(".tmux.sock"), inside.resolve(SOCKET));
         }
         String tmp = paths.env("TMPDIR") != null ? paths.env("TMPDIR") : "/tmp";
-        Path dir = Path.of(tmp, "looop-" + WorldHash.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12));
+        String name = "looop-" + WorldHash.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+        Path dir = Path.of(tmp, name);
         Fs.mkdirs(paths.data);
         privateDir(dir);
-        return dir.resolve(SOCKET);
+        return adopted(Path.of(tmp, name + ".sock"), dir.resolve(SOCKET));
+    }
+
+    /**
+     * The socket, with a server an older looop started at its old place moved
+     * here (a socket's path can be renamed under a live server): workers that
+     * ran across an upgrade stay reachable instead of reading as killed.
+     */
+    private Path adopted(Path old, Path now) {
+        // inside a sandbox nothing of looop's is to be moved; java.io.File: no exception on the common path, every tmux call
+        if (Inside.confined(paths.env(Inside.ENV)) || !old.toFile().exists()) return now;
+        try {
+            BasicFileAttributes a = Files.readAttributes(old, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isOther() && !Files.exists(now, LinkOption.NOFOLLOW_LINKS)) Files.move(old, now, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // no old socket (the common case), or it cannot move: the new place stands
+        }
+        return now;
     }
 
     private static final String SOCKET = "sock";
