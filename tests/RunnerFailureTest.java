@@ -93,14 +93,25 @@ class RunnerFailureTest {
         assertTrue(status.out().contains("last failure: " + why), status.out());
         assertTrue(status.out().contains("`looop tick --now` retries now"), status.out());
 
+        String page = page(b).path("pulse").path("last_beat").asText();
+        assertTrue(page.contains(why), "the web page's last beat: " + page);
+
         Beats.Cli forced = b.cli("", "tick", "--force");
         assertTrue(forced.err().contains("backing off") || forced.out().contains("backing off"), forced.toString());
         assertEquals(1, runs(b), "--force waits out the backoff");
+        page = page(b).path("pulse").path("last_beat").asText();
+        assertTrue(page.contains("last failure: " + why), "a backed-off beat after it keeps the failure in view: " + page);
 
         b.cli("", "tick", "--now");
         String prompt = b.profile.read("runs/" + lastRun(b) + "/prompt.md");
         assertTrue(prompt.contains("=== LAST FAILURE ===") && prompt.contains(why), prompt);
         assertEquals(2, runs(b), "--now retried past it");
+    }
+
+    /** The web page's state, as `looop web` serves it. */
+    private static JsonNode page(Beats b) {
+        return new looop.web.Fleet(b.profile.paths, b.profile.clock, NoSessions.none(),
+                new looop.web.ProfileHuman(b.profile.paths, b.profile.clock, NoSessions.none())).state();
     }
 
     /** How often the runner ran: it says Loading once per run, into tick.log. */

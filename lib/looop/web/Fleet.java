@@ -92,8 +92,14 @@ public final class Fleet {
                 + "s · active " + s.path("active_interval").asLong() + "s");
         Timeline timeline = new Timeline(paths, clock);
         Timeline.Beat last = timeline.last();
-        p.put("last_beat", last == null ? "no beat yet" : "last beat " + ago(clock.millis() - last.start().toEpochMilli())
-                + ": " + last.outcome().label + (last.detail().isEmpty() ? "" : " · " + last.detail()));
+        String lastBeat = last == null ? "no beat yet" : "last beat " + ago(clock.millis() - last.start().toEpochMilli())
+                + ": " + last.outcome().label + (last.detail().isEmpty() ? "" : " · " + last.detail());
+        // a failure stays in view until a beat succeeds, also while backed-off beats come after it
+        JsonNode failure = s.path("last_failure");
+        if (failure.isObject() && (last == null || last.outcome() != Timeline.Outcome.FAILED)) {
+            lastBeat += " · last failure: " + failure.path("message").asText();
+        }
+        p.put("last_beat", lastBeat);
         if (last != null) p.put("last_outcome", Timeline.cssName(last.outcome()));
         p.put("timeline_svg", timeline.svg(TIMELINE));
         return p;
