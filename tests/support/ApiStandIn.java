@@ -66,10 +66,17 @@ public final class ApiStandIn implements AutoCloseable {
     private final Path logDir;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ids = new AtomicInteger();
+    /** A worker's turns: shell commands run one per tool result, then {@link #WORKER_DONE}; null for a decider's turn. */
+    private final List<String> commands;
 
     private ApiStandIn(Path dir, String decision, int port, Path logDir) throws IOException {
+        this(dir, decision, null, port, logDir);
+    }
+
+    private ApiStandIn(Path dir, String decision, List<String> commands, int port, Path logDir) throws IOException {
         this.dir = dir.toAbsolutePath();
         this.decision = decision;
+        this.commands = commands == null ? null : List.copyOf(commands);
         this.logDir = logDir;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         pool = Executors.newFixedThreadPool(4);
@@ -82,6 +89,19 @@ public final class ApiStandIn implements AutoCloseable {
     public static ApiStandIn start(Path dir, String decision) throws IOException {
         return new ApiStandIn(dir, decision, 0, null);
     }
+
+    /**
+     * A worker's model: each request that offers a shell tool gets a call
+     * running the next of commands (the how-many-th is the number of tool
+     * results the conversation already holds, so side requests and retries do
+     * not advance it), run in dir; after the last, the final text
+     * {@link #WORKER_DONE}.
+     */
+    public static ApiStandIn worker(Path dir, List<String> commands, Path logDir) throws IOException {
+        return new ApiStandIn(dir, null, commands, 0, logDir);
+    }
+
+    public static final String WORKER_DONE = "All steps done.";
 
     public int port() {
         return server.getAddress().getPort();
@@ -196,7 +216,8 @@ public final class ApiStandIn implements AutoCloseable {
         return f != null ? f : dir.resolve(".decision.json");
     }
 
-    private Plan plan(List<Tool> tools, boolean afterToolResult, boolean wantsJson) {
+    private Plan plan(List<Tool> tools, boolean afterToolResult, boolean wantsJson, int results) {
+        if (commands != null) return workerPlan(tools, wantsJson, results);
         if (afterToolResult) return new Plan(null, null, FINAL_TEXT);
         for (String name : WRITE_TOOLS) {
             for (Tool t : tools) {
@@ -211,10 +232,22 @@ public final class ApiStandIn implements AutoCloseable {
         }
         for (String name : SHELL_TOOLS) {
             for (Tool t : tools) {
-                if (t.name().equals(name)) return new Plan(t.name(), shellArgs(t), null);
+                if (t.name().equals(name)) return new Plan(t.name(), shellArgs(t, decisionScript()), null);
             }
         }
         return new Plan(null, null, wantsJson ? sideJson() : "OK");
+    }
+
+    private Plan workerPlan(List<Tool> tools, boolean wantsJson, int results) {
+        if (wantsJson) return new Plan(null, null, sideJson());
+        for (String name : SHELL_TOOLS) {
+            for (Tool t : tools) {
+                if (!t.name().equals(name)) continue;
+                if (results >= commands.size()) return new Plan(null, null, WORKER_DONE);
+                return new Plan(t.name(), shellArgs(t, commands.get(results)), null);
+            }
+        }
+        return new Plan(null, null, "OK");
     }
 
     private static String pathKey(JsonNode properties) {
@@ -224,9 +257,12 @@ public final class ApiStandIn implements AutoCloseable {
         return null;
     }
 
-    private ObjectNode shellArgs(Tool t) {
-        String script = "cat > " + quote(target().toString()) + " <<'LOOOP_DECISION_EOF'\n" + decision
-                + "\nLOOOP_DECISION_EOF";
+    private String decisionScript() {
+        return "cat > " + quote(target().toString()) + " <<'LOOOP_DECISION_EOF'\n" + decision + "\nLOOOP_DECISION_EOF";
+    }
+
+    /** The call's arguments; a long timeout where the tool takes one (a worker's `ask` waits for a person). */
+    private ObjectNode shellArgs(Tool t, String script) {
         ObjectNode args = obj();
         JsonNode p = t.properties();
         String key = p.has("cmd") ? "cmd" : "command";
@@ -236,6 +272,11 @@ public final class ApiStandIn implements AutoCloseable {
             args.put(key, script);
         }
         if (p.has("workdir")) args.put("workdir", dir.toString());
+        if (commands != null) {
+            if (p.has("description")) args.put("description", "a step of the worker's script");
+            if (p.has("timeout")) args.put("timeout", 300000);
+            if (p.has("yield_time_ms")) args.put("yield_time_ms", 300000);
+        }
         return args;
     }
 
@@ -261,7 +302,13 @@ public final class ApiStandIn implements AutoCloseable {
                 if ("tool_result".equals(block.path("type").asText())) afterResult = true;
             }
         }
-        Plan plan = plan(tools, afterResult, false);
+        int results = 0;
+        for (JsonNode m : req.path("messages")) {
+            for (JsonNode block : m.path("content")) {
+                if ("tool_result".equals(block.path("type").asText())) results++;
+            }
+        }
+        Plan plan = plan(tools, afterResult, false, results);
         String model = req.path("model").asText("claude-sonnet-4-5");
         String id = "msg_standin_" + ids.incrementAndGet();
         ObjectNode block = obj();
@@ -320,7 +367,11 @@ public final class ApiStandIn implements AutoCloseable {
         }
         JsonNode last = lastOf(req.path("input"));
         boolean afterResult = last.path("type").asText().endsWith("_output");
-        Plan plan = plan(tools, afterResult, false);
+        int results = 0;
+        for (JsonNode item : req.path("input")) {
+            if (item.path("type").asText().endsWith("_output")) results++;
+        }
+        Plan plan = plan(tools, afterResult, false, results);
         String model = req.path("model").asText("gpt-5-codex");
         String respId = "resp_standin_" + ids.incrementAndGet();
         ObjectNode item;
@@ -391,7 +442,11 @@ public final class ApiStandIn implements AutoCloseable {
         JsonNode last = lastOf(req.path("messages"));
         boolean afterResult = "tool".equals(last.path("role").asText());
         String format = req.path("response_format").path("type").asText();
-        Plan plan = plan(tools, afterResult, format.startsWith("json"));
+        int results = 0;
+        for (JsonNode m : req.path("messages")) {
+            if ("tool".equals(m.path("role").asText())) results++;
+        }
+        Plan plan = plan(tools, afterResult, format.startsWith("json"), results);
         String model = req.path("model").asText("standin-model");
         String id = "chatcmpl-standin-" + ids.incrementAndGet();
         ObjectNode usage = obj().put("prompt_tokens", INPUT_TOKENS).put("completion_tokens", OUTPUT_TOKENS)
@@ -462,7 +517,13 @@ public final class ApiStandIn implements AutoCloseable {
         JsonNode gen = req.path("generationConfig");
         boolean wantsJson = gen.path("responseMimeType").asText().contains("json") || gen.has("responseSchema")
                 || gen.has("responseJsonSchema");
-        Plan plan = plan(tools, afterResult, wantsJson);
+        int results = 0;
+        for (JsonNode c : req.path("contents")) {
+            for (JsonNode part : c.path("parts")) {
+                if (part.has("functionResponse")) results++;
+            }
+        }
+        Plan plan = plan(tools, afterResult, wantsJson, results);
         ObjectNode part = obj();
         if (plan.isCall()) part.set("functionCall", obj().put("name", plan.tool()).set("args", plan.args()));
         else part.put("text", plan.text());
