@@ -123,9 +123,9 @@ class RealCliWorkerTest {
         }
     }
 
-    /** The answer sits in a request after the ask's call: the model saw it as the tool's result, not in its prompt. */
+    /** The answer is the result of the ask's call (the second tool result), not text typed into the CLI. */
     private static boolean answerReachedTheModel(ApiStandIn api) {
-        return api.requests().stream().anyMatch(r -> r.body().contains(ANSWER));
+        return api.requests().stream().anyMatch(r -> r.toolResults().size() > 1 && r.toolResults().get(1).contains(ANSWER));
     }
 
     private String screen(TmuxProfile t) {

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answer is a short final text. Requests that offer no such tool (title
  * generation, routing, next-speaker checks) get a short text (or JSON when
  * they ask for JSON). Every reply reports token usage ({@link #INPUT_TOKENS},
- * {@link #OUTPUT_TOKENS}) so the CLIs print usage or cost.
+ * {@link #OUTPUT_TOKENS}) so the CLIs print usage or cost. {@link #worker}
+ * scripts a worker's turns instead: shell commands through the CLI's shell
+ * tool, one per tool result, then a final text.
  *
  * <p>Speaks, streaming (SSE) and not:
  * <ul>
@@ -50,8 +52,8 @@ public final class ApiStandIn implements AutoCloseable {
     public static final int OUTPUT_TOKENS = 50;
     public static final String FINAL_TEXT = "Wrote the decision to .decision.json.";
 
-    /** One request as received, for assertions and debugging. */
-    public record Request(String method, String path, String body) {}
+    /** One request as received, for assertions and debugging; toolResults: the conversation's tool results, in order, as JSON text. */
+    public record Request(String method, String path, String body, List<String> toolResults) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> WRITE_TOOLS = List.of("Write", "write", "write_file");
@@ -147,9 +149,9 @@ public final class ApiStandIn implements AutoCloseable {
             String query = ex.getRequestURI().getRawQuery();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             noteDecisionFile(body);
-            requests.add(new Request(method, ex.getRequestURI().toString(), body));
-            log(method, ex.getRequestURI().toString(), body);
             JsonNode req = body.isBlank() ? JSON.createObjectNode() : parse(body);
+            requests.add(new Request(method, ex.getRequestURI().toString(), body, toolResults(req)));
+            log(method, ex.getRequestURI().toString(), body);
             if (path.endsWith("/count_tokens")) {
                 json(ex, 200, obj().put("input_tokens", INPUT_TOKENS));
             } else if (path.endsWith("/v1/messages")) {
@@ -183,6 +185,26 @@ public final class ApiStandIn implements AutoCloseable {
         } catch (IOException e) {
             // debugging aid only
         }
+    }
+
+    /** The tool results a request's conversation carries, in each API's shape. */
+    private static List<String> toolResults(JsonNode req) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : req.path("messages")) {
+            if ("tool".equals(m.path("role").asText())) out.add(m.path("content").toString()); // chat completions
+            for (JsonNode block : m.path("content")) {
+                if ("tool_result".equals(block.path("type").asText())) out.add(block.path("content").toString()); // anthropic
+            }
+        }
+        for (JsonNode item : req.path("input")) {
+            if (item.path("type").asText().endsWith("_output")) out.add(item.path("output").toString()); // responses
+        }
+        for (JsonNode c : req.path("contents")) {
+            for (JsonNode part : c.path("parts")) {
+                if (part.has("functionResponse")) out.add(part.path("functionResponse").toString()); // gemini
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- the script
