@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answer is a short final text. Requests that offer no such tool (title
  * generation, routing, next-speaker checks) get a short text (or JSON when
  * they ask for JSON). Every reply reports token usage ({@link #INPUT_TOKENS},
- * {@link #OUTPUT_TOKENS}) so the CLIs print usage or cost.
+ * {@link #OUTPUT_TOKENS}) so the CLIs print usage or cost. {@link #worker}
+ * scripts a worker's turns instead: shell commands through the CLI's shell
+ * tool, one per tool result, then a final text.
  *
  * <p>Speaks, streaming (SSE) and not:
  * <ul>
@@ -50,8 +52,8 @@ public final class ApiStandIn implements AutoCloseable {
     public static final int OUTPUT_TOKENS = 50;
     public static final String FINAL_TEXT = "Wrote the decision to .decision.json.";
 
-    /** One request as received, for assertions and debugging. */
-    public record Request(String method, String path, String body) {}
+    /** One request as received, for assertions and debugging; toolResults: the conversation's tool results, in order, as JSON text. */
+    public record Request(String method, String path, String body, List<String> toolResults) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> WRITE_TOOLS = List.of("Write", "write", "write_file");
@@ -66,10 +68,17 @@ public final class ApiStandIn implements AutoCloseable {
     private final Path logDir;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ids = new AtomicInteger();
+    /** A worker's turns: shell commands run one per tool result, then {@link #WORKER_DONE}; null for a decider's turn. */
+    private final List<String> commands;
 
     private ApiStandIn(Path dir, String decision, int port, Path logDir) throws IOException {
+        this(dir, decision, null, port, logDir);
+    }
+
+    private ApiStandIn(Path dir, String decision, List<String> commands, int port, Path logDir) throws IOException {
         this.dir = dir.toAbsolutePath();
         this.decision = decision;
+        this.commands = commands == null ? null : List.copyOf(commands);
         this.logDir = logDir;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         pool = Executors.newFixedThreadPool(4);
@@ -82,6 +91,19 @@ public final class ApiStandIn implements AutoCloseable {
     public static ApiStandIn start(Path dir, String decision) throws IOException {
         return new ApiStandIn(dir, decision, 0, null);
     }
+
+    /**
+     * A worker's model: each request that offers a shell tool gets a call
+     * running the next of commands (the how-many-th is the number of tool
+     * results the conversation already holds, so side requests and retries do
+     * not advance it), run in dir; after the last, the final text
+     * {@link #WORKER_DONE}.
+     */
+    public static ApiStandIn worker(Path dir, List<String> commands, Path logDir) throws IOException {
+        return new ApiStandIn(dir, null, commands, 0, logDir);
+    }
+
+    public static final String WORKER_DONE = "All steps done.";
 
     public int port() {
         return server.getAddress().getPort();
@@ -127,9 +149,9 @@ public final class ApiStandIn implements AutoCloseable {
             String query = ex.getRequestURI().getRawQuery();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             noteDecisionFile(body);
-            requests.add(new Request(method, ex.getRequestURI().toString(), body));
-            log(method, ex.getRequestURI().toString(), body);
             JsonNode req = body.isBlank() ? JSON.createObjectNode() : parse(body);
+            requests.add(new Request(method, ex.getRequestURI().toString(), body, toolResults(req)));
+            log(method, ex.getRequestURI().toString(), body);
             if (path.endsWith("/count_tokens")) {
                 json(ex, 200, obj().put("input_tokens", INPUT_TOKENS));
             } else if (path.endsWith("/v1/messages")) {
@@ -165,6 +187,26 @@ public final class ApiStandIn implements AutoCloseable {
         }
     }
 
+    /** The tool results a request's conversation carries, in each API's shape. */
+    private static List<String> toolResults(JsonNode req) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : req.path("messages")) {
+            if ("tool".equals(m.path("role").asText())) out.add(m.path("content").toString()); // chat completions
+            for (JsonNode block : m.path("content")) {
+                if ("tool_result".equals(block.path("type").asText())) out.add(block.path("content").toString()); // anthropic
+            }
+        }
+        for (JsonNode item : req.path("input")) {
+            if (item.path("type").asText().endsWith("_output")) out.add(item.path("output").toString()); // responses
+        }
+        for (JsonNode c : req.path("contents")) {
+            for (JsonNode part : c.path("parts")) {
+                if (part.has("functionResponse")) out.add(part.path("functionResponse").toString()); // gemini
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- the script
 
     /** A tool the request offers: its name and its JSON schema's properties. */
@@ -196,7 +238,8 @@ public final class ApiStandIn implements AutoCloseable {
         return f != null ? f : dir.resolve(".decision.json");
     }
 
-    private Plan plan(List<Tool> tools, boolean afterToolResult, boolean wantsJson) {
+    private Plan plan(List<Tool> tools, boolean afterToolResult, boolean wantsJson, int results) {
+        if (commands != null) return workerPlan(tools, wantsJson, results);
         if (afterToolResult) return new Plan(null, null, FINAL_TEXT);
         for (String name : WRITE_TOOLS) {
             for (Tool t : tools) {
@@ -211,10 +254,22 @@ public final class ApiStandIn implements AutoCloseable {
         }
         for (String name : SHELL_TOOLS) {
             for (Tool t : tools) {
-                if (t.name().equals(name)) return new Plan(t.name(), shellArgs(t), null);
+                if (t.name().equals(name)) return new Plan(t.name(), shellArgs(t, decisionScript()), null);
             }
         }
         return new Plan(null, null, wantsJson ? sideJson() : "OK");
+    }
+
+    private Plan workerPlan(List<Tool> tools, boolean wantsJson, int results) {
+        if (wantsJson) return new Plan(null, null, sideJson());
+        for (String name : SHELL_TOOLS) {
+            for (Tool t : tools) {
+                if (!t.name().equals(name)) continue;
+                if (results >= commands.size()) return new Plan(null, null, WORKER_DONE);
+                return new Plan(t.name(), shellArgs(t, commands.get(results)), null);
+            }
+        }
+        return new Plan(null, null, "OK");
     }
 
     private static String pathKey(JsonNode properties) {
@@ -224,9 +279,12 @@ public final class ApiStandIn implements AutoCloseable {
         return null;
     }
 
-    private ObjectNode shellArgs(Tool t) {
-        String script = "cat > " + quote(target().toString()) + " <<'LOOOP_DECISION_EOF'\n" + decision
-                + "\nLOOOP_DECISION_EOF";
+    private String decisionScript() {
+        return "cat > " + quote(target().toString()) + " <<'LOOOP_DECISION_EOF'\n" + decision + "\nLOOOP_DECISION_EOF";
+    }
+
+    /** The call's arguments; a long timeout where the tool takes one (a worker's `ask` waits for a person). */
+    private ObjectNode shellArgs(Tool t, String script) {
         ObjectNode args = obj();
         JsonNode p = t.properties();
         String key = p.has("cmd") ? "cmd" : "command";
@@ -236,6 +294,11 @@ public final class ApiStandIn implements AutoCloseable {
             args.put(key, script);
         }
         if (p.has("workdir")) args.put("workdir", dir.toString());
+        if (commands != null) {
+            if (p.has("description")) args.put("description", "a step of the worker's script");
+            if (p.has("timeout")) args.put("timeout", 300000);
+            if (p.has("yield_time_ms")) args.put("yield_time_ms", 300000);
+        }
         return args;
     }
 
@@ -261,7 +324,13 @@ public final class ApiStandIn implements AutoCloseable {
                 if ("tool_result".equals(block.path("type").asText())) afterResult = true;
             }
         }
-        Plan plan = plan(tools, afterResult, false);
+        int results = 0;
+        for (JsonNode m : req.path("messages")) {
+            for (JsonNode block : m.path("content")) {
+                if ("tool_result".equals(block.path("type").asText())) results++;
+            }
+        }
+        Plan plan = plan(tools, afterResult, false, results);
         String model = req.path("model").asText("claude-sonnet-4-5");
         String id = "msg_standin_" + ids.incrementAndGet();
         ObjectNode block = obj();
@@ -320,7 +389,11 @@ public final class ApiStandIn implements AutoCloseable {
         }
         JsonNode last = lastOf(req.path("input"));
         boolean afterResult = last.path("type").asText().endsWith("_output");
-        Plan plan = plan(tools, afterResult, false);
+        int results = 0;
+        for (JsonNode item : req.path("input")) {
+            if (item.path("type").asText().endsWith("_output")) results++;
+        }
+        Plan plan = plan(tools, afterResult, false, results);
         String model = req.path("model").asText("gpt-5-codex");
         String respId = "resp_standin_" + ids.incrementAndGet();
         ObjectNode item;
@@ -391,7 +464,11 @@ public final class ApiStandIn implements AutoCloseable {
         JsonNode last = lastOf(req.path("messages"));
         boolean afterResult = "tool".equals(last.path("role").asText());
         String format = req.path("response_format").path("type").asText();
-        Plan plan = plan(tools, afterResult, format.startsWith("json"));
+        int results = 0;
+        for (JsonNode m : req.path("messages")) {
+            if ("tool".equals(m.path("role").asText())) results++;
+        }
+        Plan plan = plan(tools, afterResult, format.startsWith("json"), results);
         String model = req.path("model").asText("standin-model");
         String id = "chatcmpl-standin-" + ids.incrementAndGet();
         ObjectNode usage = obj().put("prompt_tokens", INPUT_TOKENS).put("completion_tokens", OUTPUT_TOKENS)
@@ -462,7 +539,13 @@ public final class ApiStandIn implements AutoCloseable {
         JsonNode gen = req.path("generationConfig");
         boolean wantsJson = gen.path("responseMimeType").asText().contains("json") || gen.has("responseSchema")
                 || gen.has("responseJsonSchema");
-        Plan plan = plan(tools, afterResult, wantsJson);
+        int results = 0;
+        for (JsonNode c : req.path("contents")) {
+            for (JsonNode part : c.path("parts")) {
+                if (part.has("functionResponse")) results++;
+            }
+        }
+        Plan plan = plan(tools, afterResult, wantsJson, results);
         ObjectNode part = obj();
         if (plan.isCall()) part.set("functionCall", obj().put("name", plan.tool()).set("args", plan.args()));
         else part.put("text", plan.text());

@@ -44,7 +44,8 @@ public final class Presets {
                 Config.CostSpec.dollars("result", "/total_cost_usd", false));
         add(m, "codex", "npm install -g @openai/codex",
                 "codex exec --json --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox -",
-                "codex --dangerously-bypass-approvals-and-sandbox " + PROMPT_ARG, "codex resume --last",
+                // --no-daemon: the TUI's shared app-server listens on a Unix socket, which the sandbox refuses
+                "codex --no-daemon --dangerously-bypass-approvals-and-sandbox " + PROMPT_ARG, "codex resume --last --no-daemon",
                 Config.CostSpec.tokens("turn.completed", true,
                         inputOutput("/usage/input_tokens", "/usage/output_tokens"), null));
         add(m, "opencode", "npm install -g opencode-ai",
