@@ -153,9 +153,8 @@ class BlockedWorkerTest {
     /** The real Claude Code, on a config dir it has never seen, stops at its first-run screen: looop says so. */
     @Test
     void aFreshClaudeCodeConfigShowsBlockedOnItsFirstScreen() throws Exception {
-        Path claude = findClaude();
-        assumeTrue(claude != null, "claude not found on PATH or in /opt/clis/bin: live blocked test skipped"
-                + " (install it with npm install -g @anthropic-ai/claude-code)");
+        Clis.require("claude");
+        Path claude = Clis.dirOf("claude").resolve("claude");
         Path configDir = Files.createDirectories(base.resolve("claude-config"));
         // ANTHROPIC_AUTH_TOKEN: a key that needs no confirmation, so the first screen is onboarding's own (no network is used)
         String command = "env CLAUDE_CONFIG_DIR=" + configDir + " ANTHROPIC_BASE_URL=http://127.0.0.1:9 ANTHROPIC_AUTH_TOKEN=sk-ant-standin"
@@ -170,16 +169,5 @@ class BlockedWorkerTest {
         assertTrue(ok("ls").out().matches("(?s).*w1\\s+running\\s+blocked\\s+⛔ " + java.util.regex.Pattern.quote(reason) + "\n.*"), ok("ls").out());
         assertEquals("blocked", statusJson("w1").path("health").asText());
         assertEquals(reason, statusJson("w1").path("blocked_on").asText());
-    }
-
-    static Path findClaude() {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.add("/opt/clis/bin");
-        for (String d : dirs) {
-            if (d.isEmpty()) continue;
-            Path p = Path.of(d, "claude");
-            if (Files.isExecutable(p)) return p;
-        }
-        return null;
     }
 }
