@@ -95,7 +95,7 @@ class LauncherTest {
     void theWrapperRunsTheLauncherOfTheCurrentBuildAndJBangOtherwise() throws Exception {
         Path wrapper = checkout().resolve("jbang");
         TestProfile p = new TestProfile(dir);
-        Map<String, String> env = Map.of("LOOOP_DATA_DIR", p.paths.data.toString(), "LOOOP_SANDBOX", "off", "LOOOP_CDS", "0");
+        Map<String, String> env = Map.of("LOOOP_DATA_DIR", p.paths.data.toString(), "LOOOP_CDS", "0");
         Ran tick = run(wrapper, env, "looop", "tick"); // through JBang: builds looop, which writes the launcher with the build's key
         Path bin = p.paths.bin();
         String launcher = Files.readString(bin);

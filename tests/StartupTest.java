@@ -266,7 +266,7 @@ class StartupTest {
             cmd.add(1, "-XX:DumpLoadedClassList=" + classes);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().keySet().removeIf(k -> k.startsWith("LOOOP_")); // the caller's own profile, config, session
-            pb.environment().putAll(Map.of("LOOOP_DATA_DIR", b.profile.dir.toString(), "LOOOP_SANDBOX", "off",
+            pb.environment().putAll(Map.of("LOOOP_DATA_DIR", b.profile.dir.toString(),
                     "HOME", b.profile.dir.resolve("home").toString(), "LOOOP_CDS", "0"));
             if (!run.getKey().equals("tick")) pb.environment().put("LOOOP_SESSION_ID", "w1");
             Process p = pb.start();

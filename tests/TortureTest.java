@@ -143,7 +143,6 @@ class TortureTest {
                     .redirectError(ProcessBuilder.Redirect.appendTo(stderr().toFile()));
             pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
             pb.environment().put("LOOOP_RUNS_KEEP", "8");
-            pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
             pb.environment().remove("LOOOP_CONFIG");
             return pb.start();
         }

@@ -65,7 +65,6 @@ public final class FullDisk {
     private static int tick(Path data, PrintStream out, PrintStream err) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("LOOOP_DATA_DIR", data.toString());
-        env.put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
         Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), NoSessions.none(),
                 new ByteArrayInputStream(new byte[0]), out, err);
         return looop.cli.Main.run(ctx, "tick", "--force");
