@@ -36,6 +36,17 @@ class SensorsTest {
         return new TestProfile(tmp.resolve("data"), env);
     }
 
+    /**
+     * A dir the sensors may write, granted as a person grants one (a sensor
+     * writes nothing else in the sandbox): where these tests' sensors leave
+     * marks of how they ran.
+     */
+    private Path marks(TestProfile p) throws java.io.IOException {
+        Path marks = Files.createDirectories(tmp.resolve("marks"));
+        p.write("looop.json", "{\"sandbox\":{\"write\":[" + Json.quote(marks.toString()) + "]}}");
+        return marks;
+    }
+
     private static List<Sensors.Reading> sense(TestProfile p) {
         return sense(p, NoSessions.none());
     }
@@ -65,13 +76,14 @@ class SensorsTest {
     @Test
     void runsSensorsFromTheDataDirAndKeepsObjectsCanonicalInNameOrder() throws Exception {
         TestProfile p = profile();
+        Path marks = marks(p);
         for (String name : List.of("b", "c", "a")) {
-            p.sensor(name, "echo " + name + " >> order\necho '{ \"z\": 1, \"a\": [2, 3] }'");
+            p.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "\necho '{ \"z\": 1, \"a\": [2, 3] }'");
         }
         p.sensor("where", "printf '{\"cwd\":\"%s\",\"data\":\"%s\"}' \"$PWD\" \"$LOOOP_DATA_DIR\"");
         List<Sensors.Reading> readings = sense(p);
 
-        assertEquals(List.of("a", "b", "c"), p.read("order").lines().sorted().toList(), "each ran once");
+        assertEquals(List.of("a", "b", "c"), Files.readString(marks.resolve("order")).lines().sorted().toList(), "each ran once");
         assertEquals(List.of("sensor-a.json", "sensor-b.json", "sensor-c.json", "sensor-where.json",
                 "sys-asks.json", "sys-claims.json", "sys-goals.json", "sys-schedules.json", "sys-sessions.json"),
                 readings.stream().map(Sensors.Reading::file).toList());
@@ -291,15 +303,16 @@ class SensorsTest {
      * the three would run together and meet.
      */
     @Test
-    void concurrencyOneRunsTheScriptsOneAfterAnotherInNameOrder() {
+    void concurrencyOneRunsTheScriptsOneAfterAnotherInNameOrder() throws Exception {
         TestProfile p = profile();
-        ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
+        Path marks = marks(p);
+        ConcurrencyProbe probe = new ConcurrencyProbe(marks.resolve("probe"));
         for (String name : List.of("b", "c", "a")) {
-            p.sensor(name, "echo " + name + " >> order\n" + probe.sensorBody(name, 2, 2));
+            p.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "\n" + probe.sensorBody(name, 2, 2));
         }
         new Sensors(p.paths, NoSessions.none(), p.clock, 1).senseAll();
         assertEquals(1, probe.mostAtOnce(), "never two sensors at once");
-        assertEquals("a\nb\nc\n", p.read("order"));
+        assertEquals("a\nb\nc\n", Files.readString(marks.resolve("order")));
     }
 
     /**
@@ -308,9 +321,9 @@ class SensorsTest {
      * too. A setting stuck at 1 never lets them meet; one ignored lets four in.
      */
     @Test
-    void concurrencyNRunsExactlyNAtOnce() {
+    void concurrencyNRunsExactlyNAtOnce() throws Exception {
         TestProfile p = profile();
-        ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
+        ConcurrencyProbe probe = new ConcurrencyProbe(marks(p).resolve("probe"));
         for (String name : List.of("s1", "s2", "s3", "s4")) p.sensor(name, probe.sensorBody(name, 3, 20));
         List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 3).senseAll();
         assertEquals(3, probe.mostAtOnce(), "three at once, not more");

@@ -151,7 +151,7 @@ class ShellGateTest {
 
     private Beats beats(String gateJson, String... decisions) {
         Beats b = new Beats(dir.resolve("p"), decisions);
-        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}"
+        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}"
                 + (gateJson == null ? "" : ",\"run_shell\":" + gateJson) + "}");
         b.profile.write("reports/keep.md", "precious\n");
         return b;

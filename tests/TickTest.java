@@ -168,7 +168,7 @@ class TickTest {
     @Test
     void dailyBudgetStopsTheRunner() {
         Beats b = new Beats(dir, NOOP);
-        b.config("{\"default\":\"offline\",\"max_daily_usd\":0.001,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
+        b.config("{\"default\":\"offline\",\"max_daily_usd\":0.001,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
         new Budget(b.profile.paths.costLedger(), b.profile.paths.unmetered(), b.profile.clock).record("session", "w", "pi", 0.002);
         Tick.Outcome o = b.beat();
         assertEquals("budget", o.reason());
@@ -181,13 +181,13 @@ class TickTest {
     @Test
     void unmeteredRunnerTripsTheBreakerAfterThreeRuns() {
         Beats b = new Beats(dir, Map.of(), "--cost 0", NOOP, NOOP, NOOP, NOOP);
-        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\"}}}");
+        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\"" + b.offlineGrant() + "}}}");
         for (int i = 0; i < 3; i++) assertEquals(Tick.Outcome.Result.ACTED, b.tick().beat(true).result());
         Tick.Outcome blocked = b.tick().beat(true);
         assertEquals("unmetered", blocked.reason());
         assertEquals(3, b.runnerCalls());
         assertTrue(b.events().contains("budget_unmetered"));
-        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\","
+        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\"" + b.offlineGrant() + ","
                 + "\"cost\":{\"type\":\"message_end\",\"pointer\":\"/message/usage/cost/total\",\"mode\":\"sum\"}}}}");
         assertEquals(Tick.Outcome.Result.ACTED, b.tick().beat(true).result(), "a new runner signature gets a fresh try");
     }
@@ -228,7 +228,7 @@ class TickTest {
     @Test
     void sensorConcurrencyFromLooopJsonReachesTheSensors() {
         Beats b = new Beats(dir, NOOP);
-        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
+        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
         for (String name : new String[] {"c", "a", "b"}) b.profile.sensor(name, "echo " + name + " >> order; echo '{}'");
         b.beat();
         assertEquals("a\nb\nc\n", b.profile.read("order"), "one at a time, in name order");
