@@ -266,9 +266,9 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
         // no "cost" key: the built-in's spec stands; "cost": null drops it
         String interactive = str(n, "interactive", base == null ? null : base.interactive());
         // the CLI's meter by the command it runs (RunnerCli), so a runner "work" running claude is metered as claude
-        Presets.Preset cli = Presets.named(name)
-                .or(() -> Presets.named(String.valueOf(RunnerCli.of(new RunnerDef(name, tick, interactive, null, null), false).cli())))
-                .orElse(null);
+        // no lambda: every start parses the config, and a linked lambda is cold code each start pays (StartupTest)
+        Presets.Preset cli = Presets.named(name).orElse(null);
+        if (cli == null) cli = Presets.named(String.valueOf(RunnerCli.of(new RunnerDef(name, tick, interactive, null, null), false).cli())).orElse(null);
         CostSpec preset = cli == null ? null : cli.def().cost();
         CostSpec cost = n.has("cost") ? CostParser.parse(where, name, n.get("cost"), preset)
                 : base != null ? base.cost() : preset != null && preset.priced() ? preset : null;
