@@ -183,8 +183,10 @@ class ShellGateTest {
     @Test
     void replacingTheDefaultsIsHowAPatternIsAllowed() {
         Beats b = beats("{\"replace_defaults\":true,\"deny\":[\"\\\\bgit\\\\b.*\\\\bpush\\\\b.*--force\"]}");
-        assertEquals(0, b.cli("{\"action\":\"run_shell\",\"cmd\":\"mkdir -p scratch/a && rm -rf scratch\"}", "act").code());
-        assertFalse(Files.exists(b.profile.dir.resolve("scratch")));
+        // in reports/: what a run_shell may write
+        assertEquals(0, b.cli("{\"action\":\"run_shell\",\"cmd\":\"mkdir -p reports/scratch/a && rm -rf reports/scratch\"}", "act").code());
+        assertTrue(Files.isDirectory(b.profile.dir.resolve("reports")));
+        assertFalse(Files.exists(b.profile.dir.resolve("reports/scratch")));
         assertEquals(1, b.cli("{\"action\":\"run_shell\",\"cmd\":\"git push --force\"}", "act").code());
     }
 
