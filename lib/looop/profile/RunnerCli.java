@@ -39,8 +39,8 @@ public record RunnerCli(String cli, Map<String, String> assignments) {
         }
         String bin = i < words.size() ? words.get(i) : "";
         String base = bin.substring(bin.lastIndexOf('/') + 1);
-        String cli = Presets.named(base).map(Presets.Preset::name).orElse(null);
-        return new RunnerCli(cli, vars);
+        Presets.Preset preset = Presets.named(base).orElse(null); // no method reference: every start parses the config (StartupTest)
+        return new RunnerCli(preset == null ? null : preset.name(), vars);
     }
 
     /** What a runner's tick (worker=false) or worker command runs; the other command when that one names no known CLI. */
