@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real beats against the real offline runner, one per branch of SPEC.md's "One beat". */
 class TickTest {
     @TempDir Path dir;
+    @TempDir Path marks;
 
     static final String NOOP = "{\"action\":\"noop\",\"reason\":\"quiet\",\"journal\":\"nothing to do\"}";
     static final String NOTE = "{\"action\":\"send_notification\",\"message\":\"hello\"}";
@@ -228,9 +229,11 @@ class TickTest {
     @Test
     void sensorConcurrencyFromLooopJsonReachesTheSensors() {
         Beats b = new Beats(dir, NOOP);
-        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
-        for (String name : new String[] {"c", "a", "b"}) b.profile.sensor(name, "echo " + name + " >> order; echo '{}'");
+        // the sensors leave their marks where a person's sandbox.write grants them (a sensor writes nothing else)
+        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"sandbox\":{\"write\":[" + looop.io.Json.quote(marks.toString()) + "]},"
+                + "\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
+        for (String name : new String[] {"c", "a", "b"}) b.profile.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "; echo '{}'");
         b.beat();
-        assertEquals("a\nb\nc\n", b.profile.read("order"), "one at a time, in name order");
+        assertEquals("a\nb\nc\n", looop.io.Fs.readOrNull(marks.resolve("order")), "one at a time, in name order");
     }
 }

@@ -16,7 +16,8 @@ import looop.profile.Paths;
 /**
  * A child process for the full-disk test, run in a private mount namespace
  * with a small tmpfs at MNT. For each amount of free space it copies the
- * profile SRC onto the tmpfs, fills the disk up to that many KiB free, runs
+ * profile SRC onto the tmpfs (its looop.json's grants, absolute paths, moved
+ * with it), fills the disk up to that many KiB free, runs
  * `looop tick --force` through the real command line and copies what is left
  * to OUT/<kib>/full/, with the exit code and everything printed (System.err
  * too, so a stack trace from any thread is caught) in OUT/<kib>/full.{code,out,err};
@@ -34,7 +35,8 @@ public final class FullDisk {
         Path out = Path.of(args[2]);
         for (int i = 3; i < args.length; i++) {
             String kib = args[i];
-            sh("find \"$1\" -mindepth 1 -delete && cp -a \"$2\"/. \"$1\"/ && { dd if=/dev/zero of=\"$1/.filler\" bs=4k 2>/dev/null; true; }"
+            sh("find \"$1\" -mindepth 1 -delete && cp -a \"$2\"/. \"$1\"/ && sed -i \"s#$2#$1#g\" \"$1/looop.json\""
+                    + " && { dd if=/dev/zero of=\"$1/.filler\" bs=4k 2>/dev/null; true; }"
                     + " && { [ \"$3\" -eq 0 ] || truncate -s -\"$3\"K \"$1/.filler\"; }", mnt, src, kib);
             beat(mnt, out.resolve(kib).resolve("full"));
             Files.deleteIfExists(mnt.resolve(".filler"));

@@ -57,7 +57,7 @@ public final class Confinement {
         return of(paths, config, paths.data.resolve(Sandbox.STATE_DIR));
     }
 
-    /** The same grants with the seccomp filter in a temp dir of this JVM's: for `looop doctor`, which writes nothing in the data dir. */
+    /** The same grants with the seccomp filter in a temp dir of this JVM's: for `doctor` and `status`, which write nothing in the data dir. */
     public static Confinement probing(Paths paths, Config config) {
         return of(paths, config, null);
     }
