@@ -38,14 +38,14 @@ public final class FullDisk {
             sh("find \"$1\" -mindepth 1 -delete && cp -a \"$2\"/. \"$1\"/ && sed -i \"s#$2#$1#g\" \"$1/looop.json\""
                     + " && { dd if=/dev/zero of=\"$1/.filler\" bs=4k 2>/dev/null; true; }"
                     + " && { [ \"$3\" -eq 0 ] || truncate -s -\"$3\"K \"$1/.filler\"; }", mnt, src, kib);
-            beat(mnt, out.resolve(kib).resolve("full"));
+            beat(mnt, out.resolve(kib).resolve("full"), src);
             Files.deleteIfExists(mnt.resolve(".filler"));
-            beat(mnt, out.resolve(kib).resolve("next"));
+            beat(mnt, out.resolve(kib).resolve("next"), src);
         }
     }
 
-    /** One `looop tick --force`; its files, exit code and every byte printed go to `to` and beside it. */
-    private static void beat(Path data, Path to) throws Exception {
+    /** One `looop tick --force`; its files (grants named as in src again), exit code and every byte printed go to `to` and beside it. */
+    private static void beat(Path data, Path to, Path src) throws Exception {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
@@ -58,7 +58,8 @@ public final class FullDisk {
             System.setErr(realErr);
         }
         Files.createDirectories(to);
-        sh("cp -a \"$1\"/. \"$2\"/ && rm -f \"$2/.filler\"", data, to, "");
+        sh("cp -a \"$1\"/. \"$2\"/ && rm -f \"$2/.filler\" && { [ ! -f \"$2/looop.json\" ] || sed -i \"s#$1#$3#g\" \"$2/looop.json\"; }",
+                data, to, src.toString());
         Files.writeString(Path.of(to + ".code"), String.valueOf(code));
         Files.writeString(Path.of(to + ".out"), said.toString(StandardCharsets.UTF_8));
         Files.writeString(Path.of(to + ".err"), err.toString(StandardCharsets.UTF_8));
