@@ -118,8 +118,8 @@ class GuardsTest {
                 + "echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"total_cost_usd\":0.001,"
                 + "\"result\":\"API Error: 529 {\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"overloaded_error\\\"}}\"}'\n"
                 + "exit 1; fi\nexec " + OFFLINE.replace("--shape pi", "--shape claude") + "\n");
-        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"" + b.offlineGrant() + ",\"cost\":{\"type\":\"result\","
-                + "\"pointer\":\"/total_cost_usd\"}}},\"runner_retry\":{\"backoff_s\":0}}");
+        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"" + b.offlineGrant()
+                + ",\"cost\":{\"type\":\"result\",\"pointer\":\"/total_cost_usd\"}}},\"runner_retry\":{\"backoff_s\":0}}");
         Tick.Outcome o = b.beat();
         assertEquals(Tick.Outcome.Result.ACTED, o.result(), log(b));
         assertTrue(b.events().contains("runner_retry"), b.events().toString());
@@ -134,7 +134,8 @@ class GuardsTest {
         b.profile.write("runners/flaky.sh", "if [ ! -e .offline-runner/flaky ]; then touch .offline-runner/flaky\n"
                 + "echo '{\"type\":\"message_end\",\"message\":{\"role\":\"assistant\",\"content\":[],\"errorMessage\":\"Connection error.\"}}'\n"
                 + "exit 0; fi\nexec " + OFFLINE + "\n");
-        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"" + b.offlineGrant() + "}},\"runner_retry\":{\"backoff_s\":0}}");
+        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"" + b.offlineGrant()
+                + "}},\"runner_retry\":{\"backoff_s\":0}}");
         assertEquals(Tick.Outcome.Result.ACTED, b.beat().result(), log(b));
         assertEquals(1, b.runnerCalls());
 
