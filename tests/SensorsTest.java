@@ -190,17 +190,19 @@ class SensorsTest {
     @Test
     void aScriptThatIsNotExecutableIsNotRunButReported() throws Exception {
         TestProfile p = profile();
-        p.write("sensors/plain.sh", "#!/usr/bin/env bash\ntouch ran\necho '{}'\n");
+        Path ran = marks(p).resolve("ran"); // where it could write, had it run
+        p.write("sensors/plain.sh", "#!/usr/bin/env bash\ntouch " + ran + "\necho '{}'\n");
         JsonNode v = failure(sense(p), "plain", 126);
         assertTrue(message(v).endsWith("not executable; chmod +x sensors/plain.sh"), message(v));
-        assertFalse(Files.exists(p.dir.resolve("ran")));
+        assertFalse(Files.exists(ran));
     }
 
     @Test
     void aSymlinkIsFollowedOnlyInsideTheDataDir() throws Exception {
         TestProfile p = profile();
+        Path ran = marks(p).resolve("ran"); // where it could write, had it run
         TestProfile outside = new TestProfile(tmp.resolve("elsewhere"));
-        Path foreign = outside.sensor("evil", "touch \"$LOOOP_DATA_DIR/ran\"\necho '{}'");
+        Path foreign = outside.sensor("evil", "touch " + ran + "\necho '{}'");
         Path local = p.write("scripts/real.sh", "#!/usr/bin/env bash\necho '{\"local\":true}'\n");
         local.toFile().setExecutable(true);
         Files.createDirectories(p.paths.sensors());
@@ -210,7 +212,7 @@ class SensorsTest {
         List<Sensors.Reading> readings = sense(p);
 
         assertTrue(message(failure(readings, "evil", 126)).contains("outside the data dir"));
-        assertFalse(Files.exists(p.dir.resolve("ran")));
+        assertFalse(Files.exists(ran));
         assertEquals(Json.parse("{\"local\":true}"), reading(readings, "sensor-linked.json"));
         assertTrue(message(failure(readings, "dangling", 126)).contains("broken symlink"));
     }
