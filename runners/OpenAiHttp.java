@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 /**
  * A looop runner for any OpenAI-compatible chat endpoint: Ollama, llama.cpp's
  * server, vLLM, LM Studio, OpenAI itself. The prompt arrives on stdin; the
- * model's one JSON object goes to $LOOOP_DATA_DIR/.decision.json; stdout gets
+ * model's one JSON object goes to $LOOOP_DECISION_FILE (the one place a
+ * sandboxed runner may write; without it, $LOOOP_DATA_DIR/.decision.json); stdout gets
  * the reply (each line quoted with "│ ") and then exactly one usage line,
  *
  *   {"type":"usage","model":"…","usage":{…as the server sent it…},"cost_usd":X}
@@ -54,7 +55,7 @@ public class OpenAiHttp {
     static final String DEFAULT_BASE_URL = "http://127.0.0.1:11434";
     static final String SYSTEM = "You are the decider of a control loop. Answer with ONE JSON object only: the decision "
             + "the instructions describe, and nothing else (no prose, no code fences). You cannot write files: where the "
-            + "instructions say to write the decision to .decision.json, answer with that object instead; it is written for you.";
+            + "instructions say to write the decision to a file, answer with that object instead; it is written for you.";
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     private static final Pattern FENCE = Pattern.compile("```(?:json|JSON)?\\s*\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern THINKING = Pattern.compile("<think>.*?</think>", Pattern.DOTALL);
@@ -104,7 +105,7 @@ public class OpenAiHttp {
             return null;
         }
         try {
-            out.println("decision written to " + writeDecision(s.dataDir, decision).getFileName());
+            out.println("decision written to " + writeDecision(s.decisionFile, decision).getFileName());
             return null;
         } catch (Failure f) {
             return f;
@@ -112,15 +113,16 @@ public class OpenAiHttp {
     }
 
     /** What the environment asks for, checked before any request. */
-    record Settings(URI endpoint, String model, String apiKey, BigDecimal priceIn, BigDecimal priceOut, Path dataDir) {
+    record Settings(URI endpoint, String model, String apiKey, BigDecimal priceIn, BigDecimal priceOut, Path decisionFile) {
         static Settings of(Map<String, String> env) throws Failure {
             String model = nonBlank(env.get("LOOOP_OPENAI_MODEL"));
             if (model == null) throw new Failure("set LOOOP_OPENAI_MODEL to the model's name (e.g. llama3.2 for Ollama, gpt-4o-mini for OpenAI)");
             String data = nonBlank(env.get("LOOOP_DATA_DIR"));
             if (data == null) throw new Failure("LOOOP_DATA_DIR is not set; run me as a looop runner");
+            String file = nonBlank(env.get("LOOOP_DECISION_FILE"));
             return new Settings(OpenAiHttp.endpoint(env.getOrDefault("LOOOP_OPENAI_BASE_URL", "")), model,
                     nonBlank(env.get("LOOOP_OPENAI_API_KEY")), price(env, "LOOOP_OPENAI_PRICE_IN"),
-                    price(env, "LOOOP_OPENAI_PRICE_OUT"), Path.of(data));
+                    price(env, "LOOOP_OPENAI_PRICE_OUT"), file != null ? Path.of(file) : Path.of(data, ".decision.json"));
         }
     }
 
@@ -250,11 +252,10 @@ public class OpenAiHttp {
     }
 
     /** Written whole or not at all: a temp file in the same directory, synced, then renamed over. */
-    static Path writeDecision(Path dataDir, JsonNode decision) throws Failure {
-        Path target = dataDir.resolve(".decision.json");
+    static Path writeDecision(Path target, JsonNode decision) throws Failure {
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dataDir, ".decision.", ".tmp");
+            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".decision.", ".tmp");
             Files.writeString(tmp, JSON.writeValueAsString(decision) + "\n", StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);

@@ -157,7 +157,9 @@ class AttackTest {
 
     @Test
     void aHardLinkedDecisionLeavesItsOtherNameAlone() throws Exception {
-        Beats b = beats();
+        // a test of the off mode: the data dir's .decision.json is where an unsandboxed runner may still write;
+        // a sandboxed one writes only runs/<id>/decide/, a mount of its own no hard link crosses
+        Beats b = new Beats(data, Map.of("LOOOP_SANDBOX", "off"), "");
         b.config("{\"default\":\"ln\",\"runners\":{\"ln\":{\"tick\":\"cat >/dev/null; ln -f " + decoy.resolve("decision.json") + " .decision.json\"}}}");
         Tick.Outcome o = b.beat();
         assertEquals(Tick.Outcome.Result.ACTED, o.result(), b.logBytes.toString(StandardCharsets.UTF_8));

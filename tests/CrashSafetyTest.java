@@ -205,12 +205,12 @@ class CrashSafetyTest {
     @Test
     void killedMidRunShellIsUnknownNotRerun() {
         Beats b = seeded(NOOP);
-        String cmd = "echo tok-7 >> tokens.txt";
-        b.profile.write("tokens.txt", "tok-7\n"); // bash got that far before the kill
+        String cmd = "echo tok-7 >> reports/tokens.txt";
+        b.profile.write("reports/tokens.txt", "tok-7\n"); // bash got that far before the kill
         Intent.begin("tick-c", "tick-c", HASH, Json.canonical(Json.object().put("action", "run_shell").put("cmd", cmd)), 1)
                 .save(b.profile.paths);
         assertEquals(Tick.Outcome.Result.ACTED, b.tick().beat(true).result());
-        assertEquals("tok-7\n", b.profile.read("tokens.txt"));
+        assertEquals("tok-7\n", b.profile.read("reports/tokens.txt"));
         assertEquals(1, lines(b.journal(), "tok-7"));
         assertTrue(b.journal().contains("run_shell: " + cmd + " → outcome unknown"), b.journal());
     }
@@ -253,7 +253,7 @@ class CrashSafetyTest {
 
     @Test
     void aDecidedMovePipedToActTwiceRunsOnce() {
-        Beats b = new Beats(dir, "{\"action\":\"run_shell\",\"cmd\":\"echo once >> tokens.txt\"}");
+        Beats b = new Beats(dir, "{\"action\":\"run_shell\",\"cmd\":\"echo once >> reports/tokens.txt\"}");
         String hashed = b.cli(b.cli("", "sense").out(), "hash").out();
         String decided = b.cli(hashed, "decide").out();
         assertEquals(0, b.cli(decided, "act").code());
@@ -262,17 +262,17 @@ class CrashSafetyTest {
         assertEquals(1, again.code());
         assertTrue(again.err().contains("already acted on (acted)"), again.err());
         assertEquals(1, again.err().strip().lines().count());
-        assertEquals("once\n", b.profile.read("tokens.txt"));
+        assertEquals("once\n", b.profile.read("reports/tokens.txt"));
         assertEquals(before, treeQuietly(b.profile.dir), "a refused replay changes nothing");
     }
 
     @Test
     void aDecisionClaimedByACrashedBeatIsNeverActedOn() {
-        Beats b = new Beats(dir, "{\"action\":\"run_shell\",\"cmd\":\"echo orphan >> tokens.txt\"}", NOOP);
+        Beats b = new Beats(dir, "{\"action\":\"run_shell\",\"cmd\":\"echo orphan >> reports/tokens.txt\"}", NOOP);
         String hashed = b.cli(b.cli("", "sense").out(), "hash").out();
         assertEquals(0, b.cli(hashed, "decide").code()); // ... and the process dies before act
         assertEquals(Tick.Outcome.Result.ACTED, b.beat().result());
-        assertNull(b.profile.read("tokens.txt"));
+        assertNull(b.profile.read("reports/tokens.txt"));
         assertEquals(2, b.runnerCalls(), "the next beat asks again instead");
     }
 

@@ -160,10 +160,11 @@ class ExecutorTest {
 
     @Test
     void runShellRunsInTheDataDirWithTheProfileExported() throws IOException {
-        Executor.Done m = act("{\"action\":\"run_shell\",\"cmd\":\"pwd -P > where.txt; printf %s \\\"$LOOOP_DATA_DIR\\\" > env.txt\"}");
-        assertEquals(dir.toRealPath() + "\n", profile.read("where.txt"));
-        assertEquals(dir.toString(), profile.read("env.txt"));
-        assertEquals("run_shell: pwd -P > where.txt; printf %s \"$LOOOP_DATA_DIR\" > env.txt → exit 0", m.summary());
+        // reports/ is what a run_shell may write (the sandbox's grant)
+        Executor.Done m = act("{\"action\":\"run_shell\",\"cmd\":\"pwd -P > reports/where.txt; printf %s \\\"$LOOOP_DATA_DIR\\\" > reports/env.txt\"}");
+        assertEquals(dir.toRealPath() + "\n", profile.read("reports/where.txt"));
+        assertEquals(dir.toString(), profile.read("reports/env.txt"));
+        assertEquals("run_shell: pwd -P > reports/where.txt; printf %s \"$LOOOP_DATA_DIR\" > reports/env.txt → exit 0", m.summary());
         assertEquals(STAMP + m.summary() + "\n", journal());
     }
 

@@ -226,7 +226,7 @@ class FirstRunTest {
     void statusShowsTheCadenceTheRunningPulseUses() throws Exception {
         Beats b = new Beats(dir.resolve("data"), "{\"action\":\"noop\"}");
         b.profile.write("runners/script.jsonl", "{\"action\":\"noop\"}\n");
-        b.config("{\"default\":\"offline\",\"interval\":600,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --repeat-last\"}}}");
+        b.config("{\"default\":\"offline\",\"interval\":600,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --repeat-last\"" + b.offlineGrant() + "}}}");
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop("run")).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("pulse.log").toFile());
         pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());

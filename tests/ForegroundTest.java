@@ -67,7 +67,6 @@ class ForegroundTest {
     private ProcessBuilder child(String... args) {
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop(args));
         pb.environment().put("LOOOP_DATA_DIR", beats.profile.dir.toString());
-        pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
         pb.environment().put("LOOOP_INTERVAL", "3600");
         pb.environment().remove("LOOOP_CONFIG");
         pb.environment().remove("LOOOP_LOG_FORMAT");

@@ -31,7 +31,8 @@ class GuardsTest {
     static final String OFFLINE = "bash runners/offline.sh runners/script.jsonl --shape pi --cost 0.002";
 
     static void config(Beats b, String extra) {
-        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"" + OFFLINE + "\"}}" + (extra.isEmpty() ? "" : "," + extra) + "}");
+        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"" + OFFLINE + "\"" + b.offlineGrant() + "}}"
+                + (extra.isEmpty() ? "" : "," + extra) + "}");
     }
 
     static String log(Beats b) {
@@ -113,12 +114,12 @@ class GuardsTest {
     void aTransientRunnerFailureIsRetriedInTheBeatAndEachTryIsMetered() {
         Beats b = new Beats(dir, NOOP);
         // fails once the way claude does when the API is overloaded, then plays the script
-        b.profile.write("runners/flaky.sh", "if [ ! -e .flaky ]; then touch .flaky\n"
+        b.profile.write("runners/flaky.sh", "if [ ! -e .offline-runner/flaky ]; then touch .offline-runner/flaky\n"
                 + "echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"total_cost_usd\":0.001,"
                 + "\"result\":\"API Error: 529 {\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"overloaded_error\\\"}}\"}'\n"
                 + "exit 1; fi\nexec " + OFFLINE.replace("--shape pi", "--shape claude") + "\n");
-        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\",\"cost\":{\"type\":\"result\","
-                + "\"pointer\":\"/total_cost_usd\"}}},\"runner_retry\":{\"backoff_s\":0}}");
+        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"" + b.offlineGrant()
+                + ",\"cost\":{\"type\":\"result\",\"pointer\":\"/total_cost_usd\"}}},\"runner_retry\":{\"backoff_s\":0}}");
         Tick.Outcome o = b.beat();
         assertEquals(Tick.Outcome.Result.ACTED, o.result(), log(b));
         assertTrue(b.events().contains("runner_retry"), b.events().toString());
@@ -130,10 +131,11 @@ class GuardsTest {
     @Test
     void aPiRunThatEndsInAModelErrorWithoutADecisionIsRetriedButModelTextIsNoError() {
         Beats b = new Beats(dir, NOOP, NOOP);
-        b.profile.write("runners/flaky.sh", "if [ ! -e .flaky ]; then touch .flaky\n"
+        b.profile.write("runners/flaky.sh", "if [ ! -e .offline-runner/flaky ]; then touch .offline-runner/flaky\n"
                 + "echo '{\"type\":\"message_end\",\"message\":{\"role\":\"assistant\",\"content\":[],\"errorMessage\":\"Connection error.\"}}'\n"
                 + "exit 0; fi\nexec " + OFFLINE + "\n");
-        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"}},\"runner_retry\":{\"backoff_s\":0}}");
+        b.config("{\"default\":\"flaky\",\"runners\":{\"flaky\":{\"tick\":\"bash runners/flaky.sh\"" + b.offlineGrant()
+                + "}},\"runner_retry\":{\"backoff_s\":0}}");
         assertEquals(Tick.Outcome.Result.ACTED, b.beat().result(), log(b));
         assertEquals(1, b.runnerCalls());
 
@@ -199,7 +201,8 @@ class GuardsTest {
     void flappingSensorsAreNamedInThePromptAndInStatus() {
         Beats b = new Beats(dir, NOOP, NOOP, NOOP, NOOP, NOOP);
         config(b, "\"flap_beats\":3");
-        b.profile.sensor("clock", "n=$(cat .n 2>/dev/null || echo 0); echo $((n+1)) > .n; echo \"{\\\"signal\\\":{\\\"n\\\":$n}}\"");
+        // a real clock in the signal, as a careless sensor has it (a sandboxed sensor cannot keep a count)
+        b.profile.sensor("clock", "echo \"{\\\"signal\\\":{\\\"n\\\":$(date +%s%N)}}\"");
         for (int i = 0; i < 4; i++) {
             assertEquals(Tick.Outcome.Result.ACTED, b.beat().result(), log(b));
             b.profile.clock.advanceSeconds(60);

@@ -152,7 +152,7 @@ class HttpRunnerTest {
 
         String log = archive(o);
         assertTrue(log.contains("] │ Here is my move:\n"), log);
-        assertTrue(log.contains("] decision written to .decision.json\n"), log);
+        assertTrue(log.contains("] decision written to decision.json\n"), log); // $LOOOP_DECISION_FILE, in runs/<id>/decide/
         assertFalse(log.contains("\"type\":\"usage\""), "the usage line is metered, not archived: " + log);
     }
 
@@ -223,11 +223,11 @@ class HttpRunnerTest {
 
     @Test
     void aDecisionThatCannotBeWrittenFailsButIsStillMetered() {
-        useRunner(stub.base(), Map.of("LOOOP_DATA_DIR", dir.resolve("no-such-dir").toString(), "LOOOP_OPENAI_PRICE_IN", "1"));
+        useRunner(stub.base(), Map.of("LOOOP_DECISION_FILE", dir.resolve("no-such-dir/decision.json").toString(), "LOOOP_OPENAI_PRICE_IN", "1"));
         stub.answer("{\"action\":\"noop\"}", 2000, 5);
         Tick.Outcome o = b.beat();
         assertEquals("runner_failed", o.reason(), o.message());
-        assertTrue(archive(o).contains("] openai-http: cannot write " + dir.resolve("no-such-dir/.decision.json")), archive(o));
+        assertTrue(archive(o).contains("] openai-http: cannot write " + dir.resolve("no-such-dir/decision.json")), archive(o));
         assertEquals(0.002, ledgered(o), 1e-12);
     }
 

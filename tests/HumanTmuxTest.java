@@ -45,7 +45,7 @@ class HumanTmuxTest extends TmuxTestBase {
         t.profile.write("runners/offline.sh", Fs.readOrNull(Path.of("runners/offline.sh").toAbsolutePath()));
         t.profile.write("runners/script.jsonl", "{\"action\":\"noop\",\"journal\":\"pulse beat\"}\n".repeat(50));
         t.profile.write("looop.json", "{\"default\":\"t\",\"runners\":{\"t\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --shape pi"
-                + " --cost 0\",\"interactive\":" + Json.quote(interactive) + "}}}");
+                + " --cost 0\",\"interactive\":" + Json.quote(interactive) + Beats.offlineGrant(t.profile) + "}}}");
     }
 
     /** `looop run` in a child JVM on this profile, as a person starts it; its log goes to name.out. */

@@ -97,7 +97,7 @@ class LauncherTest {
         Path wrapper = checkout().resolve("jbang");
         // the offline runner decides: the beat must not depend on which AI CLIs this machine has (issue 29)
         TestProfile p = new Beats(dir, "{\"action\":\"noop\"}").profile;
-        Map<String, String> env = Map.of("LOOOP_DATA_DIR", p.paths.data.toString(), "LOOOP_SANDBOX", "off", "LOOOP_CDS", "0");
+        Map<String, String> env = Map.of("LOOOP_DATA_DIR", p.paths.data.toString(), "LOOOP_CDS", "0");
         Ran tick = run(wrapper, env, "looop", "tick"); // through JBang: builds looop, which writes the launcher with the build's key
         assertEquals(0, tick.code(), tick.out() + tick.err());
         Path bin = p.paths.bin();

@@ -94,7 +94,6 @@ class LockTest {
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop("run")).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("pulse.out").toFile());
         pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
-        pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
         pb.environment().put("LOOOP_INTERVAL", "3600");
         Process pulse = pb.start();
         try {
@@ -175,7 +174,6 @@ class LockTest {
                         .redirectOutput(dir.resolve("pair" + pair + "-" + i + ".out").toFile())
                         .redirectError(dir.resolve("pair" + pair + "-" + i + ".err").toFile());
                 pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
-                pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
                 pb.environment().put("LOOOP_INTERVAL", "3600");
                 both.add(pb.start());
             }

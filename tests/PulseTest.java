@@ -32,7 +32,6 @@ class PulseTest {
         pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
         pb.environment().put("LOOOP_INTERVAL", "3600");
         pb.environment().remove("LOOOP_CONFIG");
-        pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
         pb.redirectOutput(dir.resolve(name + ".out").toFile());
         pb.redirectError(dir.resolve(name + ".err").toFile());
         return pb.start();

@@ -170,7 +170,7 @@ class RunnerFailureTest {
 
     @Test
     void aDecisionWrittenBeforeACrashIsNotExecuted() {
-        Beats b = withRunner("echo '{\"action\":\"write_goal\",\"id\":\"crashed\",\"body\":\"b\"}' > .decision.json; exit 2", null);
+        Beats b = withRunner("echo '{\"action\":\"write_goal\",\"id\":\"crashed\",\"body\":\"b\"}' > \"$LOOOP_DECISION_FILE\"; exit 2", null);
         Tick.Outcome o = failsCleanly(b, "runner_failed");
         assertTrue(o.message().startsWith("runner exited 2"), o.message());
         assertFalse(Files.exists(b.profile.dir.resolve("goals/crashed.md")), "a crashed runner's move was executed");
@@ -179,14 +179,14 @@ class RunnerFailureTest {
 
     @Test
     void aHugeDecisionIsRefusedWithTheCapInTheMessage() {
-        Beats b = withRunner("{ printf '{\"action\":\"noop\",\"reason\":\"'; head -c 2000000 /dev/zero | tr '\\0' x; printf '\"}'; } > .decision.json", null);
+        Beats b = withRunner("{ printf '{\"action\":\"noop\",\"reason\":\"'; head -c 2000000 /dev/zero | tr '\\0' x; printf '\"}'; } > \"$LOOOP_DECISION_FILE\"", null);
         Tick.Outcome o = failsCleanly(b, "bad_decision");
         assertTrue(o.message().startsWith("bad decision: decision file is 2000029 bytes; the cap is 1 MiB; "), o.message());
     }
 
     @Test
     void aHugeDecisionFromACrashedRunnerIsReportedAsTheCrash() {
-        Beats b = withRunner("head -c 2000000 /dev/zero > .decision.json; exit 5", null);
+        Beats b = withRunner("head -c 2000000 /dev/zero > \"$LOOOP_DECISION_FILE\"; exit 5", null);
         Tick.Outcome o = failsCleanly(b, "runner_failed");
         assertTrue(o.message().startsWith("runner exited 5"), o.message());
     }

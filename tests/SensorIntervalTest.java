@@ -20,18 +20,33 @@ class SensorIntervalTest {
     Path dir;
 
     static final String NOOP = "{\"action\":\"noop\"}";
-    /** Counts its runs in .runs-slow and reports the count in detail, so a kept reading shows as an old count. */
-    static final String SLOW = "# a slow sensor\n# looop:interval=1h\n"
-            + "n=$(( $(cat .runs-slow 2>/dev/null || echo 0) + 1 )); echo $n > .runs-slow; echo \"{\\\"signal\\\":{},\\\"detail\\\":{\\\"run\\\":$n}}\"";
+    /** Counts its runs in marks/runs-slow and reports the count in detail, so a kept reading shows as an old count. */
+    String slow() {
+        return "# a slow sensor\n# looop:interval=1h\n" + "n=$(( $(cat " + marks().resolve("runs-slow") + " 2>/dev/null || echo 0) + 1 )); echo $n > "
+                + marks().resolve("runs-slow") + "; echo \"{\\\"signal\\\":{},\\\"detail\\\":{\\\"run\\\":$n}}\"";
+    }
+
+    /** Where the sensors count their runs: a dir granted by sandbox.write, as a person grants one (a sensor writes nothing else). */
+    Path marks() {
+        return dir.resolve("marks");
+    }
+
+    Beats beats(String... decisions) {
+        Beats b = new Beats(dir.resolve("data"), decisions);
+        looop.io.Fs.mkdirs(marks());
+        b.config("{\"default\":\"offline\",\"sandbox\":{\"write\":[" + looop.io.Json.quote(marks().toString()) + "]},"
+                + "\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
+        return b;
+    }
 
     int runs(Beats b) {
-        return Integer.parseInt(b.profile.read(".runs-slow").strip());
+        return Integer.parseInt(looop.io.Fs.readOrNull(marks().resolve("runs-slow")).strip());
     }
 
     @Test
     void aSensorWithAnIntervalKeepsItsReadingWhileFresh() {
-        Beats b = new Beats(dir, NOOP, NOOP, NOOP, NOOP);
-        b.profile.sensor("slow", SLOW);
+        Beats b = beats(NOOP, NOOP, NOOP, NOOP);
+        b.profile.sensor("slow", slow());
         b.tick().sense();
         assertEquals(1, runs(b));
         b.profile.clock.advanceSeconds(3599);
@@ -41,20 +56,20 @@ class SensorIntervalTest {
         b.profile.clock.advanceSeconds(1);
         b.tick().sense();
         assertEquals(2, runs(b), "an hour old: run again");
-        b.profile.sensor("slow", SLOW + "\n# edited");
+        b.profile.sensor("slow", slow() + "\n# edited");
         b.tick().sense();
         assertEquals(3, runs(b), "an edited script runs at once");
     }
 
     @Test
     void aFailedReadingIsNotKept() {
-        Beats b = new Beats(dir, NOOP);
-        b.profile.sensor("flaky", "# looop:interval=1h\nn=$(( $(cat .runs 2>/dev/null || echo 0) + 1 )); echo $n > .runs; [ $n -gt 1 ] || exit 1; echo '{\"signal\":{\"ok\":true}}'");
+        Beats b = beats(NOOP);
+        b.profile.sensor("flaky", "# looop:interval=1h\nn=$(( $(cat " + marks().resolve("runs") + " 2>/dev/null || echo 0) + 1 )); echo $n > " + marks().resolve("runs") + "; [ $n -gt 1 ] || exit 1; echo '{\"signal\":{\"ok\":true}}'");
         b.tick().sense();
         b.tick().sense();
         assertEquals("{\"signal\":{\"ok\":true}}", b.profile.read("snapshots/sensor-flaky.json"));
         b.tick().sense();
-        assertEquals("2", b.profile.read(".runs").strip(), "the good reading is kept");
+        assertEquals("2", looop.io.Fs.readOrNull(marks().resolve("runs")).strip(), "the good reading is kept");
     }
 
     @Test
@@ -67,8 +82,8 @@ class SensorIntervalTest {
 
     @Test
     void statusShowsEachSensorsAgeAndInterval() {
-        Beats b = new Beats(dir, NOOP, NOOP);
-        b.profile.sensor("slow", SLOW);
+        Beats b = beats(NOOP, NOOP);
+        b.profile.sensor("slow", slow());
         b.profile.sensor("quick", "echo '{\"signal\":{}}'");
         b.profile.sensor("broken", "exit 3");
         b.beat();

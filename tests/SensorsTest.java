@@ -36,6 +36,17 @@ class SensorsTest {
         return new TestProfile(tmp.resolve("data"), env);
     }
 
+    /**
+     * A dir the sensors may write, granted as a person grants one (a sensor
+     * writes nothing else in the sandbox): where these tests' sensors leave
+     * marks of how they ran.
+     */
+    private Path marks(TestProfile p) throws java.io.IOException {
+        Path marks = Files.createDirectories(tmp.resolve("marks"));
+        p.write("looop.json", "{\"sandbox\":{\"write\":[" + Json.quote(marks.toString()) + "]}}");
+        return marks;
+    }
+
     private static List<Sensors.Reading> sense(TestProfile p) {
         return sense(p, NoSessions.none());
     }
@@ -65,13 +76,14 @@ class SensorsTest {
     @Test
     void runsSensorsFromTheDataDirAndKeepsObjectsCanonicalInNameOrder() throws Exception {
         TestProfile p = profile();
+        Path marks = marks(p);
         for (String name : List.of("b", "c", "a")) {
-            p.sensor(name, "echo " + name + " >> order\necho '{ \"z\": 1, \"a\": [2, 3] }'");
+            p.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "\necho '{ \"z\": 1, \"a\": [2, 3] }'");
         }
         p.sensor("where", "printf '{\"cwd\":\"%s\",\"data\":\"%s\"}' \"$PWD\" \"$LOOOP_DATA_DIR\"");
         List<Sensors.Reading> readings = sense(p);
 
-        assertEquals(List.of("a", "b", "c"), p.read("order").lines().sorted().toList(), "each ran once");
+        assertEquals(List.of("a", "b", "c"), Files.readString(marks.resolve("order")).lines().sorted().toList(), "each ran once");
         assertEquals(List.of("sensor-a.json", "sensor-b.json", "sensor-c.json", "sensor-where.json",
                 "sys-asks.json", "sys-claims.json", "sys-goals.json", "sys-schedules.json", "sys-sessions.json"),
                 readings.stream().map(Sensors.Reading::file).toList());
@@ -178,17 +190,19 @@ class SensorsTest {
     @Test
     void aScriptThatIsNotExecutableIsNotRunButReported() throws Exception {
         TestProfile p = profile();
-        p.write("sensors/plain.sh", "#!/usr/bin/env bash\ntouch ran\necho '{}'\n");
+        Path ran = marks(p).resolve("ran"); // where it could write, had it run
+        p.write("sensors/plain.sh", "#!/usr/bin/env bash\ntouch " + ran + "\necho '{}'\n");
         JsonNode v = failure(sense(p), "plain", 126);
         assertTrue(message(v).endsWith("not executable; chmod +x sensors/plain.sh"), message(v));
-        assertFalse(Files.exists(p.dir.resolve("ran")));
+        assertFalse(Files.exists(ran));
     }
 
     @Test
     void aSymlinkIsFollowedOnlyInsideTheDataDir() throws Exception {
         TestProfile p = profile();
+        Path ran = marks(p).resolve("ran"); // where it could write, had it run
         TestProfile outside = new TestProfile(tmp.resolve("elsewhere"));
-        Path foreign = outside.sensor("evil", "touch \"$LOOOP_DATA_DIR/ran\"\necho '{}'");
+        Path foreign = outside.sensor("evil", "touch " + ran + "\necho '{}'");
         Path local = p.write("scripts/real.sh", "#!/usr/bin/env bash\necho '{\"local\":true}'\n");
         local.toFile().setExecutable(true);
         Files.createDirectories(p.paths.sensors());
@@ -198,7 +212,7 @@ class SensorsTest {
         List<Sensors.Reading> readings = sense(p);
 
         assertTrue(message(failure(readings, "evil", 126)).contains("outside the data dir"));
-        assertFalse(Files.exists(p.dir.resolve("ran")));
+        assertFalse(Files.exists(ran));
         assertEquals(Json.parse("{\"local\":true}"), reading(readings, "sensor-linked.json"));
         assertTrue(message(failure(readings, "dangling", 126)).contains("broken symlink"));
     }
@@ -291,15 +305,16 @@ class SensorsTest {
      * the three would run together and meet.
      */
     @Test
-    void concurrencyOneRunsTheScriptsOneAfterAnotherInNameOrder() {
+    void concurrencyOneRunsTheScriptsOneAfterAnotherInNameOrder() throws Exception {
         TestProfile p = profile();
-        ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
+        Path marks = marks(p);
+        ConcurrencyProbe probe = new ConcurrencyProbe(marks.resolve("probe"));
         for (String name : List.of("b", "c", "a")) {
-            p.sensor(name, "echo " + name + " >> order\n" + probe.sensorBody(name, 2, 2));
+            p.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "\n" + probe.sensorBody(name, 2, 2));
         }
         new Sensors(p.paths, NoSessions.none(), p.clock, 1).senseAll();
         assertEquals(1, probe.mostAtOnce(), "never two sensors at once");
-        assertEquals("a\nb\nc\n", p.read("order"));
+        assertEquals("a\nb\nc\n", Files.readString(marks.resolve("order")));
     }
 
     /**
@@ -308,9 +323,9 @@ class SensorsTest {
      * too. A setting stuck at 1 never lets them meet; one ignored lets four in.
      */
     @Test
-    void concurrencyNRunsExactlyNAtOnce() {
+    void concurrencyNRunsExactlyNAtOnce() throws Exception {
         TestProfile p = profile();
-        ConcurrencyProbe probe = new ConcurrencyProbe(tmp.resolve("probe"));
+        ConcurrencyProbe probe = new ConcurrencyProbe(marks(p).resolve("probe"));
         for (String name : List.of("s1", "s2", "s3", "s4")) p.sensor(name, probe.sensorBody(name, 3, 20));
         List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 3).senseAll();
         assertEquals(3, probe.mostAtOnce(), "three at once, not more");

@@ -151,7 +151,7 @@ class ShellGateTest {
 
     private Beats beats(String gateJson, String... decisions) {
         Beats b = new Beats(dir.resolve("p"), decisions);
-        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}"
+        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}"
                 + (gateJson == null ? "" : ",\"run_shell\":" + gateJson) + "}");
         b.profile.write("reports/keep.md", "precious\n");
         return b;
@@ -183,8 +183,10 @@ class ShellGateTest {
     @Test
     void replacingTheDefaultsIsHowAPatternIsAllowed() {
         Beats b = beats("{\"replace_defaults\":true,\"deny\":[\"\\\\bgit\\\\b.*\\\\bpush\\\\b.*--force\"]}");
-        assertEquals(0, b.cli("{\"action\":\"run_shell\",\"cmd\":\"mkdir -p scratch/a && rm -rf scratch\"}", "act").code());
-        assertFalse(Files.exists(b.profile.dir.resolve("scratch")));
+        // in reports/: what a run_shell may write
+        assertEquals(0, b.cli("{\"action\":\"run_shell\",\"cmd\":\"mkdir -p reports/scratch/a && rm -rf reports/scratch\"}", "act").code());
+        assertTrue(Files.isDirectory(b.profile.dir.resolve("reports")));
+        assertFalse(Files.exists(b.profile.dir.resolve("reports/scratch")));
         assertEquals(1, b.cli("{\"action\":\"run_shell\",\"cmd\":\"git push --force\"}", "act").code());
     }
 

@@ -54,11 +54,11 @@ class TickFaultsTest {
 
     @Test
     void aDeciderThatWritesTwoMovesGetsNeither() {
-        Beats b = new Beats(dir, "{\"action\":\"run_shell\",\"cmd\":\"echo one >> ran.txt\"}{\"action\":\"run_shell\",\"cmd\":\"echo two >> ran.txt\"}");
+        Beats b = new Beats(dir, "{\"action\":\"run_shell\",\"cmd\":\"echo one >> reports/ran.txt\"}{\"action\":\"run_shell\",\"cmd\":\"echo two >> reports/ran.txt\"}");
         Tick.Outcome o = b.beat();
         assertEquals("bad_decision", o.reason());
         assertTrue(o.message().contains("more than one JSON value"), o.message());
-        assertNull(b.profile.read("ran.txt"), "one beat, one move: two are refused, not the first taken");
+        assertNull(b.profile.read("reports/ran.txt"), "one beat, one move: two are refused, not the first taken");
         assertEquals("", b.journal());
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Real beats against the real offline runner, one per branch of SPEC.md's "One beat". */
 class TickTest {
     @TempDir Path dir;
+    @TempDir Path marks;
 
     static final String NOOP = "{\"action\":\"noop\",\"reason\":\"quiet\",\"journal\":\"nothing to do\"}";
     static final String NOTE = "{\"action\":\"send_notification\",\"message\":\"hello\"}";
@@ -168,7 +169,7 @@ class TickTest {
     @Test
     void dailyBudgetStopsTheRunner() {
         Beats b = new Beats(dir, NOOP);
-        b.config("{\"default\":\"offline\",\"max_daily_usd\":0.001,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
+        b.config("{\"default\":\"offline\",\"max_daily_usd\":0.001,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
         new Budget(b.profile.paths.costLedger(), b.profile.paths.unmetered(), b.profile.clock).record("session", "w", "pi", 0.002);
         Tick.Outcome o = b.beat();
         assertEquals("budget", o.reason());
@@ -181,13 +182,13 @@ class TickTest {
     @Test
     void unmeteredRunnerTripsTheBreakerAfterThreeRuns() {
         Beats b = new Beats(dir, Map.of(), "--cost 0", NOOP, NOOP, NOOP, NOOP);
-        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\"}}}");
+        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\"" + b.offlineGrant() + "}}}");
         for (int i = 0; i < 3; i++) assertEquals(Tick.Outcome.Result.ACTED, b.tick().beat(true).result());
         Tick.Outcome blocked = b.tick().beat(true);
         assertEquals("unmetered", blocked.reason());
         assertEquals(3, b.runnerCalls());
         assertTrue(b.events().contains("budget_unmetered"));
-        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\","
+        b.config("{\"default\":\"offline\",\"max_daily_usd\":5,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --cost 0\"" + b.offlineGrant() + ","
                 + "\"cost\":{\"type\":\"message_end\",\"pointer\":\"/message/usage/cost/total\",\"mode\":\"sum\"}}}}");
         assertEquals(Tick.Outcome.Result.ACTED, b.tick().beat(true).result(), "a new runner signature gets a fresh try");
     }
@@ -228,9 +229,11 @@ class TickTest {
     @Test
     void sensorConcurrencyFromLooopJsonReachesTheSensors() {
         Beats b = new Beats(dir, NOOP);
-        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
-        for (String name : new String[] {"c", "a", "b"}) b.profile.sensor(name, "echo " + name + " >> order; echo '{}'");
+        // the sensors leave their marks where a person's sandbox.write grants them (a sensor writes nothing else)
+        b.config("{\"default\":\"offline\",\"sensor_concurrency\":1,\"sandbox\":{\"write\":[" + looop.io.Json.quote(marks.toString()) + "]},"
+                + "\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
+        for (String name : new String[] {"c", "a", "b"}) b.profile.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "; echo '{}'");
         b.beat();
-        assertEquals("a\nb\nc\n", b.profile.read("order"), "one at a time, in name order");
+        assertEquals("a\nb\nc\n", looop.io.Fs.readOrNull(marks.resolve("order")), "one at a time, in name order");
     }
 }

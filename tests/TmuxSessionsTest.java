@@ -30,13 +30,14 @@ import org.junit.jupiter.api.Test;
 /** The tmux engine driving real sessions that run small shell programs. */
 class TmuxSessionsTest extends TmuxTestBase {
     /**
-     * Reads the terminal raw and writes one line per read() to keys.txt in its
-     * working directory: the time in ms, then the bytes in hex. One tight
+     * Reads the terminal raw and writes one line per read() to reports/keys.txt
+     * (its working directory is the data dir, where a sandboxed worker may write
+     * reports/): the time in ms, then the bytes in hex. One tight
      * process (perl's sysread), so read boundaries are the writes that
      * arrived, not the pace of a shell loop.
      */
     static final String KEY_READER = "stty raw -echo; echo ready; exec perl -MTime::HiRes=time -e '$|=1; "
-            + "open(my $f, \">>\", \"keys.txt\") or die; $f->autoflush(1); while (sysread(STDIN, my $b, 256)) { "
+            + "open(my $f, \">>\", \"reports/keys.txt\") or die; $f->autoflush(1); while (sysread(STDIN, my $b, 256)) { "
             + "printf $f \"%d %s\\n\", time * 1000, join(\" \", map { sprintf \"%02x\", ord } split //, $b) }'";
 
     /** A profile whose worker is KEY_READER, whose perl needs Time::HiRes (perl-base alone lacks it). */
@@ -227,7 +228,7 @@ class TmuxSessionsTest extends TmuxTestBase {
 
     /** Waits until the key reader got as many bytes as expected, checks they are exactly those, returns its reads. */
     private List<Read> awaitBytes(String expected) {
-        Path keys = dir.resolve("keys.txt");
+        Path keys = dir.resolve("reports/keys.txt");
         TmuxProfile.awaitTrue(() -> bytes(keys).length() >= expected.length(), () -> "'" + expected + "' in keys.txt: " + Fs.readOr(keys, ""));
         assertEquals(expected, bytes(keys));
         return reads(keys);
@@ -250,7 +251,7 @@ class TmuxSessionsTest extends TmuxTestBase {
         t.awaitOutput("w1", "ready");
         assertThrows(UserError.class, () -> t.sessions.sendKeys("w1", List.of("x", "Bogus")));
         TmuxProfile.sleep(200);
-        assertEquals("", Fs.readOr(dir.resolve("keys.txt"), "").strip(), "nothing was pressed");
+        assertEquals("", Fs.readOr(dir.resolve("reports/keys.txt"), "").strip(), "nothing was pressed");
     }
 
     @Test

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * next beat succeeds and leaves every move that happened journaled exactly once.
  *
  * Every scripted move leaves a token its effect can be traced by (run_shell
- * appends it to tokens.txt; write_goal, write_playbook, send_notification and
+ * appends it to reports/tokens.txt; write_goal, write_playbook, send_notification and
  * noop carry it in the goal, the playbook or the journal line).
  *
  * LOOOP_TORTURE_KILLS (default 100) sets the number of kills, LOOOP_TORTURE_LANES
@@ -143,7 +143,6 @@ class TortureTest {
                     .redirectError(ProcessBuilder.Redirect.appendTo(stderr().toFile()));
             pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
             pb.environment().put("LOOOP_RUNS_KEEP", "8");
-            pb.environment().put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
             pb.environment().remove("LOOOP_CONFIG");
             return pb.start();
         }
@@ -187,7 +186,7 @@ class TortureTest {
 
         /** No token, and so no move, appears twice: not in tokens.txt, not in two journal lines. */
         private void assertNoneTwice() {
-            List<String> ran = lines(b.profile.read("tokens.txt"));
+            List<String> ran = lines(b.profile.read("reports/tokens.txt"));
             assertEquals(ran.size(), new java.util.HashSet<>(ran).size(), "a run_shell move ran twice: " + ran);
             Map<String, String> seen = new java.util.HashMap<>();
             for (String line : lines(b.journal())) {
@@ -202,12 +201,12 @@ class TortureTest {
         private void assertEveryMoveJournaled(int k) {
             String journal = b.journal();
             List<String> journaled = tokensIn(journal);
-            for (String t : lines(b.profile.read("tokens.txt"))) {
+            for (String t : lines(b.profile.read("reports/tokens.txt"))) {
                 assertTrue(journaled.contains(t), "kill #" + k + ": move " + t + " ran but its journal line is lost");
             }
             for (String line : lines(journal)) {
                 Matcher m = DONE_SHELL.matcher(line);
-                if (m.find()) assertTrue(lines(b.profile.read("tokens.txt")).contains(m.group(1)), "journaled as done but never ran: " + line);
+                if (m.find()) assertTrue(lines(b.profile.read("reports/tokens.txt")).contains(m.group(1)), "journaled as done but never ran: " + line);
             }
             for (Path goal : Fs.listFiles(b.profile.paths.goals(), ".md")) {
                 for (String t : tokensIn(Fs.readOr(goal, ""))) assertTrue(journaled.contains(t), "goal written, journal line lost: " + t);
@@ -254,7 +253,7 @@ class TortureTest {
             String t = String.format("k%06d", base + i);
             String nudge = rnd.nextInt(5) == 0 ? ",\"next_interval_s\":" + (1 + rnd.nextInt(60)) : "";
             out[i] = switch (rnd.nextInt(10)) {
-                case 0, 1, 2, 3, 4 -> "{\"action\":\"run_shell\",\"cmd\":\"echo " + t + " >> tokens.txt\",\"journal\":\"shell " + t + "\"" + nudge + "}";
+                case 0, 1, 2, 3, 4 -> "{\"action\":\"run_shell\",\"cmd\":\"echo " + t + " >> reports/tokens.txt\",\"journal\":\"shell " + t + "\"" + nudge + "}";
                 case 5, 6 -> "{\"action\":\"write_goal\",\"id\":\"slot" + rnd.nextInt(4) + "\",\"body\":\"goal " + t + "\",\"journal\":\"goal " + t + "\"}";
                 case 7 -> "{\"action\":\"write_playbook\",\"body\":\"# playbook " + t + "\",\"journal\":\"playbook " + t + "\"}";
                 case 8 -> "{\"action\":\"send_notification\",\"message\":\"note " + t + "\"" + nudge + "}";

@@ -109,10 +109,11 @@ class WorkerHealthTest extends TmuxTestBase {
 
     @Test
     void verifyRunsOnceAfterTheWorkerExitsAndItsVerdictEntersTheSignalAndThePrompt() {
+        // a verify runs as a run_shell does: it may write reports/ only
         profile("bash -c 'echo done; exit 0'");
         Executor exec = new Executor(t.profile.paths, t.sessions, t.profile.clock);
         exec.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"w1\",\"prompt\":\"write the report\","
-                + "\"verify\":\"echo checking in $(pwd); echo ran >> verify-runs; test -s reports/w1.md\"}"));
+                + "\"verify\":\"echo checking in $(pwd); echo ran >> reports/verify-runs; test -s reports/w1.md\"}"));
         t.awaitState("w1", "exited");
 
         Tick tick = new Tick(t.profile.paths, t.profile.clock, t.sessions, new looop.io.Log(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), t.profile.clock, false, false));
@@ -127,14 +128,14 @@ class WorkerHealthTest extends TmuxTestBase {
 
         t.profile.write("reports/w1.md", "the report\n");
         tick.sense();
-        assertEquals("ran\n", Fs.readOrNull(t.profile.paths.data.resolve("verify-runs")), "at most once: a result on file is never run again");
+        assertEquals("ran\n", Fs.readOrNull(t.profile.paths.data.resolve("reports/verify-runs")), "at most once: a result on file is never run again");
         assertFalse(Verify.read(t.profile.paths, "w1").passed());
     }
 
     @Test
     void aVerifyCutOffByACrashIsRecordedAsFailedAndNeverRunAgainAndOneThatPassesSaysSo() {
         profile("bash -c 'echo done; exit 0'");
-        t.sessions.start("w1", "a", null, null, null, "echo ran >> w1-runs");
+        t.sessions.start("w1", "a", null, null, null, "echo ran >> reports/w1-runs");
         t.sessions.start("w2", "b", null, null, null, "echo all good");
         t.awaitState("w1", "exited");
         t.awaitState("w2", "exited");
@@ -147,7 +148,7 @@ class WorkerHealthTest extends TmuxTestBase {
         assertFalse(cut.passed());
         assertNull(cut.exitCode());
         assertTrue(cut.output().contains("not run again"), cut.output());
-        assertFalse(Files.exists(t.profile.paths.data.resolve("w1-runs")), "the cut-off verify did not run a second time");
+        assertFalse(Files.exists(t.profile.paths.data.resolve("reports/w1-runs")), "the cut-off verify did not run a second time");
         Verify.Result ok = Verify.read(t.profile.paths, "w2");
         assertTrue(ok.passed());
         assertEquals(0, ok.exitCode());

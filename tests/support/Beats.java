@@ -30,13 +30,28 @@ public final class Beats {
         profile.write("runners/offline.sh", Fs.readOrNull(Path.of("runners/offline.sh").toAbsolutePath()));
         script(decisions);
         config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl "
-                + runnerArgs + "\"}}}");
+                + runnerArgs + "\"" + offlineGrant() + "}}}");
         profile.write("PLAYBOOK.md", "# test playbook\n");
         profile.write("goals/alpha.md", "alpha goal\n");
     }
 
     public Beats(Path dir, String... decisions) {
         this(dir, Map.of(), "--shape pi --cost 0.002", decisions);
+    }
+
+    /**
+     * The offline runner's grant, as `looop init` writes it: the runner keeps
+     * its place in the script in .offline-runner/, which a sandboxed decider
+     * may write only when granted (the dir must exist: a grant opens only
+     * what exists). To append inside a runner's entry: `,"sandbox_write":[…]`.
+     */
+    public String offlineGrant() {
+        return offlineGrant(profile);
+    }
+
+    public static String offlineGrant(TestProfile p) {
+        Fs.mkdirs(p.dir.resolve(".offline-runner"));
+        return ",\"sandbox_write\":[" + Json.quote(p.dir.resolve(".offline-runner").toString()) + "]";
     }
 
     public void script(String... decisions) {

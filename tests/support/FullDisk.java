@@ -16,7 +16,8 @@ import looop.profile.Paths;
 /**
  * A child process for the full-disk test, run in a private mount namespace
  * with a small tmpfs at MNT. For each amount of free space it copies the
- * profile SRC onto the tmpfs, fills the disk up to that many KiB free, runs
+ * profile SRC onto the tmpfs (its looop.json's grants, absolute paths, moved
+ * with it), fills the disk up to that many KiB free, runs
  * `looop tick --force` through the real command line and copies what is left
  * to OUT/<kib>/full/, with the exit code and everything printed (System.err
  * too, so a stack trace from any thread is caught) in OUT/<kib>/full.{code,out,err};
@@ -34,16 +35,17 @@ public final class FullDisk {
         Path out = Path.of(args[2]);
         for (int i = 3; i < args.length; i++) {
             String kib = args[i];
-            sh("find \"$1\" -mindepth 1 -delete && cp -a \"$2\"/. \"$1\"/ && { dd if=/dev/zero of=\"$1/.filler\" bs=4k 2>/dev/null; true; }"
+            sh("find \"$1\" -mindepth 1 -delete && cp -a \"$2\"/. \"$1\"/ && sed -i \"s#$2#$1#g\" \"$1/looop.json\""
+                    + " && { dd if=/dev/zero of=\"$1/.filler\" bs=4k 2>/dev/null; true; }"
                     + " && { [ \"$3\" -eq 0 ] || truncate -s -\"$3\"K \"$1/.filler\"; }", mnt, src, kib);
-            beat(mnt, out.resolve(kib).resolve("full"));
+            beat(mnt, out.resolve(kib).resolve("full"), src);
             Files.deleteIfExists(mnt.resolve(".filler"));
-            beat(mnt, out.resolve(kib).resolve("next"));
+            beat(mnt, out.resolve(kib).resolve("next"), src);
         }
     }
 
-    /** One `looop tick --force`; its files, exit code and every byte printed go to `to` and beside it. */
-    private static void beat(Path data, Path to) throws Exception {
+    /** One `looop tick --force`; its files (grants named as in src again), exit code and every byte printed go to `to` and beside it. */
+    private static void beat(Path data, Path to, Path src) throws Exception {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
@@ -56,7 +58,8 @@ public final class FullDisk {
             System.setErr(realErr);
         }
         Files.createDirectories(to);
-        sh("cp -a \"$1\"/. \"$2\"/ && rm -f \"$2/.filler\"", data, to, "");
+        sh("cp -a \"$1\"/. \"$2\"/ && rm -f \"$2/.filler\" && { [ ! -f \"$2/looop.json\" ] || sed -i \"s#$1#$3#g\" \"$2/looop.json\"; }",
+                data, to, src.toString());
         Files.writeString(Path.of(to + ".code"), String.valueOf(code));
         Files.writeString(Path.of(to + ".out"), said.toString(StandardCharsets.UTF_8));
         Files.writeString(Path.of(to + ".err"), err.toString(StandardCharsets.UTF_8));
@@ -65,7 +68,6 @@ public final class FullDisk {
     private static int tick(Path data, PrintStream out, PrintStream err) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("LOOOP_DATA_DIR", data.toString());
-        env.put("LOOOP_SANDBOX", "off"); // as TestProfile: the offline runner keeps its cursor in the data dir
         Context ctx = new Context(Paths.fromEnv(env), Clock.systemDefaultZone(), NoSessions.none(),
                 new ByteArrayInputStream(new byte[0]), out, err);
         return looop.cli.Main.run(ctx, "tick", "--force");

@@ -30,8 +30,6 @@ public final class TestProfile {
         env.put("HOME", dir.resolve("home").toString());
         // a launcher without class data sharing: its first call would otherwise spend seconds recording an archive
         env.put("LOOOP_CDS", "0");
-        // the suite's fake runners and moves write where a sandbox forbids; SandboxedMovesTest turns it on
-        env.put("LOOOP_SANDBOX", "off");
         env.putAll(extraEnv);
         this.paths = Paths.at(dir, env);
     }

@@ -161,7 +161,7 @@ public final class Doctor {
     private Check sandbox(Config config) {
         looop.sandbox.Sandbox box;
         try {
-            box = looop.profile.Confinement.of(paths, config).sandbox();
+            box = looop.profile.Confinement.probing(paths, config).sandbox();
         } catch (UserError e) {
             return Check.fail("sandbox", e.getMessage(), "unset " + looop.profile.Confinement.MODE_ENV);
         }

@@ -48,7 +48,7 @@ final class RunnerProbe {
         this.required = required;
         this.env = env;
         this.cli = RunnerCli.of(def, false);
-        this.confinement = Confinement.of(paths, config);
+        this.confinement = Confinement.probing(paths, config);
     }
 
     /** The checks for a runner of a CLI looop knows; none for another command (its --version means nothing known). */

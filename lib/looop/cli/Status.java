@@ -43,7 +43,7 @@ public final class Status {
         out.put("pulse_running", running);
         if (running) out.put("pid", Lock.holder(paths));
         Config config = Config.load(paths);
-        out.put("sandbox", looop.profile.Confinement.of(paths, config).sandbox().describe());
+        out.put("sandbox", looop.profile.Confinement.probing(paths, config).sandbox().describe());
         cadence(out, running);
         backoff(out);
         lastFailure(out);

@@ -54,10 +54,19 @@ public final class Confinement {
     public static final String BWRAP_ENV = "LOOOP_BWRAP";
 
     public static Confinement of(Paths paths, Config config) {
+        return of(paths, config, paths.data.resolve(Sandbox.STATE_DIR));
+    }
+
+    /** The same grants with the seccomp filter in a temp dir of this JVM's: for `doctor` and `status`, which write nothing in the data dir. */
+    public static Confinement probing(Paths paths, Config config) {
+        return of(paths, config, null);
+    }
+
+    private static Confinement of(Paths paths, Config config, Path filterDir) {
         String bwrap = paths.env(BWRAP_ENV);
         SandboxPolicy policy = policy(paths, config.sandbox());
         Path bin = bwrap != null ? Path.of(bwrap) : looop.sandbox.Bwrap.onPath();
-        Sandbox box = Sandbox.of(policy, bin, paths.data.resolve(Sandbox.STATE_DIR));
+        Sandbox box = Sandbox.of(policy, bin, filterDir);
         return new Confinement(paths, config, box);
     }
 
