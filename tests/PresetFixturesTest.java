@@ -229,8 +229,8 @@ class PresetFixturesTest {
     /**
      * One looop beat's runner call with the named preset: looop.json names it
      * (priced with pricing when given), Runner.runTick runs its tick command in
-     * the data dir with the prompt on stdin; asserts it exited 0 and wrote the
-     * decision.
+     * the data dir with the prompt on stdin, in the sandbox under the decide
+     * grant as a beat does; asserts it exited 0 and wrote the decision.
      */
     private Ran preset(String name, String pricing, Setup setup) throws Exception {
         Path home = Files.createDirectories(root.resolve("home"));
@@ -239,7 +239,7 @@ class PresetFixturesTest {
             Map<String, String> env = new java.util.TreeMap<>(setup.apply(api, home));
             env.put("HOME", home.toString());
             env.put("NO_COLOR", "1");
-            TestProfile p = new TestProfile(data);
+            TestProfile p = new TestProfile(data, Map.of("HOME", home.toString())); // the CLI's state is this HOME's
             p.write("looop.json", "{\"default\":\"" + name + "\",\"runners\":{\"" + name + "\":"
                     + (pricing == null ? "{}" : "{\"cost\":" + pricing + "}") + "}}");
             looop.profile.Config.RunnerDef preset = looop.profile.Config.load(p.paths).defaultRunnerDef();
@@ -249,15 +249,19 @@ class PresetFixturesTest {
             env.forEach((k, v) -> assignments.append(k).append('=').append(looop.io.Proc.shellQuote(v)).append(' '));
             looop.profile.Config.RunnerDef def = new looop.profile.Config.RunnerDef(name, assignments + preset.tick(),
                     preset.interactive(), preset.resume(), preset.cost());
-            Path prompt = root.resolve("prompt.md");
-            Files.writeString(prompt, PROMPT);
             Path run = Files.createDirectories(data.resolve("runs/live"));
-            looop.decide.Runner.Result r = looop.decide.Runner.runTick(p.paths, def, prompt, run, java.time.Duration.ofSeconds(240), p.clock);
+            Path decision = looop.decide.Decision.fileIn(run);
+            Path prompt = root.resolve("prompt.md");
+            Files.writeString(prompt, PROMPT + looop.decide.Prompt.decisionFile(decision));
+            // in the sandbox, as a beat runs it: the CLI's state and the decide dir are all it may write
+            looop.profile.Confinement box = looop.profile.Confinement.of(p.paths, looop.profile.Config.load(p.paths));
+            org.junit.jupiter.api.Assumptions.assumeTrue(box.sandbox().active(), "needs bwrap (apt-get install bubblewrap): " + box.sandbox().describe());
+            looop.decide.Runner.Result r = looop.decide.Runner.runTick(p.paths, def, prompt, run, java.time.Duration.ofSeconds(240), p.clock,
+                    box.decide(name, decision.getParent()));
             String log = Files.readString(run.resolve("output.log"));
             assertTrue(r.ok(), "`" + def.tick() + "` failed: " + r + "\n" + tail(run.resolve("output.log"))
                     + "\nstand-in saw: " + api.requests().stream().map(ApiStandIn.Request::path).toList());
-            Path decision = data.resolve(".decision.json");
-            assertTrue(Files.isRegularFile(decision), "no .decision.json:\n" + log);
+            assertTrue(Files.isRegularFile(decision), "no decision at " + decision + ":\n" + log);
             assertEquals(JSON.readTree(DECISION), JSON.readTree(decision.toFile()));
             long calls = api.requests().stream().filter(q -> q.path().contains("enerateContent")).count();
             return new Ran(r.costUsd(), calls);
