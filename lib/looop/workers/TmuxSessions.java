@@ -398,7 +398,8 @@ public final class TmuxSessions implements Sessions {
         s.append("code=$?\n");
         s.append("put exit_code \"$code\"\n");
         // killed by looop (state says so) or by the worker itself (its outbox says so: `_ kill <own id>`)
-        s.append("if [ -f \"$box/killed\" ] || [ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ]; then put state killed; else put state exited; fi\n");
+        // (a plain file, not a link: the word is looked at, never followed)
+        s.append("if { [ -f \"$box/killed\" ] && [ ! -L \"$box/killed\" ]; } || [ \"$(cat \"$dir/state\" 2>/dev/null)\" = killed ]; then put state killed; else put state exited; fi\n");
         s.append("exit \"$code\"\n");
         return s.toString();
     }
