@@ -35,9 +35,15 @@ import looop.io.UserError;
  */
 public final class SessionLog {
     private static final long FOLLOW_POLL_MS = 100;
+    /** A render is a throwaway tmux server: a few a second at most. */
+    private static final long RENDER_POLL_MS = 300;
 
     /** What to print. tail and since are null when not given. */
-    public record Query(Integer tail, Pattern grep, Long since, boolean follow, boolean raw, boolean json) {
+    public record Query(Integer tail, Pattern grep, Long since, boolean follow, boolean raw, boolean json, boolean colour) {
+        public Query(Integer tail, Pattern grep, Long since, boolean follow, boolean raw, boolean json) {
+            this(tail, grep, since, follow, raw, json, false);
+        }
+
         public Query {
             if (tail != null && tail < 0) throw new UserError("--tail takes a number of lines ≥ 0, got " + tail, ExitCode.USAGE);
             if (since != null && since < 0) throw new UserError("--since takes a byte offset ≥ 0 (from --json's offset_end), got " + since, ExitCode.USAGE);
@@ -45,6 +51,14 @@ public final class SessionLog {
 
         boolean keeps(OutputLog.Line line) {
             return grep == null || grep.matcher(line.text()).find();
+        }
+
+        boolean keeps(String rendered) {
+            return grep == null || grep.matcher(colour ? looop.io.Ansi.strip(rendered) : rendered).find();
+        }
+
+        boolean inColour() {
+            return colour && !json;
         }
     }
 
@@ -57,6 +71,7 @@ public final class SessionLog {
     }
 
     public int print(String id, Query q) {
+        if (!q.raw()) return printRendered(id, q);
         Path file = view.files(id).output();
         long size = OutputLog.size(file);
         long from = q.since() == null || q.since() > size ? 0 : q.since();
@@ -74,6 +89,76 @@ public final class SessionLog {
         }
         if (q.follow() && !ended) follow(id, q, file, to);
         return 0;
+    }
+
+    /**
+     * The log as a terminal showed it ({@link TerminalReplay}). --since N shows
+     * the lines the render of the first N bytes had not finished yet (see
+     * {@link TerminalReplay.Rendered#finished}); while the session lives, --json
+     * and --follow hand out only finished lines (those above the cursor's row),
+     * so `--since <offset_end>` goes on where a reply stopped. --follow renders
+     * again whenever the log grows and prints the lines finished since.
+     */
+    private int printRendered(String id, Query q) {
+        Path file = view.files(id).output();
+        long size = OutputLog.size(file);
+        boolean ended = view.ended(id);
+        long from = q.since() == null || q.since() > size ? 0 : q.since();
+        boolean finishedOnly = !ended && (q.follow() || q.json());
+        long to = finishedOnly ? Math.max(from, endOfLastWholeLine(file, from, size)) : size;
+        int skip = from == 0 ? 0 : view.rendered(id, from, false).finished().size();
+        List<String> shown = new ArrayList<>();
+        int upTo = skip;
+        if (from < to) { // no new bytes, no new lines
+            TerminalReplay.Rendered r = view.rendered(id, to, q.inColour());
+            List<String> lines = finishedOnly ? r.finished() : r.lines();
+            upTo = Math.max(skip, lines.size());
+            for (int i = skip; i < lines.size(); i++) {
+                if (q.keeps(lines.get(i))) shown.add(lines.get(i));
+            }
+        }
+        if (q.tail() != null) shown = shown.subList(Math.max(0, shown.size() - q.tail()), shown.size());
+        emitRendered(id, q, from, to, shown);
+        if (q.follow() && !ended) followRendered(id, q, file, to, upTo);
+        return 0;
+    }
+
+    private void followRendered(String id, Query q, Path file, long seen, int printed) {
+        SessionView.EndWatch end = view.endWatch(id);
+        while (!out.checkError()) {
+            boolean over = end.ended(); // asked before reading, so the last render sees everything it printed
+            long size = OutputLog.size(file);
+            if (size < seen) printed = 0; // a restarted session: its log starts over
+            if (size != seen || over) {
+                TerminalReplay.Rendered r = view.rendered(id, size, q.inColour());
+                List<String> lines = over ? r.lines() : r.finished(); // lines above the cursor's row are done
+                List<String> kept = new ArrayList<>();
+                for (int i = printed; i < lines.size(); i++) {
+                    if (q.keeps(lines.get(i))) kept.add(lines.get(i));
+                }
+                if (!kept.isEmpty()) emitRendered(id, q, seen, size, kept);
+                printed = Math.max(printed, lines.size());
+                seen = size;
+            }
+            if (over) return;
+            SessionView.nap(RENDER_POLL_MS);
+        }
+    }
+
+    private void emitRendered(String id, Query q, long start, long end, List<String> lines) {
+        if (!q.json()) {
+            lines.forEach(out::println);
+            out.flush();
+            return;
+        }
+        ObjectNode o = Json.object();
+        o.put("id", id);
+        o.put("offset_start", start);
+        o.put("offset_end", end);
+        ArrayNode arr = o.putArray("lines");
+        lines.forEach(arr::add);
+        out.println(Json.canonical(o));
+        out.flush();
     }
 
     /** Where the range's last complete line ends: the unfinished line after it is not printed yet. */

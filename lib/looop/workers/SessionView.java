@@ -35,6 +35,8 @@ public final class SessionView {
     private static final long POLL_MS = 50;
     private static final long CAPTURE_LAG_MS = 200;
     private static final long SCREEN_POLL_MS = 100;
+    /** A render is a throwaway tmux server: a few a second at most. */
+    private static final long RENDER_POLL_MS = 250;
 
     private final Paths paths;
     private final TmuxSessions engine;
@@ -193,6 +195,29 @@ public final class SessionView {
                 List.copyOf(lines.subList(0, rows)));
     }
 
+    // -- the rendered log --------------------------------------------------------------
+
+    /**
+     * What a terminal showed for the first `to` bytes of the session's
+     * output.log (see {@link TerminalReplay}), at the session's size while it
+     * lives, at the size it was started with once it has ended.
+     */
+    public TerminalReplay.Rendered rendered(String id, long to, boolean colour) {
+        int[] size = sizeOr(id);
+        return new TerminalReplay(paths, tmux).render(files(id).output(), to, size[0], size[1], colour);
+    }
+
+    private int[] sizeOr(String id) {
+        if (tmux.has(id)) {
+            Tmux.Result r = tmux.run("display-message", "-p", "-t", Tmux.paneTarget(id), "#{pane_width} #{pane_height}");
+            String[] geo = r.out().strip().split(" ");
+            if (r.ok() && geo.length == 2 && geo[0].matches("\\d+") && geo[1].matches("\\d+")) {
+                return new int[] {Integer.parseInt(geo[0]), Integer.parseInt(geo[1])};
+            }
+        }
+        return new int[] {TmuxSessions.COLS, TmuxSessions.ROWS};
+    }
+
     /** One tmux query about a live session; a session that died meanwhile is reported as ended. */
     private String ask(String id, String... args) {
         Tmux.Result r = tmux.run(args);
@@ -247,13 +272,46 @@ public final class SessionView {
     }
 
     /**
-     * Waits until a line of the session's output (escapes stripped) matches re
-     * and returns that line. The line being written counts too, so a prompt
-     * that waits for input on the same line is found. fromNow skips what was
-     * printed before the call. Fails with 124 on timeout, 1 when the session
-     * ends without a match.
+     * Waits until a line of what the session showed matches re and returns that
+     * line: its output.log rendered as a terminal showed it ({@link
+     * TerminalReplay}), and the live screen, so a prompt waiting on its own
+     * line, or text a full-screen interface drew in place, is found. fromNow
+     * looks only at lines the log gains after the call (the screen as it stood
+     * then does not count). Fails with 124 on timeout, 1 when the session ends
+     * without a match.
      */
     public String expectLog(String id, Pattern re, Duration timeout, boolean fromNow) {
+        java.nio.file.Path log = files(id).output();
+        Deadline deadline = Deadline.after(timeout);
+        EndWatch end = endWatch(id);
+        int skip = fromNow ? rendered(id, OutputLog.size(log), false).finished().size() : 0;
+        long seen = fromNow ? -1 : 0;
+        while (true) {
+            boolean over = end.ended(); // asked before reading, so the last read sees everything it printed
+            long size = OutputLog.size(log);
+            if (size != seen) {
+                seen = size;
+                List<String> lines = rendered(id, size, false).lines();
+                for (int i = skip; i < lines.size(); i++) {
+                    if (re.matcher(lines.get(i)).find()) return lines.get(i);
+                }
+            }
+            if (!fromNow && !over) {
+                for (String line : screenIfLive(id)) {
+                    if (re.matcher(line).find()) return line.stripTrailing();
+                }
+            }
+            if (over) throw noMatch(id, re);
+            if (deadline.passed()) throw timedOut("nothing " + id + " showed matched /" + re + "/", timeout);
+            nap(RENDER_POLL_MS);
+        }
+    }
+
+    /**
+     * expect --raw: waits until a line of output.log as written (escapes and
+     * all) matches re and returns it. The line being written counts too.
+     */
+    public String expectRaw(String id, Pattern re, Duration timeout, boolean fromNow) {
         java.nio.file.Path log = files(id).output();
         OutputLog.Follower follower = new OutputLog.Follower(log, fromNow ? OutputLog.size(log) : 0);
         Deadline deadline = Deadline.after(timeout);
@@ -261,10 +319,10 @@ public final class SessionView {
         while (true) {
             boolean over = end.ended(); // asked before reading, so the last read sees everything it printed
             for (OutputLog.Line line : follower.poll()) {
-                if (re.matcher(line.text()).find()) return line.text();
+                if (re.matcher(line.raw()).find()) return line.raw();
             }
             OutputLog.Line rest = follower.rest();
-            if (rest != null && re.matcher(rest.text()).find()) return rest.text();
+            if (rest != null && re.matcher(rest.raw()).find()) return rest.raw();
             if (over) throw noMatch(id, re);
             if (deadline.passed()) throw timedOut("no output of " + id + " matched /" + re + "/", timeout);
             nap(POLL_MS);

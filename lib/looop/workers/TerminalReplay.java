@@ -1,0 +1,143 @@
+package looop.workers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import looop.io.Proc;
+import looop.io.UserError;
+import looop.profile.Paths;
+
+/**
+ * What a terminal would have shown for a session's output.log, line by line:
+ * tmux's own rendering. The bytes are replayed into a throwaway tmux server
+ * (its socket beside the profile's, in the .tmux/ dir every sandbox hides) at
+ * the worker's size with a deep history, then read back with capture-pane.
+ * Redraws, `\r` spinners and progress bars, cursor moves and repainted regions
+ * resolve to the text that stood on screen, exactly as tmux drew them for the
+ * worker; the alternate screen is off there, so a full-screen interface draws
+ * on the normal screen and what scrolls off it (or is cleared away:
+ * scroll-on-clear) lands in the history instead of vanishing.
+ *
+ * The pane's tty is raw (no echo, no `\n` → `\r\n`): output.log holds the
+ * bytes as they left the worker's terminal, already translated.
+ */
+public final class TerminalReplay {
+    /** Lines kept above the screen; older ones fall off, as in a terminal with this scrollback. */
+    static final int HISTORY = 500_000;
+    private static final long ANSWER_TIMEOUT_S = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * The rendered log: history then screen, trailing blank rows dropped, each
+     * line without trailing spaces. cursorLine is the index of the cursor's row:
+     * lines before it are done being written (for a plain-text worker); the
+     * cursor's row and below may still be redrawn.
+     */
+    public record Rendered(List<String> lines, int cursorLine, long bytes) {
+        public List<String> finished() {
+            return lines.subList(0, Math.min(cursorLine, lines.size()));
+        }
+    }
+
+    private final Paths paths;
+    private final Path socketDir;
+
+    public TerminalReplay(Paths paths, Tmux tmux) {
+        this.paths = paths;
+        this.socketDir = tmux.socket().getParent();
+    }
+
+    /** Renders the first `to` bytes of file on a cols×rows terminal; colour keeps SGR escapes. */
+    public Rendered render(Path file, long to, int cols, int rows, boolean colour) {
+        if (to <= 0) return new Rendered(List.of(), 0, 0);
+        String nonce = HexFormat.of().formatHex(RANDOM.generateSeed(4));
+        Path socket = socketDir.resolve("r" + nonce);
+        try {
+            start(socket, file, to, cols, rows, nonce);
+            awaitTitle(socket, nonce, to);
+            String[] geo = run(socket, "display-message", "-p", "-t", "=r:", "#{history_size} #{cursor_y}").strip().split(" ");
+            List<String> args = new ArrayList<>(List.of("capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", "=r:"));
+            if (colour) args.add(1, "-e");
+            List<String> lines = new ArrayList<>();
+            for (String l : run(socket, args.toArray(String[]::new)).split("\n", -1)) lines.add(l.stripTrailing());
+            while (!lines.isEmpty() && looop.io.Ansi.strip(lines.get(lines.size() - 1)).isBlank()) lines.remove(lines.size() - 1);
+            int cursor = Integer.parseInt(geo[0]) + Integer.parseInt(geo[1]);
+            return new Rendered(List.copyOf(lines), Math.min(cursor, lines.size()), to);
+        } finally {
+            exec(socket, List.of("kill-server"));
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                // tmux removes its socket itself; a leftover is harmless
+            }
+        }
+    }
+
+    /**
+     * One session whose pane prints the bytes, then a title only this replay
+     * knows: tmux parses a pane's output in order, so once the title shows,
+     * every byte before it is on the screen or in the history.
+     */
+    private void start(Path socket, Path file, long to, int cols, int rows, String nonce) {
+        String script = "stty raw -echo 2>/dev/null; head -c \"$1\" -- \"$0\"; printf '\\033]2;%s\\033\\\\' \"$2\"; exec sleep 600";
+        run(socket, "start-server", ";", "set", "-g", "history-limit", String.valueOf(HISTORY), ";",
+                "set", "-g", "alternate-screen", "off", ";", "set", "-g", "scroll-on-clear", "on", ";",
+                "new-session", "-d", "-s", "r", "-x", String.valueOf(cols), "-y", String.valueOf(rows),
+                "sh", "-c", script, file.toString(), String.valueOf(to), nonce);
+    }
+
+    /** Waits for the replay to reach its end: longer for a bigger log, never for ever. */
+    private void awaitTitle(Path socket, String nonce, long bytes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20 + bytes / (256 * 1024));
+        while (!run(socket, "display-message", "-p", "-t", "=r:", "#{pane_title}").strip().equals(nonce)) {
+            if (System.nanoTime() > deadline) throw new UserError("tmux did not finish rendering the log (" + bytes + " bytes); `looop log --raw` shows the bytes");
+            SessionView.nap(20);
+        }
+    }
+
+    private String run(Path socket, String... args) {
+        Tmux.Result r = exec(socket, List.of(args));
+        if (!r.ok()) throw new UserError("tmux refused to render the log (" + args[0] + ": " + r.err().strip() + "); `looop log --raw` shows the bytes");
+        return r.out();
+    }
+
+    private Tmux.Result exec(Path socket, List<String> args) {
+        List<String> argv = new ArrayList<>(List.of(Tmux.binary(paths).toString(), "-u", "-S", socket.toString(), "-f", "/dev/null"));
+        argv.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().clear();
+        pb.environment().putAll(paths.processEnv());
+        pb.environment().remove("TMUX");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            Process p = pb.start();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+            if (!p.waitFor(ANSWER_TIMEOUT_S, TimeUnit.SECONDS)) {
+                Proc.killTree(p);
+                return new Tmux.Result(Proc.TIMED_OUT, "", "tmux did not answer");
+            }
+            return new Tmux.Result(p.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted while rendering"));
+        }
+    }
+
+    private static String drain(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
