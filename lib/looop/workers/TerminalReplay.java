@@ -63,12 +63,18 @@ public final class TerminalReplay {
             start(socket, file, to, cols, rows, nonce);
             awaitTitle(socket, nonce, to);
             String[] geo = run(socket, "display-message", "-p", "-t", "=r:", "#{history_size} #{cursor_y}").strip().split(" ");
-            List<String> args = new ArrayList<>(List.of("capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", "=r:"));
-            if (colour) args.add(1, "-e");
+            int history = Integer.parseInt(geo[0]);
+            int cursorY = Integer.parseInt(geo[1]);
+            // -J joins wrapped rows: the cursor's line is counted in joined lines, by capturing what lies above it
+            int cursor = history + cursorY == 0 ? 0 : capture(socket, false, "-" + history, String.valueOf(cursorY - 1)).size();
             List<String> lines = new ArrayList<>();
-            for (String l : run(socket, args.toArray(String[]::new)).split("\n", -1)) lines.add(l.stripTrailing());
-            while (!lines.isEmpty() && looop.io.Ansi.strip(lines.get(lines.size() - 1)).isBlank()) lines.remove(lines.size() - 1);
-            int cursor = Integer.parseInt(geo[0]) + Integer.parseInt(geo[1]);
+            List<String> all = capture(socket, colour, "-", "-");
+            for (int i = 0; i < all.size(); i++) {
+                // trailing spaces are padding, except on the cursor's line: a prompt waiting there ends in one
+                lines.add(i == cursor ? all.get(i) : all.get(i).stripTrailing());
+            }
+            while (lines.size() > cursor + 1 && looop.io.Ansi.strip(lines.get(lines.size() - 1)).isBlank()) lines.remove(lines.size() - 1);
+            if (lines.size() == cursor + 1 && looop.io.Ansi.strip(lines.get(cursor)).isBlank()) lines.remove(cursor);
             return new Rendered(List.copyOf(lines), Math.min(cursor, lines.size()), to);
         } finally {
             exec(socket, List.of("kill-server"));
@@ -78,6 +84,15 @@ public final class TerminalReplay {
                 // tmux removes its socket itself; a leftover is harmless
             }
         }
+    }
+
+    /** Rows from start to end (as capture-pane -S/-E take them), wrapped rows joined, with trailing spaces. */
+    private List<String> capture(Path socket, boolean colour, String start, String end) {
+        List<String> args = new ArrayList<>(List.of("capture-pane", "-p", "-J", "-S", start, "-E", end, "-t", "=r:"));
+        if (colour) args.add(1, "-e");
+        String text = run(socket, args.toArray(String[]::new));
+        if (text.endsWith("\n")) text = text.substring(0, text.length() - 1);
+        return List.of(text.split("\n", -1));
     }
 
     /**
