@@ -71,7 +71,8 @@ class RenderedLogTest {
     void aScriptedTuiRendersToItsFinalLinesAndExpectMatchesThemWithoutScreen() {
         FakeWorker.start(profile.paths, "tui", TUI);
         waitFor("tui to end", () -> FakeWorker.alive(profile.paths, "tui") == false
-                && Fs.readOr(SessionFiles.of(profile.paths, "tui").state(), "").strip().equals("exited"));
+                && Fs.readOr(SessionFiles.of(profile.paths, "tui").state(), "").strip().equals("exited")
+                && output("tui").contains("done-drawing")); // pipe-pane's copy lags the terminal
 
         String log = cli("log", "tui").out();
         assertEquals("Building\ndone working\n[####] step\n╭ Agent ─╮\n\nDeploy now? [y/n]\n\n> yes\n\ndone-drawing\n", log);
@@ -98,10 +99,26 @@ class RenderedLogTest {
         Path file = dir.resolve("plain.txt");
         Fs.writeAtomic(file, text);
         FakeWorker.start(profile.paths, "plain", "cat " + looop.io.Proc.shellQuote(file.toString()) + "; echo end-of-text");
-        waitFor("plain to end", () -> Fs.readOr(SessionFiles.of(profile.paths, "plain").state(), "").strip().equals("exited"));
-        assertEquals(text + "end-of-text\n", cli("log", "plain").out());
+        waitFor("plain to end", () -> Fs.readOr(SessionFiles.of(profile.paths, "plain").state(), "").strip().equals("exited")
+                && output("plain").contains("end-of-text\r\n")); // pipe-pane's copy lags the terminal
+        Beats.Cli log = cli("log", "plain");
+        assertEquals(text + "end-of-text\n", log.out(), log.err());
         assertEquals(output("plain"), cli("log", "plain", "--raw").out());
         assertEquals(text.getBytes(StandardCharsets.UTF_8).length + "end-of-text\n".length()
                 + text.lines().count() + 1, output("plain").getBytes(StandardCharsets.UTF_8).length, "the log has CRLF line ends");
+    }
+
+    /** A sandboxed worker reaches no tmux server: it reads another worker's log line by line, as before. */
+    @Test
+    void aSandboxedWorkerReadsAnotherWorkersLogLineByLine() {
+        try (TmuxProfile t = new TmuxProfile(dir.resolve("s"))) {
+            FakeWorker.start(t.profile.paths, "plain", "printf 'one\\ntwo 10%%\\rtwo 100%%\\n'");
+            waitFor("plain to end", () -> Fs.readOr(SessionFiles.of(t.profile.paths, "plain").output(), "").contains("two 100%\r\n"));
+            t.runner("\"$LOOOP_BIN\" log plain > reports/seen.txt 2>&1; echo code=$? >> reports/seen.txt");
+            assertEquals(0, t.cli("start-session", "reader", "read").code());
+            waitFor("the reader's report", () -> Fs.readOr(t.profile.paths.data.resolve("reports/seen.txt"), "").contains("code="));
+            String seen = Fs.readOr(t.profile.paths.data.resolve("reports/seen.txt"), "");
+            assertEquals("one\ntwo 100%\ncode=0\n", seen);
+        }
     }
 }

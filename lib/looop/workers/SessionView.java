@@ -203,8 +203,25 @@ public final class SessionView {
      * lives, at the size it was started with once it has ended.
      */
     public TerminalReplay.Rendered rendered(String id, long to, boolean colour) {
+        if (looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV))) return byLine(id, to);
         int[] size = sizeOr(id);
         return new TerminalReplay(paths, tmux).render(files(id).output(), to, size[0], size[1], colour);
+    }
+
+    /**
+     * Inside a sandbox no tmux server is reachable (its unix sockets are
+     * refused), so the log is read line by line there, each line as the
+     * terminal left it ({@link OutputLog.Line#text}): plain output comes out
+     * the same, a full-screen interface less well.
+     */
+    private TerminalReplay.Rendered byLine(String id, long to) {
+        List<String> lines = new ArrayList<>();
+        int[] complete = {0};
+        OutputLog.forEach(files(id).output(), 0, to, line -> {
+            lines.add(line.text());
+            if (line.complete()) complete[0]++;
+        });
+        return new TerminalReplay.Rendered(List.copyOf(lines), complete[0], to);
     }
 
     private int[] sizeOr(String id) {
