@@ -259,19 +259,8 @@ public final class Tmux {
     public SessionState.Liveness liveness(String id) {
         if (find(paths) == null || unreachable()) return SessionState.Liveness.UNKNOWN;
         Result r = run("has-session", "-t", sessionTarget(id));
-        if (r.ok()) return SessionState.Liveness.LIVE;
-        return noServer(r) || r.err().contains("can't find session") ? SessionState.Liveness.GONE : SessionState.Liveness.UNKNOWN;
-    }
-
-    /**
-     * tmux's words for "no server here": then nothing lives. Any other failure
-     * (a timeout, a client that could not start on a loaded machine) says
-     * nothing, and must never be taken for every worker having died: that
-     * would record live workers as killed.
-     */
-    static boolean noServer(Result r) {
-        String why = r.err() + r.out();
-        return why.contains("no server running") || why.contains("(No such file or directory)") || why.contains("(Connection refused)");
+        if (r.exitCode() == Proc.TIMED_OUT) return SessionState.Liveness.UNKNOWN;
+        return SessionState.Liveness.of(r.ok());
     }
 
     /**
@@ -282,8 +271,9 @@ public final class Tmux {
     public Set<String> liveIds() {
         if (find(paths) == null || unreachable()) return null;
         Result r = run("list-sessions", "-F", "#{session_name}");
+        if (r.exitCode() == Proc.TIMED_OUT) return null;
         Set<String> ids = new LinkedHashSet<>();
-        if (!r.ok()) return noServer(r) ? ids : null; // no server: nothing lives; anything else: cannot say
+        if (!r.ok()) return ids; // "no server running" / "error connecting": nothing lives
         r.out().lines().filter(n -> n.startsWith(PREFIX)).forEach(n -> ids.add(n.substring(PREFIX.length())));
         return ids;
     }
