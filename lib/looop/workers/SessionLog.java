@@ -151,6 +151,11 @@ public final class SessionLog {
             out.flush();
             return;
         }
+        printJson(id, start, end, lines);
+    }
+
+    /** One JSON object with the lines and their byte offsets: the one --json shape, rendered or raw. */
+    private void printJson(String id, long start, long end, List<String> lines) {
         ObjectNode o = Json.object();
         o.put("id", id);
         o.put("offset_start", start);
@@ -191,13 +196,8 @@ public final class SessionLog {
             out.flush();
             return;
         }
-        ObjectNode o = Json.object();
-        o.put("id", id);
-        o.put("offset_start", start);
-        o.put("offset_end", end);
-        ArrayNode arr = o.putArray("lines");
-        lines.accept(line -> arr.add(q.raw() ? line.raw() : line.text()));
-        out.println(Json.canonical(o));
-        out.flush();
+        List<String> texts = new ArrayList<>();
+        lines.accept(line -> texts.add(q.raw() ? line.raw() : line.text()));
+        printJson(id, start, end, texts);
     }
 }
