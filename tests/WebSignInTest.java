@@ -191,7 +191,10 @@ class WebSignInTest extends TmuxTestBase {
     void thePageAnswersOnlyToItsOwnHost() throws Exception {
         TmuxProfile p = profile("sleep 600");
         looopWeb(p, dir.resolve("opened"));
-        Matcher url = Pattern.compile("(http://127\\.0\\.0\\.1:(\\d+)/\\S*\\?\\S+)").matcher(printed());
+        Pattern signInUrl = Pattern.compile("(http://127\\.0\\.0\\.1:(\\d+)/\\S*\\?\\S+)");
+        // The sign-in address is printed on a line after the one looopWeb waits for.
+        TmuxProfile.awaitTrue(() -> signInUrl.matcher(printed()).find(), () -> "looop web to print a sign-in address; it printed: " + printed());
+        Matcher url = signInUrl.matcher(printed());
         assertTrue(url.find(), printed());
         int port = Integer.parseInt(url.group(2));
         HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(url.group(1))).build(), HttpResponse.BodyHandlers.ofString());
