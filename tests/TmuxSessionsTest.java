@@ -183,6 +183,31 @@ class TmuxSessionsTest extends TmuxTestBase {
         assertEquals("session w2 is not running (killed); run it again with `looop restart w2`", e.getMessage());
     }
 
+    /**
+     * A tmux client that fails for its own reasons (a loaded machine, a fork
+     * that failed) says nothing about the server: with the server still
+     * listening, the workers read as they were recorded, never killed.
+     */
+    @Test
+    void aTmuxThatFailsWhileItsServerListensKillsNoWorker() throws Exception {
+        profile(READ_ONE);
+        t.sessions.start("w1", "task", null);
+        t.awaitOutput("w1", "up");
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("failing-bin"));
+        java.nio.file.Path fake = bin.resolve("tmux");
+        java.nio.file.Files.writeString(fake, "#!/bin/sh\necho 'fork failed: Resource temporarily unavailable' >&2\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        TmuxSessions failing = new TmuxSessions(new TestProfile(dir, Map.of("PATH", bin + ":" + System.getenv("PATH"))).paths);
+
+        assertEquals(List.of(new Sessions.Info("w1", SessionState.RUNNING, null, null)), failing.list());
+        assertEquals(SessionState.Liveness.UNKNOWN, failing.tmux().liveness("w1"));
+        assertEquals("running", t.info("w1").state().word(), "and the real tmux still finds it");
+
+        assertTrue(t.tmux("kill-server").ok());
+        assertEquals(SessionState.Liveness.GONE, failing.tmux().liveness("w1"), "no server listens: gone, whatever the client said");
+        assertEquals(List.of(new Sessions.Info("w1", SessionState.KILLED, null, null)), failing.list());
+    }
+
     @Test
     void steerTypesTheTextThenPressesEnterAsASeparateWrite() {
         keyReader();

@@ -3,6 +3,9 @@ package looop.workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -259,8 +262,10 @@ public final class Tmux {
     public SessionState.Liveness liveness(String id) {
         if (find(paths) == null || unreachable()) return SessionState.Liveness.UNKNOWN;
         Result r = run("has-session", "-t", sessionTarget(id));
+        if (r.ok()) return SessionState.Liveness.LIVE;
         if (r.exitCode() == Proc.TIMED_OUT) return SessionState.Liveness.UNKNOWN;
-        return SessionState.Liveness.of(r.ok());
+        if (r.reason().contains("can't find session") || !serverListens()) return SessionState.Liveness.GONE;
+        return SessionState.Liveness.UNKNOWN;
     }
 
     /**
@@ -273,9 +278,26 @@ public final class Tmux {
         Result r = run("list-sessions", "-F", "#{session_name}");
         if (r.exitCode() == Proc.TIMED_OUT) return null;
         Set<String> ids = new LinkedHashSet<>();
-        if (!r.ok()) return ids; // "no server running" / "error connecting": nothing lives
+        if (!r.ok()) return serverListens() ? null : ids;
         r.out().lines().filter(n -> n.startsWith(PREFIX)).forEach(n -> ids.add(n.substring(PREFIX.length())));
         return ids;
+    }
+
+    /**
+     * Whether a tmux server accepts connections on the profile's socket. A
+     * failed tmux call says "nothing lives" only when no server listens: a
+     * client that could not start on a loaded machine, or a server busy
+     * dying, fails with words of every kind, and a live worker must never be
+     * recorded killed for them. The socket itself is the witness: a missing
+     * file or a refused connection means no server.
+     */
+    private boolean serverListens() {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket()));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
