@@ -54,6 +54,16 @@ public final class Tmux {
             return exitCode == 0;
         }
 
+        /**
+         * tmux's words for no server: none running, or one that exited while
+         * this client talked to it (its last session had just ended).
+         */
+        public boolean serverGone() {
+            String why = reason();
+            return why.contains("no server running") || why.contains("server exited unexpectedly") || why.contains("lost server")
+                    || why.contains("(Connection refused)") || why.contains("(No such file or directory)");
+        }
+
         /** tmux's complaint as one line, for error messages. */
         public String reason() {
             String s = (err.isBlank() ? out : err).strip();
@@ -264,7 +274,7 @@ public final class Tmux {
         Result r = run("has-session", "-t", sessionTarget(id));
         if (r.ok()) return SessionState.Liveness.LIVE;
         if (r.exitCode() == Proc.TIMED_OUT) return SessionState.Liveness.UNKNOWN;
-        if (r.reason().contains("can't find session") || !serverListens()) return SessionState.Liveness.GONE;
+        if (r.serverGone() || r.reason().contains("can't find session") || !serverListens()) return SessionState.Liveness.GONE;
         return SessionState.Liveness.UNKNOWN;
     }
 
@@ -278,7 +288,7 @@ public final class Tmux {
         Result r = run("list-sessions", "-F", "#{session_name}");
         if (r.exitCode() == Proc.TIMED_OUT) return null;
         Set<String> ids = new LinkedHashSet<>();
-        if (!r.ok()) return serverListens() ? null : ids;
+        if (!r.ok()) return r.serverGone() || !serverListens() ? ids : null;
         r.out().lines().filter(n -> n.startsWith(PREFIX)).forEach(n -> ids.add(n.substring(PREFIX.length())));
         return ids;
     }
@@ -288,8 +298,8 @@ public final class Tmux {
      * failed tmux call says "nothing lives" only when no server listens: a
      * client that could not start on a loaded machine, or a server busy
      * dying, fails with words of every kind, and a live worker must never be
-     * recorded killed for them. The socket itself is the witness: a missing
-     * file or a refused connection means no server.
+     * recorded killed for them. Past tmux's own no-server words, the socket
+     * is the witness: a missing file or a refused connection means no server.
      */
     private boolean serverListens() {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -303,7 +303,7 @@ public final class TmuxSessions implements Sessions {
         steps.add(List.of("pipe-pane", "-t", Tmux.paneTarget(id), Tmux.formatLiteral(appendCommand(f.output()))));
         steps.add(List.of("wait-for", "-S", Tmux.goChannel(id)));
         Tmux.Result r = tmux.runAll(steps);
-        for (int attempt = 1; !r.ok() && !respawn && serverWentAway(r) && attempt <= 3; attempt++) {
+        for (int attempt = 1; !r.ok() && !respawn && r.serverGone() && attempt <= 3; attempt++) {
             // the last session just ended and the server was exiting as we connected: a new one starts on the next try
             pause(100L * attempt);
             r = tmux.runAll(steps);
@@ -324,12 +324,6 @@ public final class TmuxSessions implements Sessions {
      */
     static String appendCommand(Path log) {
         return "exec dd of=" + Proc.shellQuote(log.toString()) + " oflag=append,nofollow conv=notrunc bs=65536 status=none";
-    }
-
-    /** tmux's words for a server that exited while a client talked to it (its last session had just ended). */
-    private static boolean serverWentAway(Tmux.Result r) {
-        String why = String.valueOf(r.reason());
-        return why.contains("server exited unexpectedly") || why.contains("lost server") || why.contains("no server running");
     }
 
     private List<String> respawnPane(SessionFiles f) {
