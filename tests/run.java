@@ -3,7 +3,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:5.14.1
 //DEPS org.junit.platform:junit-platform-launcher:1.14.1
 //SOURCES ../looop.java
-//SOURCES *Test.java
+//SOURCES looop/**/*Test.java
 //SOURCES support/*.java
 //SOURCES ../runners/OpenAiHttp.java
 

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import looop.beat.Tick;
@@ -114,5 +115,11 @@ public final class Beats {
             }
         }
         return files;
+    }
+
+    /** The prompt of the newest run. */
+    public static String lastPrompt(Beats b) {
+        Path newest = Fs.listDirs(b.profile.paths.runs()).stream().max(Comparator.comparing(p -> p.getFileName().toString())).orElseThrow();
+        return Fs.readOr(newest.resolve("prompt.md"), "");
     }
 }

@@ -248,12 +248,12 @@ public final class Browser implements AutoCloseable {
     }
 
     /** The browser's main process id (for tests of this harness). */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The temp dir holding the profile and chromium.log, gone after close(). */
-    Path dir() {
+    public Path dir() {
         return root;
     }
 

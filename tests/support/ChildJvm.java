@@ -17,4 +17,12 @@ public final class ChildJvm {
         cmd.addAll(List.of(args));
         return cmd;
     }
+
+    /** `java … <main> <args>` on this test run's classpath. */
+    public static List<String> command(String main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ChildJvm.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
 }

@@ -73,7 +73,7 @@ public final class FakeWorker {
         if (!r.ok()) throw new AssertionError("tmux: " + r.err());
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

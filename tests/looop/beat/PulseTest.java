@@ -1,0 +1,133 @@
+package looop.beat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import looop.Beats;
+import looop.ChildJvm;
+import looop.act.Executor;
+import looop.beat.Pulse;
+import looop.beat.Tick;
+import looop.io.Json;
+import looop.profile.Config;
+import looop.profile.Lock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pulse as real processes: one JVM each, one lock per profile, signals to stop. */
+class PulseTest {
+    @TempDir Path dir;
+
+    static final long WAIT_MS = 30_000;
+
+    /** Starts `looop <args>` in a child JVM on this profile; stdout and stderr go to files. */
+    private Process looop(Beats b, String name, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop(args));
+        pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
+        pb.environment().put("LOOOP_INTERVAL", "3600");
+        pb.environment().remove("LOOOP_CONFIG");
+        pb.redirectOutput(dir.resolve(name + ".out").toFile());
+        pb.redirectError(dir.resolve(name + ".err").toFile());
+        return pb.start();
+    }
+
+    private String read(String file) throws IOException {
+        Path p = dir.resolve(file);
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    }
+
+    private void waitFor(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!done.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private Beats profile() {
+        return new Beats(dir.resolve("profile"), "{\"action\":\"noop\",\"journal\":\"pulse beat\"}");
+    }
+
+    private void waitForBeat(Beats b, String out) throws InterruptedException {
+        waitFor("the first beat", () -> {
+            try {
+                return read(out).contains("next beat in");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void oneRunsAnotherIsRefusedAndAKilledOneBlocksNothing() throws Exception {
+        Beats b = profile();
+        Process first = looop(b, "first", "run");
+        waitForBeat(b, "first.out");
+        assertEquals(String.valueOf(first.pid()), Lock.holder(b.profile.paths));
+        assertTrue(b.journal().contains("pulse beat"), b.journal());
+
+        Process second = looop(b, "second", "run");
+        assertTrue(second.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
+        assertEquals(1, second.exitValue());
+        assertTrue(read("second.err").contains("already running (pid " + first.pid() + ")"), read("second.err"));
+
+        first.destroyForcibly().waitFor();
+        assertTrue(Files.exists(b.profile.dir.resolve(".lock/lock")), "a killed pulse leaves its lock file behind");
+        Process third = looop(b, "third", "run");
+        waitForBeat(b, "third.out");
+        assertEquals(String.valueOf(third.pid()), Lock.holder(b.profile.paths));
+
+        third.destroy(); // SIGTERM
+        assertTrue(third.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
+        assertTrue(read("third.out").contains("pulse stopped"), read("third.out"));
+        assertFalse(Lock.isHeld(b.profile.paths));
+    }
+
+    @Test
+    void jsonModeLogsOneObjectPerLine() throws Exception {
+        Beats b = profile();
+        Process p = looop(b, "json", "run", "--json");
+        waitForBeat(b, "json.out");
+        p.destroy();
+        p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS);
+        List<String> lines = read("json.out").lines().toList();
+        assertTrue(lines.size() >= 4, lines.toString());
+        for (String line : lines) {
+            var node = Json.parseOrNull(line);
+            assertNotNull(node, line);
+            for (String field : new String[] {"ts", "level", "code", "msg"}) assertTrue(node.has(field), line);
+        }
+        assertTrue(read("json.out").contains("\"code\":\"tick.decided\""));
+        assertFalse(read("json.out").contains("\u001b["), "never colour in JSON mode");
+    }
+
+    @Test
+    void cadenceNudgeWinsThenBusyThenActiveThenIdle() {
+        Pulse.Cadence c = new Pulse.Cadence(60, 15, 30);
+        Executor.Done nudged = new Executor.Done("noop", "noop", "- x", 7);
+        Executor.Done plain = new Executor.Done("noop", "noop", "- x", null);
+        assertEquals(new Pulse.Next(7, true), c.next(new Tick.Acted(null, nudged), false));
+        assertEquals(new Pulse.Next(15, false), c.next(new Tick.Acted(null, plain), true));
+        Tick.Outcome skipped = new Tick.Ended(Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, "");
+        assertEquals(new Pulse.Next(30, false), c.next(skipped, true));
+        assertEquals(new Pulse.Next(60, false), c.next(skipped, false));
+        assertEquals(new Pulse.Next(60, false), c.next(null, false), "a crashed beat rests like an idle one");
+    }
+
+    @Test
+    void envWinsOverConfig() {
+        Beats b = new Beats(dir, java.util.Map.of("LOOOP_INTERVAL", "5", "LOOOP_BUSY_INTERVAL", "6"), "");
+        b.config("{\"default\":\"offline\",\"interval\":100,\"busy_interval\":200,\"active_interval\":300,"
+                + "\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl\"}}}");
+        Pulse.Cadence c = Pulse.Cadence.of(b.profile.paths, Config.load(b.profile.paths));
+        assertEquals(new Pulse.Cadence(5, 6, 300), c);
+    }
+}
