@@ -30,8 +30,6 @@ import looop.FullDisk;
 import looop.NoSessions;
 import looop.Survivors;
 import looop.TestProfile;
-import looop.act.Executor;
-import looop.act.Intent;
 import looop.beat.Tick;
 import looop.decide.Decision;
 import looop.gate.Backoff;

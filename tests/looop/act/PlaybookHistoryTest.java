@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import looop.Beats;
 import looop.NoSessions;
-import looop.act.Executor;
-import looop.act.PlaybookHistory;
 import looop.decide.Decision;
 import looop.io.Json;
 import looop.io.UnifiedDiff;

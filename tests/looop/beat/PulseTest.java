@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import looop.Beats;
 import looop.ChildJvm;
 import looop.act.Executor;
-import looop.beat.Pulse;
-import looop.beat.Tick;
 import looop.io.Json;
 import looop.profile.Config;
 import looop.profile.Lock;

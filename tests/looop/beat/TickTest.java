@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import looop.Beats;
 import looop.RecordingSessions;
-import looop.beat.Tick;
 import looop.gate.Backoff;
 import looop.gate.Budget;
 import looop.io.Fs;

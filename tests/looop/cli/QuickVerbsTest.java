@@ -16,9 +16,6 @@ import java.util.TreeMap;
 import looop.Beats;
 import looop.NoSessions;
 import looop.TestProfile;
-import looop.cli.Context;
-import looop.cli.Main;
-import looop.cli.QuickVerbs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

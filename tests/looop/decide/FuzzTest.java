@@ -24,7 +24,6 @@ import looop.Survivors;
 import looop.TestProfile;
 import looop.act.Executor;
 import looop.act.Intent;
-import looop.decide.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;

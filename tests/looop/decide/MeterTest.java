@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import looop.decide.Meter;
 import looop.io.UserError;
 import looop.profile.Config;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import looop.SystemPath;
 import looop.TestProfile;
-import looop.decide.Runner;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Proc;

@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
 import looop.NoSessions;
 import looop.TestProfile;
 import looop.act.GoalActivity;
-import looop.decide.Prompt;
-import looop.decide.Recall;
 import looop.sense.Sensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

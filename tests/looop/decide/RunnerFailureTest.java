@@ -16,7 +16,6 @@ import java.util.List;
 import looop.Beats;
 import looop.NoSessions;
 import looop.beat.Tick;
-import looop.decide.Render;
 import looop.gate.Backoff;
 import looop.io.Json;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import looop.ProcessGroups;
 import looop.TestProfile;
-import looop.decide.Runner;
 import looop.io.Proc;
 import looop.io.UserError;
 import looop.profile.Config;

@@ -17,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import looop.TestProfile;
-import looop.human.Ask;
-import looop.human.Asks;
 import looop.io.Json;
 import looop.io.UserError;
 import org.junit.jupiter.api.Test;

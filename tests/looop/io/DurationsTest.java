@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import looop.cli.DurationConverter;
-import looop.io.Durations;
-import looop.io.UserError;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import looop.io.FlatJson;
-import looop.io.Json;
 import org.junit.jupiter.api.Test;
 
 /** FlatJson is a cheaper road to the same bytes and values as the tree mapper. */

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import looop.io.Json;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -12,14 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import looop.ChildJvm;
 import looop.ProcessGroups;
 import looop.SystemPath;
 import looop.TestProfile;
-import looop.io.Proc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

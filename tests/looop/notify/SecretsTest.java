@@ -21,8 +21,6 @@ import looop.NoSessions;
 import looop.TestProfile;
 import looop.TmuxProfile;
 import looop.io.Fs;
-import looop.notify.Notices;
-import looop.notify.Outbox;
 import looop.profile.Config;
 import looop.profile.Confinement;
 import looop.sandbox.Grant;

@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import looop.profile.CliScreens;
-import looop.profile.Presets;
 import looop.workers.Health;
 import org.junit.jupiter.api.Test;
 

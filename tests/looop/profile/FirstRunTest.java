@@ -23,8 +23,6 @@ import looop.TestProfile;
 import looop.gate.Backoff;
 import looop.io.Json;
 import looop.io.Proc;
-import looop.profile.Config;
-import looop.profile.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,7 +12,6 @@ import java.util.Map;
 import looop.Beats;
 import looop.TestProfile;
 import looop.io.Fs;
-import looop.profile.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -20,7 +20,6 @@ import looop.Beats;
 import looop.ChildJvm;
 import looop.LockRace;
 import looop.TestProfile;
-import looop.profile.Lock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

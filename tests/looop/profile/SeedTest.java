@@ -20,8 +20,6 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Resources;
 import looop.io.UserError;
-import looop.profile.Config;
-import looop.profile.Seed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -16,8 +16,6 @@ import java.util.List;
 import looop.TestProfile;
 import looop.io.Json;
 import looop.io.UserError;
-import looop.schedule.Schedule;
-import looop.schedule.Schedules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

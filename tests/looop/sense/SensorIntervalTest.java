@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import looop.Beats;
 import looop.io.Json;
-import looop.sense.SensorCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

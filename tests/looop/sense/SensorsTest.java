@@ -19,8 +19,6 @@ import looop.TestProfile;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
-import looop.sense.Sensors;
-import looop.sense.WorldHash;
 import looop.workers.Claims;
 import looop.workers.SessionState;
 import looop.workers.Sessions;

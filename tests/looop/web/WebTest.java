@@ -30,12 +30,9 @@ import looop.GitFixture;
 import looop.TestProfile;
 import looop.TmuxProfile;
 import looop.TmuxTestBase;
-import looop.gate.Budget;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.profile.Journal;
-import looop.web.Fleet;
-import looop.web.WebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -20,9 +20,6 @@ import looop.FakeSessions;
 import looop.TestProfile;
 import looop.io.Json;
 import looop.io.UserError;
-import looop.workers.Claims;
-import looop.workers.SessionState;
-import looop.workers.Sessions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,7 +12,6 @@ import looop.FakeWorker;
 import looop.TestProfile;
 import looop.TmuxProfile;
 import looop.io.Fs;
-import looop.workers.SessionFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

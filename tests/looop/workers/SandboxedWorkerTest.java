@@ -27,7 +27,6 @@ import looop.io.Fs;
 import looop.io.Log;
 import looop.profile.Config;
 import looop.profile.Confinement;
-import looop.workers.CostQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,9 +8,7 @@ import looop.Beats;
 import looop.TmuxTestBase;
 import looop.io.Fs;
 import looop.io.Json;
-import looop.workers.SessionFiles;
 import looop.workers.SessionState.Liveness;
-import looop.workers.SessionState;
 import org.junit.jupiter.api.Test;
 
 /**

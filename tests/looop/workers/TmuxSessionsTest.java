@@ -24,11 +24,6 @@ import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.sense.Sensors;
-import looop.workers.SessionState;
-import looop.workers.Sessions;
-import looop.workers.Tmux;
-import looop.workers.TmuxSessions;
-import looop.workers.WorkerContract;
 import org.junit.jupiter.api.Test;
 
 /** The tmux engine driving real sessions that run small shell programs. */
@@ -67,7 +62,6 @@ class TmuxSessionsTest extends TmuxTestBase {
         t.sessions.steer("w1", "hi");
         t.awaitOutput("w1", "got:hi");
     }
-
 
     @Test
     void startCapturesTheFirstLineInTheDataDirWithLooopsEnvironment() throws Exception {

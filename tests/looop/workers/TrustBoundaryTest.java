@@ -15,7 +15,6 @@ import looop.Beats;
 import looop.TmuxProfile;
 import looop.profile.Config;
 import looop.profile.Confinement;
-import looop.workers.Claims;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -22,12 +22,6 @@ import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.sense.Sensors;
-import looop.workers.Claims;
-import looop.workers.Health;
-import looop.workers.SessionFiles;
-import looop.workers.SessionView;
-import looop.workers.Verify;
-import looop.workers.WorkerHealth;
 import org.junit.jupiter.api.Test;
 
 /** Worker health, kill_worker and verify, on real tmux workers; time moves only on the profile's clock. */

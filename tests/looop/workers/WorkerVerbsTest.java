@@ -26,16 +26,12 @@ import looop.cli.Context;
 import looop.decide.Decision;
 import looop.io.Json;
 import looop.io.UserError;
-import looop.workers.Claims;
-import looop.workers.Sessions;
-import looop.workers.TmuxSessions;
 import org.junit.jupiter.api.Test;
 
 /** The worker verbs as a user or a worker types them, and the worker moves through the Executor, on real tmux. */
 class WorkerVerbsTest extends TmuxTestBase {
     /** Echoes every line it reads until end of input. */
     static final String ECHO_LINES = "bash -c 'echo up; while read line; do echo got:$line; done; echo eof'";
-
 
     /** A verb that must fail: its exit code, and stderr as exactly one `looop: …` line. */
     private String fails(int code, String... args) {
