@@ -121,4 +121,24 @@ class RenderedLogTest {
             assertEquals("one\ntwo 100%\ncode=0\n", seen);
         }
     }
+    /**
+     * wait-idle judges the screen as rendered: a worker that keeps repainting
+     * the same text (its log growing all along) is quiet, while a spinner whose
+     * glyph turns is busy, however little it prints.
+     */
+    @Test
+    void waitIdleCountsWhatTheScreenShowsNotTheBytes() {
+        FakeWorker.start(profile.paths, "repaint", "printf 'ready\\n'; while true; do printf '\\r\\033[Kstatus: waiting for you'; sleep 0.05; done");
+        FakeWorker.start(profile.paths, "spinner", "printf 'ready\\n'; while true; do for c in '|' / - '\\\\'; do printf '\\r%s thinking' \"$c\"; sleep 0.1; done; done");
+        waitFor("both drawing", () -> output("repaint").contains("status: waiting") && output("spinner").contains("thinking"));
+
+        long grown = output("repaint").length();
+        Beats.Cli quiet = cli("wait-idle", "repaint", "--settle", "2s", "--timeout", "120s");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertTrue(output("repaint").length() > grown, "its log grew while its screen stood still");
+
+        Beats.Cli busy = cli("wait-idle", "spinner", "--settle", "2s", "--timeout", "8s");
+        assertEquals(124, busy.code(), "a turning spinner is not idle: " + busy.out() + busy.err());
+        assertTrue(busy.err().contains("kept changing"), busy.err());
+    }
 }
