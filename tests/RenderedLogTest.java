@@ -141,4 +141,23 @@ class RenderedLogTest {
         assertEquals(124, busy.code(), "a turning spinner is not idle: " + busy.out() + busy.err());
         assertTrue(busy.err().contains("kept changing"), busy.err());
     }
+    /**
+     * --follow keeps one replay and feeds it only the bytes since its last
+     * look: a sequence or a UTF-8 character split across two looks, a `\\r`
+     * redraw that ends in a later one, still come out as the terminal showed
+     * them, each line once.
+     */
+    @Test
+    void followFeedsTheReplayPieceByPieceAndPrintsWhatAWholeReplayPrints() throws Exception {
+        FakeWorker.start(profile.paths, "slow", String.join("; ",
+                "printf 'one\\n'", "sleep 1",
+                "printf 'two 10%%'", "sleep 1", "printf '\\rtwo 100%%\\n\\033[3'", "sleep 1",
+                "printf '1mred\\033[0m three\\n'", "sleep 1", "printf 'four caf\\303'", "sleep 1", "printf '\\251\\n'"));
+        waitFor("the first line", () -> output("slow").contains("one"));
+        java.util.concurrent.CompletableFuture<Beats.Cli> follow = java.util.concurrent.CompletableFuture.supplyAsync(() -> cli("log", "slow", "--follow"));
+        Beats.Cli followed = follow.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, followed.code(), followed.err());
+        assertEquals("one\ntwo 100%\nred three\nfour café\n", followed.out());
+        assertEquals(followed.out(), cli("log", "slow").out(), "the same as one whole replay");
+    }
 }
