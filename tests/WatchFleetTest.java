@@ -104,6 +104,14 @@ class WatchFleetTest extends TmuxTestBase {
         assertTrue(first.contains("IDLE") && first.contains("ASKING") && first.contains("COST"), first);
         assertFalse(first.contains("w1 top-of-screen"), "the view follows the bottom of the screen:\n" + first);
 
+        t.cli("send", "w1", "typed-while-watched");
+        awaitPane("the view redrawn with what w1's screen shows now", p -> p.contains("w1-prompt> typed-while-watched"));
+
+        t.profile.write("looop.json", "{ broken");
+        awaitPane("a looop.json that cannot be read said in the title, the view kept", p -> p.contains("the table is as it was") && row(p, "w1"));
+        t.runner(WORKER);
+        awaitPane("the title back once it can be read", p -> p.contains("2 workers"));
+
         key("j");
         awaitPane("w2's screen once w2 is selected", p -> p.contains("w2-prompt>") && !p.contains("w1-prompt>"));
         key("k");

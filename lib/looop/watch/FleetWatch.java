@@ -33,6 +33,8 @@ public final class FleetWatch {
     private int scroll;
     private Frame.Content content = new Frame.Content("", List.of());
     private String renderedKey;
+    /** Why the table could not be read afresh, shown until it can; null when it was. */
+    private String problem;
 
     public FleetWatch(Paths paths, Clock clock, Sessions sessions) {
         this.fleet = new FleetRows(paths, clock, sessions);
@@ -68,7 +70,7 @@ public final class FleetWatch {
                 content = contentOf(selectedId);
                 nextScreen = now + SCREEN_EVERY_MS;
             }
-            List<String> frame = Frame.draw(rows, selected, content, scroll, size[0], size[1]);
+            List<String> frame = Frame.draw(rows, selected, content, scroll, size[0], size[1], problem);
             if (!frame.equals(shown)) {
                 term.draw(frame);
                 shown = frame;
@@ -81,7 +83,12 @@ public final class FleetWatch {
 
     /** The table afresh; the selection stays on its worker while it is listed. */
     private void readRows() {
-        rows = fleet.read();
+        try {
+            rows = fleet.read();
+            problem = null;
+        } catch (UserError | java.io.UncheckedIOException e) { // say, looop.json mid-edit: the last table stays, with why
+            problem = e.getMessage();
+        }
         int at = -1;
         for (int i = 0; i < rows.size(); i++) if (rows.get(i).id().equals(selectedId)) at = i;
         selected = at >= 0 ? at : Math.max(0, Math.min(selected, rows.size() - 1));

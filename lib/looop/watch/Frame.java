@@ -40,12 +40,15 @@ final class Frame {
 
     /**
      * height rows, each at most cols wide; scroll is how many lines above the
-     * bottom of the worker's lines the view ends (0: it follows the bottom).
+     * bottom of the worker's lines the view ends (0: it follows the bottom);
+     * problem (or null) is why the table could not be read afresh.
      */
-    static List<String> draw(List<FleetRows.Row> rows, int selected, Content content, int scroll, int columns, int height) {
+    static List<String> draw(List<FleetRows.Row> rows, int selected, Content content, int scroll, int columns, int height, String problem) {
         int cols = Math.max(1, columns - 1); // the last column left alone: some terminals scroll or wrap on it
         List<String> out = new ArrayList<>();
-        out.add(INVERSE + pad(" looop watch · " + rows.size() + (rows.size() == 1 ? " worker" : " workers") + "   " + KEYS, cols) + RESET);
+        String title = problem != null ? " looop watch · the table is as it was: " + problem
+                : " looop watch · " + rows.size() + (rows.size() == 1 ? " worker" : " workers") + "   " + KEYS;
+        out.add(INVERSE + pad(title, cols) + RESET);
         table(out, rows, selected, cols, tableHeight(rows.size(), height));
         int h = contentHeight(rows.size(), height);
         List<String> lines = content.lines();
