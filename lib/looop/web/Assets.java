@@ -143,14 +143,9 @@ final class Assets {
               function place(pre, cursor) {
                 if (pre.hidden || pre.clientHeight === 0) return;
                 const bottom = pre.scrollHeight - pre.clientHeight;
-                let top = bottom;
-                if (typeof cursor === 'number') {
-                  const style = getComputedStyle(pre);
-                  const row = parseFloat(style.lineHeight) || 16;
-                  top = Math.min(bottom, Math.max(0, parseFloat(style.paddingTop) + cursor * row));
-                }
-                pre.dataset.placed = String(Math.round(top));
-                pre.scrollTop = top;
+                const style = getComputedStyle(pre);
+                const cursorTop = parseFloat(style.paddingTop) + cursor * (parseFloat(style.lineHeight) || 16);
+                pre.scrollTop = typeof cursor === 'number' ? Math.min(bottom, Math.max(0, cursorTop)) : bottom;
                 pre.dataset.placed = String(Math.round(pre.scrollTop));
               }
 
