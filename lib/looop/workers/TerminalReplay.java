@@ -81,6 +81,8 @@ public final class TerminalReplay {
         private Path socket;
         private long fed;
         private int feeds;
+        /** The log file's identity when the replay started: a restart replaces the file, and the replay starts over. */
+        private Object fileKey;
 
         private Live(Path file, int cols, int rows, boolean colour) {
             this.file = file;
@@ -91,13 +93,15 @@ public final class TerminalReplay {
 
         /**
          * What the first `to` bytes showed. Bytes already fed are not fed again;
-         * a log shorter than what was fed was replaced (a restart), so the
-         * replay starts over.
+         * a log replaced (a restart writes a new file) or shorter than what was
+         * fed starts the replay over.
          */
         public Rendered render(long to) {
             if (to <= 0) return new Rendered(List.of(), 0, 0);
-            if (to < fed) close();
+            Object now = fileKey(file);
+            if (to < fed || !java.util.Objects.equals(now, fileKey)) close();
             if (socket == null) {
+                fileKey = now;
                 socket = socketDir.resolve("r" + nonce + "-" + (feeds++));
                 String ready = nonce + "-" + (feeds++);
                 start(socket, file, cols, rows, ready);
@@ -125,6 +129,14 @@ public final class TerminalReplay {
             }
             socket = null;
             fed = 0;
+        }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
