@@ -37,7 +37,7 @@ import looop.sense.WorldHash;
  * medians, because these machines are shared and noisy. Run it from the
  * checkout: `./jbang bench/run.java`. It takes a few minutes on 2 cores;
  * `./jbang bench/run.java oneshot verbs` runs only the sections named
- * (skip, sleepers, oneshot, verbs, hash, prompt). A row with a target (issue
+ * (skip, sleepers, oneshot, verbs, hash, prompt, replay). A row with a target (issue
  * 15) prints the target and its verdict: "met" or "missed".
  */
 public class run {
@@ -72,6 +72,7 @@ public class run {
             if (wanted("hash")) hashThroughput();
             if (wanted("sandbox")) sandboxCost();
             if (wanted("prompt")) promptStability();
+            if (wanted("replay")) followReplay();
         } finally {
             Fs.deleteTree(work);
         }
@@ -607,5 +608,42 @@ public class run {
         String header = before.lines().filter(l -> l.startsWith("=== ")).reduce((x, y) -> y).orElse("the instructions");
         String reading = before.lines().filter(l -> l.startsWith("--- ")).reduce((x, y) -> y).orElse("");
         return header + (header.equals(Prompt.READINGS) ? " " + reading : "");
+    }
+    // -- rendered log: a follower's looks (issue 23) ---------------------------------
+
+    /**
+     * `log --follow` and `expect` look at the rendered log again each time it
+     * grows. A follower's 12 looks at a log growing to about 1.2 MB of
+     * full-screen repaints: each look replaying the whole log (as a one-shot
+     * `log` does) against one replay kept up and fed only the new bytes.
+     */
+    static void followReplay() throws IOException {
+        if (Proc.onPath("tmux") == null) {
+            row("follow: 12 looks at a growing rendered log", "skipped: no tmux", "");
+            return;
+        }
+        Path dir = Files.createDirectories(work.resolve("replay"));
+        Paths paths = Paths.at(dir, Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()));
+        looop.workers.TerminalReplay replay = new looop.workers.TerminalReplay(paths, new looop.workers.Tmux(paths));
+        Path log = dir.resolve("output.log");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 12_000; i++) { // a TUI: a status row repainted in place, a spinner, then a line of output
+            b.append("\033[1;1H\033[2Kstatus ").append(i).append("\033[40;1H").append("|/-\\".charAt(i % 4)).append(" working\r");
+            b.append("\033[20;1H\033[1Moutput line ").append(i).append(" ").append("x".repeat(40)).append("\r\n");
+        }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        Files.write(log, bytes);
+        int looks = 12;
+        Stats whole = time(1, 3, () -> {
+            for (int k = 1; k <= looks; k++) replay.render(log, (long) bytes.length * k / looks, 200, 50, false);
+        });
+        Stats fed = time(1, 3, () -> {
+            try (looop.workers.TerminalReplay.Live live = replay.live(log, 200, 50, false)) {
+                for (int k = 1; k <= looks; k++) live.render((long) bytes.length * k / looks);
+            }
+        });
+        row("follow: " + looks + " looks at a log growing to " + bytes.length / 1024 + " KiB, whole replay each look", ms(whole.median()), whole.spread());
+        row("follow: the same looks, one replay fed the new bytes", ms(fed.median()), fed.spread());
+        row("follow: whole replays ÷ one fed replay", ratio(whole.median() / fed.median()), "ratio of medians");
     }
 }

@@ -238,6 +238,8 @@ public final class Manual {
               looop attach <id>                            take over the worker's terminal
               looop detach <id>                            let go of it again
               looop watch <id>                             follow read-only; `watch pulse` works
+              looop watch                                  every worker live: table + the selected
+                                                           one's screen; ↑↓ j k Tab, PgUp PgDn, q
               looop log <id> [--tail N] [--grep RE] [--since N] [--follow] [--raw] [--json]
               looop shot <id> [--ansi|--json] [--trim]     the visible screen right now
               looop send <id> <text...> [-n]               type text, then Enter unless -n

@@ -131,10 +131,31 @@ final class Assets {
                 if (link && w.diff_url && link.getAttribute('href') !== w.diff_url) link.setAttribute('href', w.diff_url);
                 show(diff, !!w.diff_stat);
                 const screen = slot(el, 'screen');
+                const before = screen.textContent;
                 text(screen, (w.screen || []).map(l => l + '\\n').join(''));
                 show(screen, w.alive);
+                if (screen.dataset.follow !== 'no' && (screen.textContent !== before || !screen.dataset.placed)) place(screen, w.cursor);
                 show($(el, 'form.tell'), w.alive);
               }
+
+              // A worker's terminal box shows its cursor's row (the prompt it waits at), as low as the box
+              // goes: new output keeps it there, until the person scrolls up; back at the bottom, it follows again.
+              function place(pre, cursor) {
+                if (pre.hidden || pre.clientHeight === 0) return;
+                const bottom = pre.scrollHeight - pre.clientHeight;
+                const style = getComputedStyle(pre);
+                const cursorTop = parseFloat(style.paddingTop) + cursor * (parseFloat(style.lineHeight) || 16);
+                pre.scrollTop = typeof cursor === 'number' ? Math.min(bottom, Math.max(0, cursorTop)) : bottom;
+                pre.dataset.placed = String(Math.round(pre.scrollTop));
+              }
+
+              document.addEventListener('scroll', ev => {
+                const pre = ev.target;
+                if (!(pre instanceof HTMLElement) || !pre.matches('pre.screen')) return;
+                if (Math.abs(pre.scrollTop - Number(pre.dataset.placed)) <= 2) return; // where the page put it
+                const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+                pre.dataset.follow = atBottom ? 'yes' : 'no';
+              }, true);
 
               function fillAsk(el, a) {
                 text(slot(el, 'id'), a.id);

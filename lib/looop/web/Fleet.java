@@ -139,7 +139,7 @@ public final class Fleet {
             o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
             diffStat(o, w.id());
             ArrayNode screen = o.putArray("screen");
-            if (view != null && w.alive()) screenOf(view, w.id()).forEach(screen::add);
+            if (view != null && w.alive()) screenOf(view, w.id(), o).forEach(screen::add);
         }
         return out;
     }
@@ -162,10 +162,18 @@ public final class Fleet {
         return looop.workers.WorkerRepos.worktrees(paths).diff(wt, true);
     }
 
-    /** What `looop shot --trim` shows; nothing when the session ended between the listing and the look. */
-    private static List<String> screenOf(SessionView view, String id) {
+    /**
+     * What `looop shot --trim` shows, down to the cursor's row at least, whose
+     * index goes in o's "cursor" (the page keeps that row in view); nothing
+     * when the session ended between the listing and the look.
+     */
+    private static List<String> screenOf(SessionView view, String id, ObjectNode o) {
         try {
-            return view.screen(id, false).trimmed();
+            SessionView.Screen s = view.screen(id, false);
+            List<String> lines = new java.util.ArrayList<>(s.trimmed());
+            while (lines.size() <= s.cursorY()) lines.add("");
+            o.put("cursor", s.cursorY());
+            return lines;
         } catch (RuntimeException e) { // a UserError, or tmux answering half of a dying pane
             return List.of();
         }

@@ -124,13 +124,19 @@ public final class SessionLog {
     }
 
     private void followRendered(String id, Query q, Path file, long seen, int printed) {
+        try (SessionView.Renders renders = view.renders(id, q.inColour())) {
+            followRendered(id, q, file, seen, printed, renders);
+        }
+    }
+
+    private void followRendered(String id, Query q, Path file, long seen, int printed, SessionView.Renders renders) {
         SessionView.EndWatch end = view.endWatch(id);
         while (!out.checkError()) {
             boolean over = end.ended(); // asked before reading, so the last render sees everything it printed
             long size = OutputLog.size(file);
             if (size < seen) printed = 0; // a restarted session: its log starts over
             if (size != seen || over) {
-                TerminalReplay.Rendered r = view.rendered(id, size, q.inColour());
+                TerminalReplay.Rendered r = renders.upTo(size);
                 List<String> lines = over ? r.lines() : r.finished(); // lines above the cursor's row are done
                 List<String> kept = new ArrayList<>();
                 for (int i = printed; i < lines.size(); i++) {

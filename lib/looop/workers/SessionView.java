@@ -209,6 +209,41 @@ public final class SessionView {
     }
 
     /**
+     * The rendered log for a reader that looks again as it grows (`log
+     * --follow`, `expect`): its replay stays up between looks and is fed only
+     * the new bytes ({@link TerminalReplay.Live}). Close it when done.
+     */
+    public Renders renders(String id, boolean colour) {
+        return new Renders(id, colour);
+    }
+
+    public final class Renders implements AutoCloseable {
+        private final String id;
+        private final boolean colour;
+        private TerminalReplay.Live live;
+
+        private Renders(String id, boolean colour) {
+            this.id = id;
+            this.colour = colour;
+        }
+
+        /** What the first `to` bytes of the log showed, as {@link #rendered} says. */
+        public TerminalReplay.Rendered upTo(long to) {
+            if (looop.sandbox.Inside.confined(paths.env(looop.sandbox.Inside.ENV))) return byLine(id, to);
+            if (live == null) {
+                int[] size = sizeOr(id);
+                live = new TerminalReplay(paths, tmux).live(files(id).output(), size[0], size[1], colour);
+            }
+            return live.render(to);
+        }
+
+        @Override
+        public void close() {
+            if (live != null) live.close();
+        }
+    }
+
+    /**
      * Inside a sandbox no tmux server is reachable (its unix sockets are
      * refused), so the log is read line by line there, each line as the
      * terminal left it ({@link OutputLog.Line#text}): plain output comes out
@@ -298,17 +333,23 @@ public final class SessionView {
      * without a match.
      */
     public String expectLog(String id, Pattern re, Duration timeout, boolean fromNow) {
+        try (Renders renders = renders(id, false)) {
+            return expectLog(id, re, timeout, fromNow, renders);
+        }
+    }
+
+    private String expectLog(String id, Pattern re, Duration timeout, boolean fromNow, Renders renders) {
         java.nio.file.Path log = files(id).output();
         Deadline deadline = Deadline.after(timeout);
         EndWatch end = endWatch(id);
-        int skip = fromNow ? rendered(id, OutputLog.size(log), false).finished().size() : 0;
+        int skip = fromNow ? renders.upTo(OutputLog.size(log)).finished().size() : 0;
         long seen = fromNow ? -1 : 0;
         while (true) {
             boolean over = end.ended(); // asked before reading, so the last read sees everything it printed
             long size = OutputLog.size(log);
             if (size != seen) {
                 seen = size;
-                List<String> lines = rendered(id, size, false).lines();
+                List<String> lines = renders.upTo(size).lines();
                 for (int i = skip; i < lines.size(); i++) {
                     if (re.matcher(lines.get(i)).find()) return lines.get(i);
                 }

@@ -43,13 +43,24 @@ public final class WorkerHealth {
     /** Health by worker id, for the live ones among workers, in their order; ended workers have none. */
     public Map<String, Health> look(List<Sessions.Info> workers) {
         Map<String, Health> out = new LinkedHashMap<>();
+        seen(workers).forEach((id, s) -> out.put(id, s.health()));
+        return out;
+    }
+
+    /** A live worker's health and how long its screen has looked the same (null: never looked at). */
+    public record Seen(Health health, Duration stillFor) {}
+
+    /** As {@link #look}, with how long each screen has been still (`looop watch`'s idle column). */
+    public Map<String, Seen> seen(List<Sessions.Info> workers) {
+        Map<String, Seen> out = new LinkedHashMap<>();
         if (noneAlive(workers)) return out;
         Set<String> asking = new HashSet<>();
         for (Ask a : asks.pending()) if (a.session() != null) asking.add(a.session());
         for (Sessions.Info w : workers) {
             if (!w.alive()) continue;
             Screens.Look look = screens.look(w.id(), sessions.fingerprint(w.id()), cli(w.id()));
-            out.put(w.id(), Health.derive(asking.contains(w.id()) || w.note() != null, look.blockedOn(), look.stillFor(), stuckAfter));
+            Health h = Health.derive(asking.contains(w.id()) || w.note() != null, look.blockedOn(), look.stillFor(), stuckAfter);
+            out.put(w.id(), new Seen(h, look.stillFor()));
         }
         return out;
     }

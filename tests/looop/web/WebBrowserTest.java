@@ -231,4 +231,34 @@ class WebBrowserTest extends TmuxTestBase {
             }
         }
     }
+    /** Issue 23: the terminal box opens at the prompt, follows new output, and leaves a person who scrolled up where they are. */
+    @Test
+    void theTerminalKeepsThePromptInViewAndFollowsUnlessScrolledUp() throws Exception {
+        TmuxProfile p = profile("bash -c 'for i in $(seq 1 20); do echo \"contract line $i\"; done; printf \"approve? \"; read a;"
+                + " for i in $(seq 1 12); do echo \"more $i\"; sleep 0.2; done; printf \"next? \"; read b;"
+                + " for i in $(seq 1 5); do echo \"after $i\"; done; printf \"last? \"; read c;"
+                + " for i in $(seq 1 5); do echo \"final $i\"; done; printf \"done? \"; sleep 600'");
+        p.sessions.start("w1", "brief", null);
+        p.awaitOutput("w1", "approve? ");
+        serve(p);
+        String pre = "document.querySelector(\".worker[data-key='w1'] .screen\")";
+        String atBottom = "(" + pre + ".scrollTop > 0 && " + pre + ".scrollTop + " + pre + ".clientHeight >= " + pre + ".scrollHeight - 2)";
+
+        browser.open(web.signInUrl().toString()).waitFor(".worker[data-key='w1']");
+        until(screen("w1") + ".includes('approve?') && " + atBottom, "the box scrolled down to the prompt, past the top of the contract");
+
+        p.cli("send", "w1", "yes");
+        until(screen("w1") + ".includes('next?') && " + atBottom, "the box following the new output down to the next prompt");
+
+        browser.eval(pre + ".scrollTop = 0");
+        until(pre + ".dataset.follow === 'no'", "the page to see the person scrolled up");
+        p.cli("send", "w1", "go");
+        until(screen("w1") + ".includes('last?')", "the new output on the page");
+        assertEquals(0, browser.eval(pre + ".scrollTop").asInt(), "new output does not yank a person who scrolled up");
+
+        browser.eval(pre + ".scrollTop = " + pre + ".scrollHeight");
+        until(pre + ".dataset.follow !== 'no'", "the page to see the person back at the bottom");
+        p.cli("send", "w1", "again");
+        until(screen("w1") + ".includes('done?') && " + atBottom, "following again once scrolled back to the bottom");
+    }
 }

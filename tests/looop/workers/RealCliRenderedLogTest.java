@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 23 with a real full-screen TUI: Claude Code (found on PATH, else
+ * Issue 23 with real full-screen TUIs: Claude Code and pi (each found on PATH, else
  * skipped with one line) as a sandboxed worker against {@link ApiStandIn}.
  * The text the model writes is in `looop log` and matched by `looop expect`
  * without --screen; the log is lines, not one redrawn blob.
@@ -72,6 +72,40 @@ class RealCliRenderedLogTest {
                 assertTrue(log.contains(ApiStandIn.WORKER_DONE), "the model's text in log:\n" + log);
                 assertFalse(log.contains("\u001b"), "no escapes in log");
                 assertTrue(log.lines().count() > 10, "the TUI's rows are lines of their own:\n" + log);
+                assertTrue(t.cli("log", "w1", "--grep", "All steps").out().contains(ApiStandIn.WORKER_DONE));
+                assertEquals(t.output("w1"), t.cli("log", "w1", "--raw").out());
+                t.cli("kill", "w1");
+            }
+        }
+    }
+
+    @Test
+    void whatPiWroteIsInTheLogAndMatchedByExpect() throws Exception {
+        String path = Clis.require("pi");
+        Path data = base.resolve("data");
+        try (ApiStandIn api = ApiStandIn.worker(data, List.of("echo rendered-$((6*7))"), Files.createDirectories(base.resolve("requests")))) {
+            Map<String, String> env = new HashMap<>(Map.of("PATH", path, "HOME", base.resolve("home").toString(), "LOOOP_SANDBOX", "auto",
+                    "TERM", "xterm-256color", "LOOOP_CDS", "0", "STANDIN_API_KEY", "standin", "PI_OFFLINE", "1"));
+            Path agent = base.resolve("home/.pi/agent");
+            Files.createDirectories(agent);
+            Files.writeString(agent.resolve("models.json"), "{\"providers\":{\"standin\":{\"baseUrl\":\"" + api.baseUrl()
+                    + "/v1\",\"api\":\"openai-completions\",\"apiKey\":\"STANDIN_API_KEY\",\"compat\":"
+                    + "{\"supportsDeveloperRole\":false,\"supportsReasoningEffort\":false},\"models\":[{\"id\":\"standin-model\","
+                    + "\"reasoning\":false,\"input\":[\"text\"],\"contextWindow\":128000,\"maxTokens\":8192,"
+                    + "\"cost\":{\"input\":3,\"output\":15,\"cacheRead\":0,\"cacheWrite\":0}}]}}}");
+            Files.writeString(agent.resolve("settings.json"), "{\"defaultProvider\":\"standin\",\"defaultModel\":\"standin-model\"}");
+            Files.writeString(data.resolve("looop.json"), "{\"default\":\"pi\"}");
+            try (TmuxProfile t = new TmuxProfile(data, env)) {
+                Beats.Cli started = t.cli("start-session", "w1", "Follow the worker script.");
+                assertEquals(0, started.code(), started.toString());
+                Beats.Cli hit = t.cli("expect", "w1", "All steps done", "--timeout", "180s");
+                assertEquals(0, hit.code(), hit + "\nscreen:\n" + t.cli("shot", "w1").out());
+                assertTrue(hit.out().contains(ApiStandIn.WORKER_DONE), hit.out());
+
+                String log = t.cli("log", "w1").out();
+                assertTrue(log.contains(ApiStandIn.WORKER_DONE), "the model's text in log:\n" + log);
+                assertFalse(log.contains("\u001b"), "no escapes in log");
+                assertTrue(log.lines().count() > 5, "the TUI's rows are lines of their own:\n" + log);
                 assertTrue(t.cli("log", "w1", "--grep", "All steps").out().contains(ApiStandIn.WORKER_DONE));
                 assertEquals(t.output("w1"), t.cli("log", "w1", "--raw").out());
                 t.cli("kill", "w1");

@@ -124,4 +124,43 @@ class RenderedLogTest {
             assertEquals("one\ntwo 100%\ncode=0\n", seen);
         }
     }
+    /**
+     * wait-idle judges the screen as rendered: a worker that keeps repainting
+     * the same text (its log growing all along) is quiet, while a spinner whose
+     * glyph turns is busy, however little it prints.
+     */
+    @Test
+    void waitIdleCountsWhatTheScreenShowsNotTheBytes() {
+        FakeWorker.start(profile.paths, "repaint", "printf 'ready\\n'; while true; do printf '\\r\\033[Kstatus: waiting for you'; sleep 0.05; done");
+        FakeWorker.start(profile.paths, "spinner", "printf 'ready\\n'; while true; do for c in '|' / - '\\\\'; do printf '\\r%s thinking' \"$c\"; sleep 0.1; done; done");
+        waitFor("both drawing", () -> output("repaint").contains("status: waiting") && output("spinner").contains("thinking"));
+
+        long grown = output("repaint").length();
+        Beats.Cli quiet = cli("wait-idle", "repaint", "--settle", "2s", "--timeout", "120s");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertTrue(output("repaint").length() > grown, "its log grew while its screen stood still");
+
+        Beats.Cli busy = cli("wait-idle", "spinner", "--settle", "2s", "--timeout", "8s");
+        assertEquals(124, busy.code(), "a turning spinner is not idle: " + busy.out() + busy.err());
+        assertTrue(busy.err().contains("kept changing"), busy.err());
+    }
+    /**
+     * --follow keeps one replay and feeds it only the bytes since its last
+     * look: a sequence or a UTF-8 character split across two looks, a `\\r`
+     * redraw that ends in a later one, still come out as the terminal showed
+     * them, each line once.
+     */
+    @Test
+    void followFeedsTheReplayPieceByPieceAndPrintsWhatAWholeReplayPrints() throws Exception {
+        FakeWorker.start(profile.paths, "slow", String.join("; ",
+                "printf 'one\\n'", "sleep 1",
+                "printf 'two 10%%'", "sleep 1", "printf '\\rtwo 100%%\\n\\033[3'", "sleep 1",
+                "printf '1mred\\033[0m three\\n'", "sleep 1", "printf 'four caf\\303'", "sleep 1", "printf '\\251\\n'"));
+        waitFor("the first line", () -> output("slow").contains("one"));
+        java.util.concurrent.CompletableFuture<Beats.Cli> follow = java.util.concurrent.CompletableFuture.supplyAsync(() -> cli("log", "slow", "--follow"));
+        Beats.Cli followed = follow.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, followed.code(), followed.err());
+        assertEquals("one\ntwo 100%\nred three\nfour café\n", followed.out());
+        assertEquals(followed.out(), cli("log", "slow").out(), "the same as one whole replay");
+    }
 }
