@@ -1,4 +1,4 @@
-package looop;
+package looop.watch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import looop.Beats;
+import looop.ChildJvm;
+import looop.GitFixture;
+import looop.TmuxProfile;
+import looop.TmuxTestBase;
 import looop.io.Proc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
