@@ -41,7 +41,9 @@ public final class MountPlan {
         for (Path w : RealPaths.existing(grant.writable())) addWrite(steps, Kind.GRANT, w);
         for (Path p : protectedTargets) steps.add(new Mount(Kind.PROTECT, p));
         grant.bound().forEach((target, source) -> bind(steps, target, source));
-        for (Path r : RealPaths.existing(grant.readable())) steps.add(new Mount(Kind.READ, r));
+        List<Path> readable = new ArrayList<>(grant.readable());
+        readable.addAll(policy.read()); // vetted by ReadGrants before any command runs
+        for (Path r : RealPaths.existing(readable)) steps.add(new Mount(Kind.READ, r));
         List<Path> hidden = new ArrayList<>(policy.denyRead());
         hidden.addAll(grant.hidden());
         for (Path h : RealPaths.existing(hidden)) steps.add(new Mount(Files.isDirectory(h) ? Kind.HIDE_DIR : Kind.HIDE_FILE, h));
