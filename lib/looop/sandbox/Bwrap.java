@@ -40,7 +40,49 @@ public final class Bwrap implements Backend {
     /** The backend at binary (null: not installed) with this seccomp filter, probed on first use and then cached. */
     public static Bwrap probe(Path binary, boolean network, Path filter) {
         if (binary == null) return new Bwrap(null, null, "bwrap not found on PATH");
-        return PROBED.computeIfAbsent(binary + "|" + network + "|" + filter, k -> check(binary, network, filter));
+        return PROBED.computeIfAbsent(binary + "|" + network + "|" + filter, k -> remembered(binary, network, filter));
+    }
+
+    /**
+     * A probe that passed is remembered beside the filter (looop's own dir,
+     * which no sandboxed command can write), keyed on the binary, the boot and
+     * the filter: a one-shot `looop tick` then starts no probe processes (two,
+     * one of them a whole bwrap). A failed probe is never kept, so a fix shows
+     * at once; a reboot, a new bwrap or a new filter probes again.
+     */
+    private static Bwrap remembered(Path binary, boolean network, Path filter) {
+        Path mark = filter == null ? null : filter.resolveSibling(MARK);
+        String stamp = mark == null ? null : stamp(binary, network, filter);
+        if (stamp != null) {
+            String kept = looop.io.Fs.readOr(mark, "");
+            if (kept.startsWith(stamp + "\n") && Files.isExecutable(binary)) {
+                return new Bwrap(binary, kept.substring(stamp.length() + 1).strip(), null);
+            }
+        }
+        Bwrap b = check(binary, network, filter);
+        if (stamp != null && b.reason == null) {
+            try {
+                looop.io.Fs.writeAtomic(mark, (stamp + "\n" + b.version + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException readOnly) {
+                // a looop inside a sandbox cannot write here: it probes each time
+            }
+        }
+        return b;
+    }
+
+    private static final String MARK = "bwrap-works";
+
+    /** What the probe's verdict depends on, or null when it cannot be told (then nothing is remembered). */
+    private static String stamp(Path binary, boolean network, Path filter) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(binary.toRealPath(),
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            return binary.toRealPath() + " " + a.size() + " " + a.lastModifiedTime().toMillis() + " boot " + boot
+                    + " network " + network + " filter " + filter + " " + Files.size(filter);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Bwrap check(Path binary, boolean network, Path filter) {

@@ -35,6 +35,9 @@ public final class ReadGrants {
     /** Why grant may not be shown, with the fix, or null when it may; hidden and writable as configured (links resolved here). */
     public static String refusal(Path grant, List<Path> hidden, List<Path> writable) {
         Path lexical = grant.toAbsolutePath().normalize();
+        if (lexical.startsWith(PROC) || lexical.startsWith(DEV)) {
+            return "read grant " + lexical + " is under /proc or /dev, which the sandbox makes its own; remove it";
+        }
         Path real = realOrNull(lexical);
         if (real == null) return null;
         String shown = lexical.equals(real) ? lexical.toString() : lexical + " (a link to " + real + ")";

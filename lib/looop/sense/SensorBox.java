@@ -89,10 +89,11 @@ final class SensorBox {
             long timeoutS, long maxBytes, int concurrency) {
         try {
             long fileKib = maxBytes <= 0 ? 0 : (Math.max(MIN_FILE_LIMIT, maxBytes * 8) >> 10) + 1;
-            StringBuilder cmd = new StringBuilder("exec bash -c ").append(Proc.shellQuote(LAUNCHER)).append(" looop-sensors ")
-                    .append(Proc.shellQuote(scratch.toString())).append(' ').append(timeoutS).append(' ').append(concurrency)
-                    .append(' ').append(fileKib);
+            // the launcher is the command itself (no second bash): its arguments set first
+            StringBuilder cmd = new StringBuilder("set -- ").append(Proc.shellQuote(scratch.toString())).append(' ').append(timeoutS)
+                    .append(' ').append(concurrency).append(' ').append(fileKib);
             for (Path s : scripts) cmd.append(' ').append(Proc.shellQuote(s.toString()));
+            cmd.append('\n').append(LAUNCHER);
             long rounds = (scripts.size() + concurrency - 1) / concurrency;
             Duration outer = timeoutS <= 0 ? null : Duration.ofSeconds(timeoutS * rounds + LAUNCHER_GRACE_S);
             Proc.Result launcher = Proc.capture(new Proc.Spec(cmd.toString(), dir, env, null, outer, wrap), 4096);

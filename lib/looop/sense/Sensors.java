@@ -135,6 +135,14 @@ public final class Sensors {
         return config;
     }
 
+    /** This beat's warnings of sensors that read nothing where the sandbox hides what they read (SensorBlindness). */
+    private final List<String> blindSpots = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** The beat line's warnings of sensors the sandbox left blind, after senseAll. */
+    public List<String> blindSpots() {
+        return List.copyOf(blindSpots);
+    }
+
     /** Runs every sensor, then makes snapshots/ hold exactly their snapshots; returns the readings sorted by file name. */
     public List<Reading> senseAll() {
         List<Path> scripts = userSensors();
@@ -301,6 +309,8 @@ public final class Sensors {
         }
         for (int k = 0; k < group.size(); k++) {
             Due d = due.get(group.get(k));
+            String blind = SensorBlindness.warning(d.name(), results.get(k));
+            if (blind != null) blindSpots.add(blind);
             String text = outcome(d.name(), results.get(k));
             cache.keep(d.name(), d.script(), text);
             readings[group.get(k)] = new Reading(d.snapshot(), text);
