@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Bounds each sandboxed command's processes (threads count: the kernel's
@@ -119,12 +118,23 @@ final class Limits {
      * wrapper writes its pid to before it becomes bwrap; empty when no cgroup bounds anything.
      */
     List<Path> join() {
+        return join(null);
+    }
+
+    /**
+     * The same; sweepStamp (null: none) is a file of looop's whose age says
+     * when any looop of this profile last swept, so one-shot commands (each a
+     * new JVM) do not each list every cgroup.
+     */
+    List<Path> join(Path sweepStamp) {
         Set<Hierarchy> wanted = new LinkedHashSet<>();
         if (pids != null) wanted.add(pids);
         if (memory != null) wanted.add(memory);
         if (wanted.isEmpty()) return List.of();
         String name = PREFIX + System.currentTimeMillis() / 1000 + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
-        if (sweepDue()) wanted.forEach(Limits::sweep);
+        if (sweepDue(sweepStamp)) {
+            for (Hierarchy h : wanted) sweep(h);
+        }
         List<Path> procs = new ArrayList<>();
         for (Hierarchy h : wanted) {
             Path dir = h.base().resolve(name);
@@ -172,10 +182,21 @@ final class Limits {
         return out;
     }
 
-    private boolean sweepDue() {
+    private boolean sweepDue(Path stamp) {
         long now = System.currentTimeMillis();
         long last = lastSweep.get();
-        return now - last >= SWEEP_EVERY_MS && lastSweep.compareAndSet(last, now);
+        if (now - last < SWEEP_EVERY_MS || !lastSweep.compareAndSet(last, now)) return false;
+        if (stamp == null) return true;
+        try {
+            if (Files.isRegularFile(stamp, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && now - Files.getLastModifiedTime(stamp, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < SWEEP_EVERY_MS) {
+                return false;
+            }
+            looop.io.Fs.writeAtomic(stamp, new byte[0]);
+        } catch (IOException | RuntimeException cannot) {
+            // a looop inside a sandbox, or no state dir: sweep as before
+        }
+        return true;
     }
 
     /**
@@ -184,15 +205,16 @@ final class Limits {
      */
     private static void sweep(Hierarchy h) {
         long nowS = System.currentTimeMillis() / 1000;
-        try (Stream<Path> s = Files.list(h.base())) {
-            s.filter(p -> stale(p.getFileName().toString(), nowS)).forEach(p -> {
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(h.base())) {
+            for (Path p : s) {
+                if (!stale(p.getFileName().toString(), nowS)) continue;
                 try {
                     Files.delete(p);
                 } catch (IOException busy) {
                     // still running (or someone else's): left for a later sweep
                 }
-            });
-        } catch (IOException e) {
+            }
+        } catch (IOException | RuntimeException e) {
             // nothing to sweep here now
         }
     }
@@ -243,7 +265,7 @@ final class Limits {
                 if (dir == null) continue;
                 Path base = f[2].equals("/") ? dir : dir.getParent();
                 String handed = " " + read(base.resolve("cgroup.subtree_control")) + " ";
-                if (usable(base)) out.add(new Hierarchy(base, true, handed.replaceAll("\\s+", " "), mounted(mounts, "cgroup2", null, null)));
+                if (usable(base)) out.add(new Hierarchy(base, true, oneSpaced(handed), mounted(mounts, "cgroup2", null, null)));
             } else {
                 for (String c : f[1].split(",")) {
                     if (!c.equals("pids") && !c.equals("memory")) continue;
@@ -284,6 +306,18 @@ final class Limits {
             return Path.of(pre[4].replace("\\040", " ")).resolve(rest).normalize();
         }
         return null;
+    }
+
+    /** Runs of whitespace as one space, by hand: a regex compiles cold in every one-shot command. */
+    private static String oneSpaced(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean space = Character.isWhitespace(c);
+            if (!space) b.append(c);
+            else if (b.length() == 0 || b.charAt(b.length() - 1) != ' ') b.append(' ');
+        }
+        return b.toString();
     }
 
     private static boolean usable(Path base) {
