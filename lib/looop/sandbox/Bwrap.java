@@ -40,7 +40,13 @@ public final class Bwrap implements Backend {
     /** The backend at binary (null: not installed) with this seccomp filter, probed on first use and then cached. */
     public static Bwrap probe(Path binary, boolean network, Path filter) {
         if (binary == null) return new Bwrap(null, null, "bwrap not found on PATH");
-        return PROBED.computeIfAbsent(binary + "|" + network + "|" + filter, k -> remembered(binary, network, filter));
+        // get and put, not computeIfAbsent: no lambda on a one-shot command's path (two racing probes agree)
+        String key = binary + "|" + network + "|" + filter;
+        Bwrap known = PROBED.get(key);
+        if (known != null) return known;
+        Bwrap b = remembered(binary, network, filter);
+        Bwrap raced = PROBED.putIfAbsent(key, b);
+        return raced != null ? raced : b;
     }
 
     /**
@@ -119,7 +125,7 @@ public final class Bwrap implements Backend {
     public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive, Extra extra) {
         Path filter = extra.seccompFilter();
         List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "looop-sandbox", filter == null ? "-" : filter.toString()));
-        extra.cgroups().forEach(c -> a.add(c.toString()));
+        for (Path c : extra.cgroups()) a.add(c.toString());
         a.addAll(List.of("--", binary.toString(),
                 // the whole tree dies with looop: bwrap's child gets SIGKILL when bwrap goes,
                 // and as pid 1 of its own namespace it takes every descendant with it

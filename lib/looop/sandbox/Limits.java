@@ -5,10 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,8 +62,12 @@ final class Limits {
 
     /** The limits for policy here, probed once per JVM and setting. */
     static Limits of(SandboxPolicy policy) {
-        return PROBED.computeIfAbsent(policy.maxProcesses() + "|" + policy.maxMemoryMb(),
-                k -> probe(policy.maxProcesses(), policy.maxMemoryMb()));
+        String key = policy.maxProcesses() + "|" + policy.maxMemoryMb();
+        Limits known = PROBED.get(key);
+        if (known != null) return known;
+        Limits l = probe(policy.maxProcesses(), policy.maxMemoryMb());
+        Limits raced = PROBED.putIfAbsent(key, l); // no lambda on a one-shot command's path
+        return raced != null ? raced : l;
     }
 
     private static Limits probe(int maxProcesses, long maxMemoryMb) {
@@ -127,11 +129,12 @@ final class Limits {
      * new JVM) do not each list every cgroup.
      */
     List<Path> join(Path sweepStamp) {
-        Set<Hierarchy> wanted = new LinkedHashSet<>();
+        // a list and ==, not a set: a record's hashCode and equals link method handles, cold in every one-shot command
+        List<Hierarchy> wanted = new ArrayList<>(2);
         if (pids != null) wanted.add(pids);
-        if (memory != null) wanted.add(memory);
+        if (memory != null && memory != pids) wanted.add(memory);
         if (wanted.isEmpty()) return List.of();
-        String name = PREFIX + System.currentTimeMillis() / 1000 + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        String name = PREFIX + System.currentTimeMillis() / 1000 + "-" + looop.io.Pid.own() + "-" + COUNTER.incrementAndGet();
         if (sweepDue(sweepStamp)) {
             for (Hierarchy h : wanted) sweep(h);
         }
@@ -140,8 +143,8 @@ final class Limits {
             Path dir = h.base().resolve(name);
             try {
                 Files.createDirectory(dir);
-                if (h.equals(pids)) setPids(dir);
-                if (h.equals(memory)) setMemory(dir, h.v2());
+                if (h == pids) setPids(dir);
+                if (h == memory) setMemory(dir, h.v2());
             } catch (IOException | RuntimeException e) {
                 throw new SandboxUnavailable("cannot make the cgroup that limits a sandboxed command (" + dir + ": " + e
                         + "); fix its permissions or set sandbox.max_processes and sandbox.max_memory_mb to 0 in looop.json");
@@ -302,7 +305,8 @@ final class Limits {
             String root = pre[3];
             if (own == null) return Path.of(pre[4].replace("\\040", " "));
             if (!own.startsWith(root)) continue;
-            String rest = own.substring(root.length()).replaceFirst("^/", "");
+            String rest = own.substring(root.length());
+            if (rest.startsWith("/")) rest = rest.substring(1); // by hand: a regex compiles cold in every one-shot command
             return Path.of(pre[4].replace("\\040", " ")).resolve(rest).normalize();
         }
         return null;
@@ -322,7 +326,7 @@ final class Limits {
 
     private static boolean usable(Path base) {
         if (!Files.isWritable(base)) return false;
-        Path probe = base.resolve(PREFIX + "probe-" + ProcessHandle.current().pid());
+        Path probe = base.resolve(PREFIX + "probe-" + looop.io.Pid.own());
         try {
             Files.createDirectory(probe);
             Files.delete(probe);
