@@ -2,7 +2,6 @@ package looop.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -80,10 +79,5 @@ public final class ReadGrants {
         } catch (IOException | SecurityException e) {
             return null;
         }
-    }
-
-    /** The real paths of the grants that exist, for a mount plan. */
-    static List<Path> existing(List<Path> grants) {
-        return new ArrayList<>(RealPaths.existing(grants));
     }
 }

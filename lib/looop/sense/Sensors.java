@@ -77,6 +77,12 @@ import looop.workers.WorkerRepos;
  *
  * A sensor whose header says `# looop:interval=<duration>` is run only when
  * its last good reading is older than that (SensorCache).
+ *
+ * With the sandbox on, the scripts that share a grant run in one sandbox
+ * per beat (SensorBox), the readings as above; a header's
+ * `# looop:read=<path>` adds a read grant (SensorReads, vetted by
+ * looop.sandbox.ReadGrants), and sensors with different grants get
+ * different sandboxes.
  */
 public final class Sensors {
     /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
