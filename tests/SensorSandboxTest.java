@@ -233,5 +233,9 @@ class SensorSandboxTest {
         assertFalse(out.contains("sensors/granted.sh"), out);
         assertFalse(out.contains("sensors/scratch.sh"), out);
         assertFalse(out.contains("all checks passed"), out);
+
+        p.write("looop.json", "{\"sandbox\":{\"read\":[" + Json.quote(ssh.toString()) + "]}}");
+        String refused = Beats.cli(p, "", "doctor").out();
+        assertTrue(refused.contains("read grant " + ssh + " is hidden by the sandbox"), refused);
     }
 }

@@ -164,11 +164,18 @@ public final class Doctor {
      */
     private List<Check> sensorSight(Config config) {
         List<Check> out = new ArrayList<>();
-        if (config.sandbox().mode() == looop.sandbox.Mode.OFF || !Files.isDirectory(paths.sensors())) return out;
+        if (!Files.isDirectory(paths.sensors())) return out;
+        try {
+            if (!looop.profile.Confinement.probing(paths, config).sandbox().active()) return out; // unconfined, they see it all
+        } catch (UserError e) {
+            return out; // the sandbox check says why
+        }
         String home = paths.env("HOME");
         Path h = Path.of(home != null ? home : System.getProperty("user.home")).toAbsolutePath().normalize();
         List<Path> hidden = new ArrayList<>(config.sandbox().denyRead());
         hidden.addAll(List.of(looop.profile.Secrets.dir(paths), paths.outbox(), paths.data.resolve(".tmux")));
+        String bad = looop.sandbox.ReadGrants.refusal(config.sandbox().read(), hidden, config.sandbox().write());
+        if (bad != null) out.add(Check.fail("sandbox.read", bad, "remove it from sandbox.read in " + paths.config));
         for (Path script : looop.io.Fs.listFiles(paths.sensors(), ".sh")) {
             String shown = "sensors/" + script.getFileName();
             for (looop.sense.SensorSight.Blind b : looop.sense.SensorSight.of(paths, config.sandbox(), h, hidden, script, shown)) {
