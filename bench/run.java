@@ -170,8 +170,11 @@ public class run {
         Path dir = work.resolve(name);
         write(dir.resolve("runners/offline.sh"), Files.readString(REPO.resolve("runners/offline.sh")));
         write(dir.resolve("runners/noop.jsonl"), "{\"action\":\"noop\",\"journal\":\"bench\"}\n".repeat(50));
+        // with the sandbox on, the offline runner keeps its place in .offline-runner/ by grant, as `looop init` writes it
+        Files.createDirectories(dir.resolve(".offline-runner"));
+        String grant = sandboxed ? ",\"sandbox_write\":[\"" + dir.resolve(".offline-runner") + "\"]" : "";
         write(dir.resolve("looop.json"), "{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":"
-                + "\"bash runners/offline.sh runners/noop.jsonl\"}}" + extraConfig + "}\n");
+                + "\"bash runners/offline.sh runners/noop.jsonl\"" + grant + "}}" + extraConfig + "}\n");
         write(dir.resolve("PLAYBOOK.md"), "# Playbook\n\n" + prose(1000, 1));
         for (int i = 0; i < goals; i++) write(dir.resolve(String.format("goals/g%04d.md", i)), "# Goal " + i + "\n\n" + prose(400, i));
         for (int i = 0; i < sensors; i++) {
@@ -183,9 +186,12 @@ public class run {
         env.put("HOME", dir.resolve("home").toString());
         env.put("LOOOP_CDS", "0");
         // looop's own cost, as the tests measure it: where bubblewrap cannot run (containers) a sandboxed runner fails
-        env.put("LOOOP_SANDBOX", "off");
+        env.put("LOOOP_SANDBOX", sandboxed ? "auto" : "off");
         return Paths.at(dir, env);
     }
+
+    /** Profiles made by profile() run with the sandbox off unless this is set (the sandbox section's rows). */
+    static boolean sandboxed;
 
     static final String ECHO = "echo '{\"signal\":{\"n\":$N},\"detail\":{\"note\":\"trivial\"}}'";
 
@@ -344,6 +350,65 @@ public class run {
         row("sandbox ratio (with ÷ without): run_shell / echo sensor", String.format("%.1f× / %.1f×",
                 shellOn.median() / shellOff.median(), echoOn.median() / echoOff.median()),
                 String.format("+%s / +%s per command", ms(shellOn.median() - shellOff.median()), ms(echoOn.median() - echoOff.median())));
+        runShellMoves(paths);
+        sandboxedSensors();
+    }
+
+    /** A whole run_shell move (gate, config, sandbox, the command, what it printed kept for the next decide), on and off, interleaved. */
+    static void runShellMoves(looop.profile.Paths on) {
+        Map<String, String> offEnv = new HashMap<>(System.getenv());
+        offEnv.put("LOOOP_SANDBOX", "off");
+        looop.profile.Paths off = looop.profile.Paths.at(on.data, offEnv);
+        looop.act.moves.RunShell move = new looop.act.moves.RunShell("echo done > reports/bench.md", "bench");
+        looop.act.moves.Context onCtx = new looop.act.moves.Context(on, NoSessions.none(), null, Clock.systemDefaultZone());
+        looop.act.moves.Context offCtx = new looop.act.moves.Context(off, NoSessions.none(), null, Clock.systemDefaultZone());
+        List<Double> onMs = new ArrayList<>(), offMs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            move.perform(onCtx);
+            move.perform(offCtx);
+        }
+        for (int i = 0; i < 41; i++) {
+            offMs.add(time(0, 1, () -> move.perform(offCtx)).median());
+            onMs.add(time(0, 1, () -> move.perform(onCtx)).median());
+        }
+        Stats a = new Stats(onMs), b = new Stats(offMs);
+        target("a run_shell move (`echo done > reports/…`), sandbox on ÷ off", a.median() / b.median(), 1.5, run::ratio,
+                ms(a.median()) + " / " + ms(b.median()) + "; " + a.spread() + " / " + b.spread() + ", interleaved");
+    }
+
+    /**
+     * Each sensor with the sandbox on, as the skip rows measure it with the
+     * sandbox off: the growth of a skip beat from 10 to 100 echo sensors (the
+     * beat's one sandbox holds them all), beside bash starting the same 100
+     * scripts one after another; beats and bash interleaved.
+     */
+    static void sandboxedSensors() throws IOException {
+        sandboxed = true;
+        try {
+            Paths ten = profile("sbx-10-10", 10, ECHO, 10, ""), hundred = profile("sbx-100-10", 100, ECHO, 10, "");
+            Tick t10 = new Tick(ten, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
+            Tick t100 = new Tick(hundred, Clock.systemDefaultZone(), NoSessions.none(), QUIET);
+            t10.beat(false);
+            t100.beat(false);
+            for (int i = 0; i < 3; i++) {
+                skipBeat(t10, ten);
+                skipBeat(t100, hundred);
+            }
+            List<Double> a = new ArrayList<>(), b = new ArrayList<>(), sh = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                a.add(time(0, 1, () -> skipBeat(t10, ten)).median());
+                b.add(time(0, 1, () -> skipBeat(t100, hundred)).median());
+                sh.add(bashRuns(work.resolve("sbx-100-10/sensors"), false, 1).median() / 100);
+            }
+            Stats s10 = new Stats(a), s100 = new Stats(b), bash = new Stats(sh);
+            row("skip beat in one JVM, sandbox on: 10 / 100 echo sensors, 10 goals", ms(s10.median()) + " / " + ms(s100.median()),
+                    s10.spread() + " / " + s100.spread());
+            double per = (s100.median() - s10.median()) / 90;
+            target("each sensor in a beat, sandbox on ÷ bash starting the same script", per / bash.median(), 1.5, run::ratio,
+                    ms(per) + " / " + ms(bash.median()) + " (growth 10 → 100 sensors; bash one after another; n=9 interleaved)");
+        } finally {
+            sandboxed = false;
+        }
     }
 
     static Stats procRuns(looop.profile.Paths paths, String cmd, java.util.function.UnaryOperator<List<String>> wrap) {
@@ -399,8 +464,15 @@ public class run {
         List<String> script = List.of("bash", bash.toString(), paths.data.toString());
         expect(script, env, "changed");
         List<String> hello = helloWorld(paths);
-        Map<String, List<Double>> runs = interleaved(11, env, Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script,
+        // the default config: the sandbox on (mode auto), where bubblewrap works
+        Map<String, String> on = Map.of("LOOOP_DATA_DIR", paths.data.toString(), "LOOOP_SANDBOX", "auto");
+        boolean bwrap = looop.profile.Confinement.of(Paths.at(paths.data, Map.of("PATH", System.getenv("PATH"), "LOOOP_SANDBOX", "auto")),
+                Config.load(paths)).sandbox().active();
+        Map<String, List<String>> contenders = new HashMap<>(Map.of("jbang", jbang, "launcher", noCds, "cds", launcher, "bash", script,
                 "hello", hello));
+        if (bwrap) contenders.put("cds-sandbox", launcher);
+        if (bwrap) expect(launcher, on, "unchanged"); // probes bwrap once, as a first sandboxed beat does
+        Map<String, List<Double>> runs = interleaved(11, env, contenders, Map.of("cds-sandbox", on));
         Stats j = new Stats(runs.get("jbang")), l = new Stats(runs.get("launcher")), c = new Stats(runs.get("cds")), b = new Stats(runs.get("bash"));
         Stats h = new Stats(runs.get("hello"));
         row("one-shot `./jbang looop tick`, unchanged world (3 sensors, 10 goals)", ms(j.median()), j.spread());
@@ -415,6 +487,14 @@ public class run {
         target("`$LOOOP_BIN tick`, unchanged world ÷ hello-world JVM", c.median() / h.median(), 3, run::ratio,
                 ms(c.median()) + " / " + ms(h.median()) + "; plain bash " + ms(b.median()));
         target("`./jbang looop tick` ÷ `$LOOOP_BIN tick`", j.median() / c.median(), 1.3, run::ratio, ms(j.median()) + " / " + ms(c.median()));
+        if (!bwrap) {
+            row("`$LOOOP_BIN tick` with the sandbox on", "skipped", "bubblewrap does not run here");
+            return;
+        }
+        Stats on2 = new Stats(runs.get("cds-sandbox"));
+        row("one-shot `$LOOOP_BIN tick` with the sandbox on (the default)", ms(on2.median()), on2.spread());
+        target("`$LOOOP_BIN tick`, unchanged world, sandbox on ÷ hello-world JVM", on2.median() / h.median(), 3, run::ratio,
+                ms(on2.median()) + " / " + ms(h.median()) + "; sandbox off " + ms(c.median()) + " (" + ratio(c.median() / h.median()) + ")");
     }
 
     /**
@@ -511,9 +591,17 @@ public class run {
 
     /** Round-robin runs, so that a noisy minute hurts every contender alike. */
     static Map<String, List<Double>> interleaved(int reps, Map<String, String> env, Map<String, List<String>> commands) throws Exception {
+        return interleaved(reps, env, commands, Map.of());
+    }
+
+    /** The same, with another environment for some of the commands (by name). */
+    static Map<String, List<Double>> interleaved(int reps, Map<String, String> env, Map<String, List<String>> commands,
+            Map<String, Map<String, String>> envs) throws Exception {
         Map<String, List<Double>> out = new HashMap<>();
         for (int i = 0; i < reps; i++) {
-            for (var c : commands.entrySet()) out.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(timed(c.getValue(), env, "unchanged"));
+            for (var c : commands.entrySet()) {
+                out.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(timed(c.getValue(), envs.getOrDefault(c.getKey(), env), "unchanged"));
+            }
         }
         return out;
     }

@@ -204,9 +204,11 @@ public final class Tick {
     }
 
     private Sensed sense(Config config) {
-        List<Sensors.Reading> readings = new Sensors(paths, sessions, clock, config).senseAll();
+        Sensors sensors = new Sensors(paths, sessions, clock, config);
+        List<Sensors.Reading> readings = sensors.senseAll();
         events.emit("sense_done");
         log.line(Log.Level.INFO, "tick.sensed", "sensed " + readings.size() + " readings: " + names(readings));
+        for (String blind : sensors.blindSpots()) log.line(Log.Level.WARN, "tick.sensor_blind", blind);
         List<String> failing = SensorHealth.failing(readings);
         if (!failing.isEmpty()) {
             log.line(Log.Level.WARN, "tick.sensor_failed", "failing: " + String.join("; ", failing) + " (see snapshots/ for why)");

@@ -59,6 +59,7 @@ public final class Doctor {
         }
         checks.add(Check.ok("config", describe(config)));
         checks.add(sandbox(config));
+        checks.addAll(sensorSight(config));
         checks.add(notifyChannels());
         checks.addAll(runnerChecks(config, config.defaultRunnerDef(), true));
         for (Config.RunnerDef r : config.runners().values()) {
@@ -153,6 +154,33 @@ public final class Doctor {
         if (out.isEmpty()) {
             out.add(Check.ok("sensors", scripts.isEmpty() ? "none yet (the first beat seeds sensors/today.sh)"
                     : scripts.size() + " in " + paths.sensors() + ", all executable"));
+        }
+        return out;
+    }
+
+    /**
+     * Each sensor that names a path its sandbox hides (the private /tmp, the
+     * deny list), with the line: it would read nothing there, and say nothing.
+     */
+    private List<Check> sensorSight(Config config) {
+        List<Check> out = new ArrayList<>();
+        if (!Files.isDirectory(paths.sensors())) return out;
+        try {
+            if (!looop.profile.Confinement.probing(paths, config).sandbox().active()) return out; // unconfined, they see it all
+        } catch (UserError e) {
+            return out; // the sandbox check says why
+        }
+        String home = paths.env("HOME");
+        Path h = Path.of(home != null ? home : System.getProperty("user.home")).toAbsolutePath().normalize();
+        List<Path> hidden = new ArrayList<>(config.sandbox().denyRead());
+        hidden.addAll(List.of(looop.profile.Secrets.dir(paths), paths.outbox(), paths.data.resolve(".tmux")));
+        String bad = looop.sandbox.ReadGrants.refusal(config.sandbox().read(), hidden, config.sandbox().write());
+        if (bad != null) out.add(Check.fail("sandbox.read", bad, "remove it from sandbox.read in " + paths.config));
+        for (Path script : looop.io.Fs.listFiles(paths.sensors(), ".sh")) {
+            String shown = "sensors/" + script.getFileName();
+            for (looop.sense.SensorSight.Blind b : looop.sense.SensorSight.of(paths, config.sandbox(), h, hidden, script, shown)) {
+                out.add(Check.fail("sensor " + script.getFileName(), b.line(), b.why().substring(b.why().lastIndexOf("; ") + 2)));
+            }
         }
         return out;
     }

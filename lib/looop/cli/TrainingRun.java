@@ -23,7 +23,10 @@ import looop.workers.SessionState;
  * call most, a beat that decides, a beat that skips, the worker verbs, in
  * a scratch profile of its own that is deleted afterwards. Its runner only
  * prints a noop: training never calls an AI, never touches the caller's
- * profile, config or tmux workers, and never starts a sandbox.
+ * profile, config or tmux workers. Its beats run in the sandbox, as the
+ * default config's do where bwrap works (else unconfined, mode auto): a
+ * sandboxed beat's classes (the mount plan, the limits, the sensors'
+ * launcher) would otherwise be read from the jar on every tick.
  */
 public final class TrainingRun {
     private TrainingRun() {}
@@ -31,7 +34,7 @@ public final class TrainingRun {
     /** A runner that always decides nothing, so a training beat goes through decide and act without an AI. */
     static final String CONFIG = """
             {"default": "train", "runners": {"train": {"tick": "printf '{\\"action\\":\\"noop\\",\\"reason\\":\\"training\\"}' >\\"$LOOOP_DECISION_FILE\\""}},
-             "sandbox": {"mode": "off"}}
+             "sandbox": {"mode": "auto"}}
             """;
 
     static final List<List<String>> HUMAN = List.of(
@@ -98,7 +101,7 @@ public final class TrainingRun {
         env.remove("LOOOP_CONFIG");
         env.remove("LOOOP_SESSION_ID");
         env.put("LOOOP_DATA_DIR", scratch.toString());
-        env.put("LOOOP_SANDBOX", "off");
+        env.put("LOOOP_SANDBOX", "auto");
         env.putAll(extra);
         return Paths.fromEnv(env);
     }

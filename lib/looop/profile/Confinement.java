@@ -97,6 +97,28 @@ public final class Confinement {
     }
 
     /**
+     * The sensors of one beat that share these read grants (their headers'
+     * `# looop:read=`), run together in one sandbox: each reads what it
+     * watches, and the one scratch dir their launcher reports through is
+     * writable (see looop.sense.SensorBox). Vet the reads first ({@link #readRefusal}).
+     */
+    public UnaryOperator<List<String>> sensors(List<Path> reads, Path scratch) {
+        return wrapper(base().read(reads).write(List.of(scratch)));
+    }
+
+    /** Why these read grants may not be shown (one line, with the fix), or null (see ReadGrants). */
+    public String readRefusal(List<Path> reads) {
+        return looop.sandbox.ReadGrants.refusal(reads, hiddenPaths(), sandbox.policy().write());
+    }
+
+    /** What every sandboxed command has hidden: the deny list and looop's own hidden dirs. */
+    public List<Path> hiddenPaths() {
+        List<Path> out = new ArrayList<>(sandbox.policy().denyRead());
+        out.addAll(ownHidden());
+        return out;
+    }
+
+    /**
      * A command of looop's own that reads what a sandboxed process wrote (git
      * on a worker's worktree, whose files and attributes the worker shapes):
      * readable, where the private /tmp would hide them, and nothing writable.
@@ -193,12 +215,18 @@ public final class Confinement {
     }
 
     private Grant base() {
+        String bad = readRefusal(sandbox.policy().read());
+        if (bad != null) throw new UserError("sandbox.read in " + paths.config + ": " + bad);
         return Grant.none()
                 .protect(protectedPaths())
-                // the socket's whole dir, made by socket() before any command: a server started later stays out of reach;
-                // private/: notify secrets, the page's sign-in; outbox/: notices and a channel's errors, which may echo a secret
-                .hide(List.of(new Tmux(paths).socket().getParent(), Secrets.hiddenDir(paths), notifyOutbox()))
+                .hide(ownHidden())
                 .read(List.of(paths.data, paths.config));
+    }
+
+    private List<Path> ownHidden() {
+        // the socket's whole dir, made by socket() before any command: a server started later stays out of reach;
+        // private/: notify secrets, the page's sign-in; outbox/: notices and a channel's errors, which may echo a secret
+        return List.of(new Tmux(paths).socket().getParent(), Secrets.hiddenDir(paths), notifyOutbox());
     }
 
     /** The notification outbox, made before the sandbox that hides it (a sandbox hides what exists). */

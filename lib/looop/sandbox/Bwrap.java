@@ -40,7 +40,55 @@ public final class Bwrap implements Backend {
     /** The backend at binary (null: not installed) with this seccomp filter, probed on first use and then cached. */
     public static Bwrap probe(Path binary, boolean network, Path filter) {
         if (binary == null) return new Bwrap(null, null, "bwrap not found on PATH");
-        return PROBED.computeIfAbsent(binary + "|" + network + "|" + filter, k -> check(binary, network, filter));
+        // get and put, not computeIfAbsent: no lambda on a one-shot command's path (two racing probes agree)
+        String key = binary + "|" + network + "|" + filter;
+        Bwrap known = PROBED.get(key);
+        if (known != null) return known;
+        Bwrap b = remembered(binary, network, filter);
+        Bwrap raced = PROBED.putIfAbsent(key, b);
+        return raced != null ? raced : b;
+    }
+
+    /**
+     * A probe that passed is remembered beside the filter (looop's own dir,
+     * which no sandboxed command can write), keyed on the binary, the boot and
+     * the filter: a one-shot `looop tick` then starts no probe processes (two,
+     * one of them a whole bwrap). A failed probe is never kept, so a fix shows
+     * at once; a reboot, a new bwrap or a new filter probes again.
+     */
+    private static Bwrap remembered(Path binary, boolean network, Path filter) {
+        Path mark = filter == null ? null : filter.resolveSibling(MARK);
+        String stamp = mark == null ? null : stamp(binary, network, filter);
+        if (stamp != null) {
+            String kept = looop.io.Fs.readOr(mark, "");
+            if (kept.startsWith(stamp + "\n") && Files.isExecutable(binary)) {
+                return new Bwrap(binary, kept.substring(stamp.length() + 1).strip(), null);
+            }
+        }
+        Bwrap b = check(binary, network, filter);
+        if (stamp != null && b.reason == null) {
+            try {
+                looop.io.Fs.writeAtomic(mark, (stamp + "\n" + b.version + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException readOnly) {
+                // a looop inside a sandbox cannot write here: it probes each time
+            }
+        }
+        return b;
+    }
+
+    private static final String MARK = "bwrap-works";
+
+    /** What the probe's verdict depends on, or null when it cannot be told (then nothing is remembered). */
+    private static String stamp(Path binary, boolean network, Path filter) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(binary.toRealPath(),
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            return binary.toRealPath() + " " + a.size() + " " + a.lastModifiedTime().toMillis() + " boot " + boot
+                    + " network " + network + " filter " + filter + " " + Files.size(filter);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Bwrap check(Path binary, boolean network, Path filter) {
@@ -77,7 +125,7 @@ public final class Bwrap implements Backend {
     public List<String> wrap(List<String> command, List<Mount> plan, boolean network, boolean interactive, Extra extra) {
         Path filter = extra.seccompFilter();
         List<String> a = new ArrayList<>(List.of("/bin/sh", "-c", ENTER, "looop-sandbox", filter == null ? "-" : filter.toString()));
-        extra.cgroups().forEach(c -> a.add(c.toString()));
+        for (Path c : extra.cgroups()) a.add(c.toString());
         a.addAll(List.of("--", binary.toString(),
                 // the whole tree dies with looop: bwrap's child gets SIGKILL when bwrap goes,
                 // and as pid 1 of its own namespace it takes every descendant with it

@@ -34,7 +34,10 @@ final class Filters {
             jvmDir = Files.createTempDirectory("looop-sandbox-"); // 0700
             File d = jvmDir.toFile();
             d.deleteOnExit();
-            for (String name : new String[] {"seccomp.bpf", "seccomp-unix-allowed.bpf"}) new File(d, name).deleteOnExit();
+            // the filters, and what Bwrap and Limits remember beside them
+            for (String name : new String[] {"seccomp.bpf", "seccomp-unix-allowed.bpf", "bwrap-works", "cgroup-sweep"}) {
+                new File(d, name).deleteOnExit();
+            }
         }
         return jvmDir;
     }

@@ -5,13 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Bounds each sandboxed command's processes (threads count: the kernel's
@@ -65,8 +62,12 @@ final class Limits {
 
     /** The limits for policy here, probed once per JVM and setting. */
     static Limits of(SandboxPolicy policy) {
-        return PROBED.computeIfAbsent(policy.maxProcesses() + "|" + policy.maxMemoryMb(),
-                k -> probe(policy.maxProcesses(), policy.maxMemoryMb()));
+        String key = policy.maxProcesses() + "|" + policy.maxMemoryMb();
+        Limits known = PROBED.get(key);
+        if (known != null) return known;
+        Limits l = probe(policy.maxProcesses(), policy.maxMemoryMb());
+        Limits raced = PROBED.putIfAbsent(key, l); // no lambda on a one-shot command's path
+        return raced != null ? raced : l;
     }
 
     private static Limits probe(int maxProcesses, long maxMemoryMb) {
@@ -119,19 +120,31 @@ final class Limits {
      * wrapper writes its pid to before it becomes bwrap; empty when no cgroup bounds anything.
      */
     List<Path> join() {
-        Set<Hierarchy> wanted = new LinkedHashSet<>();
+        return join(null);
+    }
+
+    /**
+     * The same; sweepStamp (null: none) is a file of looop's whose age says
+     * when any looop of this profile last swept, so one-shot commands (each a
+     * new JVM) do not each list every cgroup.
+     */
+    List<Path> join(Path sweepStamp) {
+        // a list and ==, not a set: a record's hashCode and equals link method handles, cold in every one-shot command
+        List<Hierarchy> wanted = new ArrayList<>(2);
         if (pids != null) wanted.add(pids);
-        if (memory != null) wanted.add(memory);
+        if (memory != null && memory != pids) wanted.add(memory);
         if (wanted.isEmpty()) return List.of();
-        String name = PREFIX + System.currentTimeMillis() / 1000 + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
-        if (sweepDue()) wanted.forEach(Limits::sweep);
+        String name = PREFIX + System.currentTimeMillis() / 1000 + "-" + looop.io.Pid.own() + "-" + COUNTER.incrementAndGet();
+        if (sweepDue(sweepStamp)) {
+            for (Hierarchy h : wanted) sweep(h);
+        }
         List<Path> procs = new ArrayList<>();
         for (Hierarchy h : wanted) {
             Path dir = h.base().resolve(name);
             try {
                 Files.createDirectory(dir);
-                if (h.equals(pids)) setPids(dir);
-                if (h.equals(memory)) setMemory(dir, h.v2());
+                if (h == pids) setPids(dir);
+                if (h == memory) setMemory(dir, h.v2());
             } catch (IOException | RuntimeException e) {
                 throw new SandboxUnavailable("cannot make the cgroup that limits a sandboxed command (" + dir + ": " + e
                         + "); fix its permissions or set sandbox.max_processes and sandbox.max_memory_mb to 0 in looop.json");
@@ -172,10 +185,21 @@ final class Limits {
         return out;
     }
 
-    private boolean sweepDue() {
+    private boolean sweepDue(Path stamp) {
         long now = System.currentTimeMillis();
         long last = lastSweep.get();
-        return now - last >= SWEEP_EVERY_MS && lastSweep.compareAndSet(last, now);
+        if (now - last < SWEEP_EVERY_MS || !lastSweep.compareAndSet(last, now)) return false;
+        if (stamp == null) return true;
+        try {
+            if (Files.isRegularFile(stamp, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && now - Files.getLastModifiedTime(stamp, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis() < SWEEP_EVERY_MS) {
+                return false;
+            }
+            looop.io.Fs.writeAtomic(stamp, new byte[0]);
+        } catch (IOException | RuntimeException cannot) {
+            // a looop inside a sandbox, or no state dir: sweep as before
+        }
+        return true;
     }
 
     /**
@@ -184,15 +208,16 @@ final class Limits {
      */
     private static void sweep(Hierarchy h) {
         long nowS = System.currentTimeMillis() / 1000;
-        try (Stream<Path> s = Files.list(h.base())) {
-            s.filter(p -> stale(p.getFileName().toString(), nowS)).forEach(p -> {
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(h.base())) {
+            for (Path p : s) {
+                if (!stale(p.getFileName().toString(), nowS)) continue;
                 try {
                     Files.delete(p);
                 } catch (IOException busy) {
                     // still running (or someone else's): left for a later sweep
                 }
-            });
-        } catch (IOException e) {
+            }
+        } catch (IOException | RuntimeException e) {
             // nothing to sweep here now
         }
     }
@@ -243,7 +268,7 @@ final class Limits {
                 if (dir == null) continue;
                 Path base = f[2].equals("/") ? dir : dir.getParent();
                 String handed = " " + read(base.resolve("cgroup.subtree_control")) + " ";
-                if (usable(base)) out.add(new Hierarchy(base, true, handed.replaceAll("\\s+", " "), mounted(mounts, "cgroup2", null, null)));
+                if (usable(base)) out.add(new Hierarchy(base, true, oneSpaced(handed), mounted(mounts, "cgroup2", null, null)));
             } else {
                 for (String c : f[1].split(",")) {
                     if (!c.equals("pids") && !c.equals("memory")) continue;
@@ -280,15 +305,28 @@ final class Limits {
             String root = pre[3];
             if (own == null) return Path.of(pre[4].replace("\\040", " "));
             if (!own.startsWith(root)) continue;
-            String rest = own.substring(root.length()).replaceFirst("^/", "");
+            String rest = own.substring(root.length());
+            if (rest.startsWith("/")) rest = rest.substring(1); // by hand: a regex compiles cold in every one-shot command
             return Path.of(pre[4].replace("\\040", " ")).resolve(rest).normalize();
         }
         return null;
     }
 
+    /** Runs of whitespace as one space, by hand: a regex compiles cold in every one-shot command. */
+    private static String oneSpaced(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean space = Character.isWhitespace(c);
+            if (!space) b.append(c);
+            else if (b.length() == 0 || b.charAt(b.length() - 1) != ' ') b.append(' ');
+        }
+        return b.toString();
+    }
+
     private static boolean usable(Path base) {
         if (!Files.isWritable(base)) return false;
-        Path probe = base.resolve(PREFIX + "probe-" + ProcessHandle.current().pid());
+        Path probe = base.resolve(PREFIX + "probe-" + looop.io.Pid.own());
         try {
             Files.createDirectory(probe);
             Files.delete(probe);

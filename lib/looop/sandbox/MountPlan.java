@@ -26,9 +26,19 @@ public final class MountPlan {
     private static final Path PROC = Path.of("/proc");
     private static final Path TMP = Path.of("/tmp");
 
-    private static final Comparator<Mount> ORDER = Comparator.comparingInt(Mount::depth)
-            .thenComparing(Mount::kind)
-            .thenComparing(Mount::path);
+    /**
+     * Shallow to deep, then by kind, then by path. A class, not
+     * Comparator.comparing…: those lambdas are serializable, so a one-shot
+     * JVM spins them at run time instead of taking them from the archive.
+     */
+    private static final Comparator<Mount> ORDER = new Comparator<>() {
+        @Override
+        public int compare(Mount a, Mount b) {
+            int c = Integer.compare(a.depth(), b.depth());
+            if (c == 0) c = a.kind().compareTo(b.kind());
+            return c != 0 ? c : a.path().compareTo(b.path());
+        }
+    };
 
     public static List<Mount> of(SandboxPolicy policy, Grant grant) {
         Set<Path> protectedTargets = RealPaths.protectedTargets(grant.protectedPaths());
@@ -40,8 +50,10 @@ public final class MountPlan {
         }
         for (Path w : RealPaths.existing(grant.writable())) addWrite(steps, Kind.GRANT, w);
         for (Path p : protectedTargets) steps.add(new Mount(Kind.PROTECT, p));
-        grant.bound().forEach((target, source) -> bind(steps, target, source));
-        for (Path r : RealPaths.existing(grant.readable())) steps.add(new Mount(Kind.READ, r));
+        for (java.util.Map.Entry<Path, Path> b : grant.bound().entrySet()) bind(steps, b.getKey(), b.getValue());
+        List<Path> readable = new ArrayList<>(grant.readable());
+        readable.addAll(policy.read()); // vetted by ReadGrants before any command runs
+        for (Path r : RealPaths.existing(readable)) steps.add(new Mount(Kind.READ, r));
         List<Path> hidden = new ArrayList<>(policy.denyRead());
         hidden.addAll(grant.hidden());
         for (Path h : RealPaths.existing(hidden)) steps.add(new Mount(Files.isDirectory(h) ? Kind.HIDE_DIR : Kind.HIDE_FILE, h));
@@ -103,17 +115,19 @@ public final class MountPlan {
      */
     private static List<Mount> pins(List<Mount> kept) {
         Set<Path> mounted = new LinkedHashSet<>();
-        kept.forEach(m -> mounted.add(m.path()));
+        for (Mount m : kept) mounted.add(m.path());
         Set<Path> pins = new LinkedHashSet<>();
-        for (Mount m : kept) {
+        for (int i = 0; i < kept.size(); i++) {
+            Mount m = kept.get(i);
             if (m.kind() != Kind.PROTECT) continue;
-            Path top = enclosing(kept.subList(0, kept.indexOf(m)), m.path()).path();
+            // by position, not indexOf: a record's equals links method handles, cold in a one-shot command
+            Path top = enclosing(kept.subList(0, i), m.path()).path();
             for (Path d = m.path().getParent(); d != null && d.startsWith(top) && !d.equals(top); d = d.getParent()) {
                 if (!mounted.contains(d)) pins.add(d);
             }
         }
         List<Mount> out = new ArrayList<>();
-        pins.forEach(p -> out.add(new Mount(Kind.PIN, p)));
+        for (Path p : pins) out.add(new Mount(Kind.PIN, p));
         return out;
     }
 }

@@ -114,7 +114,8 @@ public final class Sandbox {
         }
         int split = setsidPrefix(argv);
         List<String> out = new ArrayList<>(argv.subList(0, split));
-        Backend.Extra extra = new Backend.Extra(filter, limits.join(), limits.inside());
+        Backend.Extra extra = new Backend.Extra(filter, limits.join(filter == null ? null : filter.resolveSibling("cgroup-sweep")),
+                limits.inside());
         out.addAll(backend.wrap(argv.subList(split, argv.size()), plan(grant), policy.network(), grant.interactive(), extra));
         return out;
     }

@@ -10,15 +10,17 @@ import java.util.Set;
 /**
  * The "sandbox" section of looop.json:
  * {"mode": "auto", "write": ["~/code/looop-worktrees"], "deny_read": ["~/.ssh", "~/.aws", "~/.gnupg", …], "network": true,
- *  "allow_unix_sockets": false, "max_processes": 1024, "max_memory_mb": 8192}.
+ *  "allow_unix_sockets": false, "max_processes": 1024, "max_memory_mb": 8192, "read": ["/tmp/inbox"]}.
  * Paths are absolute once parsed ("~" expanded against the given home);
  * nothing here touches the file system, so a path that does not exist yet is kept.
  * maxProcesses and maxMemoryMb bound each command's whole tree (0: no limit).
+ * read lists paths shown read-only where the private /tmp would cover them
+ * (see {@link ReadGrants} for what may not be granted).
  */
 public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, boolean network,
-        boolean allowUnixSockets, int maxProcesses, long maxMemoryMb) {
+        boolean allowUnixSockets, int maxProcesses, long maxMemoryMb, List<Path> read) {
     private static final Set<String> KEYS = Set.of("mode", "write", "deny_read", "network",
-            "allow_unix_sockets", "max_processes", "max_memory_mb");
+            "allow_unix_sockets", "max_processes", "max_memory_mb", "read");
     /**
      * Keys, and every browser's profile: its history, session files and
      * cookies hold the web page's sign-in and whatever else the person is
@@ -37,6 +39,13 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
     public SandboxPolicy {
         write = List.copyOf(write);
         denyRead = List.copyOf(denyRead);
+        read = List.copyOf(read);
+    }
+
+    /** Nothing extra readable. */
+    public SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, boolean network,
+            boolean allowUnixSockets, int maxProcesses, long maxMemoryMb) {
+        this(mode, write, denyRead, network, allowUnixSockets, maxProcesses, maxMemoryMb, List.of());
     }
 
     /** Unix sockets blocked, the default limits. */
@@ -46,7 +55,7 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
 
     /** The same policy in another mode (LOOOP_SANDBOX). */
     public SandboxPolicy withMode(Mode m) {
-        return new SandboxPolicy(m, write, denyRead, network, allowUnixSockets, maxProcesses, maxMemoryMb);
+        return new SandboxPolicy(m, write, denyRead, network, allowUnixSockets, maxProcesses, maxMemoryMb, read);
     }
 
     /** The defaults: mode auto, nothing extra writable, the usual secrets hidden, network on. */
@@ -68,7 +77,8 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
         boolean unix = node.has("allow_unix_sockets") && bool(node.get("allow_unix_sockets"), "sandbox.allow_unix_sockets");
         long procs = number(node, "max_processes", DEFAULT_MAX_PROCESSES, MAX_PROCESSES_CEILING, "processes and threads of one command");
         long mb = number(node, "max_memory_mb", DEFAULT_MAX_MEMORY_MB, MAX_MEMORY_CEILING, "MiB of one command");
-        return new SandboxPolicy(mode, write, deny, network, unix, (int) procs, mb);
+        List<Path> read = node.has("read") ? expand(strings(node.get("read"), "sandbox.read"), home) : List.of();
+        return new SandboxPolicy(mode, write, deny, network, unix, (int) procs, mb, read);
     }
 
     // A typo such as "deny-read" would otherwise silently leave the secrets visible.
@@ -77,7 +87,7 @@ public record SandboxPolicy(Mode mode, List<Path> write, List<Path> denyRead, bo
             String key = it.next();
             if (!KEYS.contains(key)) {
                 throw new SandboxConfigError("sandbox." + key + " is not a sandbox key; allowed: mode, write, deny_read, network, "
-                        + "allow_unix_sockets, max_processes, max_memory_mb");
+                        + "allow_unix_sockets, max_processes, max_memory_mb, read");
             }
         }
     }

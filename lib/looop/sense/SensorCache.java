@@ -40,19 +40,32 @@ public final class SensorCache {
 
     /** The reading of sensor name from script: the kept one while fresh, else fresh's (kept when it is not a failure). */
     public String reading(String name, Path script, Supplier<String> fresh) {
+        String kept = fresh(name, script);
+        if (kept != null) return kept;
+        String text = fresh.get();
+        keep(name, script, text);
+        return text;
+    }
+
+    /** The kept reading of sensor name while its interval has not passed, or null: the script must run. */
+    public String fresh(String name, Path script) {
         byte[] bytes = readOrNull(script);
         Duration interval = bytes == null ? null : interval(new String(bytes, StandardCharsets.UTF_8));
-        if (interval == null) return fresh.get();
-        String digest = looop.sense.WorldHash.of(bytes);
+        if (interval == null) return null;
         Entry kept = entry(name);
         long now = clock.instant().getEpochSecond();
-        if (kept != null && kept.script().equals(digest) && now - kept.at() < interval.toSeconds()) return kept.reading();
-        String text = fresh.get();
-        if (SensorHealth.failure(Json.parseOrNull(text)) == null) {
-            Fs.writeScratch(file(name), (Json.canonical(Json.object().put("script", digest).put("at", now).put("reading", text)) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-        return text;
+        if (kept != null && kept.script().equals(WorldHash.of(bytes)) && now - kept.at() < interval.toSeconds()) return kept.reading();
+        return null;
+    }
+
+    /** Keeps a fresh reading of a script with an interval, unless it is a failure (the next beat tries again). */
+    public void keep(String name, Path script, String text) {
+        byte[] bytes = readOrNull(script);
+        if (bytes == null || interval(new String(bytes, StandardCharsets.UTF_8)) == null) return;
+        if (SensorHealth.failure(Json.parseOrNull(text)) != null) return;
+        long now = clock.instant().getEpochSecond();
+        Fs.writeScratch(file(name), (Json.canonical(Json.object().put("script", WorldHash.of(bytes)).put("at", now).put("reading", text)) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** The kept reading of sensor name, or null. */
@@ -87,11 +100,16 @@ public final class SensorCache {
      * every script's header, and a one-shot beat would compile the regex cold.
      */
     public static String headerValue(String line) {
+        return headerValue(line, KEY);
+    }
+
+    /** The value of a `# <key><value>` header line (key e.g. "looop:read="), or null. */
+    public static String headerValue(String line, String key) {
         if (!line.startsWith("#")) return null;
         int i = 1;
         while (i < line.length() && Text.isSpace(line.charAt(i))) i++;
-        if (!line.startsWith(KEY, i)) return null;
-        String value = line.substring(i + KEY.length());
+        if (!line.startsWith(key, i)) return null;
+        String value = line.substring(i + key.length());
         int end = value.length();
         while (end > 0 && Text.isSpace(value.charAt(end - 1))) end--;
         value = value.substring(0, end);

@@ -77,6 +77,12 @@ import looop.workers.WorkerRepos;
  *
  * A sensor whose header says `# looop:interval=<duration>` is run only when
  * its last good reading is older than that (SensorCache).
+ *
+ * With the sandbox on, the scripts that share a grant run in one sandbox
+ * per beat (SensorBox), the readings as above; a header's
+ * `# looop:read=<path>` adds a read grant (SensorReads, vetted by
+ * looop.sandbox.ReadGrants), and sensors with different grants get
+ * different sandboxes.
  */
 public final class Sensors {
     /** One snapshot file: its name under snapshots/ (e.g. sensor-today.json) and the exact text written. */
@@ -135,11 +141,23 @@ public final class Sensors {
         return config;
     }
 
+    /** This beat's warnings of sensors that read nothing where the sandbox hides what they read (SensorBlindness). */
+    private final List<String> blindSpots = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** The beat line's warnings of sensors the sandbox left blind, after senseAll. */
+    public List<String> blindSpots() {
+        return List.copyOf(blindSpots);
+    }
+
     /** Runs every sensor, then makes snapshots/ hold exactly their snapshots; returns the readings sorted by file name. */
     public List<Reading> senseAll() {
         List<Path> scripts = userSensors();
-        if (!scripts.isEmpty()) confine = looop.profile.Confinement.of(paths, config()).sensor();
-        List<Reading> readings = readAll(scripts);
+        looop.profile.Confinement box = null;
+        if (!scripts.isEmpty()) {
+            box = looop.profile.Confinement.of(paths, config());
+            confine = box.sensor();
+        }
+        List<Reading> readings = box != null && box.sandbox().active() ? readBoxed(scripts, box) : readAll(scripts);
         readings.sort(null);
         return written(readings);
     }
@@ -215,6 +233,101 @@ public final class Sensors {
         }
     }
 
+    /** A user sensor to run this beat: its name, its snapshot file, and the read grants its header asks for. */
+    private record Due(Path script, String name, String snapshot, List<Path> reads) {}
+
+    /**
+     * With the sandbox on: the sensors that share a grant run in one sandbox
+     * (SensorBox), so its start is paid once per beat, not once per script.
+     * Sensors are grouped by the read grants their headers ask for, not given
+     * the union: a sensor sees only what its own header (and sandbox.read)
+     * shows. Groups run one after another (most beats have one); the system
+     * readings are taken while they run.
+     */
+    private List<Reading> readBoxed(List<Path> scripts, looop.profile.Confinement box) {
+        Reading[] readings = new Reading[scripts.size()];
+        Map<List<Path>, List<Integer>> groups = new LinkedHashMap<>();
+        List<Due> due = new ArrayList<>(scripts.size());
+        for (int i = 0; i < scripts.size(); i++) {
+            due.add(null);
+            Path s = scripts.get(i);
+            Reading early = early(s);
+            if (early != null) {
+                readings[i] = early;
+                continue;
+            }
+            String name = sensorName(s);
+            String snapshot = "sensor-" + name + ".json";
+            String kept = cache.fresh(name, s);
+            if (kept != null) {
+                readings[i] = new Reading(snapshot, kept);
+                continue;
+            }
+            List<Path> reads = new ArrayList<>();
+            String bad = SensorReads.of(s, box.home(), reads);
+            reads.sort(null); // one group per set of grants, whatever their order
+            if (bad == null) bad = box.readRefusal(reads);
+            if (bad != null) {
+                readings[i] = new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: sensors/" + name + ".sh: " + bad, ""));
+                continue;
+            }
+            due.set(i, new Due(s, name, snapshot, reads));
+            List<Integer> group = groups.get(reads);
+            if (group == null) groups.put(reads, group = new ArrayList<>());
+            group.add(i);
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor(new SensorThreads());
+        try {
+            Future<Void> running = pool.submit(new Callable<Void>() {
+                @Override
+                public Void call() {
+                    for (List<Integer> group : groups.values()) runGroup(group, due, readings, box);
+                    return null;
+                }
+            });
+            List<Reading> system = systemReadings();
+            await(running);
+            List<Reading> out = new ArrayList<>(scripts.size() + system.size());
+            for (Reading r : readings) out.add(r);
+            out.addAll(system);
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One sandbox for the sensors at these indexes; each gets its reading as if it had run alone. */
+    private void runGroup(List<Integer> group, List<Due> due, Reading[] readings, looop.profile.Confinement box) {
+        List<Path> scripts = new ArrayList<>(group.size());
+        for (int i : group) scripts.add(due.get(i).script());
+        List<Proc.Result> results;
+        try {
+            Path scratch = SensorBox.scratch(paths.data.resolve(looop.sandbox.Sandbox.STATE_DIR));
+            results = SensorBox.run(scripts, scratch, paths.data, paths.childEnv(), box.sensors(due.get(group.get(0)).reads(), scratch),
+                    timeoutSeconds, maxBytes, concurrency);
+        } catch (UserError refused) {
+            // mode required and no sandbox here, or no cgroup: the one line says what to do
+            for (int i : group) {
+                Due d = due.get(i);
+                readings[i] = new Reading(d.snapshot(), failed(NOT_RUN, "sensor " + d.name() + " not run: " + refused.getMessage(), ""));
+            }
+            return;
+        }
+        for (int k = 0; k < group.size(); k++) {
+            Due d = due.get(group.get(k));
+            String blind = SensorBlindness.warning(d.name(), results.get(k));
+            if (blind != null) blindSpots.add(blind);
+            String text = outcome(d.name(), results.get(k));
+            cache.keep(d.name(), d.script(), text);
+            readings[group.get(k)] = new Reading(d.snapshot(), text);
+        }
+    }
+
+    private static String sensorName(Path script) {
+        String file = script.getFileName().toString();
+        return file.substring(0, file.length() - ".sh".length());
+    }
+
     /** Daemon threads: a sensor pool must never keep a finishing JVM alive. */
     private static final class SensorThreads implements ThreadFactory {
         private final AtomicInteger n = new AtomicInteger();
@@ -228,7 +341,7 @@ public final class Sensors {
     }
 
     /** A sensor's reading; its unexpected failure (say, bash missing) fails the beat as it would have run alone. */
-    private static Reading await(Future<Reading> f) {
+    private static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -259,8 +372,27 @@ public final class Sensors {
 
     /** One user sensor's reading, not yet saved. Shares no state, so sensors can run in a pool. */
     private Reading readSensor(Path script) {
+        Reading early = early(script);
+        if (early != null) return early;
+        String name = sensorName(script);
+        String snapshot = "sensor-" + name + ".json";
+        try {
+            return new Reading(snapshot, cache.reading(name, script, new Supplier<String>() {
+                @Override
+                public String get() {
+                    return outcome(name, run(script));
+                }
+            }));
+        } catch (UserError refused) {
+            // mode required and no sandbox here: the one line says what to install
+            return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refused.getMessage(), ""));
+        }
+    }
+
+    /** The error reading of a script looop will not run (a name no snapshot can carry, a bad link, not executable), or null. */
+    private Reading early(Path script) {
         String file = script.getFileName().toString();
-        String name = file.substring(0, file.length() - ".sh".length());
+        String name = sensorName(script);
         String bad = Ids.problem(name);
         if (bad != null) {
             // a name no snapshot can carry (too long, control characters): an error reading under a name that fits
@@ -273,17 +405,7 @@ public final class Sensors {
         String snapshot = "sensor-" + name + ".json";
         String refusal = refusal(paths, script, "sensors/" + file);
         if (refusal != null) return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refusal, ""));
-        try {
-            return new Reading(snapshot, cache.reading(name, script, new Supplier<String>() {
-                @Override
-                public String get() {
-                    return outcome(name, run(script));
-                }
-            }));
-        } catch (UserError refused) {
-            // mode required and no sandbox here: the one line says what to install
-            return new Reading(snapshot, failed(NOT_RUN, "sensor " + name + " not run: " + refused.getMessage(), ""));
-        }
+        return null;
     }
 
     /** Why looop will not run the script, with the fix; null when it may (doctor asks too). */
