@@ -1,4 +1,4 @@
-package looop;
+package looop.sense;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import looop.Beats;
+import looop.NoSessions;
+import looop.TestProfile;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
-import looop.profile.Confinement;
 import looop.profile.Config;
-import looop.sense.Sensors;
+import looop.profile.Confinement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
