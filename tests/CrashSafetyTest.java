@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import looop.act.Executor;
 import looop.act.Intent;
 import looop.beat.Tick;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.gate.Backoff;
 import looop.io.Fs;
 import looop.io.Json;

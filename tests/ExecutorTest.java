@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import looop.act.Executor;
 import looop.act.GoalActivity;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.UserError;
 import looop.profile.Paths;
 import looop.workers.Sessions;

@@ -20,7 +20,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import looop.act.Executor;
 import looop.act.Intent;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;

@@ -17,7 +17,7 @@ import looop.schedule.Schedule;
 import looop.schedule.Schedules;
 import looop.act.moves.Move;
 import looop.act.moves.Moves;
-import looop.decide.Decision;
+import looop.act.Decision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,7 +118,7 @@ class MovesTest {
         assertNull(((looop.act.moves.StartWorker) Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":\" \"}").move()).verify(),
                 "a blank verify is none");
         Move refused = Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":\"rm -rf /tmp/x\"}").move();
-        looop.act.ShellGate.Refused r = assertThrows(looop.act.ShellGate.Refused.class, () -> refused.check(ctx));
+        looop.profile.ShellGate.Refused r = assertThrows(looop.profile.ShellGate.Refused.class, () -> refused.check(ctx));
         assertTrue(r.getMessage().contains("rm-recursive-force"), r.getMessage());
         assertThrows(UserError.class, () -> Decision.parse("{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\",\"verify\":7}"));
     }

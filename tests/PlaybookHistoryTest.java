@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import looop.act.Executor;
 import looop.act.PlaybookHistory;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.Json;
 import looop.io.UnifiedDiff;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import looop.act.GoalActivity;
 import looop.decide.Prompt;
-import looop.decide.Recall;
+import looop.sense.Recall;
 import looop.sense.Sensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import looop.act.Executor;
 import looop.beat.Tick;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
@@ -25,7 +25,7 @@ import looop.workers.Health;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
 import looop.workers.Verify;
-import looop.workers.WorkerHealth;
+import looop.human.WorkerHealth;
 import org.junit.jupiter.api.Test;
 
 /** Worker health, kill_worker and verify, on real tmux workers; time moves only on the profile's clock. */

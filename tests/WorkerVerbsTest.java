@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import looop.act.Executor;
 import looop.cli.Context;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.workers.Claims;

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS org.junit.jupiter:junit-jupiter:5.14.1
 //DEPS org.junit.platform:junit-platform-launcher:1.14.1
+//DEPS com.tngtech.archunit:archunit-junit5:1.5.0
 //SOURCES ../looop.java
 //SOURCES *Test.java
 //SOURCES support/*.java

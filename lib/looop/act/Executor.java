@@ -11,13 +11,13 @@ import java.time.Clock;
 import java.util.Optional;
 import looop.act.moves.Context;
 import looop.act.moves.Move;
-import looop.decide.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UnsafePathException;
 import looop.io.UserError;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.profile.ShellGate;
 import looop.workers.Sessions;
 
 /**

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import looop.act.ShellGate;
+import looop.profile.ShellGate;
 import looop.io.Fs;
 import looop.io.UserError;
 import looop.profile.Config;
