@@ -27,31 +27,22 @@ class MovesTest {
     Path tmp;
 
     @Test
-    void everyMoveRecordIsRegisteredOnceInTableOrder() {
+    void everyMoveRecordIsRegisteredOnce() throws ReflectiveOperationException {
         assertEquals(Move.class.getPermittedSubclasses().length, Moves.ALL.size(), "one registry line per permitted record");
         assertEquals(Moves.ALL.size(), new HashSet<>(Moves.names()).size(), "action names are unique");
-        assertEquals(List.of("noop", "run_shell", "write_goal", "archive_goal", "write_sensor", "write_playbook", "start_worker",
-                "steer_session", "send_key", "restart_session", "kill_worker", "send_notification", "write_schedule", "drop_schedule"), Moves.names());
+        for (Class<?> record : Move.class.getPermittedSubclasses()) {
+            assertTrue(Moves.ALL.contains(record.getField("KIND").get(null)), record + "'s KIND is in Moves.ALL");
+        }
     }
 
     @Test
     void eachKindParsesIntoTheRecordThatNamesIt() {
-        List<String> samples = List.of("{\"action\":\"noop\"}", "{\"action\":\"run_shell\",\"cmd\":\"true\"}",
-                "{\"action\":\"write_goal\",\"id\":\"g\",\"body\":\"\"}", "{\"action\":\"archive_goal\",\"id\":\"g\"}",
-                "{\"action\":\"write_sensor\",\"name\":\"s\",\"script\":\"echo {}\"}", "{\"action\":\"write_playbook\",\"body\":\"b\"}",
-                "{\"action\":\"start_worker\",\"id\":\"w\",\"prompt\":\"go\"}", "{\"action\":\"steer_session\",\"id\":\"w\",\"input\":\"y\"}",
-                "{\"action\":\"send_key\",\"id\":\"w\",\"keys\":[\"Enter\"]}", "{\"action\":\"restart_session\",\"id\":\"w\"}",
-                "{\"action\":\"kill_worker\",\"id\":\"w\"}",
-                "{\"action\":\"send_notification\",\"message\":\"hi\"}",
-                "{\"action\":\"write_schedule\",\"name\":\"deploy\",\"in_s\":1800,\"note\":\"check it\"}",
-                "{\"action\":\"drop_schedule\",\"name\":\"deploy\"}");
-        for (String json : samples) {
+        for (String json : MoveSamples.all()) {
             Move m = Decision.parse(json).move();
             Kind<?> k = Moves.named(m.action()).orElseThrow();
             assertEquals(k, m.kind(), json);
             assertTrue(Arrays.asList(Move.class.getPermittedSubclasses()).contains(m.getClass()), json);
         }
-        assertEquals(Moves.ALL.size(), samples.size(), "every action is sampled");
     }
 
     @Test
