@@ -22,6 +22,7 @@ import looop.act.moves.Field;
 import looop.act.moves.Kind;
 import looop.act.moves.Moves;
 import looop.io.Json;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,7 +144,7 @@ class DecisionTest {
         TestProfile p = populated();
         p.write(".decision.json", text);
         Map<String, String> before = tree(dir, ".decision.json");
-        Executor executor = new Executor(p.paths, NoSessions.none(), p.clock);
+        Executor executor = new Executor(p.paths, NoSessions.none(), p.clock, Config.load(p.paths));
 
         UserError e = assertThrows(UserError.class, () -> executor.act(Decision.parse(Decision.take(p.paths))));
 

@@ -22,6 +22,7 @@ import looop.io.UserError;
 import looop.profile.Paths;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.AfterEach;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class ExecutorTest {
 
     private Executor.Done act(String json, Sessions sessions) {
         if (profile == null) profile(Map.of());
-        return new Executor(profile.paths, sessions, profile.clock).act(Decision.parse(json));
+        return new Executor(profile.paths, sessions, profile.clock, Config.load(profile.paths)).act(Decision.parse(json));
     }
 
     /** Runs a move that must fail; returns its one-line message. */

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import looop.act.moves.Field;
 import looop.act.moves.Kind;
 import looop.act.moves.Moves;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,7 +113,7 @@ class FuzzTest {
         Map<String, String> before = outside();
         long start = System.nanoTime();
         Gen gen = new Gen(new Random(SEED));
-        Executor executor = new Executor(profile.paths, NoSessions.none(), profile.clock);
+        Executor executor = new Executor(profile.paths, NoSessions.none(), profile.clock, Config.load(profile.paths));
         int acted = 0;
         for (int i = 0; i < INPUTS; i++) {
             String input = gen.decision();

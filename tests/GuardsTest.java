@@ -100,7 +100,7 @@ class GuardsTest {
         Fleet fleet = new Fleet();
         fleet.infos.add(new Sessions.Info("w1", SessionState.RUNNING, null, null));
         fleet.infos.add(new Sessions.Info("w2", SessionState.EXITED, 0, null));
-        Executor hands = new Executor(b.profile.paths, fleet, b.profile.clock);
+        Executor hands = new Executor(b.profile.paths, fleet, b.profile.clock, Config.load(b.profile.paths));
         hands.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"w3\",\"prompt\":\"go\"}"));
         assertEquals(List.of("w3"), fleet.started, "one live worker of two: room for one more");
         fleet.infos.add(new Sessions.Info("w3", SessionState.STARTING, null, null));

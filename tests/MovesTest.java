@@ -18,6 +18,7 @@ import looop.schedule.Schedules;
 import looop.act.moves.Move;
 import looop.act.moves.Moves;
 import looop.act.Decision;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class MovesTest {
     @Test
     void writeScheduleSetsOneWhenAndSettlesACrashFromTheFile() {
         TestProfile p = new TestProfile(tmp);
-        Context ctx = new Context(p.paths, NoSessions.none(), null, p.clock);
+        Context ctx = new Context(p.paths, NoSessions.none(), Config.load(p.paths), p.clock);
         Move in = Decision.parse("{\"action\":\"write_schedule\",\"name\":\"deploy\",\"in_s\":1800,\"note\":\"check it\"}").move();
         assertEquals(Move.Happened.NO, in.happened(ctx), "not written yet");
         in.perform(ctx);
@@ -97,7 +98,7 @@ class MovesTest {
     @Test
     void killWorkerOfAWorkerThatIsNotThereIsAFailedMoveAndStartWorkerCarriesVerify() {
         TestProfile p = new TestProfile(tmp);
-        Context ctx = new Context(p.paths, NoSessions.none(), null, p.clock);
+        Context ctx = new Context(p.paths, NoSessions.none(), Config.load(p.paths), p.clock);
         Move kill = Decision.parse("{\"action\":\"kill_worker\",\"id\":\"looop-w9\"}").move();
         assertEquals("kill_worker w9", kill.label(), "the looop- prefix is dropped like every worker id");
         UserError e = assertThrows(UserError.class, () -> kill.perform(ctx));

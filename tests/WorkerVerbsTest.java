@@ -25,6 +25,7 @@ import looop.io.UserError;
 import looop.workers.Claims;
 import looop.workers.Sessions;
 import looop.workers.TmuxSessions;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 
 /** The worker verbs as a user or a worker types them, and the worker moves through the Executor, on real tmux. */
@@ -226,7 +227,7 @@ class WorkerVerbsTest extends TmuxTestBase {
     @Test
     void theFourWorkerMovesWorkThroughTheExecutor() {
         profile(ECHO_LINES);
-        Executor executor = new Executor(t.profile.paths, t.sessions, t.profile.clock);
+        Executor executor = new Executor(t.profile.paths, t.sessions, t.profile.clock, Config.load(t.profile.paths));
         executor.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"fix-ci\",\"prompt\":\"Make CI green.\"}"));
         t.awaitOutput("fix-ci", "up");
         assertTrue(t.profile.read("prompts/fix-ci.md").endsWith("Make CI green.\n"));

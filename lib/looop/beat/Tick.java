@@ -142,7 +142,7 @@ public final class Tick {
 
     /** The same, pushed past the gate as the person asked (`tick --force`, `tick --now`). */
     public Outcome beat(Config config, looop.gate.Push push) {
-        recover();                                      // a move a crash left in flight is settled first
+        recover(config);                                // a move a crash left in flight is settled first
         begin(config);
         housekeeping(config);
         Hashed world = hash(sense(config));
@@ -363,16 +363,16 @@ public final class Tick {
 
     // -- act --------------------------------------------------------------
 
-    /** The act stage: settles a crashed move first, then executes verdict's move. */
+    /** The act stage: settles a crashed move first, then executes verdict's move; reads looop.json once. */
     public Outcome act(Verdict verdict) {
-        recover();
-        return execute(verdict, null);
+        Config config = Config.load(paths);
+        recover(config);
+        return execute(verdict, config);
     }
 
     /**
      * Executes a decided move at most once; Commit settles it (commits the world
-     * hash, or fails it) before its intent record goes. config null: read when a
-     * move needs its gate.
+     * hash, or fails it) before its intent record goes; its moves see config.
      */
     private Outcome execute(Verdict verdict, Config config) {
         if (verdict instanceof Ended ended) return ended;
@@ -394,8 +394,9 @@ public final class Tick {
 
     /** A move typed by a person (`looop act` given a bare decision): executed once and journaled, no world committed. */
     public Executor.Done actByHand(Decision decision) {
-        recover();
-        return executor(null).act(decision, null, null, new Commit()).orThrow();
+        Config config = Config.load(paths);
+        recover(config);
+        return executor(config).act(decision, null, null, new Commit()).orThrow();
     }
 
     /**
@@ -405,7 +406,11 @@ public final class Tick {
      * before anything new happens.
      */
     public void recover() {
-        Executor.Recovered r = executor(null).recover(new Commit()).orElse(null);
+        recover(Config.load(paths));
+    }
+
+    private void recover(Config config) {
+        Executor.Recovered r = executor(config).recover(new Commit()).orElse(null);
         if (r == null) return;
         log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
                 + r.outcome() + " — " + r.line());
@@ -430,7 +435,7 @@ public final class Tick {
     }
 
     private Executor executor(Config config) {
-        return new Executor(paths, sessions, clock, config == null ? null : config.shellGate());
+        return new Executor(paths, sessions, clock, config);
     }
 
     /** How a beat settles a move: success commits the world it acted on, failure takes the one failure path. */
