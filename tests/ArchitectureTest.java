@@ -107,8 +107,7 @@ class ArchitectureTest {
     static final java.util.Set<String> LOADS_CONFIG_NOT_YET = java.util.Set.of(
             "looop.web.Fleet", // each request of the web page: the request as the command's unit
             "looop.sense.Sensors", // when a test makes it without the beat's config (issue 24 is rewriting it)
-            "looop.workers.TmuxSessions", // starting a worker: the engine outlives a beat in the pulse, so it needs a per-beat source
-            "looop.workers.WorkerRepos"); // a worktree's git runs confined: the same per-beat source
+            "looop.workers.WorkerRepos"); // a worktree's git runs confined: a Supplier<Config> from the caller, as TmuxSessions has
 
     @Test
     void onlyTheCommandAndTheBeatReadTheConfig() {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import looop.io.SystemClock;
+import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Sessions;
 import looop.workers.TmuxSessions;
@@ -34,7 +35,7 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
      */
     @Override
     public Sessions sessions() {
-        return sessions != null ? sessions : new TmuxSessions(profile());
+        return sessions != null ? sessions : new TmuxSessions(profile(), () -> Config.load(profile()));
     }
 
     public Map<String, String> env() {

@@ -28,8 +28,8 @@ public final class Context {
 
     public Context(Paths paths, Sessions sessions, Config config, Clock clock) {
         this.paths = paths;
-        this.sessions = sessions;
         this.config = java.util.Objects.requireNonNull(config, "the beat's config");
+        this.sessions = sessions == null ? null : sessions.withConfig(config);
         this.clock = clock;
     }
 
