@@ -35,7 +35,14 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
      */
     @Override
     public Sessions sessions() {
-        return sessions != null ? sessions : new TmuxSessions(profile(), () -> Config.load(profile()));
+        return sessions != null ? sessions : new TmuxSessions(profile(), new LoadsConfig(profile()));
+    }
+
+    /** looop.json read when a worker starts (a class, not a lambda: the quick paths link none, StartupTest). */
+    private record LoadsConfig(Paths paths) implements java.util.function.Supplier<Config> {
+        public Config get() {
+            return Config.load(paths);
+        }
     }
 
     public Map<String, String> env() {

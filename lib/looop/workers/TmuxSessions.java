@@ -60,9 +60,7 @@ public final class TmuxSessions implements Sessions {
 
     /** An engine that watches and stops sessions and starts none (a view, the foreground loop, the demo). */
     public TmuxSessions(Paths paths) {
-        this(paths, () -> {
-            throw new IllegalStateException("this engine starts no worker: make it with the command's config");
-        });
+        this(paths, new NoConfig());
     }
 
     /** config: how the command (or the beat, through withConfig) reads looop.json; asked once per start or restart. */
@@ -75,7 +73,20 @@ public final class TmuxSessions implements Sessions {
     /** This engine seeing the config a beat already read, so its moves read looop.json no more. */
     @Override
     public Sessions withConfig(Config beats) {
-        return new TmuxSessions(paths, () -> beats);
+        return new TmuxSessions(paths, new Given(beats));
+    }
+
+    // classes, not lambdas: a quick path links no lambda (StartupTest)
+    private record Given(Config config) implements Supplier<Config> {
+        public Config get() {
+            return config;
+        }
+    }
+
+    private static final class NoConfig implements Supplier<Config> {
+        public Config get() {
+            throw new IllegalStateException("this engine starts no worker: make it with the command's config");
+        }
     }
 
     public Tmux tmux() {
