@@ -2,7 +2,9 @@
 //JAVA 17+
 //DEPS org.junit.jupiter:junit-jupiter:5.14.1
 //DEPS org.junit.platform:junit-platform-launcher:1.14.1
+//DEPS com.tngtech.archunit:archunit:1.5.1
 //SOURCES ../looop.java
+//SOURCES looop/*Test.java
 //SOURCES looop/**/*Test.java
 //SOURCES support/*.java
 //SOURCES ../runners/OpenAiHttp.java
@@ -11,12 +13,14 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNa
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.launcher.MethodFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -26,8 +30,9 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 
 /**
  * Runs every test through the JUnit Platform launcher and ends with the line
- * `N passed, N failed, N skipped`. Optional arguments are class-name regexes
- * (e.g. `.*WorldHash.*`) that narrow the run. As each test class finishes it
+ * `N passed, N failed, N skipped`. Optional arguments narrow the run: a
+ * class-name regex (e.g. `.*WorldHash.*`), or `Class#method` for one test
+ * method (`TickTest#beatsOnce`; both parts may be regexes). As each test class finishes it
  * prints one line, so a long run shows it is alive:
  * `ok   WorldHashTest  9 passed, 0 failed, 0 skipped  0.4s` (FAIL when one failed),
  * then, for a class that skipped tests, one line per distinct reason, so a
@@ -36,7 +41,10 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 public class run {
     public static void main(String... args) {
         var request = LauncherDiscoveryRequestBuilder.request().selectors(selectPackage("looop"));
-        if (args.length > 0) request.filters(includeClassNamePatterns(args));
+        if (args.length > 0) request.filters(includeClassNamePatterns(Arrays.stream(args).map(run::classPattern).toArray(String[]::new)));
+        if (Arrays.stream(args).anyMatch(a -> a.contains("#"))) {
+            request.filters(MethodFilter.includeMethodNamePatterns(Arrays.stream(args).map(run::methodPattern).toArray(String[]::new)));
+        }
         var summary = new SummaryGeneratingListener();
         LauncherFactory.create().execute(request.build(), summary, new ClassProgress(new PrintWriter(System.out, true)));
         var result = summary.getSummary();
@@ -53,6 +61,19 @@ public class run {
         out.println(result.getTestsSucceededCount() + " passed, " + failed + " failed, "
                 + (result.getTestsSkippedCount() + result.getTestsAbortedCount()) + " skipped");
         System.exit(failed == 0 && result.getTestsFoundCount() > 0 ? 0 : 1);
+    }
+
+    /** `Class#method` names a class by its simple name (or a regex); a bare argument is a class-name regex. */
+    static String classPattern(String arg) {
+        int hash = arg.indexOf('#');
+        return hash < 0 ? arg : "(?:.*\\.)?(?:" + arg.substring(0, hash) + ")(?:\\$.*)?";
+    }
+
+    /** The method filter's pattern for arg: that method (with any parameters), or every method of a class regex. */
+    static String methodPattern(String arg) {
+        int hash = arg.indexOf('#');
+        if (hash < 0) return "(?:" + arg + ")#.*";
+        return classPattern(arg) + "#(?:" + arg.substring(hash + 1) + ")(?:\\(.*\\))?";
     }
 
     /** One line per finished top-level test class: its counts and its seconds. */

@@ -38,7 +38,7 @@ public final class TmuxProfile implements AutoCloseable {
     public TmuxProfile(Path dir, Map<String, String> extraEnv) {
         if (!extraEnv.containsKey("PATH")) Needs.tmux();
         this.profile = new TestProfile(dir, extraEnv);
-        this.sessions = new TmuxSessions(profile.paths);
+        this.sessions = new TmuxSessions(profile.paths, () -> looop.profile.Config.load(profile.paths));
     }
 
     /** Makes `t` the default runner, whose worker command is interactive (with {{prompt_file}} if it wants the brief). */

@@ -11,13 +11,14 @@ import java.time.Clock;
 import java.util.Optional;
 import looop.act.moves.Context;
 import looop.act.moves.Move;
-import looop.decide.Decision;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UnsafePathException;
 import looop.io.UserError;
+import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.profile.ShellGate;
 import looop.workers.Sessions;
 
 /**
@@ -100,16 +101,11 @@ public final class Executor {
     private final Clock clock;
     private final Context ctx;
 
-    /** A gate read from looop.json when a move first needs it. */
-    public Executor(Paths paths, Sessions sessions, Clock clock) {
-        this(paths, sessions, clock, null);
-    }
-
-    /** gate: the run_shell gate of the config this beat already read (null: read it when needed). */
-    public Executor(Paths paths, Sessions sessions, Clock clock, ShellGate gate) {
+    /** config: the one the beat or command read, which its moves see (the run_shell gate, the caps, the sandbox). */
+    public Executor(Paths paths, Sessions sessions, Clock clock, Config config) {
         this.paths = paths;
         this.clock = clock;
-        this.ctx = new Context(paths, sessions, gate, clock);
+        this.ctx = new Context(paths, sessions, config, clock);
     }
 
     /** A move by hand: a crashed move is settled first, then d runs once and is journaled; nothing to commit. */

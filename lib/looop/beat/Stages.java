@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import looop.act.Executor;
 import looop.io.ExitCode;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.gate.Gate;
 import looop.io.Json;
 import looop.io.UserError;

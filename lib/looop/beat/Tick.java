@@ -11,9 +11,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import looop.act.Executor;
 import looop.act.Intent;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.decide.Prompt;
-import looop.decide.Recall;
+import looop.sense.Recall;
 import looop.decide.Runner;
 import looop.gate.Backoff;
 import looop.gate.Budget;
@@ -142,7 +142,7 @@ public final class Tick {
 
     /** The same, pushed past the gate as the person asked (`tick --force`, `tick --now`). */
     public Outcome beat(Config config, looop.gate.Push push) {
-        recover();                                      // a move a crash left in flight is settled first
+        recover(config);                                // a move a crash left in flight is settled first
         begin(config);
         housekeeping(config);
         Hashed world = hash(sense(config));
@@ -365,16 +365,16 @@ public final class Tick {
 
     // -- act --------------------------------------------------------------
 
-    /** The act stage: settles a crashed move first, then executes verdict's move. */
+    /** The act stage: settles a crashed move first, then executes verdict's move; reads looop.json once. */
     public Outcome act(Verdict verdict) {
-        recover();
-        return execute(verdict, null);
+        Config config = Config.load(paths);
+        recover(config);
+        return execute(verdict, config);
     }
 
     /**
      * Executes a decided move at most once; Commit settles it (commits the world
-     * hash, or fails it) before its intent record goes. config null: read when a
-     * move needs its gate.
+     * hash, or fails it) before its intent record goes; its moves see config.
      */
     private Outcome execute(Verdict verdict, Config config) {
         if (verdict instanceof Ended ended) return ended;
@@ -396,8 +396,9 @@ public final class Tick {
 
     /** A move typed by a person (`looop act` given a bare decision): executed once and journaled, no world committed. */
     public Executor.Done actByHand(Decision decision) {
-        recover();
-        return executor(null).act(decision, null, null, new Commit()).orThrow();
+        Config config = Config.load(paths);
+        recover(config);
+        return executor(config).act(decision, null, null, new Commit()).orThrow();
     }
 
     /**
@@ -407,7 +408,11 @@ public final class Tick {
      * before anything new happens.
      */
     public void recover() {
-        Executor.Recovered r = executor(null).recover(new Commit()).orElse(null);
+        recover(Config.load(paths));
+    }
+
+    private void recover(Config config) {
+        Executor.Recovered r = executor(config).recover(new Commit()).orElse(null);
         if (r == null) return;
         log.line(Log.Level.WARN, "tick.recovered", "settled a move interrupted by a crash (" + r.found().name().toLowerCase() + "): "
                 + r.outcome() + " — " + r.line());
@@ -432,7 +437,7 @@ public final class Tick {
     }
 
     private Executor executor(Config config) {
-        return new Executor(paths, sessions, clock, config == null ? null : config.shellGate());
+        return new Executor(paths, sessions, clock, config);
     }
 
     /** How a beat settles a move: success commits the world it acted on, failure takes the one failure path. */

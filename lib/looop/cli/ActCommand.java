@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import looop.act.Executor;
 import looop.beat.Stages;
 import looop.beat.Tick;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;

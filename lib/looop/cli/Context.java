@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
 import looop.io.SystemClock;
+import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Sessions;
 import looop.workers.TmuxSessions;
@@ -34,7 +35,14 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
      */
     @Override
     public Sessions sessions() {
-        return sessions != null ? sessions : new TmuxSessions(profile());
+        return sessions != null ? sessions : new TmuxSessions(profile(), new LoadsConfig(profile()));
+    }
+
+    /** looop.json read when a worker starts (a class, not a lambda: the quick paths link none, StartupTest). */
+    private record LoadsConfig(Paths paths) implements java.util.function.Supplier<Config> {
+        public Config get() {
+            return Config.load(paths);
+        }
     }
 
     public Map<String, String> env() {

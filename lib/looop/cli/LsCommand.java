@@ -12,7 +12,7 @@ import looop.io.UserError;
 import looop.profile.Config;
 import looop.workers.Health;
 import looop.workers.Sessions;
-import looop.workers.WorkerHealth;
+import looop.human.WorkerHealth;
 import looop.workers.Tmux;
 import looop.workers.WorkerVerbs;
 import picocli.CommandLine.Command;

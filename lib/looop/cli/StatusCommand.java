@@ -3,6 +3,7 @@ package looop.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
+import looop.beat.Status;
 
 @Command(name = "status", description = "Is the pulse running, when did it last beat, what do workers do, what did today cost.")
 final class StatusCommand implements Callable<Integer> {

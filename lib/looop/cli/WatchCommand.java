@@ -1,6 +1,7 @@
 package looop.cli;
 
 import java.util.concurrent.Callable;
+import looop.profile.Config;
 import looop.watch.FleetWatch;
 import looop.workers.SessionView;
 import looop.workers.Tmux;
@@ -17,7 +18,7 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         if (id == null) {
             Tmux.requireInstalled(root.ctx.profile());
-            return new FleetWatch(root.ctx.profile(), root.ctx.clock(), root.ctx.sessions()).run(root.onTerminal(), root.ctx.in(), root.ctx.out());
+            return new FleetWatch(root.ctx.profile(), root.ctx.clock(), root.ctx.sessions(), () -> Config.load(root.ctx.profile())).run(root.onTerminal(), root.ctx.in(), root.ctx.out());
         }
         SessionView view = root.view();
         return view.attach(view.known(id), true, root.onTerminal());

@@ -12,6 +12,7 @@ import looop.act.moves.Moves;
 import looop.io.Fs;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.sense.Recall;
 import looop.sense.Sensors;
 
 /**

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import looop.act.Decision;
 import looop.io.Fs;
 import looop.io.Proc;
 import looop.io.UserError;

@@ -2,7 +2,7 @@ package looop.gate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import looop.decide.Recall;
+import looop.sense.Recall;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;

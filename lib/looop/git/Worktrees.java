@@ -338,7 +338,7 @@ public final class Worktrees {
         Path copy = branchCopy(w.id());
         if (!Files.exists(copy, LinkOption.NOFOLLOW_LINKS)) return; // no word: the repo's branch stands
         String given = line(Fs.readOrNull(branchDir(w.id()).resolve("given")));
-        String said = line(looop.workers.WorkerOutbox.readSmall(copy, MAX_REF_BYTES));
+        String said = line(Fs.readSmall(copy, MAX_REF_BYTES));
         if (said == null) throw refusedWord(w, "is not a plain file of at most " + MAX_REF_BYTES + " bytes");
         if (!said.matches("[0-9a-f]{40}|[0-9a-f]{64}")) throw refusedWord(w, "is not a full commit id");
         if (said.equals(given)) return;

@@ -189,7 +189,7 @@ public final class Asks {
 
     /** An ask file; a worker's through the outbox's guarded read (no link, no FIFO, no giant). */
     private Ask parse(Path f) {
-        String text = f.startsWith(paths.workerOutboxes()) ? WorkerOutbox.readSmall(f, MAX_WORKER_ASK_BYTES) : Fs.readOrNull(f);
+        String text = f.startsWith(paths.workerOutboxes()) ? Fs.readSmall(f, MAX_WORKER_ASK_BYTES) : Fs.readOrNull(f);
         return text == null ? null : Ask.fromJson(Json.parseOrNull(text));
     }
 

@@ -174,7 +174,7 @@ public final class Tells {
      * there reads as nothing rather than hang or fail the reader.
      */
     private static String workerWritten(Path file) {
-        String s = WorkerOutbox.readSmall(file, MAX_FILE_BYTES);
+        String s = Fs.readSmall(file, MAX_FILE_BYTES);
         return s == null ? "" : s;
     }
 

@@ -3,6 +3,7 @@
 package looop.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -422,6 +424,28 @@ public final class Fs {
         }
         chmod(dir, PRIVATE_DIR);
         return dir;
+    }
+
+    /**
+     * The text of a file someone else wrote (a worker, say), at most max bytes of it; null when
+     * it is missing, not a regular file (a link, a FIFO, a directory), or
+     * larger. Opened without following a link and read only up to the cap,
+     * so nothing planted can point looop elsewhere or fill its heap. (A FIFO
+     * swapped in between the look and the open would block the open: the
+     * sandbox's seccomp filter refuses mkfifo, so a sandboxed worker cannot
+     * make one.)
+     */
+    public static String readSmall(Path file, int max) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > max) return null;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] bytes = in.readNBytes(max + 1);
+                return bytes.length > max ? null : new String(bytes, StandardCharsets.UTF_8);
+            }
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            return null;
+        }
     }
 
     /** The file's text, or null when it does not exist. Inside the data dir only a regular file reached without links is read. */

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import looop.profile.Events;
 
 /**
  * What the loop tells a person (or a program) as it works: human lines
@@ -93,7 +92,7 @@ public final class Log {
     public void line(Level level, String code, String message, ObjectNode fields) {
         if (json) {
             ObjectNode row = Json.object();
-            row.put("ts", Events.rfc3339(clock.instant()));
+            row.put("ts", Json.rfc3339(clock.instant()));
             row.put("level", level.name().toLowerCase());
             row.put("code", code);
             row.put("msg", message);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import looop.act.ShellGate;
 import looop.io.Json;
 import looop.io.Text;
 import looop.io.UserError;

@@ -112,7 +112,7 @@ public final class Paths {
     public Path decision() { return data.resolve(".decision.json"); }
     public Path lockDir() { return data.resolve(".lock"); }
     public Path tickLog() { return data.resolve("tick.log"); }
-    /** What the decider is reminded of: the last decided world, the last failure, the last run_shell, flapping sensors (looop.decide.Recall). */
+    /** What the decider is reminded of: the last decided world, the last failure, the last run_shell, flapping sensors (looop.sense.Recall). */
     public Path recall() { return data.resolve(".recall.json"); }
     /** Readings of sensors with a `# looop:interval=` header, kept between beats (looop.sense.SensorCache). */
     public Path sensorCache() { return data.resolve(".sensor-cache"); }

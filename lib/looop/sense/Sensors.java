@@ -39,7 +39,7 @@ import looop.workers.Claims;
 import looop.workers.Health;
 import looop.workers.Sessions;
 import looop.workers.Verify;
-import looop.workers.WorkerHealth;
+import looop.human.WorkerHealth;
 import looop.workers.WorkerVerbs;
 import looop.workers.WorkerRepos;
 

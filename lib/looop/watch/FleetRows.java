@@ -6,14 +6,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import looop.gate.Budget;
 import looop.human.Ask;
 import looop.human.Asks;
 import looop.profile.Config;
 import looop.profile.Paths;
+import looop.human.WorkerHealth;
 import looop.workers.Sessions;
-import looop.workers.WorkerHealth;
 
 /**
  * The table `looop watch` shows, read afresh from the data dir on every call:
@@ -28,16 +29,19 @@ final class FleetRows {
     private final Paths paths;
     private final Clock clock;
     private final Sessions sessions;
+    /** looop.json as the command reads it, afresh on each call: a person's edit shows on the next redraw. */
+    private final Supplier<Config> config;
 
-    FleetRows(Paths paths, Clock clock, Sessions sessions) {
+    FleetRows(Paths paths, Clock clock, Sessions sessions, Supplier<Config> config) {
         this.paths = paths;
         this.clock = clock;
         this.sessions = sessions;
+        this.config = config;
     }
 
     List<Row> read() {
         List<Sessions.Info> workers = sessions.list();
-        Map<String, WorkerHealth.Seen> seen = WorkerHealth.of(paths, sessions, clock, Config.load(paths)).seen(workers);
+        Map<String, WorkerHealth.Seen> seen = WorkerHealth.of(paths, sessions, clock, config.get()).seen(workers);
         Map<String, String> asks = new HashMap<>();
         for (Ask a : new Asks(paths, clock).pending()) if (a.session() != null) asks.putIfAbsent(a.session(), a.question());
         Map<String, Double> spend = new Budget(paths.costLedger(), paths.unmetered(), clock).rows().stream()

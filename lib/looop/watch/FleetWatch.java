@@ -4,8 +4,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import looop.io.ExitCode;
 import looop.io.UserError;
+import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.OutputLog;
 import looop.workers.SessionView;
@@ -36,8 +38,8 @@ public final class FleetWatch {
     /** Why the table could not be read afresh, shown until it can; null when it was. */
     private String problem;
 
-    public FleetWatch(Paths paths, Clock clock, Sessions sessions) {
-        this.fleet = new FleetRows(paths, clock, sessions);
+    public FleetWatch(Paths paths, Clock clock, Sessions sessions, Supplier<Config> config) {
+        this.fleet = new FleetRows(paths, clock, sessions, config);
         this.view = new SessionView(paths);
     }
 

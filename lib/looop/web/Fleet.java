@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import looop.cli.Status;
+import looop.beat.Status;
 import looop.gate.Budget;
 import looop.io.Json;
 import looop.io.UserError;
@@ -24,7 +24,7 @@ import looop.workers.SessionFiles;
 import looop.workers.SessionView;
 import looop.workers.Sessions;
 import looop.workers.Tmux;
-import looop.workers.WorkerHealth;
+import looop.human.WorkerHealth;
 
 /**
  * Everything the page shows, read fresh from the data dir on every call as

@@ -75,7 +75,7 @@ public final class CostQueue {
 
     private static int takeIn(Budget ledger, String id, Path aside) {
         int added = 0;
-        String text = WorkerOutbox.readSmall(aside, MAX_BYTES); // the worker's word: no link, no FIFO, no giant
+        String text = Fs.readSmall(aside, MAX_BYTES); // the worker's word: no link, no FIFO, no giant
         if (text != null) {
             Set<String> seen = ledger.refs();
             for (String line : text.split("\n")) {

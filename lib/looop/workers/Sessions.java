@@ -38,6 +38,11 @@ public interface Sessions {
     /** Every worker the profile knows of, sorted by id. */
     List<Info> list();
 
+    /** This engine as a beat's moves use it: seeing the config the beat read (an engine that reads none is itself). */
+    default Sessions withConfig(looop.profile.Config config) {
+        return this;
+    }
+
     default boolean isAlive(String id) {
         return list().stream().anyMatch(s -> s.id().equals(id) && s.alive());
     }

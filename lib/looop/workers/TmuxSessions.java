@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import looop.decide.Runner;
@@ -54,10 +55,38 @@ public final class TmuxSessions implements Sessions {
     private static final Set<String> TERMINAL_VARS = Set.of("TERM", "TMUX", "TMUX_PANE", "COLUMNS", "LINES");
     private final Paths paths;
     private final Tmux tmux;
+    /** looop.json as the command or the beat read it: which runner a worker runs, and its sandbox. */
+    private final Supplier<Config> config;
 
+    /** An engine that watches and stops sessions and starts none (a view, the foreground loop, the demo). */
     public TmuxSessions(Paths paths) {
+        this(paths, new NoConfig());
+    }
+
+    /** config: how the command (or the beat, through withConfig) reads looop.json; asked once per start or restart. */
+    public TmuxSessions(Paths paths, Supplier<Config> config) {
         this.paths = paths;
         this.tmux = new Tmux(paths);
+        this.config = config;
+    }
+
+    /** This engine seeing the config a beat already read, so its moves read looop.json no more. */
+    @Override
+    public Sessions withConfig(Config beats) {
+        return new TmuxSessions(paths, new Given(beats));
+    }
+
+    // classes, not lambdas: a quick path links no lambda (StartupTest)
+    private record Given(Config config) implements Supplier<Config> {
+        public Config get() {
+            return config;
+        }
+    }
+
+    private static final class NoConfig implements Supplier<Config> {
+        public Config get() {
+            throw new IllegalStateException("this engine starts no worker: make it with the command's config");
+        }
     }
 
     public Tmux tmux() {
@@ -179,7 +208,7 @@ public final class TmuxSessions implements Sessions {
         String id = workerId(rawId);
         if (prompt == null || prompt.isBlank()) throw new UserError("worker " + id + " needs a prompt: say what it should do");
         Tmux.requireInstalled(paths);
-        Config config = Config.load(paths);
+        Config config = this.config.get();
         Config.RunnerDef def = runner == null ? config.defaultRunnerDef() : config.runner(runner);
         String interactive = interactiveCommand(def);
         Path promptFile = paths.prompts().resolve(id + ".md");
@@ -190,7 +219,7 @@ public final class TmuxSessions implements Sessions {
             Worktree w = repo == null ? null : WorkerRepos.worktrees(paths).create(id, repo, base);
             try {
                 Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt, w));
-                launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString(), verify), Options.WORKER, w);
+                launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString(), verify), Options.WORKER, w, config);
             } catch (RuntimeException e) {
                 // nothing of the worker's is in it yet: a start that failed leaves no worktree behind
                 if (w != null) WorkerRepos.worktrees(paths).discard(w);
@@ -218,7 +247,7 @@ public final class TmuxSessions implements Sessions {
         Tmux.requireInstalled(paths);
         locked(() -> {
             refuseLive(id);
-            launchFresh(new SessionFiles.Meta(id, null, command, nowUnix(), null), options, null);
+            launchFresh(new SessionFiles.Meta(id, null, command, nowUnix(), null), options, null, null);
         });
     }
 
@@ -255,10 +284,10 @@ public final class TmuxSessions implements Sessions {
      * never sees a half-made one, replacing a finished session of the same id
      * whole: nothing of its state, exit code, note or output survives.
      */
-    private void launchFresh(SessionFiles.Meta meta, Options options, Worktree worktree) {
+    private void launchFresh(SessionFiles.Meta meta, Options options, Worktree worktree, Config config) {
         Launcher.ensure(paths);
         SessionFiles f = files(meta.id());
-        Path staging = stage(f, meta, options, worktree);
+        Path staging = stage(f, meta, options, worktree, config);
         Fs.deleteTree(f.dir());
         freshOutbox(f, meta.runner() != null);
         try {
@@ -270,13 +299,13 @@ public final class TmuxSessions implements Sessions {
         launch(f, false);
     }
 
-    private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
+    private Path stage(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree, Config config) {
         Path dir = paths.sessions().resolve(".new-" + meta.id() + "-" + Fs.unique());
         Fs.mkdirs(dir); // through Fs: a sessions/ swapped for a link is refused, never written through
         SessionFiles staged = new SessionFiles(dir, f.outbox());
         staged.writeState(SessionState.STARTING);
         staged.writeMeta(meta, worktree);
-        Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree));
+        Fs.writeAtomic(staged.wrapper(), wrapper(f, meta, options, worktree, config));
         Fs.writeAtomic(staged.output(), "");
         return staged.dir();
     }
@@ -361,7 +390,7 @@ public final class TmuxSessions implements Sessions {
     }
 
     /** The script tmux runs for a session, in its worktree (null: none, the data dir). Every value in it is shell-quoted. */
-    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree) {
+    private String wrapper(SessionFiles f, SessionFiles.Meta meta, Options options, Worktree worktree, Config config) {
         Path cwd = worktree == null ? paths.data : worktree.path();
         Map<String, String> exports = new TreeMap<>(paths.childEnv());
         exports.putAll(options.env());
@@ -388,7 +417,7 @@ public final class TmuxSessions implements Sessions {
         if (options.quietCtrlC()) s.append("stty -echoctl 2>/dev/null\n");
         s.append("rm -f \"$dir/exit_code\"\n"); // a restart's previous run may have recorded one late
         s.append("put state running\n");
-        s.append(String.join(" ", commandArgv(meta, worktree).stream().map(TmuxSessions::q).toList())).append('\n');
+        s.append(String.join(" ", commandArgv(meta, worktree, config).stream().map(TmuxSessions::q).toList())).append('\n');
         s.append("code=$?\n");
         s.append("put exit_code \"$code\"\n");
         // killed by looop (state says so) or by the worker itself (its outbox says so: `_ kill <own id>`)
@@ -403,10 +432,10 @@ public final class TmuxSessions implements Sessions {
      * decides its grant); the pulse's own session is looop itself and does not.
      * The wrapper around it stays outside: it records state and exit code.
      */
-    private List<String> commandArgv(SessionFiles.Meta meta, Worktree worktree) {
+    private List<String> commandArgv(SessionFiles.Meta meta, Worktree worktree, Config config) {
         List<String> argv = List.of("bash", "-c", meta.command());
         if (meta.runner() == null) return argv;
-        looop.profile.Confinement c = looop.profile.Confinement.of(paths, Config.load(paths));
+        looop.profile.Confinement c = looop.profile.Confinement.of(paths, config);
         return c.wrap(argv, c.worker(meta.runner(), meta.id(), worktree));
     }
 
@@ -500,7 +529,7 @@ public final class TmuxSessions implements Sessions {
         }
         locked(() -> {
             Launcher.ensure(paths);
-            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, WorkerRepos.read(paths, id))); // the current looop's exports, not the first start's
+            Fs.writeAtomic(f.wrapper(), wrapper(f, meta, Options.WORKER, WorkerRepos.read(paths, id), config.get())); // the current looop's exports, not the first start's
             Fs.delete(f.outbox().note());
             f.outbox().make();
             launch(f, tmux.has(id));

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import looop.act.ShellGate;
+import looop.profile.ShellGate;
 import looop.git.Worktree;
 import looop.io.FileMutex;
 import looop.io.Fs;

@@ -1,13 +1,8 @@
 package looop.workers;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import looop.io.Fs;
 import looop.profile.Journal;
 import looop.profile.Paths;
@@ -60,7 +55,7 @@ public record WorkerOutbox(Path dir) {
 
     /** The flag note, one line, or null when there is none or the file is not a plain, small one. */
     public String readNote() {
-        String s = readSmall(note(), MAX_NOTE_BYTES);
+        String s = Fs.readSmall(note(), MAX_NOTE_BYTES);
         if (s == null || s.isBlank()) return null;
         String line = Journal.oneLine(s);
         return line.isBlank() ? null : line;
@@ -69,27 +64,5 @@ public record WorkerOutbox(Path dir) {
     /** Whether the worker said it ended itself. */
     public boolean saysKilled() {
         return Files.isRegularFile(killed(), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /**
-     * The text of a file a worker wrote, at most max bytes of it; null when
-     * it is missing, not a regular file (a link, a FIFO, a directory), or
-     * larger. Opened without following a link and read only up to the cap,
-     * so nothing planted can point looop elsewhere or fill its heap. (A FIFO
-     * swapped in between the look and the open would block the open: the
-     * sandbox's seccomp filter refuses mkfifo, so a sandboxed worker cannot
-     * make one.)
-     */
-    public static String readSmall(Path file, int max) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isRegularFile() || a.size() > max) return null;
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                byte[] bytes = in.readNBytes(max + 1);
-                return bytes.length > max ? null : new String(bytes, StandardCharsets.UTF_8);
-            }
-        } catch (IOException | UncheckedIOException | SecurityException e) {
-            return null;
-        }
     }
 }

@@ -31,12 +31,13 @@ import looop.NoSessions;
 import looop.Survivors;
 import looop.TestProfile;
 import looop.beat.Tick;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.gate.Backoff;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.profile.Journal;
 import looop.profile.Seed;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,7 +127,7 @@ class CrashSafetyTest {
         Path effect = b.profile.dir.resolve("effect.txt");
         DiesMidMove engine = new DiesMidMove(effect);
         Decision d = Decision.parse("{\"action\":\"steer_session\",\"id\":\"w\",\"input\":\"tok-1\",\"journal\":\"told w tok-1\"}");
-        Executor killedOne = new Executor(b.profile.paths, engine, b.profile.clock);
+        Executor killedOne = new Executor(b.profile.paths, engine, b.profile.clock, Config.load(b.profile.paths));
         assertThrows(Killed.class, () -> killedOne.act(d, "tick-x", HASH, Executor.Settle.NONE));
         assertEquals(Intent.State.EXECUTING, pending(b).state());
 
@@ -158,7 +159,7 @@ class CrashSafetyTest {
                 throw new Killed();
             }
         };
-        assertThrows(Killed.class, () -> new Executor(b.profile.paths, NoSessions.none(), b.profile.clock).act(d, "tick-y", HASH, dies));
+        assertThrows(Killed.class, () -> new Executor(b.profile.paths, NoSessions.none(), b.profile.clock, Config.load(b.profile.paths)).act(d, "tick-y", HASH, dies));
         assertEquals(Intent.State.PERFORMED, pending(b).state());
         assertEquals(1, lines(b.journal(), "added beta"));
 

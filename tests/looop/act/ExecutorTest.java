@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 import looop.NoSessions;
 import looop.RecordingSessions;
 import looop.TestProfile;
-import looop.decide.Decision;
 import looop.io.UserError;
+import looop.profile.Config;
 import looop.profile.Paths;
 import looop.workers.Sessions;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +55,7 @@ class ExecutorTest {
 
     private Executor.Done act(String json, Sessions sessions) {
         if (profile == null) profile(Map.of());
-        return new Executor(profile.paths, sessions, profile.clock).act(Decision.parse(json));
+        return new Executor(profile.paths, sessions, profile.clock, Config.load(profile.paths)).act(Decision.parse(json));
     }
 
     /** Runs a move that must fail; returns its one-line message. */

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import looop.Beats;
 import looop.NoSessions;
-import looop.decide.Decision;
 import looop.io.Json;
 import looop.io.UnifiedDiff;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +19,7 @@ class PlaybookHistoryTest {
     Path dir;
 
     static void writePlaybook(Beats b, String body) {
-        new Executor(b.profile.paths, NoSessions.none(), b.profile.clock)
+        new Executor(b.profile.paths, NoSessions.none(), b.profile.clock, Config.load(b.profile.paths))
                 .act(Decision.parse(Json.canonical(Json.object().put("action", "write_playbook").put("body", body))));
     }
 

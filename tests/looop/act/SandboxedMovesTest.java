@@ -254,7 +254,7 @@ class SandboxedMovesTest {
         assertTrue(beat.getMessage().startsWith("sandbox required but unavailable") && !beat.getMessage().contains("\n"), beat.getMessage());
         Tick tick = new Tick(profile.paths, profile.clock, NoSessions.none(), new Log(new PrintStream(logBytes), profile.clock, false, false));
         looop.io.UserError byHand = org.junit.jupiter.api.Assertions.assertThrows(looop.io.UserError.class,
-                () -> tick.actByHand(looop.decide.Decision.parse("{\"action\":\"run_shell\",\"cmd\":\"echo hi > reports/x.md\"}")));
+                () -> tick.actByHand(looop.act.Decision.parse("{\"action\":\"run_shell\",\"cmd\":\"echo hi > reports/x.md\"}")));
         assertTrue(byHand.getMessage().contains("sandbox required but unavailable"), byHand.getMessage());
         assertFalse(Files.exists(data.resolve("reports/x.md")));
     }

@@ -20,11 +20,11 @@ import looop.Beats;
 import looop.Checks;
 import looop.NoSessions;
 import looop.TestProfile;
-import looop.decide.Decision;
 import looop.gate.Backoff;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
+import looop.profile.ShellGate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,7 +221,7 @@ class ShellGateTest {
             TestProfile p = new TestProfile(data, Map.of("LOOOP_CONFIG", data.resolve(c[0]).toString()));
             String config = "{\"default\":\"claude\"}\n";
             p.write(c[0], config);
-            UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, NoSessions.none(), p.clock).act(Decision.parse(c[1])));
+            UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, NoSessions.none(), p.clock, Config.load(p.paths)).act(Decision.parse(c[1])));
             assertTrue(e.getMessage().contains("is looop's config (LOOOP_CONFIG); no move may write it"), e.getMessage());
             assertEquals(config, p.read(c[0]));
         }
@@ -230,7 +230,7 @@ class ShellGateTest {
         Files.createDirectories(data.resolve("goals"));
         Files.deleteIfExists(data.resolve("goals/alias.md"));
         Files.createLink(data.resolve("goals/alias.md"), data.resolve("looop.json"));
-        UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, NoSessions.none(), p.clock)
+        UserError e = assertThrows(UserError.class, () -> new Executor(p.paths, NoSessions.none(), p.clock, Config.load(p.paths))
                 .act(Decision.parse("{\"action\":\"write_goal\",\"id\":\"alias\",\"body\":\"{}\"}")));
         assertTrue(e.getMessage().contains("is looop's config"), "a hard link to the config is the config: " + e.getMessage());
     }
@@ -245,7 +245,7 @@ class ShellGateTest {
         Files.createSymbolicLink(p.dir.resolve("sensors/s.sh"), victim);
         Files.createSymbolicLink(p.dir.resolve("goals/archive/g.md"), victim);
         Files.createSymbolicLink(p.dir.resolve("PLAYBOOK.md"), victim);
-        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock);
+        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock, Config.load(p.paths));
         List<String> refusals = new ArrayList<>();
         for (String json : List.of("{\"action\":\"write_sensor\",\"name\":\"s\",\"script\":\"x\"}", "{\"action\":\"archive_goal\",\"id\":\"g\"}",
                 "{\"action\":\"write_playbook\",\"body\":\"x\"}")) {

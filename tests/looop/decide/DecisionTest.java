@@ -14,12 +14,18 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
+import looop.MoveSamples;
 import looop.NoSessions;
 import looop.TestProfile;
+import looop.act.Decision;
 import looop.act.Executor;
+import looop.act.moves.Field;
+import looop.act.moves.Kind;
+import looop.act.moves.Moves;
+import looop.io.Json;
 import looop.io.UserError;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,31 +38,18 @@ class DecisionTest {
 
     @Test
     void parsesEveryActionWithItsTarget() {
-        Map<String, String> ids = new TreeMap<>();
-        for (String json : List.of(
-                "{\"action\":\"noop\"}",
-                "{\"action\":\"run_shell\",\"cmd\":\"true\"}",
-                "{\"action\":\"write_goal\",\"id\":\"g1\",\"body\":\"\"}",
-                "{\"action\":\"archive_goal\",\"id\":\"g2\"}",
-                "{\"action\":\"write_sensor\",\"name\":\"s1\",\"script\":\"echo {}\"}",
-                "{\"action\":\"write_playbook\",\"body\":\"be kind\"}",
-                "{\"action\":\"start_worker\",\"id\":\"w1\",\"prompt\":\"go\"}",
-                "{\"action\":\"steer_session\",\"id\":\"w2\",\"input\":\"\"}",
-                "{\"action\":\"send_key\",\"id\":\"w3\",\"keys\":[\"Enter\",\"C-c\"]}",
-                "{\"action\":\"restart_session\",\"id\":\"w4\"}",
-                "{\"action\":\"kill_worker\",\"id\":\"looop-w5\"}",
-                "{\"action\":\"send_notification\",\"message\":\"hi\"}",
-                "{\"action\":\"write_schedule\",\"name\":\"s2\",\"every_s\":60}",
-                "{\"action\":\"drop_schedule\",\"name\":\"s3\"}")) {
+        for (Kind<?> k : Moves.ALL) {
+            String json = MoveSamples.of(k);
             Decision d = Decision.parse(json);
-            ids.put(d.action(), String.valueOf(d.id()));
+            assertEquals(k.action(), d.action(), json);
+            // the target is the first id-like field (a worker id without looop-), or none
+            String target = k.fields().stream().filter(f -> f.rule() == Field.Rule.ID || f.rule() == Field.Rule.WORKER)
+                    .map(f -> Json.parseOrNull(json).get(f.name()).asText()).findFirst().orElse(null);
+            assertEquals(target, d.id(), json);
         }
-        assertEquals(Map.ofEntries(Map.entry("noop", "null"), Map.entry("run_shell", "null"), Map.entry("write_goal", "g1"),
-                Map.entry("archive_goal", "g2"), Map.entry("write_sensor", "s1"), Map.entry("write_playbook", "null"),
-                Map.entry("start_worker", "w1"), Map.entry("steer_session", "w2"), Map.entry("send_key", "w3"),
-                Map.entry("restart_session", "w4"), Map.entry("kill_worker", "w5"), Map.entry("send_notification", "null"), Map.entry("write_schedule", "s2"),
-                Map.entry("drop_schedule", "s3")), ids);
-        assertEquals(Decision.actions().size(), ids.size(), "every known action is covered");
+        assertEquals("w5", Decision.parse("{\"action\":\"kill_worker\",\"id\":\"looop-w5\"}").id(), "looop- is dropped");
+        assertEquals("s2", Decision.parse("{\"action\":\"write_schedule\",\"name\":\"s2\",\"every_s\":60}").id());
+        assertEquals(Moves.names(), Decision.actions(), "every known action is covered");
     }
 
     @Test
@@ -104,9 +97,7 @@ class DecisionTest {
                         "decision is not JSON (line 2, column 1: more than one JSON value)"),
                 bad("{}", "decision has no \"action\"; add one of: noop, run_shell, write_goal"),
                 bad("{\"action\":7}", "\"action\" must be a string, got a number; use one of: noop"),
-                bad("{\"action\":\"dance\"}", "unknown action \"dance\"; use one of: noop, run_shell, write_goal, archive_goal, "
-                        + "write_sensor, write_playbook, start_worker, steer_session, send_key, restart_session, kill_worker, send_notification, "
-                        + "write_schedule, drop_schedule"),
+                bad("{\"action\":\"dance\"}", "unknown action \"dance\"; use one of: " + String.join(", ", Moves.names())),
                 bad("{\"action\":\"da\\nnce\"}", "unknown action \"da\\nnce\""),
                 bad("{\"action\":\"noop\",\"reason\":5}", "noop: \"reason\" must be a string, got a number"),
                 bad("{\"action\":\"run_shell\"}", "run_shell needs \"cmd\" (a non-empty string)"),
@@ -156,7 +147,7 @@ class DecisionTest {
         TestProfile p = populated();
         p.write(".decision.json", text);
         Map<String, String> before = tree(dir, ".decision.json");
-        Executor executor = new Executor(p.paths, NoSessions.none(), p.clock);
+        Executor executor = new Executor(p.paths, NoSessions.none(), p.clock, Config.load(p.paths));
 
         UserError e = assertThrows(UserError.class, () -> executor.act(Decision.parse(Decision.take(p.paths))));
 

@@ -22,11 +22,16 @@ import looop.Beats;
 import looop.NoSessions;
 import looop.Survivors;
 import looop.TestProfile;
+import looop.act.Decision;
 import looop.act.Executor;
 import looop.act.Intent;
+import looop.act.moves.Field;
+import looop.act.moves.Kind;
+import looop.act.moves.Moves;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.profile.Config;
 import looop.sense.WorldHash;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,7 +117,7 @@ class FuzzTest {
         Map<String, String> before = outside();
         long start = System.nanoTime();
         Gen gen = new Gen(new Random(SEED));
-        Executor executor = new Executor(profile.paths, NoSessions.none(), profile.clock);
+        Executor executor = new Executor(profile.paths, NoSessions.none(), profile.clock, Config.load(profile.paths));
         int acted = 0;
         for (int i = 0; i < INPUTS; i++) {
             String input = gen.decision();
@@ -164,16 +169,9 @@ class FuzzTest {
     static final class Gen {
         static final JsonNodeFactory F = JsonNodeFactory.instance;
         static final String[] ACTIONS = Decision.actions().toArray(String[]::new);
-        /** Each action's fields, as SPEC.md's table has them, plus the two every action may carry. */
-        static final Map<String, List<String>> FIELDS = Map.ofEntries(
-                Map.entry("noop", List.of("reason")), Map.entry("run_shell", List.of("cmd", "reason")),
-                Map.entry("write_goal", List.of("id", "body")), Map.entry("archive_goal", List.of("id")),
-                Map.entry("write_sensor", List.of("name", "script")), Map.entry("write_playbook", List.of("body")),
-                Map.entry("start_worker", List.of("id", "prompt")), Map.entry("steer_session", List.of("id", "input")),
-                Map.entry("send_key", List.of("id", "keys")), Map.entry("restart_session", List.of("id")),
-                Map.entry("kill_worker", List.of("id")),
-                Map.entry("send_notification", List.of("message")),
-                Map.entry("write_schedule", List.of("name", "at", "in_s", "every_s", "note")), Map.entry("drop_schedule", List.of("name")));
+        /** Each action's fields, as its Kind in the registry has them, plus the two every action may carry. */
+        static final Map<String, List<String>> FIELDS = Moves.ALL.stream().collect(java.util.stream.Collectors.toMap(
+                Kind::action, k -> k.fields().stream().map(Field::name).toList()));
         static final List<String> COMMON = List.of("journal", "next_interval_s");
         static final String[] TRICKY_IDS = {"..", ".", "../x", "..\\x", "a/../b", "/etc/passwd", "trap", "trapped", "out", "out/x",
                 "\u0000", "a\u0000b", "%2e%2e", "\u2025", "ü-ß", "😀", "CON", "x".repeat(129), "x".repeat(128), " ", "-rf", "$(id)",

@@ -52,12 +52,12 @@ class OfflineRunnerTest {
 
     /** Where the runner was told to write it ($LOOOP_DECISION_FILE, the run's own decide/ dir). */
     String decision() {
-        return Fs.readOrNull(looop.decide.Decision.fileIn(dir.resolve("runs/r")));
+        return Fs.readOrNull(looop.act.Decision.fileIn(dir.resolve("runs/r")));
     }
 
     String consumeDecision() throws IOException {
         String d = decision();
-        Files.deleteIfExists(looop.decide.Decision.fileIn(dir.resolve("runs/r")));
+        Files.deleteIfExists(looop.act.Decision.fileIn(dir.resolve("runs/r")));
         return d;
     }
 

@@ -253,7 +253,7 @@ class PresetFixturesTest {
             looop.profile.Config.RunnerDef def = new looop.profile.Config.RunnerDef(name, assignments + preset.tick(),
                     preset.interactive(), preset.resume(), preset.cost());
             Path run = Files.createDirectories(data.resolve("runs/live"));
-            Path decision = looop.decide.Decision.fileIn(run);
+            Path decision = looop.act.Decision.fileIn(run);
             Path prompt = root.resolve("prompt.md");
             Files.writeString(prompt, PROMPT + looop.decide.Prompt.decisionFile(decision));
             // in the sandbox, as a beat runs it: the CLI's state and the decide dir are all it may write

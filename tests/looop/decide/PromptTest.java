@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
 import looop.NoSessions;
 import looop.TestProfile;
 import looop.act.GoalActivity;
+import looop.act.moves.Kind;
+import looop.act.moves.Moves;
+import looop.act.moves.SendKey;
+import looop.act.moves.StartWorker;
+import looop.sense.Recall;
 import looop.sense.Sensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,19 +177,16 @@ class PromptTest {
     }
 
     @Test
-    void actionTableListsAllFourteenActionsWithTheirFields() {
+    void actionTableListsEveryRegisteredActionWithItsFields() {
         String instructions = Prompt.INSTRUCTIONS;
-        List<String> rows = List.of("noop reason?", "run_shell cmd, reason?", "write_goal id, body", "archive_goal id",
-                "write_sensor name, script", "write_playbook body", "start_worker id, prompt, repo?, base?, verify?", "steer_session id, input",
-                "send_key id, keys[]", "restart_session id", "kill_worker id", "send_notification message",
-                "write_schedule name, at?, in_s?, every_s?, note?", "drop_schedule name");
-        assertEquals(14, Prompt.ACTIONS.size());
-        for (String row : rows) {
-            String[] parts = row.split(" ", 2);
-            assertTrue(Prompt.ACTIONS.contains(parts[0]), parts[0]);
-            Pattern line = Pattern.compile("(?m)^ +" + Pattern.quote(parts[0]) + " +" + Pattern.quote(parts[1]) + " ");
-            assertTrue(line.matcher(instructions).find(), "action table row: " + row);
+        assertEquals(Moves.names(), Prompt.ACTIONS);
+        for (Kind<?> k : Moves.ALL) {
+            Pattern line = Pattern.compile("(?m)^ +" + Pattern.quote(k.action()) + " +" + Pattern.quote(k.fieldList()) + " ");
+            assertTrue(line.matcher(instructions).find(), "action table row: " + k.action() + " " + k.fieldList());
         }
+        // how a row spells its fields: optional ones end in ?, arrays in []
+        assertEquals("id, keys[]", SendKey.KIND.fieldList());
+        assertEquals("id, prompt, repo?, base?, verify?", StartWorker.KIND.fieldList());
     }
 
     @Test

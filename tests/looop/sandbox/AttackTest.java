@@ -20,12 +20,13 @@ import looop.NoSessions;
 import looop.TestProfile;
 import looop.act.Executor;
 import looop.beat.Tick;
-import looop.decide.Decision;
+import looop.act.Decision;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.UserError;
 import looop.profile.Lock;
 import org.junit.jupiter.api.BeforeEach;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -199,7 +200,7 @@ class AttackTest {
             }
         });
         swapper.start();
-        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock);
+        Executor ex = new Executor(p.paths, NoSessions.none(), p.clock, Config.load(p.paths));
         int moves = 0;
         try {
             while (swaps.get() < 2000 && moves < 200_000) {

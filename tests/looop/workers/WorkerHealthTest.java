@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import looop.GitFixture;
 import looop.TmuxTestBase;
+import looop.act.Decision;
 import looop.act.Executor;
 import looop.beat.Tick;
-import looop.decide.Decision;
+import looop.human.WorkerHealth;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.UserError;
@@ -89,7 +90,7 @@ class WorkerHealthTest extends TmuxTestBase {
         t.awaitOutput("w1", "up");
         Claims claims = new Claims(t.profile.paths, t.sessions);
         assertTrue(claims.claim("repo-x", "w1"));
-        Executor exec = new Executor(t.profile.paths, t.sessions, t.profile.clock);
+        Executor exec = new Executor(t.profile.paths, t.sessions, t.profile.clock, Config.load(t.profile.paths));
 
         Executor.Done done = exec.act(Decision.parse("{\"action\":\"kill_worker\",\"id\":\"w1\"}"));
         assertTrue(done.journalLine().contains("kill_worker w1"), done.journalLine());
@@ -107,7 +108,7 @@ class WorkerHealthTest extends TmuxTestBase {
     void verifyRunsOnceAfterTheWorkerExitsAndItsVerdictEntersTheSignalAndThePrompt() {
         // a verify runs as a run_shell does: it may write reports/ only
         profile("bash -c 'echo done; exit 0'");
-        Executor exec = new Executor(t.profile.paths, t.sessions, t.profile.clock);
+        Executor exec = new Executor(t.profile.paths, t.sessions, t.profile.clock, Config.load(t.profile.paths));
         exec.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"w1\",\"prompt\":\"write the report\","
                 + "\"verify\":\"echo checking in $(pwd); echo ran >> reports/verify-runs; test -s reports/w1.md\"}"));
         t.awaitState("w1", "exited");

@@ -21,11 +21,12 @@ import looop.Beats;
 import looop.ChildJvm;
 import looop.TmuxProfile;
 import looop.TmuxTestBase;
+import looop.act.Decision;
 import looop.act.Executor;
 import looop.cli.Context;
-import looop.decide.Decision;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 
 /** The worker verbs as a user or a worker types them, and the worker moves through the Executor, on real tmux. */
@@ -226,7 +227,7 @@ class WorkerVerbsTest extends TmuxTestBase {
     @Test
     void theFourWorkerMovesWorkThroughTheExecutor() {
         profile(ECHO_LINES);
-        Executor executor = new Executor(t.profile.paths, t.sessions, t.profile.clock);
+        Executor executor = new Executor(t.profile.paths, t.sessions, t.profile.clock, Config.load(t.profile.paths));
         executor.act(Decision.parse("{\"action\":\"start_worker\",\"id\":\"fix-ci\",\"prompt\":\"Make CI green.\"}"));
         t.awaitOutput("fix-ci", "up");
         assertTrue(t.profile.read("prompts/fix-ci.md").endsWith("Make CI green.\n"));

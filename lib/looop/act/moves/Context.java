@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
-import looop.act.ShellGate;
+import looop.profile.ShellGate;
 import looop.io.Fs;
 import looop.io.UserError;
 import looop.profile.Config;
@@ -14,9 +14,9 @@ import looop.profile.Paths;
 import looop.workers.Sessions;
 
 /**
- * What a move may use: the profile's files, the worker engine, the run_shell
- * gate of this beat's config, the clock. The gate is read from looop.json only
- * when a move needs it, unless the beat hands in the config it already read.
+ * What a move may use: the profile's files, the worker engine, the config the
+ * beat (or command) read once, and the clock. The run_shell gate, the caps and
+ * the sandbox come from that config, so a move never reads looop.json itself.
  */
 public final class Context {
     private static final int SHOWN_CHARS = 120;
@@ -24,31 +24,27 @@ public final class Context {
     public final Paths paths;
     public final Sessions sessions;
     public final Clock clock;
-    private ShellGate gate;
-    private looop.profile.Guards guards;
+    private final Config config;
 
-    /** gate null: read from looop.json the first time a move asks for it. */
-    public Context(Paths paths, Sessions sessions, ShellGate gate, Clock clock) {
+    public Context(Paths paths, Sessions sessions, Config config, Clock clock) {
         this.paths = paths;
-        this.sessions = sessions;
-        this.gate = gate;
+        this.config = java.util.Objects.requireNonNull(config, "the beat's config");
+        this.sessions = sessions == null ? null : sessions.withConfig(config);
         this.clock = clock;
     }
 
-    /** The sandbox run_shell runs in, under this profile's current config. */
+    /** The sandbox run_shell runs in, under this beat's config. */
     public looop.profile.Confinement confinement() {
-        return looop.profile.Confinement.of(paths, Config.load(paths));
+        return looop.profile.Confinement.of(paths, config);
     }
 
     public ShellGate gate() {
-        if (gate == null) gate = Config.load(paths).shellGate();
-        return gate;
+        return config.shellGate();
     }
 
-    /** The caps of looop.json (max_workers), read the first time a move asks. */
+    /** The caps of looop.json (max_workers). */
     public looop.profile.Guards guards() {
-        if (guards == null) guards = Config.load(paths).guards();
-        return guards;
+        return config.guards();
     }
 
     /**

@@ -2,7 +2,7 @@ package looop.act.moves;
 
 import java.time.Duration;
 import java.util.List;
-import looop.act.ShellGate;
+import looop.profile.ShellGate;
 import looop.io.Proc;
 import looop.io.UserError;
 import looop.profile.Journal;
@@ -32,7 +32,7 @@ public record RunShell(String cmd, String reason) implements Move {
         Proc.Result r = Proc.capture(new Proc.Spec(cmd, ctx.paths.data, ctx.paths.childEnv(), null, timeout, ctx.confinement().runShell()),
                 gate.maxOutputBytes());
         // the next decide reads what it printed, however it ended
-        new looop.decide.Recall(ctx.paths, ctx.clock).shellRan(cmd, r.exitCode(), r.timedOut(), r.stdoutText(), r.stderrTail());
+        new looop.sense.Recall(ctx.paths, ctx.clock).shellRan(cmd, r.exitCode(), r.timedOut(), r.stdoutText(), r.stderrTail());
         if (r.timedOut()) {
             throw new UserError("`" + Context.shown(cmd) + "` timed out after " + timeoutS
                     + " s; make it quicker, hand it to a worker, or raise LOOOP_SHELL_TIMEOUT");

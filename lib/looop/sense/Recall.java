@@ -1,4 +1,4 @@
-package looop.decide;
+package looop.sense;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,8 +15,6 @@ import looop.io.Ansi;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.profile.Paths;
-import looop.sense.Sensors;
-import looop.sense.WorldHash;
 
 /**
  * What the decider is reminded of, kept in .recall.json: the world the last

@@ -1,4 +1,4 @@
-package looop.workers;
+package looop.human;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashSet;
 import java.util.Set;
-import looop.human.Ask;
-import looop.human.Asks;
 import looop.profile.CliScreens;
 import looop.profile.Config;
 import looop.profile.Knob;
 import looop.profile.Paths;
+import looop.workers.Health;
+import looop.workers.Screens;
+import looop.workers.SessionFiles;
+import looop.workers.Sessions;
 
 /**
  * Every live worker's {@link Health}, for whoever shows it (ls, status, the

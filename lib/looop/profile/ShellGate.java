@@ -1,4 +1,4 @@
-package looop.act;
+package looop.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import looop.io.UserError;
-import looop.profile.Knob;
-import looop.profile.Journal;
 
 /**
  * The gate in front of run_shell, the decider's one arbitrary power, and in

@@ -1,4 +1,4 @@
-package looop.decide;
+package looop.act;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package looop.cli;
+package looop.beat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,11 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
-import looop.beat.Pulse;
 import looop.gate.Budget;
 import looop.io.Fs;
 import looop.io.Json;
-import looop.decide.Recall;
+import looop.sense.Recall;
 import looop.profile.Config;
 import looop.profile.Lock;
 import looop.profile.Paths;
@@ -53,7 +52,7 @@ public final class Status {
         if (!hash.isEmpty()) out.put("last_hash", hash);
         ArrayNode workers = out.putArray("workers");
         java.util.List<Sessions.Info> list = sessions.list();
-        java.util.Map<String, looop.workers.Health> health = looop.workers.WorkerHealth.of(paths, sessions, clock, config).look(list);
+        java.util.Map<String, looop.workers.Health> health = looop.human.WorkerHealth.of(paths, sessions, clock, config).look(list);
         list.forEach(s -> workers.add(looop.workers.WorkerVerbs.withHealth(s.json(), health.get(s.id()))));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
         sensors(out, config);
@@ -197,7 +196,7 @@ public final class Status {
 
     /** Why the last beat failed, until a beat succeeds: the one line a person needs to fix it. */
     private void lastFailure(ObjectNode out) {
-        looop.decide.Recall.Failure f = new looop.decide.Recall(paths, clock).failure();
+        looop.sense.Recall.Failure f = new looop.sense.Recall(paths, clock).failure();
         if (f == null) {
             out.putNull("last_failure");
             return;
