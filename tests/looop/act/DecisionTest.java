@@ -1,4 +1,4 @@
-package looop.decide;
+package looop.act;
 
 import static looop.Checks.assertOneLine;
 import static looop.Checks.tree;
@@ -18,8 +18,6 @@ import java.util.stream.Stream;
 import looop.MoveSamples;
 import looop.NoSessions;
 import looop.TestProfile;
-import looop.act.Decision;
-import looop.act.Executor;
 import looop.act.moves.Field;
 import looop.act.moves.Kind;
 import looop.act.moves.Moves;

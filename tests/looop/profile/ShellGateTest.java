@@ -1,4 +1,4 @@
-package looop.act;
+package looop.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,11 +20,11 @@ import looop.Beats;
 import looop.Checks;
 import looop.NoSessions;
 import looop.TestProfile;
+import looop.act.Decision;
+import looop.act.Executor;
 import looop.gate.Backoff;
 import looop.io.Json;
 import looop.io.UserError;
-import looop.profile.Config;
-import looop.profile.ShellGate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
