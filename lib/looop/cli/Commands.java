@@ -43,6 +43,7 @@ final class Commands {
             Map.entry("diff", DiffCommand.class),
             Map.entry("merge", MergeCommand.class),
             Map.entry("discard", DiscardCommand.class),
+            Map.entry("kill", KillCommand.class),
             Map.entry("_", InternalCommand.class),
             Map.entry("attach", AttachCommand.class),
             Map.entry("detach", DetachCommand.class),

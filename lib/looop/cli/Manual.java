@@ -251,12 +251,14 @@ public final class Manual {
                                                            for --settle (2s); timeout 60s
               looop resize <id> <COLSxROWS>                resize the worker's terminal
               looop restart <id>                           run the worker's command again
+              looop kill <id>                              stop the worker for good
               looop prune                                  remove finished sessions (keeps a
                                                            worktree with unmerged work, says so)
               looop diff <id> [--stat] [--json]            what a repo worker changed vs its base
               looop merge <id> [--squash|--rebase] [--force]
                                                            into the checkout's branch, only clean
               looop discard <id> [--force]                 remove its worktree and branch
+                                                           (--force stops a running worker first)
               These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
 
             WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)

@@ -21,6 +21,9 @@ final class UsageErrors {
         var spec = cl.getCommandSpec();
         if (word.startsWith("-")) return ex.getMessage() + didYouMean(word, spec.optionsMap().keySet()) + help;
         if (spec.subcommands().isEmpty() || !spec.positionalParameters().isEmpty()) return ex.getMessage() + help;
+        if (spec.subcommands().containsKey("_") && Commands.INTERNAL.stream().anyMatch(e -> e.getKey().equals(word))) {
+            return "unknown command '" + word + "'; `looop _ " + word + "` is a worker's verb, called through $LOOOP_BIN" + help;
+        }
         return "unknown command '" + word + "'" + didYouMean(word, spec.subcommands().keySet()) + help;
     }
 
