@@ -181,6 +181,7 @@ public final class Tick {
         Launcher.ensure(paths);
         Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");
+        for (String w : config.warnings()) log.line(Log.Level.WARN, "tick.config_key", w);
     }
 
     /** Level-triggered cleanup: sandboxed workers' queued cost taken in, aged session corpses and leases of sessions that are gone. */

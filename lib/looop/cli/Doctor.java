@@ -58,6 +58,9 @@ public final class Doctor {
             return checks;
         }
         checks.add(Check.ok("config", describe(config)));
+        if (!config.warnings().isEmpty()) {
+            checks.add(new Check("config keys", false, false, String.join("; ", config.warnings()), "rename or remove the key in " + paths.config));
+        }
         checks.add(sandbox(config));
         checks.add(notifyChannels());
         checks.addAll(runnerChecks(config, config.defaultRunnerDef(), true));

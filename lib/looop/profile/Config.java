@@ -24,7 +24,8 @@ import looop.sandbox.SandboxPolicy;
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
-        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards, long stuckAfter) {
+        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards, long stuckAfter,
+        List<String> warnings) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -220,7 +221,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where),
                 sandbox(root, where, home), sandboxWrites(table, where, home),
                 Guards.parse(root, where),
-                Knob.STUCK_AFTER.fromConfig(root, DEFAULT_STUCK_AFTER, where));
+                Knob.STUCK_AFTER.fromConfig(root, DEFAULT_STUCK_AFTER, where),
+                ConfigKeys.unknown(root, where));
     }
 
     private static SandboxPolicy sandbox(JsonNode root, String where, Path home) {
