@@ -261,8 +261,8 @@ public final class Tick {
         Path runDir = paths.runs().resolve(runId);
         Path prompt = runDir.resolve("prompt.md");
         Recall recall = new Recall(paths, clock);
-        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config))
-                + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
+        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config),
+                config.defaultRunnerDef().runsWorkers()) + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
         recall.shellShown();
         log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
         ObjectNode f = Json.object();

@@ -72,6 +72,11 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
 
     /** One runner: its per-beat command, its worker command, and optionally its cost spec. */
     public record RunnerDef(String name, String tick, String interactive, String resume, CostSpec cost) {
+        /** Whether it has an "interactive" command for workers to run on. */
+        public boolean runsWorkers() {
+            return interactive != null && !interactive.isBlank();
+        }
+
         /** The binary a command starts with, for the PATH check. */
         public static String firstWord(String command) {
             String trimmed = command == null ? "" : command.strip();
