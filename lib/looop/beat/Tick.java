@@ -130,6 +130,14 @@ public final class Tick {
         }
     }
 
+    /** Whether the pulse was asked to stop: a beat then ends before it asks the AI. */
+    private java.util.function.BooleanSupplier stopping = () -> false;
+
+    public Tick whenStopping(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+        return this;
+    }
+
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
         return beat(preflight(), force);
@@ -251,6 +259,10 @@ public final class Tick {
     /** A closed gate ends the beat here; an open one hands the world to the runner. */
     private Verdict decide(Hashed world, Gate.Result gate, Config config) {
         if (gate instanceof Gate.Closed closed) return Ended.skipped(world.hash(), closed.reason(), closed.message());
+        if (stopping.getAsBoolean()) {
+            log.line(Log.Level.INFO, "tick.stopping", "stopping: no AI call this beat");
+            return Ended.skipped(world.hash(), "stopping", "the pulse is stopping");
+        }
         return consult(world, config, config.defaultRunnerDef());
     }
 
