@@ -219,7 +219,7 @@ class FirstRunTest {
         new Backoff(b.profile.paths.backoff(), b.profile.clock).recordFailure("abcdef0123456789");
         String text = b.cli("", "status").out();
         assertTrue(text.contains("cadence:    idle 7s · busy 15s · active 30s (env LOOOP_INTERVAL=7)"), text);
-        assertTrue(text.contains("backoff:    2 failed beats at world abcdef01; next try in 120s (a changed world retries at once; `looop tick --now` retries now)"), text);
+        assertTrue(text.contains("backoff:    2 failed beats at world abcdef01; next try in 2m (a changed world retries at once; `looop tick --now` retries now)"), text);
     }
 
     @Test

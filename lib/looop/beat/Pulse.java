@@ -110,7 +110,7 @@ public final class Pulse {
             Next next = cadence.next(outcome, alive);
             force = next.force();
             long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then
-            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + rest + "s" + (force ? " (asked by the decider)" : ""));
+            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + looop.io.Durations.human(rest) + (force ? " (asked by the decider)" : ""));
             recordState(cadence, rest);
             try {
                 if (stop.await(rest, TimeUnit.SECONDS)) return;

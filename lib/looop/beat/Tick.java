@@ -481,7 +481,7 @@ public final class Tick {
         f.put("error", message);
         f.put("fails", fails);
         events.emit("tick_failed", f);
-        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in " + Backoff.delaySeconds(fails) + "s)");
+        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in " + looop.io.Durations.human(Backoff.delaySeconds(fails)) + ")");
         return new Ended(Outcome.Result.FAILED, reason, hash, runId, message);
     }
 

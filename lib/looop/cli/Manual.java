@@ -218,7 +218,7 @@ public final class Manual {
 
               Every command takes -h/--help (its usage), --json and --verbose (stack traces),
               before or after its name: `looop --json status` is `looop status --json`.
-              DUR is 500ms, 30s, 5m or 1h (a bare number is seconds).
+              DUR is 500ms, 30s, 5m, 1h, 1d or 1h30m (a bare number is seconds).
 
               The stages compose; `looop tick` runs the same functions in one process:
                 looop sense | looop hash | looop gate | looop decide | looop act
