@@ -362,7 +362,8 @@ public final class Tick {
 
     private void meter(Config config, Config.RunnerDef runner, String runId, Runner.Result ran) {
         Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
-        if (ran.costUsd() != null) budget.record("tick", runId, runner.name(), ran.costUsd());
+        if (ran.costUsd() != null && ran.costUsd() > 0) budget.record("tick", runId, runner.name(), ran.costUsd());
+        else budget.recordFreeCall("tick", runId, runner.name(), ran.costUsd() == null);
         if (config.maxDailyUsd() == null || !ran.ok()) return;
         if (ran.costUsd() != null && ran.costUsd() > 0) {
             budget.clearUnmetered();
