@@ -97,6 +97,23 @@ class ManualTest {
     private static final Pattern USAGE_LINE = Pattern.compile("(?m)^ {2,}(looop|_)((?: [a-z][a-z-]*)*)(.*)$");
     private static final Pattern BRACKETED = Pattern.compile("\\[(-[^\\]]*)\\]");
 
+    /**
+     * The command list shows only the first line of a description: each
+     * command's first line is a whole sentence, never cut mid-way.
+     */
+    @Test
+    void everyCommandListLineIsAWholeSentence() {
+        List<CommandLine> all = new ArrayList<>(List.of(Main.commandLine(Context.fromProcess())));
+        for (int i = 0; i < all.size(); i++) {
+            CommandLine cl = all.get(i);
+            all.addAll(cl.getSubcommands().values());
+            String[] description = cl.getCommandSpec().usageMessage().description();
+            if (description.length == 0 || cl.getParent() == null) continue;
+            String first = description[0].strip();
+            assertTrue(first.matches("(?s).*[.?!)…]$"), cl.getCommandSpec().qualifiedName() + ": '" + first + "'");
+        }
+    }
+
     /** One command the manual lists, with the options it shows in brackets. */
     record Listed(CommandLine command, String line, List<String> options) {}
 

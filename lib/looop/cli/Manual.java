@@ -206,7 +206,7 @@ public final class Manual {
               looop playbook log              the playbooks write_playbook replaced (playbook.d/)
               looop playbook diff [N]         what rewrite N changed, as a unified diff
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
-              looop demo [--dir DIR]          two beats on a throwaway profile, offline decider
+              looop demo [--dir DIR]          three beats on a throwaway profile, offline decider
               looop init [--runner NAME] [--base-url URL] [--model NAME] [--force]
                                               pick the runner (asks on a terminal), write
                                               looop.json, seed the profile
@@ -288,6 +288,8 @@ public final class Manual {
               _ cost <kind> <id> <runner> <usd>
                                               record spend in the cost ledger; kind is
                                               tick (a beat's decision) or session (a worker)
+              _ openai                        the openai runner's tick: runners/OpenAiHttp.java
+                                              on looop's own java and Jackson
 
             """;
 
