@@ -142,7 +142,8 @@ class DoctorTest {
         Beats.Cli r = Beats.cli(p, "", "doctor");
         assertEquals(1, r.code(), r.err());
         assertTrue(line(r, "FAIL  data dir ").endsWith(dir.resolve("data") + " is a file, not a directory"), r.out());
-        assertTrue(line(r, "FAIL  config ").contains(dir.resolve("data/looop.json").toString()), r.out());
+        assertTrue(line(r, "FAIL  config ").contains(dir.resolve("data/looop.json") + ": the data dir is a file"), r.out());
+        assertFalse(r.out().contains("Exception"), "said in words, not as an exception: " + r.out());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package looop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,7 +91,7 @@ class ToolkitTest {
         for (String script : List.of("examples/world-hash.java", "examples/backoff-delay.java")) {
             String text = Fs.readOrNull(ROOT.resolve(script));
             assertTrue(readme.contains("```java\n" + text + "```"), "README.md shows " + script + " verbatim");
-            assertTrue(text.lines().count() <= 11, script + " stays about ten lines");
+            assertTrue(text.lines().count() <= 12, script + " stays about ten lines");
         }
     }
 
@@ -125,6 +126,15 @@ class ToolkitTest {
         Proc.Result r = jbang(null, "examples/budget-today.java", tmp.toString());
         assertEquals(0, r.exitCode(), r.stderrTail());
         assertEquals("$0.25\n", r.stdoutText(), "today's row only; the old and the torn one are not today's spend");
+    }
+
+    /** Run bare, as a person trying it would: a usage line, never an ArrayIndexOutOfBoundsException. */
+    @Test
+    void anExampleWithoutArgumentsPrintsItsUsage() {
+        Proc.Result r = jbang(null, "examples/budget-today.java");
+        assertEquals(2, r.exitCode(), r.stderrTail());
+        assertTrue(r.stderrTail().contains("\nusage: budget-today.java DATA_DIR") || r.stderrTail().startsWith("usage: budget-today.java DATA_DIR"), r.stderrTail());
+        assertFalse(r.stderrTail().contains("Exception"), r.stderrTail());
     }
 
     @Test
