@@ -140,6 +140,24 @@ class PulseTest {
         assertTrue(read("stubborn.out").contains("stopping now (second Ctrl-C)"), read("stubborn.out"));
     }
 
+    /** `looop run` has no tmux session: watch and log pulse show its output, not an older `looop` session's. */
+    @Test
+    void watchAndLogPulseShowTheRunningLooopRun() throws Exception {
+        Beats b = profile();
+        b.profile.write("sessions/pulse/output.log", "an old pulse session, long ended\n");
+        Process p = looop(b, "run", "run");
+        waitForBeat(b, "run.out");
+        Beats.Cli log = Beats.cli(b.profile, "", "log", "pulse");
+        assertEquals(0, log.code(), log.err());
+        assertTrue(log.out().contains("pulse up on " + b.profile.dir + " (pid " + p.pid() + ")"), log.out());
+        assertFalse(log.out().contains("long ended"), log.out());
+        assertTrue(Beats.cli(b.profile, "", "log", "pulse", "--tail", "1").out().contains("next beat in"));
+        p.destroy();
+        assertTrue(p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
+        Beats.Cli watch = Beats.cli(b.profile, "", "watch", "pulse");
+        assertFalse(watch.out().contains("pulse up on"), "a stopped run is not shown as running: " + watch.out());
+    }
+
     @Test
     void jsonModeLogsOneObjectPerLine() throws Exception {
         Beats b = profile();

@@ -13,6 +13,8 @@ final class WatchCommand implements Callable<Integer> {
 
     public Integer call() {
         SessionView view = root.view();
+        // `looop run` has no terminal to attach to: its output, followed, is what there is to watch
+        if (root.pulseRunsOutsideTmux(view, id)) return looop.beat.RunLog.print(root.ctx.profile(), root.ctx.out(), 20, true);
         return view.attach(view.known(id), true, root.onTerminal());
     }
 }

@@ -152,6 +152,7 @@ public final class Seed {
             .last-tick-hash
             .tick-backoff
             .pulse.json
+            run.log
             .cost-unmetered
             .goal-activity.json
             .decision.json
