@@ -87,10 +87,10 @@ class ToolkitTest {
 
     @Test
     void theReadmeShowsTheExampleScriptsAsTheyAre() {
-        String readme = Fs.readOrNull(ROOT.resolve("README.md"));
+        String readme = Fs.readOrNull(ROOT.resolve("docs/toolkit.md"));
         for (String script : List.of("examples/world-hash.java", "examples/backoff-delay.java")) {
             String text = Fs.readOrNull(ROOT.resolve(script));
-            assertTrue(readme.contains("```java\n" + text + "```"), "README.md shows " + script + " verbatim");
+            assertTrue(readme.contains("```java\n" + text + "```"), "docs/toolkit.md shows " + script + " verbatim");
             assertTrue(text.lines().count() <= 12, script + " stays about ten lines");
         }
     }
@@ -248,9 +248,9 @@ class ToolkitTest {
     }
 
     private static List<String> readmeBlockStartingWith(String firstLine) {
-        List<String> lines = List.of(Fs.readOrNull(ROOT.resolve("README.md")).split("\n", -1));
+        List<String> lines = List.of(Fs.readOrNull(ROOT.resolve("docs/toolkit.md")).split("\n", -1));
         int start = lines.indexOf(firstLine);
-        assertTrue(start > 0 && lines.get(start - 1).startsWith("```"), "README.md has a block starting " + firstLine);
+        assertTrue(start > 0 && lines.get(start - 1).startsWith("```"), "docs/toolkit.md has a block starting " + firstLine);
         int end = start;
         while (!lines.get(end).startsWith("```")) end++;
         return lines.subList(start, end);

@@ -127,7 +127,7 @@ public final class Manual {
               failure matching runner_retry (rate limit, overload, network) is retried in the
               beat; events.jsonl and tick.log rotate to .1 past rotate_bytes (0 = never).
               sensor_concurrency: sensors run at once (default 4 per core, at least 4);
-              run_shell: the gate in front of shell moves (see the README's Reliability)
+              run_shell: the gate in front of shell moves (see docs/reliability.md)
               claude   built in; metered from the final result event's total_cost_usd
               pi       built in; metered by summing each message_end's message.usage.cost.total
               custom   give "cost": events whose "type" equals cost.type contribute the number at
