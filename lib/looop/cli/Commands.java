@@ -70,7 +70,8 @@ final class Commands {
             Map.entry("kill", KillCommand.class),
             Map.entry("claim", ClaimCommand.class),
             Map.entry("unclaim", UnclaimCommand.class),
-            Map.entry("openai", OpenAiCommand.class));
+            Map.entry("openai", OpenAiCommand.class),
+            Map.entry("reference", ReferenceCommand.class));
 
     /** Options that may stand before the verb without changing which verb runs. */
     private static final Set<String> LEADING_GLOBALS = Set.of("--json", "--verbose");

@@ -170,6 +170,9 @@ public final class Manual {
                                       noop_ttl; default 21600, 0 = never)
               LOOOP_ROTATE_BYTES      size at which events.jsonl and tick.log rotate (over
                                       rotate_bytes; default 5 MiB, 0 = never)
+              LOOOP_LOCK_WAIT         seconds a command waits for the profile's lock
+              LOOOP_STOP_GRACE        seconds a stopping pulse gets to finish its beat
+              LOOOP_NOTIFY_FAILED_BEATS  failed beats in a row before a beat_failed notice
               LOOOP_LOG_FORMAT        json: every log line as NDJSON (same as --json)
               LOOOP_COLOR             1 or 0: force colour on or off
               NO_COLOR                set: no colour (colour is otherwise on a terminal only)
