@@ -131,7 +131,15 @@ public final class Tick {
     }
 
     /** Whether the pulse was asked to stop: a beat then ends before it asks the AI. */
-    private java.util.function.BooleanSupplier stopping = () -> false;
+    private java.util.function.BooleanSupplier stopping = NEVER;
+
+    /** Not a lambda: a one-shot tick links none (StartupTest). */
+    private static final java.util.function.BooleanSupplier NEVER = new java.util.function.BooleanSupplier() {
+        @Override
+        public boolean getAsBoolean() {
+            return false;
+        }
+    };
 
     public Tick whenStopping(java.util.function.BooleanSupplier stopping) {
         this.stopping = stopping;

@@ -62,6 +62,14 @@ public enum Knob {
         return unit.startsWith("seconds");
     }
 
+    /** Digits, perhaps after a minus; by hand, as a regex compiles cold on a quick path. */
+    private static boolean wholeNumber(String s) {
+        int start = s.startsWith("-") ? 1 : 0;
+        if (s.length() == start) return false;
+        for (int i = start; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+
     /** text as whole seconds, or invalid (out of every range) when it is no duration. */
     private static long asSeconds(String text, long invalid) {
         try {
@@ -88,7 +96,7 @@ public enum Knob {
         String raw = environment.get(env);
         if (raw == null || raw.isBlank()) return fallback;
         try {
-            long v = seconds() && !raw.trim().matches("-?\\d+") ? asSeconds(raw.trim(), min - 1) : Long.parseLong(raw.trim());
+            long v = seconds() && !wholeNumber(raw.trim()) ? asSeconds(raw.trim(), min - 1) : Long.parseLong(raw.trim());
             if (v >= min && v <= max) return v;
         } catch (NumberFormatException e) {
             // refused below, like a value out of range
