@@ -9,7 +9,7 @@
 //MAIN looop.cli.Main
 // String concatenation as StringBuilder calls, not invokedynamic: each new
 // shape of `a + b` otherwise spins method handles at first use, which a
-// one-shot command pays on every start (README, "Running it fast").
+// one-shot command pays on every start (docs/performance.md).
 //JAVAC_OPTIONS -XDstringConcat=inline
 
 // The JBang entry of looop and nothing else: the command surface is

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages of lib/looop are layers (README › Design): a class may use its
+ * The packages of lib/looop are layers (docs/design.md): a class may use its
  * own package and the layers below it, never one above, and no two packages
  * lean on each other. This test is that rule, so an import against it fails
  * the build instead of growing a cycle.
  */
 class ArchitectureTest {
-    /** Top to bottom; each layer may use only the layers after it (README › Design draws the same list). */
+    /** Top to bottom; each layer may use only the layers after it (docs/design.md draws the same list). */
     static final List<String> LAYERS = List.of(
             "cli", "web", "watch", "beat", "gate", "decide", "act", "sense", "notify", "schedule", "human",
             "workers", "profile", "sandbox", "git", "io");
@@ -68,7 +68,7 @@ class ArchitectureTest {
     void everyPackageIsALayer() {
         var packages = lib.stream().map(c -> c.getPackageName().split("\\.")[1]).distinct().sorted().toList();
         assertEquals(List.of(), packages.stream().filter(p -> !LAYERS.contains(p)).toList(),
-                "packages of lib/looop missing from ArchitectureTest.LAYERS (and README › Design)");
+                "packages of lib/looop missing from ArchitectureTest.LAYERS (and docs/design.md)");
     }
 
     @Test

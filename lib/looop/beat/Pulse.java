@@ -73,6 +73,7 @@ public final class Pulse {
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);
+            Runnable restore = onCtrlC();
             log.line(Log.Level.STEP, "pulse.start", "pulse up on " + paths.data + " (pid " + ProcessHandle.current().pid() + ")");
             String unsandboxed = looop.profile.Confinement.of(paths, config).sandbox().warning();
             // once per pulse: every beat would say the same, and the status and doctor say it too
@@ -85,6 +86,7 @@ public final class Pulse {
                 log.line(Log.Level.INFO, "pulse.stop", "pulse stopped");
                 stopped.countDown();
                 forget(hook);
+                if (restore != null) restore.run();
             }
         }
         return 0;
@@ -108,7 +110,7 @@ public final class Pulse {
             Next next = cadence.next(outcome, alive);
             force = next.force();
             long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then
-            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + rest + "s" + (force ? " (asked by the decider)" : ""));
+            log.line(Log.Level.INFO, "pulse.rest", "next beat in " + looop.io.Durations.human(rest) + (force ? " (asked by the decider)" : ""));
             recordState(cadence, rest);
             try {
                 if (stop.await(rest, TimeUnit.SECONDS)) return;
@@ -139,7 +141,7 @@ public final class Pulse {
     /** A beat that fails for a reason the user can fix logs it and the loop goes on. */
     private Tick.Outcome beatSafely(boolean force) {
         try {
-            return new Tick(paths, clock, sessions, log).beat(force);
+            return new Tick(paths, clock, sessions, log).whenStopping(this::stopping).beat(force);
         } catch (UserError e) {
             log.line(Log.Level.ERROR, "tick.error", e.getMessage());
             lastError = e.getMessage();
@@ -157,6 +159,32 @@ public final class Pulse {
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook is running and must stay
         }
+    }
+
+    /**
+     * Ctrl-C says so at once, then ends the beat in progress as a sensor's own
+     * timeout would: its sensors and runner get SIGTERM, and the beat asks no
+     * AI after that (Tick.whenStopping), so the pulse stops within a kill, not
+     * after a 20-second sensor. A second Ctrl-C does not wait at all. (A
+     * shutdown hook cannot do this: the JVM ignores signals once it runs one.)
+     * Returns what puts the former handler back, or null where INT cannot be caught.
+     */
+    private Runnable onCtrlC() {
+        return looop.io.CtrlC.handle(() -> {
+            if (stop.getCount() == 0) {
+                log.line(Log.Level.WARN, "pulse.forced", "stopping now (second Ctrl-C): the beat in progress is cut off");
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+                Runtime.getRuntime().halt(130);
+            }
+            log.line(Log.Level.STEP, "pulse.stopping", "stopping… (ending the beat in progress; Ctrl-C again to force)");
+            stop();
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        });
+    }
+
+    /** Whether a stop was asked for: the beat in progress asks no AI any more. */
+    boolean stopping() {
+        return stop.getCount() == 0;
     }
 
     /** Asks the loop to stop after the current beat. */

@@ -168,7 +168,7 @@ public final class Status {
         Pulse.Cadence.envOverrides(paths).forEach(env::add);
     }
 
-    private static String cadenceSource(JsonNode j) {
+    private String cadenceSource(JsonNode j) {
         StringBuilder b = new StringBuilder();
         JsonNode env = j.path("env_overrides");
         if (env.size() > 0) {
@@ -178,9 +178,19 @@ public final class Status {
         }
         if ("pulse".equals(j.path("cadence_source").asText())) {
             b.append(" · as the running pulse uses it");
-            if (j.hasNonNull("next_beat_at")) b.append(", next beat ").append(j.get("next_beat_at").asText());
+            if (j.hasNonNull("next_beat_at")) b.append(", next beat ").append(nextBeat(j.get("next_beat_at").asText()));
         }
         return b.toString();
+    }
+
+    /** "at 05:59 (in 8h07m)" for the pulse's next beat; the JSON keeps the instant as it was written. */
+    private String nextBeat(String iso) {
+        try {
+            java.time.Instant at = java.time.Instant.parse(iso);
+            return looop.io.Durations.at(at) + (clock.instant().isBefore(at) ? " (in " + looop.io.Durations.human(java.time.Duration.between(clock.instant(), at)) + ")" : "");
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
     }
 
     /** The retry pacing of a failing world: how many failures in a row, and how long until the next try. */
@@ -209,7 +219,7 @@ public final class Status {
         int fails = b.get("fails").asInt();
         long wait = b.get("retry_in_s").asLong();
         return fails + " failed beat" + (fails == 1 ? "" : "s") + " at world " + shortHash(b.get("hash").asText()) + "; "
-                + (wait > 0 ? "next try in " + wait + "s" : "free to retry") + " (a changed world retries at once; `looop tick --now` retries now)";
+                + (wait > 0 ? "next try in " + looop.io.Durations.human(wait) : "free to retry") + " (a changed world retries at once; `looop tick --now` retries now)";
     }
 
     private static String shortHash(String h) {

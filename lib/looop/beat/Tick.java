@@ -130,6 +130,22 @@ public final class Tick {
         }
     }
 
+    /** Whether the pulse was asked to stop: a beat then ends before it asks the AI. */
+    private java.util.function.BooleanSupplier stopping = NEVER;
+
+    /** Not a lambda: a one-shot tick links none (StartupTest). */
+    private static final java.util.function.BooleanSupplier NEVER = new java.util.function.BooleanSupplier() {
+        @Override
+        public boolean getAsBoolean() {
+            return false;
+        }
+    };
+
+    public Tick whenStopping(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+        return this;
+    }
+
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
         return beat(preflight(), force);
@@ -181,6 +197,7 @@ public final class Tick {
         Launcher.ensure(paths);
         Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");
+        for (String w : config.warnings()) log.line(Log.Level.WARN, "tick.config_key", w);
     }
 
     /** Level-triggered cleanup: sandboxed workers' queued cost taken in, aged session corpses and leases of sessions that are gone. */
@@ -252,6 +269,10 @@ public final class Tick {
     /** A closed gate ends the beat here; an open one hands the world to the runner. */
     private Verdict decide(Hashed world, Gate.Result gate, Config config) {
         if (gate instanceof Gate.Closed closed) return Ended.skipped(world.hash(), closed.reason(), closed.message());
+        if (stopping.getAsBoolean()) {
+            log.line(Log.Level.INFO, "tick.stopping", "stopping: no AI call this beat");
+            return Ended.skipped(world.hash(), "stopping", "the pulse is stopping");
+        }
         return consult(world, config, config.defaultRunnerDef());
     }
 
@@ -262,8 +283,8 @@ public final class Tick {
         Path runDir = paths.runs().resolve(runId);
         Path prompt = runDir.resolve("prompt.md");
         Recall recall = new Recall(paths, clock);
-        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config))
-                + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
+        Fs.writeScratch(prompt, (Prompt.build(paths, world.readings(), new Journal(paths, clock).tail(20), clock, hindsight(recall, world, config),
+                config.defaultRunnerDef().runsWorkers()) + Prompt.decisionFile(Decision.fileIn(runDir))).getBytes(StandardCharsets.UTF_8));
         recall.shellShown();
         log.line(Log.Level.STEP, "tick.start", runner.name() + " is deciding the one move (" + runId + ")");
         ObjectNode f = Json.object();
@@ -351,7 +372,8 @@ public final class Tick {
 
     private void meter(Config config, Config.RunnerDef runner, String runId, Runner.Result ran) {
         Budget budget = new Budget(paths.costLedger(), paths.unmetered(), clock);
-        if (ran.costUsd() != null) budget.record("tick", runId, runner.name(), ran.costUsd());
+        if (ran.costUsd() != null && ran.costUsd() > 0) budget.record("tick", runId, runner.name(), ran.costUsd());
+        else budget.recordFreeCall("tick", runId, runner.name(), ran.costUsd() == null);
         if (config.maxDailyUsd() == null || !ran.ok()) return;
         if (ran.costUsd() != null && ran.costUsd() > 0) {
             budget.clearUnmetered();
@@ -475,7 +497,7 @@ public final class Tick {
         f.put("error", message);
         f.put("fails", fails);
         events.emit("tick_failed", f);
-        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in " + Backoff.delaySeconds(fails) + "s)");
+        log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in " + looop.io.Durations.human(Backoff.delaySeconds(fails)) + ")");
         return new Ended(Outcome.Result.FAILED, reason, hash, runId, message);
     }
 

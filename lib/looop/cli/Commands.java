@@ -43,6 +43,7 @@ final class Commands {
             Map.entry("diff", DiffCommand.class),
             Map.entry("merge", MergeCommand.class),
             Map.entry("discard", DiscardCommand.class),
+            Map.entry("kill", KillCommand.class),
             Map.entry("_", InternalCommand.class),
             Map.entry("attach", AttachCommand.class),
             Map.entry("detach", DetachCommand.class),
@@ -68,7 +69,9 @@ final class Commands {
             Map.entry("unflag", UnflagCommand.class),
             Map.entry("kill", KillCommand.class),
             Map.entry("claim", ClaimCommand.class),
-            Map.entry("unclaim", UnclaimCommand.class));
+            Map.entry("unclaim", UnclaimCommand.class),
+            Map.entry("openai", OpenAiCommand.class),
+            Map.entry("reference", ReferenceCommand.class));
 
     /** Options that may stand before the verb without changing which verb runs. */
     private static final Set<String> LEADING_GLOBALS = Set.of("--json", "--verbose");

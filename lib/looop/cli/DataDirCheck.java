@@ -21,6 +21,8 @@ final class DataDirCheck {
 
     static void before(ParseResult parsed, Context ctx) {
         if (helpOnly(parsed)) return;
+        // `_ reference` prints the docs from the code: no profile involved
+        if (parsed.hasSubcommand() && parsed.subcommand().hasSubcommand() && parsed.subcommand().subcommand().commandSpec().name().equals("reference")) return;
         before(parsed.hasSubcommand() ? parsed.subcommand().commandSpec().name() : "looop", ctx);
     }
 

@@ -20,8 +20,9 @@ import looop.workers.TmuxSessions;
 
 /**
  * `looop demo`: a throwaway profile with real sensors, two goals and the
- * offline decider, run through one full beat stage by stage, then a second
- * beat that skips because nothing changed.
+ * offline decider, run through one full beat stage by stage, then a
+ * follow-up beat that reads what the first one's command printed, then a
+ * third that skips because nothing changed.
  */
 public final class Demo {
     private final PrintStream out;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "demo", description = "Run two beats on a throwaway demo profile with an offline decider.")
+@Command(name = "demo", description = "Run three beats on a throwaway demo profile with an offline decider: a new world, a follow-up, an unchanged one.")
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand Main root;
 

@@ -14,16 +14,20 @@ final class DiscardCommand implements Callable<Integer> {
     @ParentCommand Main root;
 
     @Parameters(index = "0", paramLabel = "ID", description = "A worker started with a repo.") String id;
-    @Option(names = "--force", description = "Discard even while the worker still runs.") boolean force;
+    @Option(names = "--force", description = "Discard even while the worker still runs: it is stopped first.") boolean force;
 
     public Integer call() {
         Worktree w = WorkerRepos.require(root.ctx.profile(), id);
         WorkerRepos.refuseAlive(root.ctx.sessions(), w.id(), force, "discard");
+        // a worker left running in a deleted directory would write into nothing, and its session would lie about it
+        boolean stopped = root.ctx.sessions().isAlive(w.id());
+        if (stopped) root.ctx.sessions().kill(w.id());
         Worktrees worktrees = WorkerRepos.worktrees(root.ctx.profile());
         // said before it is gone: a person who discards unmerged work should know they did
         String lost = worktrees.unmerged(w);
         worktrees.discard(w);
-        root.ctx.out().println("discarded worker " + w.id() + "'s worktree " + w.path() + " and branch " + w.branch()
+        root.ctx.out().println((stopped ? "stopped worker " + w.id() + ", then discarded its worktree " : "discarded worker " + w.id() + "'s worktree ")
+                + w.path() + " and branch " + w.branch()
                 + (lost == null ? "" : " (" + lost + ")"));
         return 0;
     }

@@ -53,11 +53,16 @@ public final class Doctor {
             checks.add(Check.fail("config", e.getMessage(), "edit " + paths.config + ", or move it away to get the built-in defaults"));
             return checks;
         } catch (java.io.UncheckedIOException e) {
-            checks.add(Check.fail("config", "cannot read " + paths.config + " (" + e.getCause() + ")",
-                    "make it a readable file, or set LOOOP_CONFIG to one"));
+            // the data dir's own failure is its line above; this one says only what it means for the config
+            boolean underAFile = Files.isRegularFile(paths.data) && paths.config.startsWith(paths.data);
+            checks.add(Check.fail("config", "cannot read " + paths.config + (underAFile ? ": the data dir is a file" : " (" + Main.describe(e.getCause()) + ")"),
+                    underAFile ? "fix the data dir (above)" : "make it a readable file, or set LOOOP_CONFIG to one"));
             return checks;
         }
         checks.add(Check.ok("config", describe(config)));
+        if (!config.warnings().isEmpty()) {
+            checks.add(new Check("config keys", false, false, String.join("; ", config.warnings()), "rename or remove the key in " + paths.config));
+        }
         checks.add(sandbox(config));
         checks.addAll(sensorSight(config));
         checks.add(notifyChannels());

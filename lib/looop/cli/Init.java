@@ -83,21 +83,31 @@ public final class Init {
             out.println("  not found on PATH: " + String.join(", ", missing.stream().map(Choice::name).toList())
                     + " (install one and run `looop init` again)");
         }
-        Choice chosen = pick(offered, ask.apply("Runner [1]: "));
+        Choice chosen = null;
+        // a typo asks again, as a person would expect; only the end of input gives up
+        for (int tries = 0; chosen == null; tries++) {
+            String answer = ask.apply("Runner [1]: ");
+            chosen = pick(offered, answer);
+            if (chosen == null && (answer == null || tries >= 10)) {
+                throw new UserError("no runner chosen; run `looop init` again, or `looop init --runner NAME`", ExitCode.USAGE);
+            }
+            if (chosen == null) out.println("no runner '" + answer.strip() + "' on offer; type a number from 1 to " + offered.size() + " or a name");
+        }
         if (!chosen.name().equals(OPENAI)) return new Pick(chosen.name(), null, null);
         String url = orDefault(ask.apply("Server URL [" + DEFAULT_BASE_URL + "]: "), DEFAULT_BASE_URL);
         String model = orDefault(ask.apply("Model [" + DEFAULT_MODEL + "]: "), DEFAULT_MODEL);
         return new Pick(OPENAI, url, model);
     }
 
+    /** The choice answer names (Enter: the first), or null when it names none. */
     private static Choice pick(List<Choice> offered, String answer) {
-        String a = answer == null ? "" : answer.strip();
+        if (answer == null) return null;
+        String a = answer.strip();
         if (a.isEmpty()) return offered.get(0);
         for (int i = 0; i < offered.size(); i++) {
             if (a.equals(String.valueOf(i + 1)) || a.equals(offered.get(i).name())) return offered.get(i);
         }
-        throw new UserError("no runner '" + a + "' on offer; run `looop init` again and type a number from 1 to " + offered.size(),
-                ExitCode.USAGE);
+        return null;
     }
 
     private static String orDefault(String answer, String fallback) {
@@ -136,7 +146,7 @@ public final class Init {
         if (pick.runner().equals(OPENAI)) {
             ObjectNode n = Json.object();
             n.put("tick", "LOOOP_OPENAI_BASE_URL=" + Proc.shellQuote(pick.baseUrl()) + " LOOOP_OPENAI_MODEL=" + Proc.shellQuote(pick.model())
-                    + " " + Proc.shellQuote(java()) + " -cp " + Proc.shellQuote(jacksonClasspath()) + " runners/OpenAiHttp.java");
+                    + " \"$LOOOP_BIN\" _ openai"); // java and jars found at each call: no path here goes stale
             n.putObject("cost").put("type", "usage").put("pointer", "/cost_usd").put("mode", "sum");
             return n;
         }
@@ -212,27 +222,29 @@ public final class Init {
         if (pick.runner().equals(OFFLINE)) {
             out.println("the offline runner replays runners/decisions.jsonl (the last entry repeats); workers need an agent CLI");
         }
-        out.println("next: looop tick   (one beat now), then looop run   (the loop)");
+        String looop = command(paths);
+        out.println("next: " + looop + " tick   (one beat now), then " + looop + " run   (the loop)");
+    }
+
+    /**
+     * How this person runs looop, for lines that tell them what to type:
+     * `looop` when it is on PATH; else the checkout's wrapper that started
+     * this looop (it says which in LOOOP_WRAPPER), `./jbang looop` from the
+     * checkout itself; else JBang's alias.
+     */
+    static String command(Paths paths) {
+        if (Runner.which("looop", Runner.childEnv(paths)) != null) return "looop";
+        String wrapper = paths.env("LOOOP_WRAPPER");
+        if (wrapper == null || wrapper.isBlank()) return "jbang looop";
+        Path w = Path.of(wrapper).toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        return (w.getParent() != null && w.getParent().equals(cwd) ? "./jbang" : Proc.shellQuote(w.toString())) + " looop";
     }
 
     static final String OFFLINE_SCRIPT = """
             # The offline runner's decisions, one JSON object per line, played in order; the last repeats.
             {"action":"noop","reason":"the offline runner decides nothing; run `looop init --force` to pick an AI CLI"}
             """;
-
-    /** The JVM looop runs on: it has Java's single-file source launcher for runners/OpenAiHttp.java. */
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    /** The Jackson jars looop itself runs with, which are all runners/OpenAiHttp.java needs. */
-    private static String jacksonClasspath() {
-        List<String> jars = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-            if (entry.contains("jackson")) jars.add(entry);
-        }
-        return String.join(java.io.File.pathSeparator, jars);
-    }
 
     /**
      * A first `looop tick` with no looop.json and no default runner installed:

@@ -21,6 +21,7 @@ final class LogCommand implements Callable<Integer> {
     public Integer call() {
         SessionLog.Query q = new SessionLog.Query(tail, grep == null ? null : SessionView.regex(grep), since, follow, raw, root.json(), root.onTerminal());
         SessionView view = root.view();
+        if (root.pulseRunsOutsideTmux(view, id)) return looop.beat.RunLog.print(root.ctx.profile(), root.ctx.out(), tail, follow);
         return new SessionLog(view, root.ctx.out()).print(view.known(id), q);
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "ls", description = {"List every worker: state, health (busy, idle, asking, blocked, stuck), exit code, flag note, and tells not delivered yet;",
+@Command(name = "ls", description = {"List every worker: state, health (busy, idle, asking, blocked, stuck), exit code, flag note, and tells not delivered yet.",
         "--json prints {\"sessions\":[…], \"tells_undelivered\":{id: n}}."})
 final class LsCommand implements Callable<Integer> {
     /** Clear the screen and home the cursor: a redraw, not a scroll. */

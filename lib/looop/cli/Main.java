@@ -73,7 +73,21 @@ public class Main implements Callable<Integer> {
 
     int pulse() {
         Paths paths = ctx.profile();
-        return new Pulse(paths, ctx.clock(), ctx.sessions(), Log.forProcess(ctx.out(), options.json, paths.processEnv())).run();
+        // kept in run.log too, for `looop watch pulse` and `looop log pulse` in another terminal (RunLog)
+        java.io.PrintStream out = looop.beat.RunLog.tee(ctx.out(), paths);
+        return new Pulse(paths, ctx.clock(), ctx.sessions(), Log.forProcess(out, options.json, paths.processEnv())).run();
+    }
+
+    /** Whether id is the pulse and it runs as `looop run`, outside tmux: its output is then in run.log (RunLog). */
+    boolean pulseRunsOutsideTmux(SessionView view, String id) {
+        if (!SessionView.id(id).equals(looop.workers.TmuxSessions.PULSE)) return false;
+        boolean sessionAlive;
+        try {
+            sessionAlive = view.state(looop.workers.TmuxSessions.PULSE).alive();
+        } catch (UserError e) {
+            sessionAlive = false;
+        }
+        return looop.beat.RunLog.running(ctx.profile(), sessionAlive);
     }
 
     Tick tick(boolean toStderr) {

@@ -127,7 +127,7 @@ public final class Manual {
               failure matching runner_retry (rate limit, overload, network) is retried in the
               beat; events.jsonl and tick.log rotate to .1 past rotate_bytes (0 = never).
               sensor_concurrency: sensors run at once (default 4 per core, at least 4);
-              run_shell: the gate in front of shell moves (see the README's Reliability)
+              run_shell: the gate in front of shell moves (see docs/reliability.md)
               claude   built in; metered from the final result event's total_cost_usd
               pi       built in; metered by summing each message_end's message.usage.cost.total
               custom   give "cost": events whose "type" equals cost.type contribute the number at
@@ -170,6 +170,9 @@ public final class Manual {
                                       noop_ttl; default 21600, 0 = never)
               LOOOP_ROTATE_BYTES      size at which events.jsonl and tick.log rotate (over
                                       rotate_bytes; default 5 MiB, 0 = never)
+              LOOOP_LOCK_WAIT         seconds a command waits for the profile's lock
+              LOOOP_STOP_GRACE        seconds a stopping pulse gets to finish its beat
+              LOOOP_NOTIFY_FAILED_BEATS  failed beats in a row before a beat_failed notice
               LOOOP_LOG_FORMAT        json: every log line as NDJSON (same as --json)
               LOOOP_COLOR             1 or 0: force colour on or off
               NO_COLOR                set: no colour (colour is otherwise on a terminal only)
@@ -206,7 +209,7 @@ public final class Manual {
               looop playbook log              the playbooks write_playbook replaced (playbook.d/)
               looop playbook diff [N]         what rewrite N changed, as a unified diff
               looop cost [today|all] [--json] spend: total, calls, by kind, by runner
-              looop demo [--dir DIR]          two beats on a throwaway profile, offline decider
+              looop demo [--dir DIR]          three beats on a throwaway profile, offline decider
               looop init [--runner NAME] [--base-url URL] [--model NAME] [--force]
                                               pick the runner (asks on a terminal), write
                                               looop.json, seed the profile
@@ -218,7 +221,7 @@ public final class Manual {
 
               Every command takes -h/--help (its usage), --json and --verbose (stack traces),
               before or after its name: `looop --json status` is `looop status --json`.
-              DUR is 500ms, 30s, 5m or 1h (a bare number is seconds).
+              DUR is 500ms, 30s, 5m, 1h, 1d or 1h30m (a bare number is seconds).
 
               The stages compose; `looop tick` runs the same functions in one process:
                 looop sense | looop hash | looop gate | looop decide | looop act
@@ -253,12 +256,14 @@ public final class Manual {
                                                            for --settle (2s); timeout 60s
               looop resize <id> <COLSxROWS>                resize the worker's terminal
               looop restart <id>                           run the worker's command again
+              looop kill <id>                              stop the worker for good
               looop prune                                  remove finished sessions (keeps a
                                                            worktree with unmerged work, says so)
               looop diff <id> [--stat] [--json]            what a repo worker changed vs its base
               looop merge <id> [--squash|--rebase] [--force]
                                                            into the checkout's branch, only clean
               looop discard <id> [--force]                 remove its worktree and branch
+                                                           (--force stops a running worker first)
               These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
 
             WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)
@@ -288,6 +293,8 @@ public final class Manual {
               _ cost <kind> <id> <runner> <usd>
                                               record spend in the cost ledger; kind is
                                               tick (a beat's decision) or session (a worker)
+              _ openai                        the openai runner's tick: runners/OpenAiHttp.java
+                                              on looop's own java and Jackson
 
             """;
 

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "tell", description = {"Queue a message for a live worker, delivered exactly once: typed when its screen is still,",
-        "or returned with its next answer. The pulse delivers what this command could not."})
+@Command(name = "tell", description = {"Queue a message for a live worker, delivered exactly once: typed when its screen is still, or returned with its next answer.",
+        "The pulse delivers what this command could not."})
 final class TellCommand implements Callable<Integer> {
     @ParentCommand Main root;
     @Parameters(index = "0", paramLabel = "ID") String id;

@@ -18,7 +18,7 @@ import looop.workers.SessionState;
 
 /**
  * What the launcher's first call runs to learn which classes looop loads
- * (README, "Running it fast"): the class-data archive holds exactly the
+ * (docs/performance.md): the class-data archive holds exactly the
  * classes one JVM loaded, so that JVM runs the commands people and workers
  * call most, a beat that decides, a beat that skips, the worker verbs, in
  * a scratch profile of its own that is deleted afterwards. Its runner only

@@ -21,6 +21,8 @@ final class WatchCommand implements Callable<Integer> {
             return new FleetWatch(root.ctx.profile(), root.ctx.clock(), root.ctx.sessions(), () -> Config.load(root.ctx.profile())).run(root.onTerminal(), root.ctx.in(), root.ctx.out());
         }
         SessionView view = root.view();
+        // `looop run` has no terminal to attach to: its output, followed, is what there is to watch
+        if (root.pulseRunsOutsideTmux(view, id)) return looop.beat.RunLog.print(root.ctx.profile(), root.ctx.out(), 20, true);
         return view.attach(view.known(id), true, root.onTerminal());
     }
 }

@@ -65,7 +65,13 @@ public final class Prompt {
      * they come after NOW: the bytes up to it stay a shared prefix.
      */
     public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock, Hindsight seen) {
-        StringBuilder out = new StringBuilder(INSTRUCTIONS);
+        return build(paths, readings, journalTail, clock, seen, true);
+    }
+
+    /** workers: whether the runner has an "interactive" command to run workers on. */
+    public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock, Hindsight seen,
+            boolean workers) {
+        StringBuilder out = new StringBuilder(workers ? INSTRUCTIONS : INSTRUCTIONS_WITHOUT_WORKERS);
         section(out, PLAYBOOK, playbook(paths));
         section(out, GOALS, goals(paths));
         section(out, READINGS, readings(readings.stream().filter(r -> !CLOCK_READINGS.contains(r.file())).toList()));
@@ -160,7 +166,19 @@ public final class Prompt {
         return text.endsWith("\n") ? text : text + "\n";
     }
 
-    public static final String INSTRUCTIONS = """
+    /** The instructions for a runner that runs workers. */
+    public static final String INSTRUCTIONS = instructions(true);
+    /** For a runner without an "interactive" command: start_worker would only fail, so it is not offered. */
+    static final String INSTRUCTIONS_WITHOUT_WORKERS = instructions(false);
+
+    private static String instructions(boolean workers) {
+        java.util.function.Predicate<looop.act.moves.Kind<?>> offered = k -> workers || !k.action().equals("start_worker");
+        return BEFORE_ACTIONS + Moves.table(Moves.Audience.DECIDER, "  ", 19, 15, 86, offered)
+                + (workers ? "" : "  (no start_worker: this runner has no \"interactive\" command, so it runs no workers)\n")
+                + AFTER_ACTIONS;
+    }
+
+    private static final String BEFORE_ACTIONS = """
             You are the decider of looop, a personal control loop that works for one person.
             Once per beat looop senses the world and shows you all of it below: the playbook
             (their priorities and guardrails), the goals (desired state), the sensor readings
@@ -179,7 +197,9 @@ public final class Prompt {
               {"action":"write_goal","id":"fix-ci","body":"# Fix CI\\n...","journal":"split CI goal"}
 
             ACTIONS ("action" names one; fields marked ? are optional)
-            """ + Moves.table(Moves.Audience.DECIDER, "  ", 19, 15, 86) + """
+            """;
+
+    private static final String AFTER_ACTIONS = """
 
             Any action may also carry:
               "journal": "..."           the line to log for this move (looop writes its own

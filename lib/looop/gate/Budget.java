@@ -43,8 +43,8 @@ public final class Budget {
         this.clock = clock;
     }
 
-    /** One ledger row. */
-    public record Row(Instant ts, String kind, String id, String runner, double costUsd) {}
+    /** One ledger row; unmetered: the runner reported no cost, so $0 stands for "unknown". */
+    public record Row(Instant ts, String kind, String id, String runner, double costUsd, boolean unmetered) {}
 
     /** Appends a row when usd > 0; a run that cost nothing leaves no row. */
     public void record(String kind, String id, String runner, double usd) {
@@ -52,6 +52,18 @@ public final class Budget {
         // flat and written by FlatJson: `_ cost` then starts no ObjectMapper
         Fs.appendLine(ledger, FlatJson.write(Map.of("ts", FlatJson.rfc3339(clock.instant()), "kind", kind, "id", id,
                 "runner", runner, "cost_usd", usd)), true);
+    }
+
+    /**
+     * A decide that cost nothing, or reported no cost (unmetered), is still a
+     * call: it gets a $0 row, so `looop cost` counts every call the loop made
+     * and says how many of them it could not price.
+     */
+    public void recordFreeCall(String kind, String id, String runner, boolean unmetered) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>(Map.of("ts", FlatJson.rfc3339(clock.instant()), "kind", kind, "id", id,
+                "runner", runner, "cost_usd", 0.0));
+        if (unmetered) row.put("unmetered", true);
+        Fs.appendLine(ledger, FlatJson.write(row), true);
     }
 
     /**
@@ -89,7 +101,7 @@ public final class Budget {
             if (n == null || !n.path("cost_usd").isNumber()) continue;
             try {
                 rows.add(new Row(Instant.parse(n.path("ts").asText()), n.path("kind").asText(), n.path("id").asText(),
-                        n.path("runner").asText(), n.get("cost_usd").asDouble()));
+                        n.path("runner").asText(), n.get("cost_usd").asDouble(), n.path("unmetered").asBoolean(false)));
             } catch (DateTimeParseException e) {
                 // a row without a usable time cannot be placed in a day; skip it
             }
@@ -109,7 +121,7 @@ public final class Budget {
     /** The cost recorded for one run id, or null. */
     public Double costOf(String id) {
         Double found = null;
-        for (Row r : rows()) if (r.id().equals(id)) found = r.costUsd();
+        for (Row r : rows()) if (r.id().equals(id) && !r.unmetered()) found = r.costUsd();
         return found;
     }
 
@@ -139,21 +151,23 @@ public final class Budget {
     }
 
     /** Totals for `looop cost`: overall, calls, by kind and by runner. */
-    public record Summary(double total, int calls, Map<String, Double> byKind, Map<String, Double> byRunner) {}
+    public record Summary(double total, int calls, int unmetered, Map<String, Double> byKind, Map<String, Double> byRunner) {}
 
     public Summary summarize(boolean todayOnly) {
         double total = 0;
         int calls = 0;
+        int unmetered = 0;
         Map<String, Double> byKind = new TreeMap<>();
         Map<String, Double> byRunner = new TreeMap<>();
         for (Row r : rows()) {
             if (todayOnly && !isToday(r)) continue;
             total += r.costUsd();
             calls++;
+            if (r.unmetered()) unmetered++;
             byKind.merge(r.kind(), r.costUsd(), Double::sum);
             byRunner.merge(r.runner(), r.costUsd(), Double::sum);
         }
-        return new Summary(total, calls, byKind, byRunner);
+        return new Summary(total, calls, unmetered, byKind, byRunner);
     }
 
     public static ObjectNode summaryJson(String period, Summary s) {
@@ -161,6 +175,7 @@ public final class Budget {
         out.put("period", period);
         out.put("total_usd", s.total());
         out.put("calls", s.calls());
+        out.put("unmetered_calls", s.unmetered());
         ObjectNode kinds = out.putObject("by_kind");
         s.byKind().forEach(kinds::put);
         ObjectNode runners = out.putObject("by_runner");
@@ -171,7 +186,8 @@ public final class Budget {
     public static String summaryText(String period, Summary s) {
         StringBuilder out = new StringBuilder();
         out.append(period).append(": ").append(usd(s.total())).append(" in ").append(s.calls())
-                .append(s.calls() == 1 ? " call\n" : " calls\n");
+                .append(s.calls() == 1 ? " call" : " calls")
+                .append(s.unmetered() == 0 ? "\n" : " (" + s.unmetered() + " unmetered: the runner reported no cost)\n");
         appendBreakdown(out, "by kind:  ", s.byKind());
         appendBreakdown(out, "by runner:", s.byRunner());
         return out.toString();

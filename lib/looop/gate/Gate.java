@@ -93,7 +93,7 @@ public final class Gate {
         int made = recall.decidesInLastHour();
         if (made < max) return null;
         long retry = Math.max(1, recall.oldestDecideInLastHour() + 3600 - clock.instant().getEpochSecond());
-        String msg = made + " runner calls in the last hour reach max_decides_per_hour " + max + " — no AI call, next in " + retry + "s";
+        String msg = made + " runner calls in the last hour reach max_decides_per_hour " + max + " — no AI call, next in " + looop.io.Durations.human(retry);
         log.line(Log.Level.WARN, "tick.capped", msg);
         ObjectNode f = Json.object();
         f.put("decides", made);

@@ -27,7 +27,7 @@ import java.util.List;
  * Jackson's streaming parser and generator, and the canonical form the world
  * hash needs. No ObjectMapper: starting one (its type factory, serializer
  * caches, date formats) costs a one-shot command 40–80 ms, more than all its
- * own work (README, "Running it fast"). The trees and bytes are exactly what
+ * own work (docs/performance.md). The trees and bytes are exactly what
  * a default ObjectMapper reads and (with sorted keys) writes; JsonTest holds
  * the two side by side.
  */

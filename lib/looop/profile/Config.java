@@ -23,7 +23,8 @@ import looop.sandbox.SandboxPolicy;
  */
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
-        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards, long stuckAfter) {
+        int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards, long stuckAfter,
+        List<String> warnings) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -70,6 +71,11 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
 
     /** One runner: its per-beat command, its worker command, and optionally its cost spec. */
     public record RunnerDef(String name, String tick, String interactive, String resume, CostSpec cost) {
+        /** Whether it has an "interactive" command for workers to run on. */
+        public boolean runsWorkers() {
+            return interactive != null && !interactive.isBlank();
+        }
+
         /** The binary a command starts with, for the PATH check. */
         public static String firstWord(String command) {
             String trimmed = command == null ? "" : command.strip();
@@ -219,7 +225,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 (int) Knob.SENSOR_CONCURRENCY.fromConfig(root, DEFAULT_SENSOR_CONCURRENCY, where),
                 sandbox(root, where, home), sandboxWrites(table, where, home),
                 Guards.parse(root, where),
-                Knob.STUCK_AFTER.fromConfig(root, DEFAULT_STUCK_AFTER, where));
+                Knob.STUCK_AFTER.fromConfig(root, DEFAULT_STUCK_AFTER, where),
+                ConfigKeys.unknown(root, where));
     }
 
     private static SandboxPolicy sandbox(JsonNode root, String where, Path home) {

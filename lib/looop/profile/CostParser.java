@@ -48,7 +48,7 @@ public final class CostParser {
     }
 
     static final String SHAPES = "{\"type\": event type, \"pointer\": \"/json/pointer\", \"mode\": \"sum\"|\"total\"} or "
-            + "{\"type\": …, \"tokens\": {\"input\": \"/pointer\", …}, \"usd_per_mtok\": {\"input\": 3, …}} (README, Runners)";
+            + "{\"type\": …, \"tokens\": {\"input\": \"/pointer\", …}, \"usd_per_mtok\": {\"input\": 3, …}} (docs/runners.md)";
 
     private static String text(JsonNode c, String field, String fallback) {
         return c.hasNonNull(field) ? c.get(field).asText() : fallback;

@@ -57,13 +57,36 @@ public enum Knob {
         return "a whole number from " + min + " to " + max + " (" + unit + ")";
     }
 
+    /** A knob in seconds also takes a duration as people write it: "1d", "30m", "1h30m". */
+    private boolean seconds() {
+        return unit.startsWith("seconds");
+    }
+
+    /** Digits, perhaps after a minus; by hand, as a regex compiles cold on a quick path. */
+    private static boolean wholeNumber(String s) {
+        int start = s.startsWith("-") ? 1 : 0;
+        if (s.length() == start) return false;
+        for (int i = start; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+
+    /** text as whole seconds, or invalid (out of every range) when it is no duration. */
+    private static long asSeconds(String text, long invalid) {
+        try {
+            return looop.io.Durations.parse(text).toSeconds();
+        } catch (IllegalArgumentException e) {
+            return invalid;
+        }
+    }
+
     /** The value of this knob's key in a config section, or fallback when absent; where names the file. */
     public long fromConfig(JsonNode section, long fallback, String where) {
         String field = key.substring(key.lastIndexOf('.') + 1);
         JsonNode v = section == null ? null : section.get(field);
         if (v == null || v.isNull()) return fallback;
+        if (v.isTextual() && seconds()) v = com.fasterxml.jackson.databind.node.LongNode.valueOf(asSeconds(v.textValue(), -1));
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            throw new UserError(where + ": \"" + key + "\" must be " + range() + ", got " + v);
+            throw new UserError(where + ": \"" + key + "\" must be " + range() + ", got " + section.get(field));
         }
         return v.asLong();
     }
@@ -73,7 +96,7 @@ public enum Knob {
         String raw = environment.get(env);
         if (raw == null || raw.isBlank()) return fallback;
         try {
-            long v = Long.parseLong(raw.trim());
+            long v = seconds() && !wholeNumber(raw.trim()) ? asSeconds(raw.trim(), min - 1) : Long.parseLong(raw.trim());
             if (v >= min && v <= max) return v;
         } catch (NumberFormatException e) {
             // refused below, like a value out of range

@@ -17,7 +17,7 @@ import looop.sense.WorldHash;
  * so agents and sensors can call `"$LOOOP_BIN" _ flag …` without knowing how
  * looop was launched. It starts the JVM directly on the classpath this process
  * runs with: no JBang resolution on each call, which is the fastest honest way
- * to run looop as a command (README, "Running it fast").
+ * to run looop as a command (docs/performance.md).
  *
  * It also uses class data sharing: the classes looop loads are mapped from
  * an archive made for exactly this JVM and classpath, instead of being read,

@@ -76,10 +76,20 @@ public final class Seed {
         files.put(paths.config, Config.defaultText());
         files.put(paths.data.resolve(".gitignore"), GITIGNORE);
         files.put(paths.sensors().resolve("today.sh"), Resources.text("sensors/today.sh"));
-        files.put(paths.goals().resolve(SETUP_GOAL), SETUP);
+        files.put(paths.goals().resolve(SETUP_GOAL), runsWorkers(paths) ? SETUP : SETUP_WITHOUT_WORKERS);
         files.put(paths.goals().resolve(DAILY_GOAL), PLAYBOOK_DAILY);
         files.put(paths.playbook(), PLAYBOOK);
         return files;
+    }
+
+    /** Whether the profile's runner can start the setup interview as a worker; an absent config means claude, which can. */
+    private static boolean runsWorkers(Paths paths) {
+        if (!Files.exists(paths.config)) return true;
+        try {
+            return Config.load(paths).defaultRunnerDef().runsWorkers();
+        } catch (UserError e) {
+            return true; // the beat says what is wrong with the config; the seed is not the place
+        }
     }
 
     /**
@@ -142,6 +152,7 @@ public final class Seed {
             .last-tick-hash
             .tick-backoff
             .pulse.json
+            run.log
             .cost-unmetered
             .goal-activity.json
             .decision.json
@@ -209,6 +220,27 @@ public final class Seed {
             3. Apply the proposal one move per beat: write_playbook, then write_goal and
                write_sensor for each item. Ask again when the report is unclear.
             4. Archive this goal (archive_goal setup) once the playbook is real and the
+               first goals and sensors exist.
+            """;
+
+    /** The setup for a runner that runs no workers (offline, openai): the decider asks the human itself. */
+    static final String SETUP_WITHOUT_WORKERS = """
+            # Setup: learn what this loop is for
+
+            PLAYBOOK.md is still the generic starter. Replace it with one written for the
+            person this loop works for, by asking them rather than guessing. This runner
+            has no "interactive" command, so the asking goes through notifications.
+
+            1. Ask the human with send_notification to write down, in reports/setup.md:
+               which projects and repositories matter, what "going well" looks like, what
+               should be watched, what must never happen without them, and how they want
+               to be told things. Ask once; then wait for the file to appear.
+            2. When reports/setup.md exists, turn it into a playbook, a few small goals
+               (one outcome each) and the sensors they need (each prints
+               {"signal":{...},"detail":{...}}; only what should wake the loop goes in
+               "signal"). Apply it one move per beat: write_playbook, then write_goal and
+               write_sensor for each item. Ask again when it is unclear.
+            3. Archive this goal (archive_goal setup) once the playbook is real and the
                first goals and sensors exist.
             """;
 

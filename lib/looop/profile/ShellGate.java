@@ -176,7 +176,7 @@ public record ShellGate(List<Rule> deny, List<Rule> allow, long timeoutS, long m
         String which = r.name().equals(r.pattern().pattern()) ? "deny pattern /" + r.name() + "/"
                 : "deny rule " + r.name() + " (/" + r.pattern().pattern() + "/)";
         return new Refused("refused by the run_shell gate: " + what + " matches " + which
-                + "; it is irreversible, so a human runs it, or allow it in looop.json (see README, Reliability)");
+                + "; it is irreversible, so a human runs it, or allow it in looop.json (see docs/reliability.md)");
     }
 
     /** The text a shell would see after quote removal: quotes and backslashes dropped. */

@@ -66,8 +66,8 @@ public record Schedule(String name, String kind, Instant at, Duration every, Ins
 
     /** "every 1h, next …" or "at … (in 30m)": how `schedule ls` and the page show when it fires. */
     public String describe(Instant now) {
-        if (recurring()) return "every " + looop.io.Durations.show(every) + ", next " + nextChange(now);
-        return "at " + at + (now.isBefore(at) ? " (in " + looop.io.Durations.show(Duration.ofSeconds(Duration.between(now, at).toSeconds())) + ")" : "");
+        if (recurring()) return "every " + looop.io.Durations.show(every) + ", next " + looop.io.Durations.at(nextChange(now));
+        return "at " + looop.io.Durations.at(at) + (now.isBefore(at) ? " (in " + looop.io.Durations.human(Duration.between(now, at)) + ")" : "");
     }
 
     public String state(Instant now) {

@@ -157,6 +157,6 @@ public final class WorkerRepos {
     public static void refuseAlive(Sessions sessions, String id, boolean force, String verb) {
         if (force || !sessions.isAlive(id)) return;
         throw new UserError("worker " + id + " is still running; wait for it to end (`looop wait " + id
-                + "`), end it (`looop _ kill " + id + "`), or `looop " + verb + " " + id + " --force`");
+                + "`), end it (`looop kill " + id + "`), or `looop " + verb + " " + id + " --force`");
     }
 }

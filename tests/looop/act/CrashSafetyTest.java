@@ -31,13 +31,12 @@ import looop.NoSessions;
 import looop.Survivors;
 import looop.TestProfile;
 import looop.beat.Tick;
-import looop.act.Decision;
 import looop.gate.Backoff;
 import looop.io.Fs;
 import looop.io.Json;
+import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Seed;
-import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

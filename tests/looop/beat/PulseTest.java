@@ -89,6 +89,75 @@ class PulseTest {
         assertFalse(Lock.isHeld(b.profile.paths));
     }
 
+    /** A pulse whose beat waits on a long sensor: a sleep among its descendants while the sensor runs. */
+    private Process pulseInASlowSensor(Beats b, String name, String sensorBody) throws Exception {
+        b.profile.sensor("slow", sensorBody);
+        Process p = looop(b, name, "run");
+        waitFor("the slow sensor to run", () -> p.descendants().anyMatch(d -> d.info().command().orElse("").endsWith("sleep")));
+        return p;
+    }
+
+    private void ctrlC(Process p) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor());
+    }
+
+    /** Ctrl-C says so at once and ends the beat in progress (its sensor killed, no AI asked), not after the sensor. */
+    @Test
+    void ctrlCStopsWithinTheSensorsKillAndSaysSo() throws Exception {
+        Beats b = profile();
+        Process p = pulseInASlowSensor(b, "slow", "sleep 600\necho '{\"signal\":{}}'\n");
+        ctrlC(p);
+        waitFor("the stopping line", () -> {
+            try {
+                return read("slow.out").contains("stopping…");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertTrue(p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS), "a 600 s sensor does not hold the stop: " + read("slow.out"));
+        String out = read("slow.out");
+        assertTrue(out.contains("pulse stopped"), out);
+        assertFalse(out.contains("is deciding"), "a stopping beat asks no AI: " + out);
+        assertEquals(0, b.runnerCalls());
+    }
+
+    /** A second Ctrl-C forces the exit even when the beat ignores the first one's SIGTERM. */
+    @Test
+    void aSecondCtrlCForces() throws Exception {
+        Beats b = profile();
+        Process p = pulseInASlowSensor(b, "stubborn", "trap '' TERM INT\nsleep 600\necho '{\"signal\":{}}'\n");
+        ctrlC(p);
+        waitFor("the stopping line", () -> {
+            try {
+                return read("stubborn.out").contains("stopping…");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        ctrlC(p);
+        assertTrue(p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS), read("stubborn.out"));
+        assertEquals(130, p.exitValue());
+        assertTrue(read("stubborn.out").contains("stopping now (second Ctrl-C)"), read("stubborn.out"));
+    }
+
+    /** `looop run` has no tmux session: watch and log pulse show its output, not an older `looop` session's. */
+    @Test
+    void watchAndLogPulseShowTheRunningLooopRun() throws Exception {
+        Beats b = profile();
+        b.profile.write("sessions/pulse/output.log", "an old pulse session, long ended\n");
+        Process p = looop(b, "run", "run");
+        waitForBeat(b, "run.out");
+        Beats.Cli log = Beats.cli(b.profile, "", "log", "pulse");
+        assertEquals(0, log.code(), log.err());
+        assertTrue(log.out().contains("pulse up on " + b.profile.dir + " (pid " + p.pid() + ")"), log.out());
+        assertFalse(log.out().contains("long ended"), log.out());
+        assertTrue(Beats.cli(b.profile, "", "log", "pulse", "--tail", "1").out().contains("next beat in"));
+        p.destroy();
+        assertTrue(p.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
+        Beats.Cli watch = Beats.cli(b.profile, "", "watch", "pulse");
+        assertFalse(watch.out().contains("pulse up on"), "a stopped run is not shown as running: " + watch.out());
+    }
+
     @Test
     void jsonModeLogsOneObjectPerLine() throws Exception {
         Beats b = profile();

@@ -106,6 +106,26 @@ class DoctorTest {
         assertTrue(line(r, "ok    jbang ").contains("not on PATH (looop runs without it"), r.out());
     }
 
+    /** A typo in a key is ignored, but never in silence: the doctor and every beat name the close known key. */
+    @Test
+    void anUnknownConfigKeyIsAWarningNamingTheCloseOne() {
+        String typos = "{\"default\":\"mine\",\"intervall\":30,\"_comment\":\"mine\",\"runners\":{\"mine\":{\"tick\":\"decider --json\",\"interactiv\":\"x\"}},"
+                + "\"run_shell\":{\"timeout\":5},\"runner_retry\":{\"attempt\":1}}";
+        TestProfile p = profile(dir.resolve("data"), bin("decider", "tmux", "jbang"), typos);
+        Beats.Cli r = Beats.cli(p, "", "doctor");
+        assertEquals(0, r.code(), "a warning, not an error: " + r.out());
+        String warning = line(r, "info  config keys ");
+        for (String want : List.of("unknown key \"intervall\" is ignored; did you mean \"interval\"?",
+                "\"runners.mine.interactiv\" is ignored; did you mean \"runners.mine.interactive\"?",
+                "did you mean \"run_shell.timeout_s\"?", "did you mean \"runner_retry.attempts\"?")) {
+            assertTrue(warning.contains(want), want + " in " + warning);
+        }
+        assertFalse(warning.contains("_comment"), warning);
+        Beats.Cli sensed = Beats.cli(p, "", "sense");
+        assertEquals(0, sensed.code(), sensed.err());
+        assertTrue(sensed.err().contains("unknown key \"intervall\" is ignored; did you mean \"interval\"?"), "the beat says it too: " + sensed.err());
+    }
+
     @Test
     void aBrokenConfigFailsAndNamesTheFile() {
         TestProfile p = profile(dir.resolve("data"), bin("tmux"), "{\"default\": oops}");
@@ -124,7 +144,8 @@ class DoctorTest {
         Beats.Cli r = Beats.cli(p, "", "doctor");
         assertEquals(1, r.code(), r.err());
         assertTrue(line(r, "FAIL  data dir ").endsWith(dir.resolve("data") + " is a file, not a directory"), r.out());
-        assertTrue(line(r, "FAIL  config ").contains(dir.resolve("data/looop.json").toString()), r.out());
+        assertTrue(line(r, "FAIL  config ").contains(dir.resolve("data/looop.json") + ": the data dir is a file"), r.out());
+        assertFalse(r.out().contains("Exception"), "said in words, not as an exception: " + r.out());
     }
 
     @Test

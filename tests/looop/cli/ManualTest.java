@@ -94,6 +94,23 @@ class ManualTest {
     private static final Pattern USAGE_LINE = Pattern.compile("(?m)^ {2,}(looop|_)((?: [a-z][a-z-]*)*)(.*)$");
     private static final Pattern BRACKETED = Pattern.compile("\\[(-[^\\]]*)\\]");
 
+    /**
+     * The command list shows only the first line of a description: each
+     * command's first line is a whole sentence, never cut mid-way.
+     */
+    @Test
+    void everyCommandListLineIsAWholeSentence() {
+        List<CommandLine> all = new ArrayList<>(List.of(Main.commandLine(Context.fromProcess())));
+        for (int i = 0; i < all.size(); i++) {
+            CommandLine cl = all.get(i);
+            all.addAll(cl.getSubcommands().values());
+            String[] description = cl.getCommandSpec().usageMessage().description();
+            if (description.length == 0 || cl.getParent() == null) continue;
+            String first = description[0].strip();
+            assertTrue(first.matches("(?s).*[.?!)…]$"), cl.getCommandSpec().qualifiedName() + ": '" + first + "'");
+        }
+    }
+
     /** One command the manual lists, with the options it shows in brackets. */
     record Listed(CommandLine command, String line, List<String> options) {}
 
@@ -145,6 +162,7 @@ class ManualTest {
         all.addAll(root.getSubcommands().get("_").getSubcommands().values());
         for (CommandLine cl : all) {
             if (!cl.getSubcommands().isEmpty()) continue; // `_`: its verbs are listed one by one
+            if (cl.getCommandSpec().usageMessage().hidden()) continue; // `_ reference`: for the docs, not a person's verb
             String name = cl.getCommandSpec().qualifiedName(" ").replaceFirst("^looop ", "");
             assertTrue(shown.contains(cl.getCommandSpec().qualifiedName()), "the manual lists no `" + name + "`");
             for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {

@@ -1,6 +1,7 @@
 package looop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,11 +87,11 @@ class ToolkitTest {
 
     @Test
     void theReadmeShowsTheExampleScriptsAsTheyAre() {
-        String readme = Fs.readOrNull(ROOT.resolve("README.md"));
+        String readme = Fs.readOrNull(ROOT.resolve("docs/toolkit.md"));
         for (String script : List.of("examples/world-hash.java", "examples/backoff-delay.java")) {
             String text = Fs.readOrNull(ROOT.resolve(script));
-            assertTrue(readme.contains("```java\n" + text + "```"), "README.md shows " + script + " verbatim");
-            assertTrue(text.lines().count() <= 11, script + " stays about ten lines");
+            assertTrue(readme.contains("```java\n" + text + "```"), "docs/toolkit.md shows " + script + " verbatim");
+            assertTrue(text.lines().count() <= 12, script + " stays about ten lines");
         }
     }
 
@@ -125,6 +126,15 @@ class ToolkitTest {
         Proc.Result r = jbang(null, "examples/budget-today.java", tmp.toString());
         assertEquals(0, r.exitCode(), r.stderrTail());
         assertEquals("$0.25\n", r.stdoutText(), "today's row only; the old and the torn one are not today's spend");
+    }
+
+    /** Run bare, as a person trying it would: a usage line, never an ArrayIndexOutOfBoundsException. */
+    @Test
+    void anExampleWithoutArgumentsPrintsItsUsage() {
+        Proc.Result r = jbang(null, "examples/budget-today.java");
+        assertEquals(2, r.exitCode(), r.stderrTail());
+        assertTrue(r.stderrTail().contains("\nusage: budget-today.java DATA_DIR") || r.stderrTail().startsWith("usage: budget-today.java DATA_DIR"), r.stderrTail());
+        assertFalse(r.stderrTail().contains("Exception"), r.stderrTail());
     }
 
     @Test
@@ -238,9 +248,9 @@ class ToolkitTest {
     }
 
     private static List<String> readmeBlockStartingWith(String firstLine) {
-        List<String> lines = List.of(Fs.readOrNull(ROOT.resolve("README.md")).split("\n", -1));
+        List<String> lines = List.of(Fs.readOrNull(ROOT.resolve("docs/toolkit.md")).split("\n", -1));
         int start = lines.indexOf(firstLine);
-        assertTrue(start > 0 && lines.get(start - 1).startsWith("```"), "README.md has a block starting " + firstLine);
+        assertTrue(start > 0 && lines.get(start - 1).startsWith("```"), "docs/toolkit.md has a block starting " + firstLine);
         int end = start;
         while (!lines.get(end).startsWith("```")) end++;
         return lines.subList(start, end);

@@ -165,7 +165,7 @@ class HttpRunnerTest {
         Tick.Outcome o = b.beat();
         assertEquals(Tick.Outcome.Result.ACTED, o.result(), o.message() + "\n" + archive(o));
         assertEquals("/v1/chat/completions", stub.requests.get(0).path());
-        assertNull(ledgered(o), "no prices set: the call is free, and free calls leave no ledger row");
+        assertEquals(0.0, ledgered(o), "no prices set: the call is free, and counted as a $0 call (looop cost says how many)");
         assertTrue(archive(o).contains("] │ {\"action\":\"noop\",\"journal\":\"quiet via http\"}\n"), archive(o));
     }
 

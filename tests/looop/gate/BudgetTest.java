@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Map;
+import looop.Beats;
 import looop.TestProfile;
+import looop.io.Json;
 import looop.io.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +28,30 @@ class BudgetTest {
         assertEquals("{\"cost_usd\":0.0075,\"id\":\"tick-1\",\"kind\":\"tick\",\"runner\":\"pi\",\"ts\":\"2026-11-23T12:00:00Z\"}\n",
                 p.read("cost.jsonl"));
         assertEquals(0.0075, b.costOf("tick-1"));
+    }
+
+    /** Every decide is a call, priced or not: `looop cost` never says 0 calls after the loop decided. */
+    @Test
+    void freeAndUnmeteredDecidesAreCountedAsCalls() {
+        Beats metered = new Beats(dir.resolve("free"), Map.of(), "--shape pi --cost 0", noops(2));
+        metered.beat();
+        metered.profile.clock.advanceSeconds(120);
+        metered.tick().beat(true);
+        assertEquals(2, metered.runnerCalls());
+        assertTrue(metered.cli("", "cost").out().startsWith("today: $0 in 2 calls\n"), metered.cli("", "cost").out());
+
+        // a runner that reports no cost: its calls are counted and said to be unpriced, never taken as $0 spent
+        Budget ledger = new Budget(metered.profile.paths.costLedger(), metered.profile.paths.unmetered(), metered.profile.clock);
+        ledger.recordFreeCall("tick", "u1", "mine", true);
+        assertTrue(metered.cli("", "cost").out().startsWith("today: $0 in 3 calls (1 unmetered: the runner reported no cost)\n"), metered.cli("", "cost").out());
+        assertEquals(1, Json.parseOrNull(metered.cli("", "cost", "--json").out()).path("unmetered_calls").asInt());
+        assertNull(ledger.costOf("u1"), "an unmetered run has no cost to show");
+    }
+
+    private static String[] noops(int n) {
+        String[] out = new String[n];
+        java.util.Arrays.fill(out, "{\"action\":\"noop\"}");
+        return out;
     }
 
     @Test

@@ -20,17 +20,44 @@ class DurationsTest {
         assertEquals(Duration.ofMillis(1500), Durations.parse("--timeout", "1.5s"));
         assertEquals(Duration.ZERO, Durations.parse("--timeout", "0"));
         assertEquals(Duration.ofSeconds(2), Durations.parse("--settle", " 2s "));
+        assertEquals(Duration.ofDays(1), Durations.parse("--every", "1d"));
+        assertEquals(Duration.ofMinutes(90), Durations.parse("--every", "1h30m"));
+        assertEquals(Duration.ofHours(36), Durations.parse("--every", "1d12h"));
+    }
+
+    /** The config's and the environment's intervals take the same forms as the command line, d included. */
+    @Test
+    void configAndEnvironmentIntervalsTakeDurations() {
+        var config = looop.profile.Config.parse("{\"interval\":\"1d\",\"busy_interval\":\"1m30s\",\"session_ttl\":\"7d\"}", java.nio.file.Path.of("looop.json"));
+        assertEquals(86_400, config.interval());
+        assertEquals(90, config.busyInterval());
+        assertEquals(7 * 86_400, config.sessionTtl());
+        assertEquals(86_400, looop.profile.Knob.INTERVAL.fromEnv(java.util.Map.of("LOOOP_INTERVAL", "1d"), 60));
+        UserError bad = assertThrows(UserError.class, () -> looop.profile.Config.parse("{\"interval\":\"soon\"}", java.nio.file.Path.of("looop.json")));
+        assertTrue(bad.getMessage().contains("\"interval\" must be") && bad.getMessage().contains("\"soon\""), bad.getMessage());
+        assertThrows(UserError.class, () -> looop.profile.Knob.INTERVAL.fromEnv(java.util.Map.of("LOOOP_INTERVAL", "2d"), 60), "past its ceiling");
+    }
+
+    @Test
+    void showsTimesAsPeopleReadThem() {
+        assertEquals("8h07m", Durations.human(29221));
+        assertEquals("45s", Durations.human(45));
+        assertEquals("5m30s", Durations.human(330));
+        assertEquals("2m", Durations.human(120));
+        assertEquals("1d", Durations.human(86_400));
+        assertEquals("2d03h", Durations.human(2 * 86_400 + 3 * 3600 + 59));
+        assertTrue(Durations.at(java.time.Instant.parse("2026-12-08T05:59:56.174298491Z")).matches("2026-12-0\\d \\d\\d:\\d\\d"));
     }
 
     @Test
     void anythingElseIsAOneLineUsageError() {
-        for (String bad : new String[] {"", "5x", "-1s", "1.s", "s", "5 m", "1e3", "5sec", "1h30m", "99999999h", "5\u0007s"}) {
+        for (String bad : new String[] {"", "5x", "-1s", "1.s", "s", "5 m", "1e3", "5sec", "1h30", "30m1h5", "99999999h", "5\u0007s"}) {
             UserError e = assertThrows(UserError.class, () -> Durations.parse("--timeout", bad), bad);
             assertEquals(2, e.exitCode(), bad);
             assertTrue(e.getMessage().contains("--timeout"), e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
-        assertTrue(assertThrows(UserError.class, () -> Durations.parse("--settle", "5x")).getMessage().contains("500ms, 30s, 5m or 1h"));
+        assertTrue(assertThrows(UserError.class, () -> Durations.parse("--settle", "5x")).getMessage().contains("500ms, 30s, 5m, 1h, 1d or 1h30m"));
     }
 
     @Test
@@ -38,7 +65,7 @@ class DurationsTest {
         var converter = new DurationConverter();
         assertEquals(Duration.ofMillis(250), converter.convert("250ms"));
         var e = assertThrows(CommandLine.TypeConversionException.class, () -> converter.convert("PT30S"), "not ISO-8601");
-        assertEquals("'PT30S' is not a duration; use e.g. 500ms, 30s, 5m or 1h (a bare number is seconds)", e.getMessage());
+        assertEquals("'PT30S' is not a duration; use e.g. 500ms, 30s, 5m, 1h, 1d or 1h30m (a bare number is seconds)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("9999h"));
     }
 

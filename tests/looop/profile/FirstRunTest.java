@@ -75,6 +75,20 @@ class FirstRunTest {
         assertEquals("message_end", c.defaultRunnerDef().cost().type(), "the preset's cost spec stands");
     }
 
+    /** init's last line names a command that works here: looop when on PATH, else the wrapper that ran it, else JBang's alias. */
+    @Test
+    void initEndsWithACommandThatWorksHere() throws Exception {
+        Beats.Cli plain = Beats.cli(profile(pathWith("pi")), "", "init", "--runner", "pi");
+        assertTrue(plain.out().endsWith("next: jbang looop tick   (one beat now), then jbang looop run   (the loop)\n"), plain.out());
+        Path cwd = Path.of("").toAbsolutePath();
+        TestProfile here = new TestProfile(dir.resolve("here"), Map.of("PATH", pathWith("pi"), "LOOOP_WRAPPER", cwd.resolve("jbang").toString()));
+        assertTrue(Beats.cli(here, "", "init", "--runner", "pi").out().contains("next: ./jbang looop tick "));
+        TestProfile elsewhere = new TestProfile(dir.resolve("elsewhere"), Map.of("PATH", pathWith("pi"), "LOOOP_WRAPPER", "/opt/looop/jbang"));
+        assertTrue(Beats.cli(elsewhere, "", "init", "--runner", "pi").out().contains("next: '/opt/looop/jbang' looop tick "));
+        TestProfile installed = new TestProfile(dir.resolve("installed"), Map.of("PATH", pathWith("pi", "looop"), "LOOOP_WRAPPER", "/opt/looop/jbang"));
+        assertTrue(Beats.cli(installed, "", "init", "--runner", "pi").out().contains("next: looop tick "));
+    }
+
     @Test
     void aTokenOnlyCliGetsItsPricesToFillIn() throws Exception {
         TestProfile p = profile(pathWith("codex"));
@@ -121,7 +135,8 @@ class FirstRunTest {
         assertEquals(0, r.code(), r.err());
         String tick = Json.parse(p.read("looop.json")).at("/runners/openai/tick").asText();
         assertTrue(tick.startsWith("LOOOP_OPENAI_BASE_URL='http://127.0.0.1:9/v1' LOOOP_OPENAI_MODEL='qwen3' "), tick);
-        assertTrue(tick.endsWith(" runners/OpenAiHttp.java"), tick);
+        assertTrue(tick.endsWith(" \"$LOOOP_BIN\" _ openai"), "no JVM path or jar that the next update moves: " + tick);
+        assertFalse(tick.contains(System.getProperty("java.home")) || tick.contains(".jar"), tick);
         assertTrue(Files.isRegularFile(p.dir.resolve("runners/OpenAiHttp.java")));
         assertEquals("/cost_usd", Config.load(p.paths).defaultRunnerDef().cost().pointer());
         // the command really starts the runner: nothing listens on port 9, and it says so
@@ -221,7 +236,7 @@ class FirstRunTest {
         new Backoff(b.profile.paths.backoff(), b.profile.clock).recordFailure("abcdef0123456789");
         String text = b.cli("", "status").out();
         assertTrue(text.contains("cadence:    idle 7s · busy 15s · active 30s (env LOOOP_INTERVAL=7)"), text);
-        assertTrue(text.contains("backoff:    2 failed beats at world abcdef01; next try in 120s (a changed world retries at once; `looop tick --now` retries now)"), text);
+        assertTrue(text.contains("backoff:    2 failed beats at world abcdef01; next try in 2m (a changed world retries at once; `looop tick --now` retries now)"), text);
     }
 
     @Test
@@ -293,6 +308,17 @@ class FirstRunTest {
         assertTrue(gemini > 0 && menu.contains(") pi") && menu.contains(") openai") && menu.contains(") offline"), menu);
         assertTrue(menu.contains("not found on PATH: claude, codex, opencode"), menu);
         String number = menu.substring(gemini - 1, gemini);
+        // a typo asks again rather than ending init
+        proc.getOutputStream().write("gemnii\n".getBytes(StandardCharsets.UTF_8));
+        proc.getOutputStream().flush();
+        waitFor(seen, "no runner 'gemnii' on offer; type a number from 1 to ");
+        for (int i = 0; ; i++) {
+            synchronized (seen) {
+                if (seen.substring(seen.indexOf("no runner 'gemnii'")).contains("Runner [1]: ")) break;
+                if (i > 1200) throw new AssertionError("not asked again: " + seen);
+            }
+            Thread.sleep(100);
+        }
         proc.getOutputStream().write((number + "\n").getBytes(StandardCharsets.UTF_8));
         proc.getOutputStream().flush();
         assertTrue(proc.waitFor(120, TimeUnit.SECONDS), seen.toString());

@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import looop.Beats;
 import looop.TestProfile;
 import looop.io.Fs;
 import looop.io.Json;
@@ -41,6 +42,28 @@ class SeedTest {
         assertEquals(Config.defaultText(), p.read("looop.json"));
         Config.load(p.paths); // the seeded config must load as is
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p.dir.resolve("sensors/today.sh"))));
+    }
+
+    /** A runner without an "interactive" command cannot run workers: the setup goal asks the human itself, and the prompt never offers start_worker. */
+    @Test
+    void aRunnerWithoutWorkersGetsASetupWithoutWorkers() throws IOException {
+        TestProfile withWorkers = new TestProfile(tmp.resolve("claude"));
+        Seed.ensure(withWorkers.paths);
+        assertTrue(withWorkers.read("goals/setup.md").contains("Start a worker with id `setup`"));
+
+        Beats b = new Beats(tmp.resolve("offline"), "{\"action\":\"noop\"}");
+        Files.delete(b.profile.dir.resolve("PLAYBOOK.md"));
+        Files.delete(b.profile.dir.resolve("goals/alpha.md"));
+        assertTrue(Seed.ensure(b.profile.paths));
+        String setup = b.profile.read("goals/setup.md");
+        assertFalse(setup.contains("worker"), setup);
+        assertTrue(setup.contains("send_notification"), setup);
+        b.beat();
+        try (Stream<Path> runs = Files.list(b.profile.dir.resolve("runs"))) {
+            String prompt = Files.readString(runs.findFirst().orElseThrow().resolve("prompt.md"));
+            assertFalse(prompt.contains("  start_worker "), "the prompt offers no move the runner cannot make");
+            assertTrue(prompt.contains("  write_goal "), prompt);
+        }
     }
 
     @Test

@@ -18,15 +18,15 @@ import looop.Beats;
 import looop.Checks;
 import looop.NoSessions;
 import looop.TestProfile;
+import looop.act.Decision;
 import looop.act.Executor;
 import looop.beat.Tick;
-import looop.act.Decision;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.UserError;
+import looop.profile.Config;
 import looop.profile.Lock;
 import org.junit.jupiter.api.BeforeEach;
-import looop.profile.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

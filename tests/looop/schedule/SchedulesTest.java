@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import looop.Beats;
 import looop.TestProfile;
 import looop.io.Json;
 import looop.io.UserError;
@@ -25,6 +26,21 @@ class SchedulesTest {
 
     private static String signal(Schedules s, Instant now) {
         return Json.canonical(s.reading(now).get("signal"));
+    }
+
+    /** Durations as people write them, times as people read them: --every 1d; "in 8h07m", a local minute, never seconds or nanoseconds. */
+    @Test
+    void theCommandLineReadsAndShowsTimesAsPeopleDo() {
+        TestProfile p = new TestProfile(tmp);
+        Beats.Cli daily = Beats.cli(p, "", "schedule", "add", "daily", "--every", "1d", "--note", "review");
+        assertEquals(0, daily.code(), daily.err());
+        String next = looop.io.Durations.at(p.clock.instant().plus(Duration.ofDays(1)));
+        assertEquals("scheduled daily: every 24h, next " + next + "\n", daily.out());
+        Beats.Cli soon = Beats.cli(p, "", "schedule", "add", "soon", "--in", "29221");
+        assertEquals(0, soon.code(), soon.err());
+        assertTrue(soon.out().endsWith(" (in 8h07m)\n"), soon.out());
+        String ls = Beats.cli(p, "", "schedule", "ls").out();
+        assertFalse(ls.matches("(?s).*(\\d+s\\b|T\\d\\d:|Z\\b).*"), ls);
     }
 
     @Test

@@ -333,7 +333,7 @@ class WebTest extends TmuxTestBase {
 
         assertEquals("- 2026-11-23 11:30 " + "moved <script>window.pwned=1</script>", s.path("journal").get(0).asText());
         assertEquals("nightly", s.path("schedules").get(0).path("name").asText());
-        assertTrue(s.path("schedules").get(0).path("text").asText().startsWith("waiting · every 24h, next 2026-11-24T12:00:00Z · check <the> deploy"),
+        assertTrue(s.path("schedules").get(0).path("text").asText().startsWith("waiting · every 24h, next " + looop.io.Durations.at(java.time.Instant.parse("2026-11-24T12:00:00Z")) + " · check <the> deploy"),
                 s.toString());
         JsonNode spend = s.path("spend");
         assertEquals("today $1.5 of $2 max_daily_usd", spend.path("today").asText());

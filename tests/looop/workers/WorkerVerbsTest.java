@@ -50,6 +50,17 @@ class WorkerVerbsTest extends TmuxTestBase {
         return r;
     }
 
+    /** A person stops a worker with `looop kill`, the verb the worker's own `_ kill` is. */
+    @Test
+    void aPersonKillsAWorker() throws Exception {
+        profile(ECHO_LINES);
+        ok("start-session", "w1", "first");
+        t.awaitOutput("w1", "up");
+        assertEquals("stopped worker w1\n", ok("kill", "w1").out());
+        t.awaitState("w1", "killed");
+        assertTrue(fails(1, "kill", "nope").contains("nope"));
+    }
+
     @Test
     void startSessionThenLsAsTextAndJson() throws Exception {
         profile(ECHO_LINES);

@@ -83,7 +83,10 @@ class WorktreeWorkersTest extends TmuxTestBase {
         t.awaitOutput("w1", "up");
         assertTrue(fails("merge", "w1").startsWith("looop: worker w1 is still running;"));
         assertTrue(fails("discard", "w1").contains("`looop discard w1 --force`"));
-        assertTrue(ok("discard", "w1", "--force").out().startsWith("discarded worker w1's worktree"));
+        assertTrue(fails("discard", "w1").contains("`looop kill w1`"), "the person's verb that stops a worker");
+        String discarded = ok("discard", "w1", "--force").out();
+        assertTrue(discarded.startsWith("stopped worker w1, then discarded its worktree"), discarded);
+        assertFalse(t.sessions.isAlive("w1"), "--force stops the worker first: none runs on in a deleted directory");
         assertFalse(Files.exists(t.profile.paths.data.resolve("worktrees/w1")));
         assertTrue(fails("diff", "w1").contains("is gone"));
         assertTrue(fails("start-session", "w2", "x", "--repo", dir.resolve("nope").toString()).contains("is not a directory"));

@@ -52,9 +52,16 @@ public final class Moves {
      * wrapped so no line is wider than width.
      */
     public static String table(Audience audience, String indent, int actionWidth, int fieldsWidth, int width) {
+        return table(audience, indent, actionWidth, fieldsWidth, width, k -> true);
+    }
+
+    /** As above, only the actions offered. */
+    public static String table(Audience audience, String indent, int actionWidth, int fieldsWidth, int width,
+            java.util.function.Predicate<Kind<?>> offered) {
         StringBuilder out = new StringBuilder();
         String hanging = " ".repeat(indent.length() + actionWidth + fieldsWidth);
         for (Kind<?> k : ALL) {
+            if (!offered.test(k)) continue;
             String text = audience == Audience.DECIDER ? k.forDecider() : k.whatLooopDoes();
             String head = indent + pad(k.action(), actionWidth) + pad(k.fieldList(), fieldsWidth);
             // a field list wider than its column leaves the first line less room than the rest
