@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import looop.gate.Budget;
+import looop.io.Durations;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.sense.Recall;
@@ -60,17 +61,25 @@ public final class Status {
         return out;
     }
 
+    /** When the last beat ran, as a person reads it: local time to the minute and how long ago. */
+    private String lastTick(String rfc3339) {
+        if (rfc3339 == null) return "never";
+        java.time.Instant at = java.time.Instant.parse(rfc3339);
+        java.time.Duration ago = java.time.Duration.between(at, clock.instant());
+        return Durations.at(at) + (ago.isNegative() ? "" : " (" + Durations.human(ago.toSeconds()) + " ago)");
+    }
+
     public String text() {
         ObjectNode j = json();
         StringBuilder out = new StringBuilder();
         line(out, "data dir", j.get("data_dir").asText() + (j.get("profile_exists").asBoolean() ? "" : " (not created yet: run `looop tick`)"));
         line(out, "pulse", j.get("pulse_running").asBoolean() ? "running (pid " + j.get("pid").asText() + ")" : "not running (start it with `looop run`)");
-        line(out, "cadence", "idle " + j.get("interval").asLong() + "s · busy " + j.get("busy_interval").asLong() + "s · active "
-                + j.get("active_interval").asLong() + "s" + cadenceSource(j));
+        line(out, "cadence", "idle " + Durations.human(j.get("interval").asLong()) + " · busy " + Durations.human(j.get("busy_interval").asLong())
+                + " · active " + Durations.human(j.get("active_interval").asLong()) + cadenceSource(j));
         line(out, "backoff", backoffText(j.get("backoff")));
         if (j.hasNonNull("last_failure")) line(out, "last failure", j.get("last_failure").get("message").asText());
         line(out, "sandbox", j.get("sandbox").asText());
-        line(out, "last tick", j.path("last_tick").asText("never"));
+        line(out, "last tick", lastTick(j.path("last_tick").asText(null)));
         line(out, "last hash", j.path("last_hash").asText("none committed yet"));
         JsonNode workers = j.get("workers");
         line(out, "workers", workers.isEmpty() ? "none" : workers.size() + "");
@@ -133,7 +142,7 @@ public final class Status {
         StringBuilder b = new StringBuilder();
         for (JsonNode n : j.get("sensors")) {
             b.append(b.length() == 0 ? "" : " · ").append(n.get("name").asText()).append(' ');
-            b.append(n.get("age_s").isNull() ? "never read" : n.get("age_s").asLong() + "s ago");
+            b.append(n.get("age_s").isNull() ? "never read" : Durations.human(n.get("age_s").asLong()) + " ago");
             if (!n.get("interval_s").isNull()) b.append(" (every ").append(n.get("interval_s").asLong()).append("s)");
             if (!n.get("failing").isNull()) b.append(" ✗ ").append(n.get("failing").asText());
         }

@@ -259,7 +259,7 @@ class FirstRunTest {
             assertEquals("pulse", s.get("cadence_source").asText());
             assertEquals(3000, s.get("interval").asInt());
             assertEquals("LOOOP_INTERVAL=3000", s.at("/env_overrides/0").asText());
-            assertTrue(b.cli("", "status").out().contains("idle 3000s · busy 15s · active 30s (env LOOOP_INTERVAL=3000) · as the running pulse uses it"));
+            assertTrue(b.cli("", "status").out().contains("idle 50m · busy 15s · active 30s (env LOOOP_INTERVAL=3000) · as the running pulse uses it"));
         } finally {
             pulse.destroy();
             if (!pulse.waitFor(60, TimeUnit.SECONDS)) pulse.destroyForcibly();
