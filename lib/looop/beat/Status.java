@@ -143,7 +143,7 @@ public final class Status {
         for (JsonNode n : j.get("sensors")) {
             b.append(b.length() == 0 ? "" : " · ").append(n.get("name").asText()).append(' ');
             b.append(n.get("age_s").isNull() ? "never read" : Durations.human(n.get("age_s").asLong()) + " ago");
-            if (!n.get("interval_s").isNull()) b.append(" (every ").append(n.get("interval_s").asLong()).append("s)");
+            if (!n.get("interval_s").isNull()) b.append(" (every ").append(Durations.human(n.get("interval_s").asLong())).append(")");
             if (!n.get("failing").isNull()) b.append(" ✗ ").append(n.get("failing").asText());
         }
         line(out, "sensors", b.length() == 0 ? "none" : b.toString());

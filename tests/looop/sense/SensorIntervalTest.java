@@ -102,7 +102,7 @@ class SensorIntervalTest {
         assertEquals(630, s.get(2).get("age_s").asLong());
         assertEquals(3600, s.get(2).get("interval_s").asLong());
         String text = b.cli("", "status").out();
-        assertTrue(text.contains("sensors:    broken 30s ago ✗ exit 3 · quick 30s ago · slow 630s ago (every 3600s)"), text);
+        assertTrue(text.contains("sensors:    broken 30s ago ✗ exit 3 · quick 30s ago · slow 10m30s ago (every 1h00m)"), text);
     }
 
     @Test
