@@ -3,6 +3,7 @@ package looop.profile;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
+import looop.fast.Instants;
 import looop.io.Fs;
 import looop.io.Json;
 
@@ -30,6 +31,6 @@ public final class Events {
 
     /** UTC, whole seconds: 2026-11-23T23:53:56Z. */
     public static String rfc3339(Instant t) {
-        return Json.rfc3339(t);
+        return Instants.rfc3339(t);
     }
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import looop.io.Text;
 
 /**
  * The paths a sensor's header asks to read inside the sandbox, one
