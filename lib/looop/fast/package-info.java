@@ -14,5 +14,12 @@
  * everywhere else write the JDK idiom (String.lines, String.format,
  * Instant.toString, HexFormat). This package is the lowest layer: it uses
  * nothing of looop's.
+ *
+ * <p>Not here, and held by StartupTest all the same: a check whose meaning is
+ * its caller's stays beside it (a run's name in beat/Tick, a sensor header in
+ * sense/SensorCache, a runner's first word in profile/Config, a worker id in
+ * workers/TmuxSessions), and what reads the system or JSON stays in io
+ * (SystemClock's zone offset, Pid, Fs.unique, Controls, FlatJson's Jackson
+ * stream, which falls back on Json).
  */
 package looop.fast;
