@@ -26,7 +26,7 @@ class ArchitectureTest {
     /** Top to bottom; each layer may use only the layers after it (docs/design.md draws the same list). */
     static final List<String> LAYERS = List.of(
             "cli", "web", "watch", "beat", "gate", "decide", "act", "sense", "notify", "schedule", "human",
-            "workers", "profile", "sandbox", "git", "io");
+            "workers", "profile", "sandbox", "git", "io", "fast");
 
     /**
      * Uses against the order not yet turned around: the class, and the

@@ -277,6 +277,6 @@ public final class Doctor {
     }
 
     private static String pad(String s, int width) {
-        return s + " ".repeat(Math.max(0, width - s.length()));
+        return width == 0 ? s : String.format("%-" + width + "s", s);
     }
 }

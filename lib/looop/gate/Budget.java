@@ -1,6 +1,6 @@
 // A module of its own: a script can pull it in with //SOURCES <checkout>/lib/looop/gate/Budget.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
-//SOURCES ../io/Fs.java ../io/FlatJson.java ../io/Json.java ../io/UserError.java
+//SOURCES ../io/Fs.java ../io/FlatJson.java ../io/Json.java ../io/UserError.java ../fast/Instants.java
 package looop.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import looop.fast.Instants;
 import looop.io.ExitCode;
 import looop.io.FlatJson;
 import looop.io.Fs;
@@ -50,7 +51,7 @@ public final class Budget {
     public void record(String kind, String id, String runner, double usd) {
         if (!(usd > 0)) return;
         // flat and written by FlatJson: `_ cost` then starts no ObjectMapper
-        Fs.appendLine(ledger, FlatJson.write(Map.of("ts", FlatJson.rfc3339(clock.instant()), "kind", kind, "id", id,
+        Fs.appendLine(ledger, FlatJson.write(Map.of("ts", Instants.rfc3339(clock.instant()), "kind", kind, "id", id,
                 "runner", runner, "cost_usd", usd)), true);
     }
 
@@ -60,7 +61,7 @@ public final class Budget {
      * and says how many of them it could not price.
      */
     public void recordFreeCall(String kind, String id, String runner, boolean unmetered) {
-        Map<String, Object> row = new java.util.LinkedHashMap<>(Map.of("ts", FlatJson.rfc3339(clock.instant()), "kind", kind, "id", id,
+        Map<String, Object> row = new java.util.LinkedHashMap<>(Map.of("ts", Instants.rfc3339(clock.instant()), "kind", kind, "id", id,
                 "runner", runner, "cost_usd", 0.0));
         if (unmetered) row.put("unmetered", true);
         Fs.appendLine(ledger, FlatJson.write(row), true);
@@ -74,7 +75,7 @@ public final class Budget {
     public void recordReported(Instant ts, String kind, String id, String runner, double usd, String ref) {
         if (!(usd > 0)) return;
         ObjectNode row = Json.object();
-        row.put("ts", Json.rfc3339(ts));
+        row.put("ts", Instants.rfc3339(ts));
         row.put("kind", kind);
         row.put("id", id);
         row.put("runner", runner);

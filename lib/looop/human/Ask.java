@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import looop.fast.Instants;
 import looop.io.Json;
 
 /**
@@ -81,12 +82,12 @@ public record Ask(String id, String question, List<String> options, Instant crea
         o.put("question", question);
         var opts = o.putArray("options");
         for (String option : options) opts.add(option);
-        o.put("created", Json.instant(created));
+        o.put("created", Instants.instant(created));
         o.put("asker_pid", askerPid);
         o.put("session", session);
         o.put("answer", answer);
-        o.put("answered_at", answeredAt == null ? null : Json.instant(answeredAt));
-        o.put("taken_at", takenAt == null ? null : Json.instant(takenAt));
+        o.put("answered_at", answeredAt == null ? null : Instants.instant(answeredAt));
+        o.put("taken_at", takenAt == null ? null : Instants.instant(takenAt));
         return o;
     }
 
@@ -106,7 +107,7 @@ public record Ask(String id, String question, List<String> options, Instant crea
     private static Instant instant(JsonNode n, String field) {
         String s = Json.text(n, field);
         try {
-            return s == null ? null : Json.parseInstant(s);
+            return s == null ? null : Instants.parseInstant(s);
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }

@@ -3,6 +3,7 @@ package looop.human;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import looop.fast.Instants;
 import looop.io.Json;
 
 /** A message a person queued for a live worker: workers/&lt;worker&gt;/tells/&lt;tellId&gt;.json. */
@@ -13,7 +14,7 @@ public record Tell(String worker, String tellId, String text, Instant created) {
         o.put("worker", worker);
         o.put("tell_id", tellId);
         o.put("text", text);
-        o.put("created", Json.instant(created));
+        o.put("created", Instants.instant(created));
         return o;
     }
 
@@ -25,7 +26,7 @@ public record Tell(String worker, String tellId, String text, Instant created) {
         String created = Json.text(n, "created");
         if (worker == null || id == null || text == null || created == null) return null;
         try {
-            return new Tell(worker, id, text, Json.parseInstant(created));
+            return new Tell(worker, id, text, Instants.parseInstant(created));
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }

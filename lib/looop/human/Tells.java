@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import looop.fast.Instants;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
@@ -123,7 +124,7 @@ public final class Tells {
                 giveBack(claim, queuedFile(worker, t.tellId()));
                 throw e;
             }
-            var line = Json.object().put("tell_id", t.tellId()).put("via", via).put("at", Json.instant(clock.instant()));
+            var line = Json.object().put("tell_id", t.tellId()).put("via", via).put("at", Instants.instant(clock.instant()));
             Fs.appendLine(dir(worker).resolve("delivered.jsonl"), Json.canonical(line), true);
             Fs.delete(claim);
             done.add(t);

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -225,20 +224,5 @@ public final class Json {
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : canonical(v);
-    }
-
-    /** A time as JSON rows carry it: UTC, whole seconds, 2026-11-23T23:53:56Z. */
-    public static String rfc3339(Instant t) {
-        return FlatJson.rfc3339(t);
-    }
-
-    /** Instant.parse, with what instant() writes read by hand (see FlatJson#parseInstant). */
-    public static Instant parseInstant(String text) {
-        return FlatJson.parseInstant(text);
-    }
-
-    /** Exactly Instant.toString, without java.time's formatter (see FlatJson#instant). */
-    public static String instant(Instant t) {
-        return FlatJson.instant(t);
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import looop.fast.Instants;
 
 /**
  * What the loop tells a person (or a program) as it works: human lines
@@ -65,9 +66,9 @@ public final class Log {
                 : clock.getZone().getRules().getOffset(Instant.ofEpochMilli(now)).getTotalSeconds() * 1000L;
         long second = Math.floorMod(Math.floorDiv(now + offset, 1000), 86_400);
         StringBuilder b = new StringBuilder(8);
-        FlatJson.twoDigits(b, second / 3600);
-        FlatJson.twoDigits(b.append(':'), second / 60 % 60);
-        FlatJson.twoDigits(b.append(':'), second % 60);
+        Instants.twoDigits(b, second / 3600);
+        Instants.twoDigits(b.append(':'), second / 60 % 60);
+        Instants.twoDigits(b.append(':'), second % 60);
         return b.toString();
     }
 
@@ -92,7 +93,7 @@ public final class Log {
     public void line(Level level, String code, String message, ObjectNode fields) {
         if (json) {
             ObjectNode row = Json.object();
-            row.put("ts", Json.rfc3339(clock.instant()));
+            row.put("ts", Instants.rfc3339(clock.instant()));
             row.put("level", level.name().toLowerCase());
             row.put("code", code);
             row.put("msg", message);

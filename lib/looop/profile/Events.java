@@ -2,7 +2,7 @@ package looop.profile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Instant;
+import looop.fast.Instants;
 import looop.io.Fs;
 import looop.io.Json;
 
@@ -22,14 +22,9 @@ public final class Events {
 
     public void emit(String event, ObjectNode fields) {
         ObjectNode row = Json.object();
-        row.put("ts", rfc3339(clock.instant()));
+        row.put("ts", Instants.rfc3339(clock.instant()));
         row.put("event", event);
         row.setAll(fields);
         Fs.appendLine(paths.events(), Json.canonical(row));
-    }
-
-    /** UTC, whole seconds: 2026-11-23T23:53:56Z. */
-    public static String rfc3339(Instant t) {
-        return Json.rfc3339(t);
     }
 }

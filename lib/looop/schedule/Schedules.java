@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import looop.fast.Instants;
 import looop.io.FileMutex;
 import looop.io.Fs;
 import looop.io.Ids;
@@ -148,7 +149,7 @@ public final class Schedules {
             if (s.reached(now)) {
                 ObjectNode r = signal.addObject().put("name", s.name());
                 if (s.recurring()) r.put("period", s.period(now));
-                else r.put("at", Json.instant(s.at()));
+                else r.put("at", Instants.instant(s.at()));
             }
             if (s.due(now)) {
                 due.addObject().put("name", s.name()).put("note", s.note()).put("kind", s.kind())
@@ -156,9 +157,9 @@ public final class Schedules {
             }
         }
         Instant next = nextChange(all, now);
-        detail.put("next_change", next == null ? null : Json.instant(next));
+        detail.put("next_change", next == null ? null : Instants.instant(next));
         detail.put("count", all.size());
-        detail.put("sensed_at", Json.instant(now));
+        detail.put("sensed_at", Instants.instant(now));
         return v;
     }
 

@@ -30,7 +30,7 @@ final class SensorBlindness {
 
     /** The first absolute path on a "No such file" line that exists here (outside the sandbox), or null. */
     private static Path hostPath(String err) {
-        for (String line : looop.io.Text.lines(err)) {
+        for (String line : err.lines().toList()) {
             if (!line.contains(NO_SUCH)) continue;
             for (int i = line.indexOf('/'); i >= 0; i = line.indexOf('/', i + 1)) {
                 if (i > 0 && !boundary(line.charAt(i - 1))) continue;

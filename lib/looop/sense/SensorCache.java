@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
+import looop.fast.Text;
 import looop.io.Durations;
 import looop.io.Fs;
 import looop.io.Json;
-import looop.io.Text;
 import looop.profile.Paths;
 
 /**

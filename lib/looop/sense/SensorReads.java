@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import looop.io.Text;
+import looop.fast.Text;
 
 /**
  * The paths a sensor's header asks to read inside the sandbox, one

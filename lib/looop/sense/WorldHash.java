@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import looop.io.Fs;
 import looop.io.Json;
@@ -56,14 +57,9 @@ public final class WorldHash {
         return update(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** 32 lowercase hex digits. Not String.format: its Formatter parses the pattern with a regex, milliseconds cold in every one-shot beat. */
+    /** 32 lowercase hex digits. */
     public String hex() {
-        return hex16(hi) + hex16(lo);
-    }
-
-    private static String hex16(long v) {
-        String h = Long.toHexString(v);
-        return "0".repeat(16 - h.length()) + h;
+        return HexFormat.of().toHexDigits(hi) + HexFormat.of().toHexDigits(lo);
     }
 
     public static String of(byte[] bytes) {

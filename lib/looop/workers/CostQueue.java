@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
+import looop.fast.Instants;
 import looop.gate.Budget;
 import looop.io.FileMutex;
 import looop.io.Fs;
@@ -44,7 +45,7 @@ public final class CostQueue {
     public static void queue(Paths paths, String id, String runner, double usd, Clock clock) {
         SessionFiles f = SessionFiles.of(paths, id);
         if (!f.exists()) throw new UserError("no session dir for " + id + " to record its cost in; is $LOOOP_SESSION_ID right?");
-        String row = Json.canonical(Json.object().put("ts", Json.rfc3339(clock.instant())).put("runner", runner).put("cost_usd", usd)
+        String row = Json.canonical(Json.object().put("ts", Instants.rfc3339(clock.instant())).put("runner", runner).put("cost_usd", usd)
                 .put("ref", id + "-" + Fs.unique()));
         mutex(f).locked(() -> Fs.appendLine(queue(f), row, true));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import looop.fast.Text;
 import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
@@ -34,18 +35,11 @@ public final class WorkerVerbs {
         return out.toString();
     }
 
-    /** One row, padded by hand: String.format parses its pattern with a regex, cold in every one-shot `ls`. */
+    /** One row, padded by looop.fast: String.format parses its pattern with a regex, cold in every one-shot `ls`. */
     private static void row(StringBuilder out, int idWidth, String id, String state, String health, String exit, String note) {
-        String line = padded(id, idWidth, false) + "  " + padded(state, 8, false) + "  " + padded(health, 7, false) + "  "
-                + padded(exit, 4, true) + "  " + note;
+        String line = Text.padRight(id, idWidth) + "  " + Text.padRight(state, 8) + "  " + Text.padRight(health, 7) + "  "
+                + Text.padLeft(exit, 4) + "  " + note;
         out.append(line.stripTrailing()).append('\n');
-    }
-
-    /** s widened with spaces to width (on the left when right-aligned), as %-Ns and %Ns do; never cut. */
-    private static String padded(String s, int width, boolean right) {
-        if (s.length() >= width) return s;
-        String pad = " ".repeat(width - s.length());
-        return right ? pad + s : s + pad;
     }
 
     /** `ls --json`: {"sessions":[…]}, each session in its one shape ({@link Sessions.Info#json}) with a live one's "health". */

@@ -26,9 +26,10 @@ import looop.Beats;
 import looop.ChildJvm;
 import looop.TestProfile;
 import looop.beat.Tick;
+import looop.fast.Instants;
+import looop.fast.Text;
 import looop.io.Controls;
 import looop.io.Fs;
-import looop.io.Json;
 import looop.io.Log;
 import looop.io.SystemClock;
 import looop.profile.Config;
@@ -39,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What one-shot start-up (issue 15) replaced by hand-written code keeps
  * meaning what the JDK's or the regex's version meant: each check here runs
- * both side by side over edge cases and random inputs.
+ * both side by side over edge cases and random inputs. It is the contract of
+ * looop.fast (the shared helpers) and of the few checks written beside their
+ * callers, and it names the quick paths that must use them.
  */
 class StartupTest {
     @TempDir Path tmp;
@@ -65,16 +68,16 @@ class StartupTest {
                 Instant.ofEpochSecond(1, 120_000_000), Instant.ofEpochSecond(1, 123_450_000)));
         for (int i = 0; i < 20_000; i++) all.add(Instant.ofEpochSecond(RANDOM.nextLong() % 400_000_000_000L, RANDOM.nextInt(1_000_000_000)));
         for (Instant t : all) {
-            assertEquals(t.toString(), Json.instant(t), t::toString);
-            assertEquals(t.truncatedTo(ChronoUnit.SECONDS).toString(), Json.rfc3339(t), t::toString);
-            assertEquals(t, Json.parseInstant(t.toString()), t::toString);
+            assertEquals(t.toString(), Instants.instant(t), t::toString);
+            assertEquals(t.truncatedTo(ChronoUnit.SECONDS).toString(), Instants.rfc3339(t), t::toString);
+            assertEquals(t, Instants.parseInstant(t.toString()), t::toString);
         }
         for (String bad : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:00", "2026-01-01T00:00:00.Z",
                 "2026-01-01T00:00:00.1234567890Z", "2026-1-01T00:00:00Z", "x", "", "2026-01-01T00:00:60Z", "2026-01-01t00:00:00Z")) {
-            assertEquals(outcome(() -> Instant.parse(bad)), outcome(() -> Json.parseInstant(bad)), bad);
+            assertEquals(outcome(() -> Instant.parse(bad)), outcome(() -> Instants.parseInstant(bad)), bad);
         }
-        assertEquals(Instant.parse("2026-04-30T10:00:00.5Z"), Json.parseInstant("2026-04-30T10:00:00.5Z"));
-        assertEquals(Instant.parse("2024-02-29T23:59:59.000000001Z"), Json.parseInstant("2024-02-29T23:59:59.000000001Z"));
+        assertEquals(Instant.parse("2026-04-30T10:00:00.5Z"), Instants.parseInstant("2026-04-30T10:00:00.5Z"));
+        assertEquals(Instant.parse("2024-02-29T23:59:59.000000001Z"), Instants.parseInstant("2024-02-29T23:59:59.000000001Z"));
     }
 
     static String outcome(java.util.function.Supplier<Instant> parse) {
@@ -298,7 +301,19 @@ class StartupTest {
             for (int j = 0; j < chars.length; j++) chars[j] = alphabet[RANDOM.nextInt(alphabet.length)];
             samples.add(new String(chars));
         }
-        for (String s : samples) assertEquals(s.lines().toList(), looop.io.Text.lines(s), s.replace("\n", "\\n").replace("\r", "\\r"));
+        for (String s : samples) assertEquals(s.lines().toList(), Text.lines(s), s.replace("\n", "\\n").replace("\r", "\\r"));
+    }
+
+    @Test
+    void paddingIsStringFormats() {
+        for (String s : List.of("", "a", "abcd", "abcdefgh", "ü", "⚑ x")) {
+            for (int width = 1; width <= 9; width++) {
+                assertEquals(String.format("%-" + width + "s", s), Text.padRight(s, width), s + " " + width);
+                assertEquals(String.format("%" + width + "s", s), Text.padLeft(s, width), s + " " + width);
+            }
+            assertEquals(s, Text.padRight(s, 0));
+            assertEquals(s, Text.padLeft(s, 0));
+        }
     }
 
     @Test

@@ -1,10 +1,8 @@
-package looop.io;
+package looop.fast;
 
 /**
- * Small string checks written by hand where a regex or a stream would do: a
- * regex compiles at first use, a stream pipeline links a lambda per stage,
- * and in a one-shot command (every `$LOOOP_BIN tick`) each first use is cold
- * code the JVM pays for again on every start.
+ * Small string checks written by hand where a regex, a stream or
+ * String.format would do (see the package doc: quick paths only).
  */
 public final class Text {
     private Text() {}
@@ -38,5 +36,15 @@ public final class Text {
     public static boolean digits(String s, int from, int to) {
         for (int i = from; i < to; i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
         return true;
+    }
+
+    /** s widened with spaces on the right to width, as %-Ns does; never cut. */
+    public static String padRight(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    /** s widened with spaces on the left to width, as %Ns does; never cut. */
+    public static String padLeft(String s, int width) {
+        return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
     }
 }
