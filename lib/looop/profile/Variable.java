@@ -9,7 +9,7 @@ package looop.profile;
  */
 public enum Variable {
     LOOOP_DATA_DIR(Who.YOU_AND_EXPORTED, "the profile's data dir (default ${XDG_STATE_HOME:-$HOME/.local/state}/looop)"),
-    LOOOP_CONFIG(Who.YOU_AND_EXPORTED, "the config file (default <data dir>/looop.json)"),
+    LOOOP_CONFIG(Who.YOU_AND_EXPORTED, "the config file (default `<data dir>/looop.json`)"),
     XDG_STATE_HOME(Who.YOU, "parent of the default data dir"),
     LOOOP_LOG_FORMAT(Who.YOU, "json: every log line as NDJSON (same as --json)"),
     LOOOP_COLOR(Who.YOU, "1 or 0: force colour on or off"),
@@ -35,6 +35,7 @@ public enum Variable {
     LOOOP_EVENT_TEXT(Who.EXPORTED, "the event's text (notify command channels)"),
     LOOOP_EVENT_TS(Who.EXPORTED, "the event's time (notify command channels)"),
     LOOOP_WRAPPER(Who.WRAPPER, "the ./jbang wrapper that started this looop, for the next-step lines init prints"),
+    LOOOP_JBANG_PINNED(Who.WRAPPER, "set: ./jbang uses the JBang it fetched even when another is on PATH"),
     LOOOP_JBANG_HOME(Who.WRAPPER, "where ./jbang keeps the JBang it fetched (default ~/.cache/looop)"),
     LOOOP_BUILD_KEY(Who.WRAPPER, "the hash of the sources a launcher was built from");
 
