@@ -20,7 +20,7 @@ final class HelpCommand implements Callable<Integer> {
 
     public Integer call() {
         if (command == null || command.isEmpty()) {
-            root.ctx.out().print(Manual.text());
+            root.ctx.out().print(Manual.text(spec.root().commandLine()));
             return ExitCode.OK;
         }
         CommandLine cl = spec.parent().commandLine();

@@ -1,16 +1,32 @@
 package looop.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import looop.act.moves.Moves;
+import looop.profile.Knob;
+import looop.profile.Variable;
+import picocli.CommandLine;
 
-/** `looop help`: the full manual. */
+/**
+ * `looop help`: the full manual. The prose (the idea, the nouns, a beat, the
+ * rules) is written here; every list that could drift is printed from where
+ * the code keeps it: the actions from the move registry, the commands and
+ * their options from picocli's command model, the settings from Knob and the
+ * environment from Variable. Help is no quick path (it builds the whole
+ * command tree anyway), so this reads the model as it stands.
+ */
 public final class Manual {
     private Manual() {}
 
     /** Terminals are at least this wide; the manual never needs a wider one. */
     public static final int MAX_COLUMNS = 100;
 
-    public static String text() {
-        return PREFACE + actionTable() + RUNTIME + commands() + EXIT_CODES;
+    /** Where a command's description starts in the listing, and a setting's range. */
+    private static final int TEXT_COLUMN = 34;
+
+    /** The manual for the command tree under root (the whole tree: `help` is given every verb). */
+    public static String text(CommandLine root) {
+        return PREFACE + actionTable() + RUNTIME + settings() + environment() + commands(root) + EXIT_CODES;
     }
 
     /** The table of decisions: what the AI may ask for. */
@@ -18,9 +34,144 @@ public final class Manual {
         return ACTIONS;
     }
 
-    /** Every command and its options; ManualTest checks each option against the command line. */
-    public static String commands() {
-        return COMMANDS;
+    /**
+     * A heading, the prose above its commands, the verbs it lists (a verb with
+     * sub-verbs lists each of them), and the prose below. Which section a verb
+     * belongs to is the one thing kept by hand here: a verb no section names
+     * is listed under MORE COMMANDS all the same (and ManualTest fails).
+     */
+    record Section(String heading, String above, List<String> verbs, String below) {}
+
+    static final List<Section> SECTIONS = List.of(
+            new Section("USAGE", """
+                      looop                           run the pulse in the foreground and stream its log;
+                                                      Ctrl-C stops it and every live worker
+                    """, List.of("run", "tick", "sense", "hash", "gate", "decide", "act", "status", "journal", "playbook", "cost",
+                    "demo", "init", "doctor", "config", "version", "help"), """
+
+                      Every command takes -h/--help (its usage), --json and --verbose (stack traces),
+                      before or after its name: `looop --json status` is `looop status --json`.
+                      DUR is 500ms, 30s, 5m, 1h, 1d or 1h30m (a bare number is seconds).
+                      `looop help COMMAND` prints one command's usage with every option explained.
+
+                      The stages compose; `looop tick` runs the same functions in one process:
+                        looop sense | looop hash | looop gate | looop decide | looop act
+                        looop sense | looop hash | looop decide | looop act     # decide gates itself
+                        looop sense | jq '.snapshots["sensor-today.json"]'
+                        echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
+                    """),
+            new Section("WORKERS (each in its own tmux session on the profile's private tmux server)", "",
+                    List.of("start-session", "ls", "attach", "detach", "watch", "log", "shot", "send", "key", "expect", "wait",
+                            "wait-idle", "resize", "restart", "kill", "prune", "diff", "merge", "discard"), """
+                      These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
+                    """),
+            new Section("WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)", "",
+                    List.of("ask", "asks", "answer", "tell", "schedule"), """
+                      "notify" in private/secrets.json sends asks, worker exits, failing beats, the budget and
+                      send_notification moves to command, ntfy, webhook or desktop channels.
+                    """),
+            new Section("THE WEB PAGE", "", List.of("web"), ""),
+            new Section("INSIDE A WORKER (internal verbs, called as \"$LOOOP_BIN\" _ ...)", """
+                      ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)
+                    """, List.of("_"), ""));
+
+    /** Options every verb takes: said once under USAGE, not on every line. */
+    private static final List<String> GLOBAL = List.of(" [-h]", " [--json]", " [--verbose]");
+
+    /** Every visible command, section by section, as its synopsis and the first line of its description. */
+    static String commands(CommandLine root) {
+        StringBuilder out = new StringBuilder();
+        List<String> placed = new ArrayList<>();
+        for (Section s : SECTIONS) {
+            out.append(s.heading()).append('\n').append(s.above());
+            for (String verb : s.verbs()) {
+                CommandLine cl = root.getSubcommands().get(verb);
+                if (cl != null) listed(cl, out);
+                placed.add(verb);
+            }
+            out.append(s.below()).append('\n');
+        }
+        StringBuilder more = new StringBuilder();
+        for (var e : root.getSubcommands().entrySet()) {
+            if (!placed.contains(e.getKey())) listed(e.getValue(), more);
+        }
+        if (more.length() > 0) out.append("MORE COMMANDS\n").append(more).append('\n');
+        return out.toString();
+    }
+
+    /** cl's line (or, for a verb with sub-verbs, theirs), unless hidden. */
+    private static void listed(CommandLine cl, StringBuilder out) {
+        if (cl.getCommandSpec().usageMessage().hidden()) return;
+        if (!cl.getSubcommands().isEmpty()) {
+            for (CommandLine sub : cl.getSubcommands().values()) listed(sub, out);
+            return;
+        }
+        String[] description = cl.getCommandSpec().usageMessage().description();
+        columns(out, synopsis(cl), description.length == 0 ? "" : description[0]);
+    }
+
+    /** picocli's synopsis of cl on one line, without the global options; `_ x` for the internal verbs. */
+    static String synopsis(CommandLine cl) {
+        String s = cl.getHelp().detailedSynopsis(0, null, false).strip().replaceAll("\\s+", " ");
+        for (String global : GLOBAL) s = s.replace(global, "");
+        return s.startsWith("looop _ ") ? s.substring("looop ".length()) : s;
+    }
+
+    /** Every knob: its looop.json key, the variable that wins over it, its range. */
+    static String settings() {
+        StringBuilder out = new StringBuilder("""
+                SETTINGS
+                  Each number in looop.json (dots: a key inside a section) and the environment variable
+                  that wins over it; a setting in seconds also takes a duration: "30m", "1d".
+                """);
+        for (Knob k : Knob.values()) {
+            String left = (k.key == null ? "" : k.key) + (k.key != null && k.env != null ? ", " : "") + (k.env == null ? "" : k.env);
+            columns(out, left, k.meaning() + "; " + k.range());
+        }
+        return out.append('\n').toString();
+    }
+
+    /** The variables that are not knobs, by who sets them. */
+    static String environment() {
+        StringBuilder out = new StringBuilder("ENVIRONMENT\n  The LOOOP_ variables under SETTINGS, and:\n");
+        for (Variable.Who who : Variable.Who.values()) {
+            out.append("  ").append(who.words).append(who == Variable.Who.YOU ? "" : who == Variable.Who.WRAPPER ? "" :
+                    " (to every sensor, runner, run_shell command and worker)").append(":\n");
+            for (Variable v : Variable.values()) if (v.who == who) columns(out, v.name(), v.meaning);
+        }
+        out.append("""
+                  Every command looop runs uses bash -c with looop's own environment and PATH. For a
+                  login shell, write bash -lc '...' in the command yourself.
+
+                """);
+        return out.toString();
+    }
+
+    /** left at the margin (wrapped, never cut), text wrapped in the column after it, or below when left is too wide. */
+    private static void columns(StringBuilder out, String left, String text) {
+        StringBuilder line = wrap(out, new StringBuilder("  "), left, 4);
+        if (line.length() + 2 > TEXT_COLUMN) {
+            out.append(line).append('\n');
+            line = new StringBuilder();
+        }
+        line.append(" ".repeat(TEXT_COLUMN - line.length()));
+        out.append(wrap(out, line, text, TEXT_COLUMN).toString().stripTrailing()).append('\n');
+    }
+
+    /** Appends text's words to line, sending full lines to out (the next indented by indent); the last, open line. */
+    private static StringBuilder wrap(StringBuilder out, StringBuilder line, String text, int indent) {
+        boolean first = true;
+        for (String w : text.strip().split(" +")) {
+            if (w.isEmpty()) continue;
+            if (!first && line.length() + 1 + w.length() > MAX_COLUMNS) {
+                out.append(line).append('\n');
+                line = new StringBuilder(" ".repeat(indent));
+                first = true;
+            }
+            line.append(first ? "" : " ").append(w);
+            first = false;
+        }
+        return line;
     }
 
     /** The idea, the nouns, one beat, the rules, and the head of DECISIONS. */
@@ -100,7 +251,7 @@ public final class Manual {
 
             """;
 
-    /** The rest of DECISIONS, runners and cost, paths, environment. */
+    /** The rest of DECISIONS, runners and cost, paths. */
     private static final String RUNTIME = """
               Any action may add "journal" (the line to log; looop's own summary when empty) and
               "next_interval_s" (5..3600: the next sleep, once; also forces the next beat to
@@ -114,20 +265,11 @@ public final class Manual {
                                       "resume":"<cmd>",
                                       "cost":{"type":"<event type>","pointer":"/json/pointer",
                                               "mode":"sum|total"}}},
-                 "interval":60, "busy_interval":15, "active_interval":30,
-                 "session_ttl":259200, "max_daily_usd":null, "tick_timeout_s":600,
-                 "sensor_concurrency":8, "run_shell":{"deny":[...],"allow":[...]},
-                 "noop_ttl":21600, "flap_beats":5, "max_decides_per_hour":120, "max_workers":8,
-                 "rotate_bytes":5242880,
-                 "runner_retry":{"attempts":2,"backoff_s":5,"exit_codes":[75],"patterns":[...]}}
-              Guards: an unchanged world is decided again once the last decision is noop_ttl
-              old (0 = never); a sensor whose signal changed flap_beats beats in a row is named
-              as flapping; past max_decides_per_hour runner calls in a rolling hour a beat skips
-              (decide_capped); a start_worker beyond max_workers live workers fails; a runner
-              failure matching runner_retry (rate limit, overload, network) is retried in the
-              beat; events.jsonl and tick.log rotate to .1 past rotate_bytes (0 = never).
-              sensor_concurrency: sensors run at once (default 4 per core, at least 4);
-              run_shell: the gate in front of shell moves (see docs/reliability.md)
+                 "max_daily_usd":null, "run_shell":{"deny":[...],"allow":[...]},
+                 "runner_retry":{"exit_codes":[75],"patterns":[...]}}
+              and the numbers under SETTINGS. run_shell: the gate in front of shell moves (see
+              docs/reliability.md); runner_retry: which runner failures (rate limit, overload,
+              network) are retried within the beat.
               claude   built in; metered from the final result event's total_cost_usd
               pi       built in; metered by summing each message_end's message.usage.cost.total
               custom   give "cost": events whose "type" equals cost.type contribute the number at
@@ -150,151 +292,6 @@ public final class Manual {
               sensors/today.sh (wakes the loop once a day) and a .gitignore for the scratch.
               With that .gitignore the data dir can be kept in git, to see how the loop's
               policy evolves.
-
-            ENVIRONMENT
-              LOOOP_DATA_DIR          the profile's data dir
-              LOOOP_CONFIG            the config file
-              XDG_STATE_HOME          parent of the default data dir
-              LOOOP_SENSOR_TIMEOUT    seconds a sensor may run (default 60, 0 = no limit)
-              LOOOP_SENSOR_MAX_BYTES  largest reading kept (default 8192, 0 = no limit)
-              LOOOP_RUNS_KEEP         run archives kept (default 50, 0 = all)
-              LOOOP_SESSION_TTL       seconds finished sessions are kept (over config
-                                      session_ttl; default 3 days)
-              LOOOP_STUCK_AFTER       seconds a live worker's screen may stay unchanged
-                                      before it is stuck (over stuck_after; default 900)
-              LOOOP_INTERVAL          sleep after an idle beat (over config interval)
-              LOOOP_BUSY_INTERVAL     sleep after a beat that acted (over busy_interval)
-              LOOOP_ACTIVE_INTERVAL   sleep while a worker is alive (over active_interval)
-              LOOOP_SHELL_TIMEOUT     seconds a run_shell move may run (default 600, 0 = none)
-              LOOOP_NOOP_TTL          seconds before an unchanged world is decided again (over
-                                      noop_ttl; default 21600, 0 = never)
-              LOOOP_ROTATE_BYTES      size at which events.jsonl and tick.log rotate (over
-                                      rotate_bytes; default 5 MiB, 0 = never)
-              LOOOP_LOCK_WAIT         seconds a command waits for the profile's lock
-              LOOOP_STOP_GRACE        seconds a stopping pulse gets to finish its beat
-              LOOOP_NOTIFY_FAILED_BEATS  failed beats in a row before a beat_failed notice
-              LOOOP_LOG_FORMAT        json: every log line as NDJSON (same as --json)
-              LOOOP_COLOR             1 or 0: force colour on or off
-              NO_COLOR                set: no colour (colour is otherwise on a terminal only)
-              Exported to every sensor, runner, run_shell command and worker:
-              LOOOP_BIN               one executable running this looop with this profile; call
-                                      it quoted: "$LOOOP_BIN" _ flag ...
-              LOOOP_DATA_DIR, LOOOP_CONFIG
-              LOOOP_CLAIMS_DIR        <data>/claims
-              LOOOP_REPORTS_DIR       <data>/reports
-              LOOOP_COST_LEDGER       <data>/cost.jsonl
-              LOOOP_SESSION_ID        the worker's own session id (workers only)
-              Every command looop runs uses bash -c with looop's own environment and PATH. For a
-              login shell, write bash -lc '...' in the command yourself.
-
-            """;
-
-    private static final String COMMANDS = """
-            USAGE
-              looop [--json]                  run the pulse in the foreground and stream its log;
-                                              Ctrl-C stops it and every live worker
-              looop run [--json]              the pulse itself: beat, sleep, repeat (one per data
-                                              dir; a second one exits 1 naming the first's pid)
-              looop tick [--force|--now] [--json]  one beat; --force decides even if nothing changed,
-                                              --now also past the backoff of a failed world
-              looop sense                     stage 1: run the sensors, print the readings as JSON
-              looop hash                      stage 2: add the world hash and whether it changed
-              looop gate [--force]            stage 3: may this beat call the AI? (changed,
-                                              backoff, budget); adds "gate" to hash's JSON
-              looop decide [--force]          stage 4: ask the runner for one move behind the
-                                              gate (given hash's JSON, it gates itself)
-              looop act                       stage 5: execute a decision, log it, commit
-              looop status [--json]           pulse, last beat, workers, cost today, data dir
-              looop journal [--tail N]        the journal, or its last N lines
-              looop playbook log              the playbooks write_playbook replaced (playbook.d/)
-              looop playbook diff [N]         what rewrite N changed, as a unified diff
-              looop cost [today|all] [--json] spend: total, calls, by kind, by runner
-              looop demo [--dir DIR]          three beats on a throwaway profile, offline decider
-              looop init [--runner NAME] [--base-url URL] [--model NAME] [--force]
-                                              pick the runner (asks on a terminal), write
-                                              looop.json, seed the profile
-              looop doctor [--json]           check java, jbang, tmux, runner binaries, data dir,
-                                              sensors, config; each failure with its fix; exit 1 if any
-              looop config bash|zsh           shell completion; eval "$(looop config bash)"
-              looop version                   the version
-              looop help [COMMAND]            this manual, or one command's usage
-
-              Every command takes -h/--help (its usage), --json and --verbose (stack traces),
-              before or after its name: `looop --json status` is `looop status --json`.
-              DUR is 500ms, 30s, 5m, 1h, 1d or 1h30m (a bare number is seconds).
-
-              The stages compose; `looop tick` runs the same functions in one process:
-                looop sense | looop hash | looop gate | looop decide | looop act
-                looop sense | looop hash | looop decide | looop act     # decide gates itself
-                looop sense | jq '.snapshots["sensor-today.json"]'
-                echo '{"action":"write_goal","id":"x","body":"..."}' | looop act
-
-            WORKERS (each in its own tmux session on the profile's private tmux server)
-              looop start-session <id> <prompt> [runner]   start a worker; refuses a live <id>
-                [--repo PATH [--base REV]]                 in a git worktree of its own
-                                                           (worktrees/<id>, branch looop/<id>)
-                [--verify CMD]                             a check run once after it exits
-              looop ls [--json] [--watch] [--interval DUR] every worker: state, health (busy,
-                                                           idle, asking, blocked, stuck), exit
-                                                           code, flag or what it is blocked on;
-                                                           --watch: again every 2s until Ctrl-C
-              looop attach <id>                            take over the worker's terminal
-              looop detach <id>                            let go of it again
-              looop watch <id>                             follow read-only; `watch pulse` works
-              looop watch                                  every worker live: table + the selected
-                                                           one's screen; ↑↓ j k Tab, PgUp PgDn, q
-              looop log <id> [--tail N] [--grep RE] [--since N] [--follow] [--raw] [--json]
-              looop shot <id> [--ansi|--json] [--trim]     the visible screen right now
-              looop send <id> <text...> [-n]               type text, then Enter unless -n
-              looop key <id> <KEY...>                      press keys: Enter Up Esc C-c F1 ...
-              looop expect <id> <REGEX> [--timeout DUR] [--from-now] [--screen]
-                                                           wait for output (default 30s)
-              looop wait <id> [--timeout DUR]              wait for exit; exits with its code
-                                                           (137 if killed); no timeout by default
-              looop wait-idle <id> [--settle DUR] [--timeout DUR]
-                                                           wait until the screen stops changing
-                                                           for --settle (2s); timeout 60s
-              looop resize <id> <COLSxROWS>                resize the worker's terminal
-              looop restart <id>                           run the worker's command again
-              looop kill <id>                              stop the worker for good
-              looop prune                                  remove finished sessions (keeps a
-                                                           worktree with unmerged work, says so)
-              looop diff <id> [--stat] [--json]            what a repo worker changed vs its base
-              looop merge <id> [--squash|--rebase] [--force]
-                                                           into the checkout's branch, only clean
-              looop discard <id> [--force]                 remove its worktree and branch
-                                                           (--force stops a running worker first)
-              These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
-
-            WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)
-              looop ask <id> <question…> [--options a,b] [--timeout DUR]
-                                                           ask the human, wait, print the answer
-              looop asks [--json] [--wait [--timeout DUR]] pending asks with age and options
-              looop answer <id> <text…>|- [--force]        answer once (--force replaces)
-              looop tell <id> <text…>                      queue a message for a live worker:
-                                                           typed when its screen is still, or
-                                                           returned with its next answer
-              looop schedule add <name> (--at TIME|--in DUR|--every DUR) [--note TEXT]
-              looop schedule ls [--json] | rm <name>       wake the loop at a time
-              "notify" in private/secrets.json sends asks, worker exits, failing beats, the budget and
-              send_notification moves to command, ntfy, webhook or desktop channels.
-
-            THE WEB PAGE
-              looop web [--port N] [--bind ADDR] [--open]  pulse, beats, workers and their screens, asks,
-                                                           journal, spend; 127.0.0.1, one-time sign-in
-
-            INSIDE A WORKER (internal verbs, called as "$LOOOP_BIN" _ ...)
-              ask "$LOOOP_SESSION_ID" <q>     ask the human and wait for the answer (above)
-              _ flag <id> [note]              older way to ask: the note shows in status and ls
-              _ unflag <id>                   the answer arrived
-              _ kill <id>                     end this worker when its work is done
-              _ claim <name> [--session S]    take a lease; exit 1 naming the holder if taken
-              _ unclaim <name> [--session S]  release it
-              _ cost <kind> <id> <runner> <usd>
-                                              record spend in the cost ledger; kind is
-                                              tick (a beat's decision) or session (a worker)
-              _ openai                        the openai runner's tick: runners/OpenAiHttp.java
-                                              on looop's own java and Jackson
 
             """;
 

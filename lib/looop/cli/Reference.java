@@ -1,11 +1,12 @@
 package looop.cli;
 
 import looop.profile.Knob;
+import looop.profile.Variable;
 import picocli.CommandLine;
 
 /**
  * docs/reference.md: every command's usage as picocli prints it, and every
- * setting from the knob table, so the reference is the code's own words and
+ * setting from the knob table and every variable from Variable's, so the reference is the code's own words and
  * cannot drift. `looop _ reference` prints it; ReferenceTest fails when the
  * committed file differs.
  */
@@ -33,12 +34,24 @@ final class Reference {
                 environment variable that wins over it. A setting in seconds also takes a
                 duration as people write it: `"30m"`, `"1d"`, `"1h30m"`.
 
-                | looop.json key | environment variable | value |
-                |---|---|---|
+                | looop.json key | environment variable | what it sets | value |
+                |---|---|---|---|
                 """);
         for (Knob k : Knob.values()) {
             out.append("| ").append(k.key == null ? "" : "`" + k.key + "`").append(" | ")
-                    .append(k.env == null ? "" : "`" + k.env + "`").append(" | ").append(k.range()).append(" |\n");
+                    .append(k.env == null ? "" : "`" + k.env + "`").append(" | ").append(k.meaning()).append(" | ").append(k.range()).append(" |\n");
+        }
+        out.append("""
+
+                ## Environment
+
+                The variables of the settings above, and these (`lib/looop/profile/Variable.java`).
+
+                | variable | who sets it | what it is |
+                |---|---|---|
+                """);
+        for (Variable v : Variable.values()) {
+            out.append("| `").append(v.name()).append("` | ").append(v.who.words).append(" | ").append(v.meaning.replace("|", "\\|")).append(" |\n");
         }
         return out.toString();
     }

@@ -57,6 +57,34 @@ public enum Knob {
         return "a whole number from " + min + " to " + max + " (" + unit + ")";
     }
 
+    /** What the knob sets, for the manual and the reference; a new knob does not compile without one. */
+    public String meaning() {
+        return switch (this) {
+            case INTERVAL -> "sleep after an idle beat";
+            case BUSY_INTERVAL -> "sleep after a beat that acted";
+            case ACTIVE_INTERVAL -> "sleep while a worker is alive";
+            case SESSION_TTL -> "how long finished sessions are kept";
+            case STUCK_AFTER -> "how long a live worker's screen may stay unchanged before it is stuck";
+            case TICK_TIMEOUT -> "how long the runner may take to decide a beat";
+            case SENSOR_CONCURRENCY -> "how many sensors run at once (default 4 per core, at least 4)";
+            case SHELL_TIMEOUT -> "how long a run_shell move may run";
+            case SHELL_MAX_OUTPUT -> "the most output of a run_shell move kept";
+            case SENSOR_TIMEOUT -> "how long a sensor may run";
+            case SENSOR_MAX_BYTES -> "the largest sensor reading kept";
+            case RUNS_KEEP -> "run archives (runs/) kept";
+            case LOCK_WAIT -> "how long a command waits for the profile's lock";
+            case STOP_GRACE -> "how long a stopping pulse gets to finish its beat";
+            case NOTIFY_FAILED_BEATS -> "when a failing pulse notifies";
+            case NOOP_TTL -> "an unchanged world is decided again once the last decision is this old";
+            case FLAP_BEATS -> "a sensor whose signal keeps changing is named as flapping";
+            case MAX_DECIDES_PER_HOUR -> "past this, a beat skips (decide_capped)";
+            case MAX_WORKERS -> "a start_worker beyond this fails";
+            case ROTATE_BYTES -> "events.jsonl and tick.log rotate to .1";
+            case RUNNER_RETRY_ATTEMPTS -> "a runner failure matching runner_retry is retried in the beat";
+            case RUNNER_RETRY_BACKOFF -> "the wait before a runner retry";
+        };
+    }
+
     /** A knob in seconds also takes a duration as people write it: "1d", "30m", "1h30m". */
     private boolean seconds() {
         return unit.startsWith("seconds");

@@ -1,53 +1,109 @@
 package looop.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import looop.act.moves.Kind;
 import looop.act.moves.Moves;
 import looop.decide.Prompt;
+import looop.profile.Knob;
+import looop.profile.Variable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+/** `looop help`: prose by hand, every list printed from the code that holds it. */
 class ManualTest {
-    private final String manual = Manual.text();
+    private static CommandLine root() {
+        return Main.commandLine(Context.fromProcess());
+    }
 
-    @Test
-    void mentionsEveryCommand() {
-        List<String> usages = List.of("looop [--json]", "looop run [--json]", "looop tick [--force|--now]", "looop sense",
-                "looop hash", "looop decide", "looop act", "looop status [--json]", "looop journal [--tail N]",
-                "looop cost [today|all] [--json]", "looop demo", "looop config bash|zsh", "looop version", "looop help",
-                "looop sense | looop hash | looop decide | looop act");
-        for (String u : usages) assertTrue(manual.contains(u), u);
-        for (String verb : List.of("start-session", "ls", "attach", "detach", "watch", "log", "shot", "send", "key",
-                "expect", "wait", "wait-idle", "resize", "restart", "prune")) {
-            assertTrue(Pattern.compile("(?m)^ +looop " + Pattern.quote(verb) + "( |$)").matcher(manual).find(), verb);
+    private final String manual = Manual.text(root());
+
+    /** Every visible command with no sub-verbs, anywhere in the tree: what the manual lists. */
+    private static List<CommandLine> leaves(CommandLine cl) {
+        List<CommandLine> out = new ArrayList<>();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().usageMessage().hidden()) continue;
+            if (sub.getSubcommands().isEmpty()) out.add(sub);
+            else out.addAll(leaves(sub));
         }
-        for (String internal : List.of("flag", "unflag", "kill", "claim", "unclaim", "cost")) {
-            assertTrue(Pattern.compile("(?m)^ +_ " + internal + "( |$)").matcher(manual).find(), "_ " + internal);
-        }
-        assertTrue(manual.contains("tmux"), "says what workers run in");
+        return out;
     }
 
     @Test
-    void mentionsEveryEnvironmentVariable() {
-        for (String var : List.of("LOOOP_DATA_DIR", "LOOOP_CONFIG", "XDG_STATE_HOME", "LOOOP_SENSOR_TIMEOUT",
-                "LOOOP_SENSOR_MAX_BYTES", "LOOOP_RUNS_KEEP", "LOOOP_SESSION_TTL", "LOOOP_INTERVAL",
-                "LOOOP_BUSY_INTERVAL", "LOOOP_ACTIVE_INTERVAL", "LOOOP_LOG_FORMAT", "LOOOP_COLOR", "NO_COLOR",
-                "LOOOP_SHELL_TIMEOUT", "LOOOP_BIN", "LOOOP_CLAIMS_DIR", "LOOOP_REPORTS_DIR", "LOOOP_COST_LEDGER",
-                "LOOOP_SESSION_ID", "LOOOP_STUCK_AFTER")) {
-            assertTrue(Pattern.compile("\\b" + var + "\\b").matcher(manual).find(), var);
+    void listsEveryCommandWithItsSynopsisAndEveryOption() {
+        List<CommandLine> leaves = leaves(root());
+        assertTrue(leaves.size() >= 50, "the whole tree: " + leaves.size());
+        for (CommandLine cl : leaves) {
+            String synopsis = Manual.synopsis(cl);
+            assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(synopsis) + "( |$)").matcher(manual).find(), synopsis);
+            String[] description = cl.getCommandSpec().usageMessage().description();
+            assertTrue(manual.contains(description[0].split(" ")[0] + " "), synopsis + ": its description");
+            for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+                if (o.inherited() || o.hidden() || o.usageHelp()) continue;
+                assertTrue(synopsis.contains(o.shortestName()), "`" + synopsis + "` lacks " + o.shortestName()); // picocli's synopsis names the shortest
+            }
         }
+        assertFalse(manual.contains("_ reference"), "a hidden verb is for the docs, not the manual");
+        for (String s : List.of("looop tick [--force] [--now]", "looop ls [--watch]", "_ flag ID", "looop schedule add", "looop kill ID",
+                "looop sense | looop hash | looop decide | looop act", "tmux")) {
+            assertTrue(manual.contains(s), s);
+        }
+    }
+
+    /** Sections are the one thing kept by hand: each verb in exactly one, and each name there a verb. */
+    @Test
+    void everyVerbIsInASectionAndEverySectionNamesVerbs() {
+        CommandLine root = root();
+        List<String> placed = new ArrayList<>();
+        for (Manual.Section s : Manual.SECTIONS) {
+            for (String verb : s.verbs()) {
+                assertTrue(root.getSubcommands().containsKey(verb), s.heading() + " names no verb '" + verb + "'");
+                assertFalse(placed.contains(verb), verb + " is in two sections");
+                placed.add(verb);
+            }
+        }
+        for (String verb : root.getSubcommands().keySet()) assertTrue(placed.contains(verb), "no section lists `looop " + verb + "`: add it to Manual.SECTIONS");
+        assertFalse(manual.contains("MORE COMMANDS"), "every verb has its section");
+    }
+
+    /** A verb added without a section still reaches the manual: the listing cannot lose one. */
+    @Test
+    void aVerbWithoutASectionIsListedAllTheSame() {
+        CommandLine root = root();
+        root.addSubcommand("brand-new", new CommandLine(new NewVerb()));
+        String text = Manual.text(root);
+        assertTrue(text.contains("MORE COMMANDS\n  looop brand-new [--shiny]"), text.substring(text.indexOf("INSIDE A WORKER")));
+        assertTrue(text.contains("A verb no section names yet."));
+    }
+
+    @picocli.CommandLine.Command(name = "brand-new", description = "A verb no section names yet.")
+    static final class NewVerb implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--shiny", description = "New.") boolean shiny;
+
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    void namesEveryKnobAndEveryVariable() {
+        for (Knob k : Knob.values()) {
+            if (k.env != null) assertTrue(Pattern.compile("(?m)^  .*\\b" + k.env + "\\b").matcher(manual).find(), k.env);
+            if (k.key != null) assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(k.key) + "[ ,]").matcher(manual).find(), k.key);
+            assertTrue(manual.contains(k.meaning().split(" ")[0]), k.meaning());
+        }
+        for (Variable v : Variable.values()) assertTrue(Pattern.compile("(?m)^  " + v.name() + " ").matcher(manual).find(), v.name());
     }
 
     @Test
     void coversTheIdeaNounsBeatRulesDecisionsAndCost() {
         for (String heading : List.of("THE IDEA", "THE NOUNS", "ONE BEAT", "RULES", "DECISIONS", "RUNNERS AND COST",
-                "PATHS", "ENVIRONMENT", "USAGE", "EXIT CODES")) {
+                "PATHS", "SETTINGS", "ENVIRONMENT", "USAGE", "WORKERS", "INSIDE A WORKER", "EXIT CODES")) {
             assertTrue(Pattern.compile("(?m)^" + heading).matcher(manual).find(), heading);
         }
         for (String noun : List.of("playbook", "goals", "sensors", "snapshots", "journal", "workers", "claims", "runners")) {
@@ -60,7 +116,7 @@ class ManualTest {
             assertTrue(Pattern.compile("(?m)^ +" + action + " ").matcher(manual).find(), action);
         }
         for (String s : List.of("Kubernetes", "etcd", "informers", "claude", "pi ", "\"type\"", "\"pointer\"", "\"mode\"",
-                "max_daily_usd", "3 runs in a row", "next_interval_s")) {
+                "max_daily_usd", "3 runs in a row", "next_interval_s", "-h/--help", "--json", "--verbose")) {
             assertTrue(manual.contains(s), s);
         }
         for (String code : List.of("0    ok", "1    error", "2    usage", "124  timeout")) assertTrue(manual.contains(code), code);
@@ -82,17 +138,21 @@ class ManualTest {
     @Test
     void fitsA100ColumnTerminal() {
         manual.lines().forEach(line -> {
-            assertTrue(line.codePointCount(0, line.length()) <= 100, "too wide: " + line);
+            assertTrue(line.codePointCount(0, line.length()) <= Manual.MAX_COLUMNS, "too wide: " + line);
             assertFalse(line.contains("\t"), "tab in: " + line);
             assertFalse(line.endsWith(" "), "trailing space in: " + line);
         });
         assertTrue(manual.endsWith("\n"));
     }
 
-    // -- the command listing against the command line ------------------------------
-
-    private static final Pattern USAGE_LINE = Pattern.compile("(?m)^ {2,}(looop|_)((?: [a-z][a-z-]*)*)(.*)$");
-    private static final Pattern BRACKETED = Pattern.compile("\\[(-[^\\]]*)\\]");
+    /** `looop help` prints this very text, from the whole tree (help is given every verb). */
+    @Test
+    void helpPrintsIt() {
+        var profile = new looop.TestProfile(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).resolve("looop-manual-" + ProcessHandle.current().pid()));
+        looop.Beats.Cli r = looop.Beats.cli(profile, "", "help");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(manual, r.out());
+    }
 
     /**
      * The command list shows only the first line of a description: each
@@ -100,7 +160,7 @@ class ManualTest {
      */
     @Test
     void everyCommandListLineIsAWholeSentence() {
-        List<CommandLine> all = new ArrayList<>(List.of(Main.commandLine(Context.fromProcess())));
+        List<CommandLine> all = new ArrayList<>(List.of(root()));
         for (int i = 0; i < all.size(); i++) {
             CommandLine cl = all.get(i);
             all.addAll(cl.getSubcommands().values());
@@ -109,67 +169,5 @@ class ManualTest {
             String first = description[0].strip();
             assertTrue(first.matches("(?s).*[.?!)…]$"), cl.getCommandSpec().qualifiedName() + ": '" + first + "'");
         }
-    }
-
-    /** One command the manual lists, with the options it shows in brackets. */
-    record Listed(CommandLine command, String line, List<String> options) {}
-
-    /** Each `looop VERB …` / `_ VERB …` line of the listing, resolved to the command it names. */
-    private static List<Listed> listed() {
-        CommandLine root = Main.commandLine(Context.fromProcess());
-        List<Listed> out = new ArrayList<>();
-        Matcher m = USAGE_LINE.matcher(Manual.commands());
-        while (m.find()) {
-            CommandLine cl = m.group(1).equals("_") ? root.getSubcommands().get("_") : root;
-            String rest = m.group(2) + m.group(3);
-            for (String word : m.group(2).strip().split(" ")) {
-                if (word.isEmpty() || !cl.getSubcommands().containsKey(word)) break;
-                cl = cl.getSubcommands().get(word);
-            }
-            List<String> options = new ArrayList<>();
-            Matcher b = BRACKETED.matcher(rest);
-            while (b.find()) {
-                for (String alt : b.group(1).split("\\|")) options.add(alt.strip().split(" ")[0]);
-            }
-            out.add(new Listed(cl, m.group(0).strip(), options));
-        }
-        return out;
-    }
-
-    @Test
-    void everyOptionTheManualListsExists() {
-        List<Listed> listed = listed();
-        assertTrue(listed.size() >= 35, "found the listing: " + listed.size());
-        int options = 0;
-        for (Listed l : listed) {
-            for (String option : l.options()) {
-                options++;
-                assertTrue(l.command().getCommandSpec().findOption(option) != null,
-                        "`" + l.line() + "` lists " + option + ", which `" + l.command().getCommandName() + "` does not take");
-            }
-        }
-        assertTrue(options >= 25, "read the options: " + options);
-    }
-
-    @Test
-    void everyOptionOfEveryCommandIsInTheManual() {
-        List<Listed> listed = listed();
-        java.util.Set<String> shown = new java.util.HashSet<>();
-        for (Listed l : listed) shown.add(l.command().getCommandSpec().qualifiedName());
-        String manual = Manual.text();
-        CommandLine root = Main.commandLine(Context.fromProcess());
-        List<CommandLine> all = new ArrayList<>(root.getSubcommands().values());
-        all.addAll(root.getSubcommands().get("_").getSubcommands().values());
-        for (CommandLine cl : all) {
-            if (!cl.getSubcommands().isEmpty()) continue; // `_`: its verbs are listed one by one
-            if (cl.getCommandSpec().usageMessage().hidden()) continue; // `_ reference`: for the docs, not a person's verb
-            String name = cl.getCommandSpec().qualifiedName(" ").replaceFirst("^looop ", "");
-            assertTrue(shown.contains(cl.getCommandSpec().qualifiedName()), "the manual lists no `" + name + "`");
-            for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
-                if (o.inherited() || o.hidden()) continue;
-                assertTrue(manual.contains(o.longestName()), "`" + name + " " + o.longestName() + "` is not in the manual");
-            }
-        }
-        for (String global : List.of("-h/--help", "--json", "--verbose")) assertTrue(manual.contains(global), global);
     }
 }
