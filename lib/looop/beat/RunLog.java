@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import looop.io.Fs;
@@ -25,32 +26,46 @@ public final class RunLog {
         return paths.data.resolve("run.log");
     }
 
-    /** out, with every byte also appended to run.log (started empty). */
+    /**
+     * out, with every byte also appended to run.log. The file is started
+     * empty at the first byte, not before: the pulse prints nothing until it
+     * holds the lock, so a run refused before that (a missing runner, a
+     * pulse already running) neither creates the file nor empties the
+     * running pulse's. A link at its name is refused, never followed.
+     */
     public static PrintStream tee(PrintStream out, Paths paths) {
-        OutputStream file;
-        try {
-            Fs.mkdirs(paths.data);
-            file = Files.newOutputStream(file(paths), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        } catch (IOException | UncheckedIOException e) {
-            return out; // the loop runs without the copy; watch and log then say nothing runs outside tmux
-        }
         return new PrintStream(new OutputStream() {
+            private OutputStream file;
+            private boolean tried;
+
+            private OutputStream copy() {
+                if (tried) return file;
+                tried = true;
+                try {
+                    file = Files.newOutputStream(RunLog.file(paths), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException | UncheckedIOException e) {
+                    file = null; // the loop runs without the copy; watch and log then say nothing runs outside tmux
+                }
+                return file;
+            }
+
             @Override
             public void write(int b) throws IOException {
                 out.write(b);
-                file.write(b);
+                if (copy() != null) file.write(b);
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
-                file.write(b, off, len);
+                if (copy() != null) file.write(b, off, len);
             }
 
             @Override
             public void flush() throws IOException {
                 out.flush();
-                file.flush();
+                if (file != null) file.flush();
             }
         }, true, StandardCharsets.UTF_8);
     }
