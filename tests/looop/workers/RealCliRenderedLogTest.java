@@ -61,21 +61,7 @@ class RealCliRenderedLogTest {
                     "ANTHROPIC_MODEL", "claude-sonnet-4-5", "IS_SANDBOX", "1",
                     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1", "DISABLE_AUTOUPDATER", "1"));
             assertEquals(0, init(data, env), "looop init --runner claude");
-            try (TmuxProfile t = new TmuxProfile(data, env)) {
-                Beats.Cli started = t.cli("start-session", "w1", "Follow the worker script.");
-                assertEquals(0, started.code(), started.toString());
-                Beats.Cli hit = t.cli("expect", "w1", "All steps done", "--timeout", "180s");
-                assertEquals(0, hit.code(), hit + "\nscreen:\n" + t.cli("shot", "w1").out());
-                assertTrue(hit.out().contains(ApiStandIn.WORKER_DONE), hit.out());
-
-                String log = t.cli("log", "w1").out();
-                assertTrue(log.contains(ApiStandIn.WORKER_DONE), "the model's text in log:\n" + log);
-                assertFalse(log.contains("\u001b"), "no escapes in log");
-                assertTrue(log.lines().count() > 10, "the TUI's rows are lines of their own:\n" + log);
-                assertTrue(t.cli("log", "w1", "--grep", "All steps").out().contains(ApiStandIn.WORKER_DONE));
-                assertEquals(t.output("w1"), t.cli("log", "w1", "--raw").out());
-                t.cli("kill", "w1");
-            }
+            followTheScriptAndRead(data, env, 10);
         }
     }
 
@@ -95,21 +81,31 @@ class RealCliRenderedLogTest {
                     + "\"cost\":{\"input\":3,\"output\":15,\"cacheRead\":0,\"cacheWrite\":0}}]}}}");
             Files.writeString(agent.resolve("settings.json"), "{\"defaultProvider\":\"standin\",\"defaultModel\":\"standin-model\"}");
             Files.writeString(data.resolve("looop.json"), "{\"default\":\"pi\"}");
-            try (TmuxProfile t = new TmuxProfile(data, env)) {
-                Beats.Cli started = t.cli("start-session", "w1", "Follow the worker script.");
-                assertEquals(0, started.code(), started.toString());
-                Beats.Cli hit = t.cli("expect", "w1", "All steps done", "--timeout", "180s");
-                assertEquals(0, hit.code(), hit + "\nscreen:\n" + t.cli("shot", "w1").out());
-                assertTrue(hit.out().contains(ApiStandIn.WORKER_DONE), hit.out());
+            followTheScriptAndRead(data, env, 5);
+        }
+    }
 
-                String log = t.cli("log", "w1").out();
-                assertTrue(log.contains(ApiStandIn.WORKER_DONE), "the model's text in log:\n" + log);
-                assertFalse(log.contains("\u001b"), "no escapes in log");
-                assertTrue(log.lines().count() > 5, "the TUI's rows are lines of their own:\n" + log);
-                assertTrue(t.cli("log", "w1", "--grep", "All steps").out().contains(ApiStandIn.WORKER_DONE));
-                assertEquals(t.output("w1"), t.cli("log", "w1", "--raw").out());
-                t.cli("kill", "w1");
-            }
+    /**
+     * Starts worker w1 on the profile's CLI and reads it as a person would:
+     * `expect` matches the model's text without --screen, `log` holds it as
+     * lines (at least minRows of the TUI's rows), no escape left, `--grep`
+     * finds it, `--raw` is the file's bytes.
+     */
+    private void followTheScriptAndRead(Path data, Map<String, String> env, int minRows) throws Exception {
+        try (TmuxProfile t = new TmuxProfile(data, env)) {
+            Beats.Cli started = t.cli("start-session", "w1", "Follow the worker script.");
+            assertEquals(0, started.code(), started.toString());
+            Beats.Cli hit = t.cli("expect", "w1", "All steps done", "--timeout", "180s");
+            assertEquals(0, hit.code(), hit + "\nscreen:\n" + t.cli("shot", "w1").out());
+            assertTrue(hit.out().contains(ApiStandIn.WORKER_DONE), hit.out());
+
+            String log = t.cli("log", "w1").out();
+            assertTrue(log.contains(ApiStandIn.WORKER_DONE), "the model's text in log:\n" + log);
+            assertFalse(log.contains("\u001b"), "no escapes in log");
+            assertTrue(log.lines().count() > minRows, "the TUI's rows are lines of their own:\n" + log);
+            assertTrue(t.cli("log", "w1", "--grep", "All steps").out().contains(ApiStandIn.WORKER_DONE));
+            assertEquals(t.output("w1"), t.cli("log", "w1", "--raw").out());
+            t.cli("kill", "w1");
         }
     }
 
