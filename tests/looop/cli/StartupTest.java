@@ -253,7 +253,10 @@ class StartupTest {
         Files.createDirectories(b.profile.paths.sessions().resolve("w1"));
         Map<String, List<String>> runs = new LinkedHashMap<>();
         runs.put("tick", List.of("tick"));
-        runs.put("sandboxed tick", List.of("tick"));
+        // the sandboxed path where a sandbox works here (auto mode without one is the unconfined tick with a warning)
+        if (looop.sandbox.Sandbox.of(looop.sandbox.SandboxPolicy.defaults(Path.of(System.getProperty("user.home")))).active()) {
+            runs.put("sandboxed tick", List.of("tick"));
+        }
         runs.put("version", List.of("version"));
         runs.put("ls", List.of("ls"));
         runs.put("_ flag", List.of("_", "flag", "w1", "look"));

@@ -103,6 +103,8 @@ class GitBoundaryTest {
     // 2b: the record is looop's, but the worktree's uncommitted files name a filter of the person's config
     @Test
     void theWorktreesUncommittedStateIsReadOnlyInsideTheSandbox() {
+        Sandbox sandbox = Sandbox.of(SandboxPolicy.defaults(Path.of(System.getProperty("user.home"))));
+        assumeTrue(sandbox.active(), "bubblewrap cannot confine commands here: " + sandbox.describe());
         Worktree w = start("w1");
         sh(checkout, "git config filter.mine.clean '" + touchMark() + "'");
         sh(w.path(), "echo '* filter=mine' > .gitattributes && echo changed >> f.txt");
