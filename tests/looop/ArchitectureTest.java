@@ -38,8 +38,6 @@ class ArchitectureTest {
             "looop.profile.Confinement", "workers",
             // loading looop.json checks its "notify" list: a typed notify section parsed in profile
             "looop.profile.Config", "notify",
-            // a worker's interactive command resolved like the decider's: Runner's command helpers below workers
-            "looop.workers.TmuxSessions", "decide",
             // a removed worker's spend into the ledger: the ledger (Budget) below workers
             "looop.workers.CostQueue", "gate");
 
