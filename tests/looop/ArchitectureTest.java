@@ -37,9 +37,7 @@ class ArchitectureTest {
             // the grants name workers' paths: Confinement belongs above workers (issue 24 is rewriting it)
             "looop.profile.Confinement", "workers",
             // loading looop.json checks its "notify" list: a typed notify section parsed in profile
-            "looop.profile.Config", "notify",
-            // a removed worker's spend into the ledger: the ledger (Budget) below workers
-            "looop.workers.CostQueue", "gate");
+            "looop.profile.Config", "notify");
 
     private static final Pattern PACKAGE = Pattern.compile("<looop\\.(\\w+)\\.");
     /** The top-level class a violation starts in (a nested class or lambda counts as its outer class). */
