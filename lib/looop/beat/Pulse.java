@@ -69,7 +69,7 @@ public final class Pulse {
         Config config = Config.load(paths);
         // before anything is written: a pulse that cannot decide must not even seed the profile
         RunnerCommand.preflight(paths, config.defaultRunnerDef());
-        Seed.ensure(paths);
+        Seed.ensure(paths, config);
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -194,7 +194,7 @@ public final class Tick {
 
     /** A beat starts on a seeded profile with LOOOP_BIN in place, and logs past their size rotated. */
     private void begin(Config config) {
-        Seed.ensure(paths);
+        Seed.ensure(paths, config);
         Launcher.ensure(paths);
         Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");

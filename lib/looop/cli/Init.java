@@ -127,7 +127,7 @@ public final class Init {
             Path script = paths.data.resolve("runners/decisions.jsonl");
             if (!Files.exists(script)) Fs.writeAtomic(script, OFFLINE_SCRIPT);
         }
-        Seed.ensure(paths);
+        Seed.ensure(paths, Config.load(paths));
         out.println("wrote " + paths.config + " (runner " + pick.runner() + ") and seeded " + paths.data);
         if (entry.path("tick").asText().startsWith(IS_SANDBOX)) {
             out.println(pick.runner() + ": its commands start with " + IS_SANDBOX.strip() + " (as root it refuses to skip permission prompts"
@@ -253,10 +253,11 @@ public final class Init {
      */
     public static UserError noRunnerYet(Paths paths, UserError failure) {
         if (Files.exists(paths.config, LinkOption.NOFOLLOW_LINKS) || !Seed.isNew(paths)) return failure;
-        Config.RunnerDef def = Config.load(paths).defaultRunnerDef();
+        Config config = Config.load(paths);
+        Config.RunnerDef def = config.defaultRunnerDef();
         RunnerCommand.Binary b = RunnerCommand.binary(def.tick(), RunnerCommand.childEnv(paths));
         if (b.found()) return failure;
-        Seed.ensure(paths);
+        Seed.ensure(paths, config);
         return new UserError("seeded " + paths.data + ", but no runner can decide yet (`" + b.name() + "` " + b.problem()
                 + "); pick one with `looop init`" + found(paths));
     }
