@@ -674,7 +674,7 @@ public class run {
     }
 
     static String prompt(Paths paths, Clock clock) {
-        List<Sensors.Reading> readings = new Sensors(paths, NoSessions.none(), clock).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, NoSessions.none(), clock, looop.profile.Config.load(paths)).senseAll();
         return Prompt.build(paths, readings, new Journal(paths, clock).tail(20), clock);
     }
 

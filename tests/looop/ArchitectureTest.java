@@ -101,7 +101,6 @@ class ArchitectureTest {
      */
     static final java.util.Set<String> LOADS_CONFIG_NOT_YET = java.util.Set.of(
             "looop.web.Fleet", // each request of the web page: the request as the command's unit
-            "looop.sense.Sensors", // when a test makes it without the beat's config (issue 24 is rewriting it)
             "looop.workers.WorkerRepos"); // a worktree's git runs confined: a Supplier<Config> from the caller, as TmuxSessions has
 
     @Test
