@@ -20,13 +20,13 @@ import java.util.Random;
 import looop.NoSessions;
 import looop.beat.Tick;
 import looop.decide.Prompt;
-import looop.decide.Runner;
 import looop.io.Fs;
 import looop.io.Log;
 import looop.io.Proc;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
+import looop.profile.RunnerCommand;
 import looop.sense.Sensors;
 import looop.sense.WorldHash;
 
@@ -215,7 +215,7 @@ public class run {
     /** One skip beat, phase by phase, exactly the calls Tick.beat makes; returns {sense, hash+compare} in ns. */
     static long[] skipBeat(Tick tick, Paths paths) {
         long t0 = System.nanoTime();
-        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
+        RunnerCommand.preflight(paths, Config.load(paths).defaultRunnerDef());
         Tick.Sensed sensed = tick.sense();
         long t1 = System.nanoTime();
         Tick.Outcome o = tick.act(tick.decide(tick.hash(sensed), false));
@@ -674,7 +674,7 @@ public class run {
     }
 
     static String prompt(Paths paths, Clock clock) {
-        List<Sensors.Reading> readings = new Sensors(paths, NoSessions.none(), clock).senseAll();
+        List<Sensors.Reading> readings = new Sensors(paths, NoSessions.none(), clock, looop.profile.Config.load(paths)).senseAll();
         return Prompt.build(paths, readings, new Journal(paths, clock).tail(20), clock);
     }
 

@@ -35,16 +35,7 @@ class ArchitectureTest {
      */
     static final Map<String, String> NOT_YET = Map.of(
             // the grants name workers' paths: Confinement belongs above workers (issue 24 is rewriting it)
-            "looop.profile.Confinement", "workers",
-            // loading looop.json checks its "notify" list: a typed notify section parsed in profile
-            "looop.profile.Config", "notify",
-            // a short stable name from a path: a digest helper in io that WorldHash also uses
-            "looop.profile.Launcher", "sense",
-            "looop.workers.Tmux", "sense",
-            // a worker's interactive command resolved like the decider's: Runner's command helpers below workers
-            "looop.workers.TmuxSessions", "decide",
-            // a removed worker's spend into the ledger: the ledger (Budget) below workers
-            "looop.workers.CostQueue", "gate");
+            "looop.profile.Confinement", "workers");
 
     private static final Pattern PACKAGE = Pattern.compile("<looop\\.(\\w+)\\.");
     /** The top-level class a violation starts in (a nested class or lambda counts as its outer class). */
@@ -109,14 +100,13 @@ class ArchitectureTest {
      * these still read it where they need it.
      */
     static final java.util.Set<String> LOADS_CONFIG_NOT_YET = java.util.Set.of(
-            "looop.web.Fleet", // each request of the web page: the request as the command's unit
-            "looop.sense.Sensors", // when a test makes it without the beat's config (issue 24 is rewriting it)
-            "looop.workers.WorkerRepos", // a worktree's git runs confined: a Supplier<Config> from the caller, as TmuxSessions has
-            "looop.profile.Seed"); // a new profile's setup goal fits its runner: the caller's config once Seed.ensure takes one
+            "looop.workers.WorkerRepos"); // a worktree's git runs confined: a Supplier<Config> from the caller, as TmuxSessions has
 
     @Test
     void onlyTheCommandAndTheBeatReadTheConfig() {
-        var result = noClasses().that().resideOutsideOfPackages("looop.cli..", "looop.beat..")
+        // web: the server is a command, and each request its unit, as each beat is
+        // the beat's: looop.json is read for the request, so an edit shows on the next one
+        var result = noClasses().that().resideOutsideOfPackages("looop.cli..", "looop.web..", "looop.beat..")
                 .and(com.tngtech.archunit.base.DescribedPredicate.not(JavaClass.Predicates.belongTo(
                         HasName.Predicates.nameMatching(String.join("|", LOADS_CONFIG_NOT_YET).replace(".", "\\.")))))
                 .should().callMethod(looop.profile.Config.class, "load", looop.profile.Paths.class).evaluate(lib);

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import looop.decide.Runner;
 import looop.io.Fs;
 import looop.io.Json;
 import looop.io.Log;
@@ -21,6 +20,7 @@ import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Lock;
 import looop.profile.Paths;
+import looop.profile.RunnerCommand;
 import looop.workers.OutputLog;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
@@ -89,7 +89,7 @@ public final class Foreground {
     /** Brings the pulse up (or attaches), streams it until it ends, and returns the exit code. */
     public int run() {
         // a pulse that cannot decide would die in its session: refuse here, before anything is written
-        Runner.preflight(paths, Config.load(paths).defaultRunnerDef());
+        RunnerCommand.preflight(paths, Config.load(paths).defaultRunnerDef());
         requireTmux();
         // the hook goes in first: Ctrl-C while the pulse is being started must stop it too
         Thread hook = new Thread(this::onSignal, "looop-foreground-stop");

@@ -3,13 +3,13 @@ package looop.beat;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import looop.decide.Runner;
 import looop.io.Log;
 import looop.io.UserError;
 import looop.profile.Knob;
 import looop.profile.Config;
 import looop.profile.Lock;
 import looop.profile.Paths;
+import looop.profile.RunnerCommand;
 import looop.profile.Seed;
 import looop.workers.Sessions;
 
@@ -68,8 +68,8 @@ public final class Pulse {
     public int run() {
         Config config = Config.load(paths);
         // before anything is written: a pulse that cannot decide must not even seed the profile
-        Runner.preflight(paths, config.defaultRunnerDef());
-        Seed.ensure(paths);
+        RunnerCommand.preflight(paths, config.defaultRunnerDef());
+        Seed.ensure(paths, config);
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);

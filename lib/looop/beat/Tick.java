@@ -14,6 +14,7 @@ import looop.act.Intent;
 import looop.act.Decision;
 import looop.decide.Prompt;
 import looop.fast.Text;
+import looop.profile.RunnerCommand;
 import looop.sense.Recall;
 import looop.decide.Runner;
 import looop.gate.Backoff;
@@ -177,7 +178,7 @@ public final class Tick {
     public Config preflight() {
         Seed.requireWritable(paths.data);
         Config config = Config.load(paths);
-        Runner.preflight(paths, config.defaultRunnerDef());
+        RunnerCommand.preflight(paths, config.defaultRunnerDef());
         return config;
     }
 
@@ -193,7 +194,7 @@ public final class Tick {
 
     /** A beat starts on a seeded profile with LOOOP_BIN in place, and logs past their size rotated. */
     private void begin(Config config) {
-        Seed.ensure(paths);
+        Seed.ensure(paths, config);
         Launcher.ensure(paths);
         Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");

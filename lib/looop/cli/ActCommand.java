@@ -11,6 +11,7 @@ import looop.io.ExitCode;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Lock;
+import looop.profile.Config;
 import looop.profile.Paths;
 import looop.profile.Seed;
 import picocli.CommandLine.Command;
@@ -35,12 +36,21 @@ final class ActCommand implements Callable<Integer> {
         }
     }
 
+    /** The config for the seed; null when it does not load (the seed or the tick that follows says why in one line). */
+    private static Config configOrNull(Paths paths) {
+        try {
+            return Config.load(paths);
+        } catch (looop.io.UserError | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     /** A bare decision, typed by a person: executed and journaled; the world hash is not touched. */
     private int actByHand(Paths paths, JsonNode decision) {
         Decision parsed = Decision.parse(Json.canonical(decision));
         Executor.Done move;
         try (Lock lock = Lock.acquireOneShot(paths)) {
-            Seed.ensure(paths);
+            Seed.ensure(paths, configOrNull(paths));
             move = root.tick(true).actByHand(parsed);
         }
         ObjectNode out = Json.object();

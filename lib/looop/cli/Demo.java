@@ -13,6 +13,7 @@ import looop.io.Fs;
 import looop.io.Log;
 import looop.io.Resources;
 import looop.io.UserError;
+import looop.profile.Config;
 import looop.profile.Paths;
 import looop.profile.Seed;
 import looop.sense.Sensors;
@@ -37,7 +38,7 @@ public final class Demo {
         Path dir = prepareDir(requestedDir);
         Paths paths = Paths.at(dir, demoEnv());
         writeProfile(paths);
-        Seed.ensure(paths);
+        Seed.ensure(paths, Config.load(paths));
         Log log = new Log(out, clock, false, Log.wantsColor(paths.processEnv(), System.console() != null));
         Tick tick = new Tick(paths, clock, new TmuxSessions(paths), log); // the demo starts no worker, so it never needs tmux
 

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import looop.decide.Runner;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Paths;
+import looop.profile.RunnerCommand;
 
 /**
  * `looop doctor`: everything looop needs from the machine, checked without
@@ -40,7 +40,7 @@ public final class Doctor {
 
     public Doctor(Paths paths) {
         this.paths = paths;
-        this.env = Runner.childEnv(paths);
+        this.env = RunnerCommand.childEnv(paths);
     }
 
     public List<Check> run() {
@@ -92,7 +92,7 @@ public final class Doctor {
      * runner checks below name if they need it.
      */
     private Check jbang() {
-        Path onPath = Runner.which("jbang", env);
+        Path onPath = RunnerCommand.which("jbang", env);
         if (onPath != null) return Check.ok("jbang", onPath.toString());
         Path cached = wrapperCache();
         if (cached != null) return Check.ok("jbang", "not on PATH; the checkout's ./jbang wrapper has it in " + cached);
@@ -124,7 +124,7 @@ public final class Doctor {
     }
 
     private Check tmux() {
-        Path p = Runner.which("tmux", env);
+        Path p = RunnerCommand.which("tmux", env);
         if (p != null) return Check.ok("tmux", p.toString());
         return Check.fail("tmux", "not on PATH; workers run in tmux", "install tmux (e.g. apt-get install tmux, brew install tmux)");
     }
@@ -229,13 +229,13 @@ public final class Doctor {
     private List<Check> runnerChecks(Config config, Config.RunnerDef def, boolean isDefault) {
         Check found = runner(def, isDefault);
         List<Check> out = new ArrayList<>(List.of(found));
-        if (found.ok() && Runner.binary(def.tick(), env).checkable()) out.addAll(new RunnerProbe(paths, config, def, isDefault, env).run());
+        if (found.ok() && RunnerCommand.binary(def.tick(), env).checkable()) out.addAll(new RunnerProbe(paths, config, def, isDefault, env).run());
         return out;
     }
 
     private Check runner(Config.RunnerDef def, boolean isDefault) {
         String name = "runner " + def.name() + (isDefault ? " (default)" : "");
-        Runner.Binary b = Runner.binary(def.tick(), env);
+        RunnerCommand.Binary b = RunnerCommand.binary(def.tick(), env);
         if (!b.checkable() && b.found()) {
             return new Check(name, true, isDefault, "`" + b.name() + "` is shell syntax; bash resolves it when the runner runs", null);
         }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import looop.decide.Runner;
 import looop.io.ExitCode;
 import looop.io.Fs;
 import looop.io.Json;
@@ -22,6 +21,7 @@ import looop.profile.Config;
 import looop.profile.CostParser;
 import looop.profile.Paths;
 import looop.profile.Presets;
+import looop.profile.RunnerCommand;
 import looop.profile.Seed;
 
 /**
@@ -56,10 +56,10 @@ public final class Init {
 
     /** Every choice in menu order: the preset CLIs, then the HTTP server, then the offline runner. */
     public List<Choice> choices() {
-        Map<String, String> env = Runner.childEnv(paths);
+        Map<String, String> env = RunnerCommand.childEnv(paths);
         List<Choice> list = new ArrayList<>();
         for (Presets.Preset p : Presets.all()) {
-            list.add(new Choice(p.name(), p.name() + " CLI", Runner.which(p.binary(), env), p.install()));
+            list.add(new Choice(p.name(), p.name() + " CLI", RunnerCommand.which(p.binary(), env), p.install()));
         }
         list.add(new Choice(OPENAI, "an OpenAI-compatible server (Ollama by default)", null, null));
         list.add(new Choice(OFFLINE, "the offline demo runner (scripted decisions, no AI, no network)", null, null));
@@ -127,7 +127,7 @@ public final class Init {
             Path script = paths.data.resolve("runners/decisions.jsonl");
             if (!Files.exists(script)) Fs.writeAtomic(script, OFFLINE_SCRIPT);
         }
-        Seed.ensure(paths);
+        Seed.ensure(paths, Config.load(paths));
         out.println("wrote " + paths.config + " (runner " + pick.runner() + ") and seeded " + paths.data);
         if (entry.path("tick").asText().startsWith(IS_SANDBOX)) {
             out.println(pick.runner() + ": its commands start with " + IS_SANDBOX.strip() + " (as root it refuses to skip permission prompts"
@@ -159,7 +159,7 @@ public final class Init {
             return n;
         }
         Presets.Preset preset = Presets.named(pick.runner()).orElseThrow(() -> unknown(pick.runner()));
-        Path found = Runner.which(preset.binary(), Runner.childEnv(paths));
+        Path found = RunnerCommand.which(preset.binary(), RunnerCommand.childEnv(paths));
         if (found == null) {
             throw new UserError(preset.binary() + " is not on PATH; install it with: " + preset.install()
                     + ", then run `looop init --runner " + preset.name() + "` again");
@@ -233,7 +233,7 @@ public final class Init {
      * checkout itself; else JBang's alias.
      */
     static String command(Paths paths) {
-        if (Runner.which("looop", Runner.childEnv(paths)) != null) return "looop";
+        if (RunnerCommand.which("looop", RunnerCommand.childEnv(paths)) != null) return "looop";
         String wrapper = paths.env("LOOOP_WRAPPER");
         if (wrapper == null || wrapper.isBlank()) return "jbang looop";
         Path w = Path.of(wrapper).toAbsolutePath().normalize();
@@ -253,10 +253,11 @@ public final class Init {
      */
     public static UserError noRunnerYet(Paths paths, UserError failure) {
         if (Files.exists(paths.config, LinkOption.NOFOLLOW_LINKS) || !Seed.isNew(paths)) return failure;
-        Config.RunnerDef def = Config.load(paths).defaultRunnerDef();
-        Runner.Binary b = Runner.binary(def.tick(), Runner.childEnv(paths));
+        Config config = Config.load(paths);
+        Config.RunnerDef def = config.defaultRunnerDef();
+        RunnerCommand.Binary b = RunnerCommand.binary(def.tick(), RunnerCommand.childEnv(paths));
         if (b.found()) return failure;
-        Seed.ensure(paths);
+        Seed.ensure(paths, config);
         return new UserError("seeded " + paths.data + ", but no runner can decide yet (`" + b.name() + "` " + b.problem()
                 + "); pick one with `looop init`" + found(paths));
     }

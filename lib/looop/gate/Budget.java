@@ -67,33 +67,6 @@ public final class Budget {
         Fs.appendLine(ledger, FlatJson.write(row), true);
     }
 
-    /**
-     * Appends a row reported elsewhere (a sandboxed worker's queued cost) at
-     * its own time, with ref, the id that keeps a second take-in of the same
-     * report from counting it twice (see {@link #refs}).
-     */
-    public void recordReported(Instant ts, String kind, String id, String runner, double usd, String ref) {
-        if (!(usd > 0)) return;
-        ObjectNode row = Json.object();
-        row.put("ts", Instants.rfc3339(ts));
-        row.put("kind", kind);
-        row.put("id", id);
-        row.put("runner", runner);
-        row.put("cost_usd", usd);
-        row.put("ref", ref);
-        Fs.appendLine(ledger, Json.canonical(row), true);
-    }
-
-    /** The refs of every row recorded with one. */
-    public java.util.Set<String> refs() {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        for (String line : Fs.readOr(ledger, "").split("\n")) {
-            JsonNode n = Json.parseOrNull(line);
-            if (n != null && n.path("ref").isTextual()) out.add(n.get("ref").asText());
-        }
-        return out;
-    }
-
     /** Every readable row; torn or foreign lines are skipped. */
     public List<Row> rows() {
         List<Row> rows = new ArrayList<>();

@@ -1,39 +1,22 @@
 package looop.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import looop.io.UserError;
+import looop.profile.NotifySection;
 import looop.profile.Paths;
 import looop.profile.Secrets;
 
 /**
- * Reads "notify": a list of channels, each
- * {"type": command|ntfy|webhook|desktop, …, "on": [events]} ("on" defaults
- * to every event), from private/secrets.json (see Secrets: no sandboxed
- * command can read it) and, as before, from looop.json (which every one
- * can: `warning` says so). Every mistake is one line naming the file and the
- * key, e.g. `private/secrets.json: "notify"[1].url: …`. A URL is never quoted
- * back: it may hold a secret.
+ * Reads "notify" (its form and its checks: profile.NotifySection) from
+ * private/secrets.json (see Secrets: no sandboxed command can read it) and,
+ * as before, from looop.json (which every one can: `warning` says so).
  */
 public final class Channels {
     private Channels() {}
-
-    private static final Map<String, Set<String>> KEYS = Map.of(
-            "command", Set.of("type", "on", "command"),
-            "ntfy", Set.of("type", "on", "url", "token"),
-            "webhook", Set.of("type", "on", "url", "format"),
-            "desktop", Set.of("type", "on"));
-
-    /** Checks "notify" as the config loader reads looop.json: a mistake fails the load in one line. */
-    public static void check(JsonNode notify, String where) {
-        parse(notify, where, java.nio.file.Path.of("."), Map.of());
-    }
 
     /**
      * The profile's channels: looop.json's list, then secrets.json's (none
@@ -85,80 +68,21 @@ public final class Channels {
         return parse(notify, where, paths.data, paths.childEnv());
     }
 
-    /** The channels notify lists; none when it is absent or null. where names the file in errors. */
+    /** The channels notify lists (checked by NotifySection); none when it is absent or null. where names the file in errors. */
     static List<Channel> parse(JsonNode notify, String where, java.nio.file.Path dir, Map<String, String> env) {
-        if (notify == null || notify.isNull() || notify.isMissingNode()) return List.of();
-        if (!notify.isArray()) throw new UserError(where + ": \"notify\" must be a list of channels, e.g. [{\"type\": \"ntfy\", \"url\": \"https://ntfy.sh/<topic>\"}]");
         List<Channel> out = new ArrayList<>();
-        for (int i = 0; i < notify.size(); i++) out.add(one(notify.get(i), where + ": \"notify\"[" + i + "]", dir, env));
+        for (NotifySection.Channel spec : NotifySection.parse(notify, where)) out.add(one(spec, dir, env));
         return out;
     }
 
-    private static Channel one(JsonNode c, String at, java.nio.file.Path dir, Map<String, String> env) {
-        if (!c.isObject()) throw new UserError(at + ": must be an object with a \"type\" (command, ntfy, webhook or desktop)");
-        JsonNode typeNode = c.get("type");
-        String type = typeNode == null || !typeNode.isTextual() ? null : typeNode.textValue();
-        if (type == null || !KEYS.containsKey(type)) {
-            throw new UserError(at + ".type: must be one of command, ntfy, webhook, desktop" + (type == null ? "" : ", got '" + type + "'"));
-        }
-        for (Iterator<String> it = c.fieldNames(); it.hasNext();) {
-            String key = it.next();
-            if (!KEYS.get(type).contains(key)) {
-                throw new UserError(at + ": unknown key \"" + key + "\" for a " + type + " channel; it takes " + String.join(", ", KEYS.get(type).stream().sorted().toList()));
-            }
-        }
-        Set<String> on = events(c.get("on"), at + ".on");
-        return switch (type) {
-            case "command" -> {
-                text(c, "command", at, true);
-                yield new CommandChannel(c, on, dir, env);
-            }
-            case "ntfy" -> {
-                url(c, at);
-                text(c, "token", at, false);
-                yield new NtfyChannel(c, on);
-            }
-            case "webhook" -> {
-                url(c, at);
-                String f = text(c, "format", at, false);
-                if (f != null && !WebhookChannel.FORMATS.contains(f)) throw new UserError(at + ".format: must be json, slack or discord, got '" + f + "'");
-                yield new WebhookChannel(c, on);
-            }
+    private static Channel one(NotifySection.Channel spec, java.nio.file.Path dir, Map<String, String> env) {
+        JsonNode c = spec.node();
+        Set<String> on = spec.on();
+        return switch (spec.type()) {
+            case "command" -> new CommandChannel(c, on, dir, env);
+            case "ntfy" -> new NtfyChannel(c, on);
+            case "webhook" -> new WebhookChannel(c, on);
             default -> new DesktopChannel(c, on, dir, env);
         };
     }
-
-    private static Set<String> events(JsonNode on, String at) {
-        if (on == null || on.isNull()) return Set.copyOf(Event.KINDS);
-        if (!on.isArray() || on.isEmpty()) throw new UserError(at + ": must be a non-empty list of events from " + String.join(", ", Event.KINDS));
-        Set<String> out = new LinkedHashSet<>();
-        for (JsonNode e : on) {
-            if (!e.isTextual() || !Event.KINDS.contains(e.textValue())) {
-                throw new UserError(at + ": unknown event " + e + "; known: " + String.join(", ", Event.KINDS));
-            }
-            out.add(e.textValue());
-        }
-        return out;
-    }
-
-    private static void url(JsonNode c, String at) {
-        String url = text(c, "url", at, true);
-        try {
-            URI u = URI.create(url);
-            if (u.getScheme() == null || !List.of("http", "https").contains(u.getScheme()) || u.getHost() == null) throw new IllegalArgumentException();
-        } catch (IllegalArgumentException e) {
-            throw new UserError(at + ".url: must be an http:// or https:// URL");
-        }
-    }
-
-    private static String text(JsonNode c, String key, String at, boolean required) {
-        JsonNode v = c.get(key);
-        if (v == null || v.isNull()) {
-            if (required) throw new UserError(at + ": missing \"" + key + "\"");
-            return null;
-        }
-        if (!v.isTextual() || v.textValue().isBlank()) throw new UserError(at + "." + key + ": must be a non-empty string");
-        return v.textValue();
-    }
-
 }

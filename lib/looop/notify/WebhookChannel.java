@@ -8,7 +8,7 @@ import looop.io.Json;
 
 /** A JSON POST: the event object as it is, or the body Slack ({"text"}) or Discord ({"content"}) incoming hooks take. */
 final class WebhookChannel extends ChannelBase {
-    static final Set<String> FORMATS = Set.of("json", "slack", "discord");
+    static final Set<String> FORMATS = looop.profile.NotifySection.WEBHOOK_FORMATS;
 
     private final String url;
     private final String format;

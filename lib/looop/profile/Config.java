@@ -213,7 +213,7 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
             throw new UserError(where + ": unknown runner '" + def + "' in \"default\"; known runners: "
                     + String.join(", ", new TreeSet<>(runners.keySet())) + " (add it under \"runners\" or pick one of these)");
         }
-        looop.notify.Channels.check(root.get("notify"), where);
+        NotifySection.parse(root.get("notify"), where);
         return new Config(def, runners,
                 Knob.INTERVAL.fromConfig(root, DEFAULT_INTERVAL, where),
                 Knob.BUSY_INTERVAL.fromConfig(root, DEFAULT_BUSY_INTERVAL, where),

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import looop.io.Fnv128;
 import looop.io.Fs;
 import looop.io.Proc;
-import looop.sense.WorldHash;
 
 /**
  * $LOOOP_BIN: one executable path that runs this same looop on this profile
@@ -127,7 +127,7 @@ public final class Launcher {
     /** The archive for this JVM and classpath; a new looop build or JDK gets a new name. */
     static Path archive(Paths paths, String java, String classpath) {
         String key = (AOT ? "aot" : "static") + "\n" + java + "\n" + System.getProperty("java.runtime.version") + "\n" + classpath;
-        return paths.bin().resolveSibling("looop-" + WorldHash.of(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".jsa");
+        return paths.bin().resolveSibling("looop-" + Fnv128.of(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".jsa");
     }
 
     /** Archives of earlier builds are 8 MB each and never used again. Unlinking one a JVM has mapped is safe. */

@@ -24,15 +24,19 @@ public final class Seed {
     static final String SETUP_GOAL = "setup.md";
     static final String DAILY_GOAL = "playbook-daily.md";
 
-    /** Creates missing directories; on a new profile also writes the starter files. True when it seeded. */
-    public static boolean ensure(Paths paths) {
+    /**
+     * Creates missing directories; on a new profile also writes the starter
+     * files. config is the caller's (null when it could not be loaded: the
+     * beat says what is wrong with it, the seed is not the place). True when it seeded.
+     */
+    public static boolean ensure(Paths paths, Config config) {
         requireWritable(paths.data);
         // Decided before anything is written: creating the dirs below must not change the answer.
         boolean fresh = isNew(paths);
         for (Path dir : scratchDirs(paths)) Fs.healDir(dir);
         for (Path dir : dirs(paths)) mkdir(dir);
         if (!fresh) return false;
-        starterFiles(paths).forEach((path, text) -> writeIfAbsent(paths, path, text));
+        starterFiles(paths, config).forEach((path, text) -> writeIfAbsent(paths, path, text));
         return true;
     }
 
@@ -71,25 +75,20 @@ public final class Seed {
      * PLAYBOOK.md goes last: once it exists the profile is no longer new, so a seed cut short
      * before it is completed by the next run.
      */
-    static Map<Path, String> starterFiles(Paths paths) {
+    static Map<Path, String> starterFiles(Paths paths, Config config) {
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(paths.config, Config.defaultText());
         files.put(paths.data.resolve(".gitignore"), GITIGNORE);
         files.put(paths.sensors().resolve("today.sh"), Resources.text("sensors/today.sh"));
-        files.put(paths.goals().resolve(SETUP_GOAL), runsWorkers(paths) ? SETUP : SETUP_WITHOUT_WORKERS);
+        files.put(paths.goals().resolve(SETUP_GOAL), runsWorkers(config) ? SETUP : SETUP_WITHOUT_WORKERS);
         files.put(paths.goals().resolve(DAILY_GOAL), PLAYBOOK_DAILY);
         files.put(paths.playbook(), PLAYBOOK);
         return files;
     }
 
-    /** Whether the profile's runner can start the setup interview as a worker; an absent config means claude, which can. */
-    private static boolean runsWorkers(Paths paths) {
-        if (!Files.exists(paths.config)) return true;
-        try {
-            return Config.load(paths).defaultRunnerDef().runsWorkers();
-        } catch (UserError e) {
-            return true; // the beat says what is wrong with the config; the seed is not the place
-        }
+    /** Whether the profile's runner can start the setup interview as a worker; an unknown config is taken to be claude's, which can. */
+    private static boolean runsWorkers(Config config) {
+        return config == null || config.defaultRunnerDef().runsWorkers();
     }
 
     /**

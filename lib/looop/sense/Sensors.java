@@ -105,25 +105,18 @@ public final class Sensors {
     private final long maxBytes;
     private final int concurrency;
     private final SensorCache cache;
-    /** The beat's config; null until first needed when the caller gave none. */
-    private Config config;
+    /** The beat's config (a beat reads looop.json once, and hands it down). */
+    private final Config config;
     /** The sandbox the user sensors run in this beat: the decider writes them, so they are the AI's commands too. */
     private java.util.function.UnaryOperator<List<String>> confine;
-
-    public Sensors(Paths paths, Sessions sessions, Clock clock) {
-        this(paths, sessions, clock, Config.DEFAULT_SENSOR_CONCURRENCY);
-    }
-
-    public Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency) {
-        this(paths, sessions, clock, concurrency, null);
-    }
 
     /** A beat's sensors, on the config the beat read (a beat reads looop.json once). */
     public Sensors(Paths paths, Sessions sessions, Clock clock, Config config) {
         this(paths, sessions, clock, config.sensorConcurrency(), config);
     }
 
-    private Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency, Config config) {
+    /** The same with concurrency given rather than the config's. */
+    public Sensors(Paths paths, Sessions sessions, Clock clock, int concurrency, Config config) {
         if (concurrency < 1) throw new IllegalArgumentException("sensor concurrency must be ≥ 1, got " + concurrency);
         this.config = config;
         this.concurrency = concurrency;
@@ -134,11 +127,6 @@ public final class Sensors {
         this.timeoutSeconds = paths.knob(Knob.SENSOR_TIMEOUT, 60);
         this.maxBytes = paths.knob(Knob.SENSOR_MAX_BYTES, 8192);
         this.cache = new SensorCache(paths, clock);
-    }
-
-    private Config config() {
-        if (config == null) config = Config.load(paths);
-        return config;
     }
 
     /** This beat's warnings of sensors that read nothing where the sandbox hides what they read (SensorBlindness). */
@@ -154,7 +142,7 @@ public final class Sensors {
         List<Path> scripts = userSensors();
         looop.profile.Confinement box = null;
         if (!scripts.isEmpty()) {
-            box = looop.profile.Confinement.of(paths, config());
+            box = looop.profile.Confinement.of(paths, config);
             confine = box.sensor();
         }
         List<Reading> readings = box != null && box.sandbox().active() ? readBoxed(scripts, box) : readAll(scripts);
@@ -502,7 +490,7 @@ public final class Sensors {
     private Reading sysSessions() {
         List<Sessions.Info> all = new ArrayList<>(sessions.list());
         all.sort(null);
-        Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, config()).look(all);
+        Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, config).look(all);
         ArrayNode list = Json.array();
         ObjectNode verified = Json.object();
         for (Sessions.Info s : all) {

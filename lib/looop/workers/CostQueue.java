@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 import looop.fast.Instants;
-import looop.gate.Budget;
+import looop.io.CostLedger;
 import looop.io.FileMutex;
 import looop.io.Fs;
 import looop.io.Json;
@@ -64,7 +64,7 @@ public final class CostQueue {
     public static int ingest(Paths paths, String id) {
         SessionFiles f = SessionFiles.of(paths, id);
         if (!present(queue(f)) && !present(aside(f))) return 0;
-        Budget ledger = new Budget(paths.costLedger(), paths.unmetered(), Clock.systemUTC());
+        CostLedger ledger = new CostLedger(paths.costLedger());
         int[] added = {0};
         mutex(f).tryLocked(() -> {
             // an aside file left by a crash first: its rows are older than the queue's
@@ -74,7 +74,7 @@ public final class CostQueue {
         return added[0];
     }
 
-    private static int takeIn(Budget ledger, String id, Path aside) {
+    private static int takeIn(CostLedger ledger, String id, Path aside) {
         int added = 0;
         String text = Fs.readSmall(aside, MAX_BYTES); // the worker's word: no link, no FIFO, no giant
         if (text != null) {

@@ -24,11 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import looop.io.Fnv128;
 import looop.io.Fs;
 import looop.io.Proc;
 import looop.io.UserError;
 import looop.profile.Paths;
-import looop.sense.WorldHash;
 
 /**
  * The terminal engine's one door to tmux: a private tmux server per profile
@@ -139,7 +139,7 @@ public final class Tmux {
             return adopted(paths.sessions().resolve(".tmux.sock"), inside.resolve(SOCKET));
         }
         String tmp = paths.env("TMPDIR") != null ? paths.env("TMPDIR") : "/tmp";
-        String name = "looop-" + WorldHash.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+        String name = "looop-" + Fnv128.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
         Path dir = Path.of(tmp, name);
         Fs.mkdirs(paths.data);
         privateDir(dir);

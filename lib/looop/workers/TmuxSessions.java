@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import looop.decide.Runner;
 import looop.git.Worktree;
 import looop.io.ExitCode;
 import looop.io.FileMutex;
@@ -24,6 +23,7 @@ import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Launcher;
 import looop.profile.Paths;
+import looop.profile.RunnerCommand;
 import looop.workers.SessionState.Liveness;
 
 /**
@@ -212,7 +212,7 @@ public final class TmuxSessions implements Sessions {
         Config.RunnerDef def = runner == null ? config.defaultRunnerDef() : config.runner(runner);
         String interactive = interactiveCommand(def);
         Path promptFile = paths.prompts().resolve(id + ".md");
-        String command = Runner.withPromptFile(interactive, promptFile);
+        String command = RunnerCommand.withPromptFile(interactive, promptFile);
         locked(() -> {
             refuseLive(id);
             WorkerRepos.refuseLeftWorktree(paths, id);
@@ -259,7 +259,7 @@ public final class TmuxSessions implements Sessions {
                     + "with {{prompt_file}} (e.g. \"my-agent \\\"$(cat '{{prompt_file}}')\\\"\") to looop.json");
         }
         try {
-            Runner.preflight(new Config.RunnerDef(def.name(), interactive, interactive, null, null), Runner.childEnv(paths));
+            RunnerCommand.preflight(new Config.RunnerDef(def.name(), interactive, interactive, null, null), RunnerCommand.childEnv(paths));
         } catch (UserError e) {
             // preflight names the field it knows, "tick"; here the command is the interactive one
             throw new UserError(e.getMessage().replace("\"tick\"", "\"interactive\""));

@@ -365,7 +365,7 @@ class CrashSafetyTest {
         assertTrue(Files.isRegularFile(b.profile.dir.resolve("sensors/mine.sh")));
 
         TestProfile fresh = new TestProfile(dir.resolve("new/profile"));
-        Seed.ensure(fresh.paths);
+        Seed.ensure(fresh.paths, looop.profile.Config.load(fresh.paths));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.dir)), "a data dir looop creates");
         assertTrue(fresh.read(".gitignore").contains(".act-pending.json"), "the move record is scratch");
     }

@@ -156,10 +156,10 @@ class PromptTest {
     void realReadingsOfAnUnchangedWorldAnHourApartShareEveryByteBeforeNow() {
         TestProfile p = world();
         GoalActivity.stamp(p.paths, "alpha", p.clock.instant().getEpochSecond() - 600);
-        List<Sensors.Reading> before = new Sensors(p.paths, NoSessions.none(), p.clock).senseAll();
+        List<Sensors.Reading> before = new Sensors(p.paths, NoSessions.none(), p.clock, looop.profile.Config.load(p.paths)).senseAll();
         String first = Prompt.build(p.paths, before, JOURNAL, p.clock);
         p.clock.advanceSeconds(3600);
-        List<Sensors.Reading> after = new Sensors(p.paths, NoSessions.none(), p.clock).senseAll();
+        List<Sensors.Reading> after = new Sensors(p.paths, NoSessions.none(), p.clock, looop.profile.Config.load(p.paths)).senseAll();
         assertNotEquals(before, after, "the ages moved");
         String second = Prompt.build(p.paths, after, JOURNAL, p.clock);
         int cut = first.indexOf("\n=== NOW ===\n");

@@ -17,6 +17,7 @@ import looop.TestProfile;
 import looop.io.Proc;
 import looop.io.UserError;
 import looop.profile.Config;
+import looop.profile.RunnerCommand;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,9 +136,9 @@ class RunnerTest {
 
     @Test
     void withPromptFileQuotesForBash() {
-        assertEquals("x '/a b/it'\\''s'", Runner.withPromptFile("x {{prompt_file}}", Path.of("/a b/it's")));
-        assertEquals("x '/p'", Runner.withPromptFile("x '{{prompt_file}}'", Path.of("/p")));
-        assertEquals("x '/p'", Runner.withPromptFile("x \"{{prompt_file}}\"", Path.of("/p")));
+        assertEquals("x '/a b/it'\\''s'", RunnerCommand.withPromptFile("x {{prompt_file}}", Path.of("/a b/it's")));
+        assertEquals("x '/p'", RunnerCommand.withPromptFile("x '{{prompt_file}}'", Path.of("/p")));
+        assertEquals("x '/p'", RunnerCommand.withPromptFile("x \"{{prompt_file}}\"", Path.of("/p")));
     }
 
     @Test
@@ -185,10 +186,10 @@ class RunnerTest {
     @Test
     void missingBuiltInsSayHowToInstallThem() {
         Map<String, String> env = Map.of("PATH", dir.resolve("empty-bin").toString());
-        var claude = assertThrows(UserError.class, () -> Runner.preflight(new Config.RunnerDef("claude", Config.CLAUDE_TICK, null, null, null), env));
+        var claude = assertThrows(UserError.class, () -> RunnerCommand.preflight(new Config.RunnerDef("claude", Config.CLAUDE_TICK, null, null, null), env));
         assertEquals("runner 'claude' needs `claude`, which is not on PATH; install it with: npm install -g @anthropic-ai/claude-code",
                 claude.getMessage());
-        var pi = assertThrows(UserError.class, () -> Runner.preflight(new Config.RunnerDef("pi", Config.PI_TICK, null, null, null), env));
+        var pi = assertThrows(UserError.class, () -> RunnerCommand.preflight(new Config.RunnerDef("pi", Config.PI_TICK, null, null, null), env));
         assertTrue(pi.getMessage().contains("`pi`") && pi.getMessage().endsWith("npm install -g @mariozechner/pi-coding-agent"), pi.getMessage());
         assertFalse(pi.getMessage().contains("\n"));
     }
@@ -199,14 +200,14 @@ class RunnerTest {
         Files.createDirectories(bin);
         Path tool = profile.write("bin/mytool", "#!/bin/sh\n");
         Map<String, String> env = Map.of("PATH", "/nonexistent:" + bin, "LOOOP_DATA_DIR", dir.toString());
-        assertThrows(UserError.class, () -> Runner.preflight(runner("mytool --go"), env), "not executable yet");
+        assertThrows(UserError.class, () -> RunnerCommand.preflight(runner("mytool --go"), env), "not executable yet");
         assertTrue(tool.toFile().setExecutable(true));
-        Runner.preflight(runner("mytool --go"), env);
-        Runner.preflight(runner("FOO=1 BAR=2 mytool --go"), env);
-        Runner.preflight(runner(tool + " --go"), env);
-        Runner.preflight(runner("bin/mytool --go"), env);
-        Runner.preflight(runner("./bin/mytool"), env);
-        var e = assertThrows(UserError.class, () -> Runner.preflight(runner("./bin/other"), env));
+        RunnerCommand.preflight(runner("mytool --go"), env);
+        RunnerCommand.preflight(runner("FOO=1 BAR=2 mytool --go"), env);
+        RunnerCommand.preflight(runner(tool + " --go"), env);
+        RunnerCommand.preflight(runner("bin/mytool --go"), env);
+        RunnerCommand.preflight(runner("./bin/mytool"), env);
+        var e = assertThrows(UserError.class, () -> RunnerCommand.preflight(runner("./bin/other"), env));
         assertTrue(e.getMessage().contains("`./bin/other`, which does not exist or is not executable"), e.getMessage());
     }
 
@@ -214,9 +215,9 @@ class RunnerTest {
     void shellSyntaxAndBuiltinsAreLeftToBash() {
         Map<String, String> env = Map.of("PATH", dir.resolve("empty-bin").toString());
         for (String tick : new String[] {"cd sub && claude -p", "exec pi -p", "\"$HOME/bin/tool\" x", "(cd x; y)", "{ a; }"}) {
-            Runner.preflight(runner(tick), env);
+            RunnerCommand.preflight(runner(tick), env);
         }
-        assertThrows(UserError.class, () -> Runner.preflight(runner("   "), env));
+        assertThrows(UserError.class, () -> RunnerCommand.preflight(runner("   "), env));
     }
 
     @Test

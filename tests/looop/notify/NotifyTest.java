@@ -86,6 +86,12 @@ class NotifyTest {
     }
 
     @Test
+    void theKindsLooopJsonIsCheckedAgainstAreTheEventsThereAre() {
+        // profile.NotifySection checks "on" where looop.json loads, below notify: its list must stay Event's
+        assertEquals(List.of(Event.ASK, Event.WORKER_EXIT, Event.WORKER_BLOCKED, Event.BEAT_FAILED, Event.BUDGET, Event.NOTIFICATION), Event.KINDS);
+    }
+
+    @Test
     void ntfyGetsTitleTagsAndPriorityByEvent() throws Exception {
         TestProfile p = new TestProfile(tmp);
         endpoint.start();

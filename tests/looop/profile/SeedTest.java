@@ -36,7 +36,7 @@ class SeedTest {
     @Test
     void newProfileGetsEveryDirAndStarterFile() throws IOException {
         TestProfile p = new TestProfile(tmp.resolve("data"));
-        assertTrue(Seed.ensure(p.paths));
+        assertTrue(Seed.ensure(p.paths, Config.load(p.paths)));
         for (String d : DIRS) assertTrue(Files.isDirectory(p.dir.resolve(d)), d);
         for (String f : STARTERS) assertTrue(Files.isRegularFile(p.dir.resolve(f)), f);
         assertEquals(Config.defaultText(), p.read("looop.json"));
@@ -48,13 +48,13 @@ class SeedTest {
     @Test
     void aRunnerWithoutWorkersGetsASetupWithoutWorkers() throws IOException {
         TestProfile withWorkers = new TestProfile(tmp.resolve("claude"));
-        Seed.ensure(withWorkers.paths);
+        Seed.ensure(withWorkers.paths, Config.load(withWorkers.paths));
         assertTrue(withWorkers.read("goals/setup.md").contains("Start a worker with id `setup`"));
 
         Beats b = new Beats(tmp.resolve("offline"), "{\"action\":\"noop\"}");
         Files.delete(b.profile.dir.resolve("PLAYBOOK.md"));
         Files.delete(b.profile.dir.resolve("goals/alpha.md"));
-        assertTrue(Seed.ensure(b.profile.paths));
+        assertTrue(Seed.ensure(b.profile.paths, Config.load(b.profile.paths)));
         String setup = b.profile.read("goals/setup.md");
         assertFalse(setup.contains("worker"), setup);
         assertTrue(setup.contains("send_notification"), setup);
@@ -69,7 +69,7 @@ class SeedTest {
     @Test
     void starterSensorIsTheBundledHeartbeatAndItRuns() throws Exception {
         TestProfile p = new TestProfile(tmp);
-        Seed.ensure(p.paths);
+        Seed.ensure(p.paths, Config.load(p.paths));
         String script = p.read("sensors/today.sh");
         assertEquals(Resources.text("sensors/today.sh"), script);
         Path shipped = Path.of("sensors/today.sh");
@@ -87,7 +87,7 @@ class SeedTest {
     @Test
     void gitignoreCoversEveryScratchPathAndNoMemory() {
         TestProfile p = new TestProfile(tmp);
-        Seed.ensure(p.paths);
+        Seed.ensure(p.paths, Config.load(p.paths));
         List<String> rules = p.read(".gitignore").lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         for (String scratch : List.of("claims/", "snapshots/", "runs/", "prompts/", "sessions/", ".last-tick-hash",
                 ".tick-backoff", ".cost-unmetered", ".goal-activity.json", ".decision.json", ".lock/", "tick.log",
@@ -102,7 +102,7 @@ class SeedTest {
     @Test
     void starterTextsCarryTheirIntent() {
         TestProfile p = new TestProfile(tmp);
-        Seed.ensure(p.paths);
+        Seed.ensure(p.paths, Config.load(p.paths));
         String playbook = p.read("PLAYBOOK.md");
         assertTrue(playbook.contains("starter") && playbook.contains("setup"), "says it is a starter replaced by setup");
         assertTrue(playbook.contains("One move per beat"));
@@ -119,11 +119,11 @@ class SeedTest {
     @Test
     void seedsOnlyOnceAndKeepsEdits() {
         TestProfile p = new TestProfile(tmp);
-        assertTrue(Seed.ensure(p.paths));
+        assertTrue(Seed.ensure(p.paths, Config.load(p.paths)));
         p.write("PLAYBOOK.md", "mine\n");
         p.write("journal.md", "- 2026-11-23 12:00 archived setup\n");
         deleteStarterGoals(p);
-        assertFalse(Seed.ensure(p.paths));
+        assertFalse(Seed.ensure(p.paths, Config.load(p.paths)));
         assertEquals("mine\n", p.read("PLAYBOOK.md"));
         assertFalse(Files.exists(p.dir.resolve("goals/setup.md")), "a finished setup must not come back");
     }
@@ -133,7 +133,7 @@ class SeedTest {
         for (String marker : List.of("journal.md", "PLAYBOOK.md", "goals/ship-it.md", "goals/archive/setup.md")) {
             TestProfile p = new TestProfile(tmp.resolve(marker.replace('/', '_')));
             p.write(marker, "x\n");
-            assertFalse(Seed.ensure(p.paths), marker);
+            assertFalse(Seed.ensure(p.paths, Config.load(p.paths)), marker);
             for (String d : DIRS) assertTrue(Files.isDirectory(p.dir.resolve(d)), "dirs are always made: " + d);
             for (String f : STARTERS) {
                 if (!f.equals(marker)) assertFalse(Files.exists(p.dir.resolve(f)), marker + " profile got " + f);
@@ -148,7 +148,7 @@ class SeedTest {
         Path mine = p.write("sensors/today.sh", "#!/bin/sh\necho '{}'\n");
         Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rw-r--r--"));
         p.write(".gitignore", "*.bak\n");
-        assertTrue(Seed.ensure(p.paths));
+        assertTrue(Seed.ensure(p.paths, Config.load(p.paths)));
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(mine)), "mode untouched too");
         assertEquals("{\"default\":\"pi\"}\n", p.read("looop.json"));
         assertEquals("#!/bin/sh\necho '{}'\n", p.read("sensors/today.sh"));
@@ -160,7 +160,7 @@ class SeedTest {
     void aSeedCutShortFinishesOnTheNextRun() {
         TestProfile p = new TestProfile(tmp);
         p.write("goals/setup.md", "half-written profile\n");
-        assertTrue(Seed.ensure(p.paths));
+        assertTrue(Seed.ensure(p.paths, Config.load(p.paths)));
         assertEquals("half-written profile\n", p.read("goals/setup.md"));
         assertTrue(Files.exists(p.dir.resolve("PLAYBOOK.md")));
         assertTrue(Files.exists(p.dir.resolve("goals/playbook-daily.md")));
@@ -170,7 +170,7 @@ class SeedTest {
     void configGoesWhereLooopConfigPoints() {
         Path cfg = tmp.resolve("elsewhere/my.json");
         TestProfile p = new TestProfile(tmp.resolve("data"), Map.of("LOOOP_CONFIG", cfg.toString()));
-        assertTrue(Seed.ensure(p.paths));
+        assertTrue(Seed.ensure(p.paths, Config.load(p.paths)));
         assertEquals(Config.defaultText(), Fs.readOrNull(cfg));
         assertFalse(Files.exists(p.dir.resolve("looop.json")));
     }
@@ -180,7 +180,7 @@ class SeedTest {
         Path file = tmp.resolve("plain-file");
         Files.writeString(file, "x");
         TestProfile p = new TestProfile(file.resolve("looop"));
-        UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths));
+        UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths, null));
         assertEquals("data dir " + p.paths.data + " is not writable; fix its permissions or point LOOOP_DATA_DIR elsewhere",
                 e.getMessage());
         assertEquals(List.of(file), list(tmp));
@@ -189,7 +189,7 @@ class SeedTest {
     @Test
     void dataDirThatIsAFileIsRefused() throws IOException {
         Path file = Files.writeString(tmp.resolve("data"), "x");
-        UserError e = assertThrows(UserError.class, () -> Seed.ensure(new TestProfile(file).paths));
+        UserError e = assertThrows(UserError.class, () -> Seed.ensure(new TestProfile(file).paths, null));
         assertTrue(e.getMessage().startsWith("data dir " + file + " is a file"), e.getMessage());
         assertEquals("x", Files.readString(file));
     }
@@ -198,7 +198,7 @@ class SeedTest {
     void somethingInTheWayOfADirIsNamed() {
         TestProfile p = new TestProfile(tmp);
         p.write("goals", "a file where goals/ belongs\n");
-        UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths));
+        UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths, Config.load(p.paths)));
         assertTrue(e.getMessage().startsWith("cannot create " + p.dir.resolve("goals")), e.getMessage());
         assertFalse(e.getMessage().contains("Exception"), e.getMessage());
     }
@@ -207,7 +207,7 @@ class SeedTest {
     void unwritableConfigPointsAtLooopConfig() throws IOException {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
         TestProfile p = new TestProfile(tmp.resolve("data"), Map.of("LOOOP_CONFIG", file.resolve("looop.json").toString()));
-        UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths));
+        UserError e = assertThrows(UserError.class, () -> Seed.ensure(p.paths, null));
         assertTrue(e.getMessage().startsWith("cannot write " + file.resolve("looop.json")), e.getMessage());
         assertTrue(e.getMessage().endsWith("point LOOOP_CONFIG elsewhere"), e.getMessage());
         assertFalse(e.getMessage().contains("Exception"), e.getMessage());

@@ -71,7 +71,7 @@ class SensorSandboxTest {
     }
 
     private static List<Sensors.Reading> sense(TestProfile p) {
-        return new Sensors(p.paths, NoSessions.none(), p.clock).senseAll();
+        return new Sensors(p.paths, NoSessions.none(), p.clock, looop.profile.Config.load(p.paths)).senseAll();
     }
 
     /** A sensor that reports what it sees of the inbox, of the socket beside it and of /tmp, and whether it could write. */

@@ -53,7 +53,7 @@ class SensorsTest {
     }
 
     private static List<Sensors.Reading> sense(TestProfile p, Sessions sessions) {
-        return new Sensors(p.paths, sessions, p.clock).senseAll();
+        return new Sensors(p.paths, sessions, p.clock, looop.profile.Config.load(p.paths)).senseAll();
     }
 
     private static JsonNode reading(List<Sensors.Reading> readings, String file) throws Exception {
@@ -313,7 +313,7 @@ class SensorsTest {
         for (String name : List.of("b", "c", "a")) {
             p.sensor(name, "echo " + name + " >> " + marks.resolve("order") + "\n" + probe.sensorBody(name, 2, 2));
         }
-        new Sensors(p.paths, NoSessions.none(), p.clock, 1).senseAll();
+        new Sensors(p.paths, NoSessions.none(), p.clock, 1, looop.profile.Config.load(p.paths)).senseAll();
         assertEquals(1, probe.mostAtOnce(), "never two sensors at once");
         assertEquals("a\nb\nc\n", Files.readString(marks.resolve("order")));
     }
@@ -328,7 +328,7 @@ class SensorsTest {
         TestProfile p = profile();
         ConcurrencyProbe probe = new ConcurrencyProbe(marks(p).resolve("probe"));
         for (String name : List.of("s1", "s2", "s3", "s4")) p.sensor(name, probe.sensorBody(name, 3, 20));
-        List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 3).senseAll();
+        List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 3, looop.profile.Config.load(p.paths)).senseAll();
         assertEquals(3, probe.mostAtOnce(), "three at once, not more");
         for (String name : List.of("s1", "s2", "s3", "s4")) {
             assertTrue(readings.stream().anyMatch(r -> r.file().equals("sensor-" + name + ".json")), name + " ran");
@@ -342,8 +342,8 @@ class SensorsTest {
             p.sensor("s" + i, "sleep 0.0$((RANDOM % 5))\necho '{\"signal\":{\"i\":" + i + "},\"detail\":{\"z\":1}}'");
         }
         p.sensor("broken", "exit 4");
-        List<Sensors.Reading> sequential = new Sensors(p.paths, NoSessions.none(), p.clock, 1).senseAll();
-        List<Sensors.Reading> parallel = new Sensors(p.paths, NoSessions.none(), p.clock, 8).senseAll();
+        List<Sensors.Reading> sequential = new Sensors(p.paths, NoSessions.none(), p.clock, 1, looop.profile.Config.load(p.paths)).senseAll();
+        List<Sensors.Reading> parallel = new Sensors(p.paths, NoSessions.none(), p.clock, 8, looop.profile.Config.load(p.paths)).senseAll();
         assertEquals(sequential, parallel);
         assertEquals(hash(p, sequential), hash(p, parallel));
         for (Sensors.Reading r : parallel) assertEquals(r.text(), p.read("snapshots/" + r.file()));
@@ -360,7 +360,7 @@ class SensorsTest {
         // 5 s, not 1: on a loaded 2-core machine, 32 processes at once can keep even `echo` waiting seconds
         TestProfile p = profile(Map.of("LOOOP_SENSOR_TIMEOUT", "5"));
         for (int i = 0; i < 100; i++) p.sensor(String.format("m%03d", i), mixedSensor(i));
-        List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 32).senseAll();
+        List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 32, looop.profile.Config.load(p.paths)).senseAll();
 
         assertEquals(105, readings.size());
         for (int i = 0; i < 100; i++) {

@@ -182,7 +182,7 @@ class SandboxedWorkerTest {
         String b = "{\"cost_usd\":0.2,\"ref\":\"w4-b\",\"runner\":\"t\",\"ts\":\"2026-11-23T12:00:01Z\"}\n";
         Budget ledger = new Budget(t.profile.paths.costLedger(), t.profile.paths.unmetered(), t.profile.clock);
         // a take-in that crashed after appending a, before deleting the aside file; b came after
-        ledger.recordReported(java.time.Instant.parse("2026-11-23T12:00:00Z"), "session", "w4", "t", 0.1, "w4-a");
+        new looop.io.CostLedger(t.profile.paths.costLedger()).recordReported(java.time.Instant.parse("2026-11-23T12:00:00Z"), "session", "w4", "t", 0.1, "w4-a");
         t.profile.write("workers/w4/.cost-ingest.jsonl", a);
         t.profile.write("workers/w4/cost.jsonl", b + a + "not json\n");
         assertEquals(1, CostQueue.ingest(t.profile.paths, "w4"));

@@ -339,7 +339,7 @@ class TmuxSessionsTest extends TmuxTestBase {
 
     /** The signal of the sys-sessions reading a beat would take now. */
     private String sysSessions() {
-        Sensors.Reading r = new Sensors(t.profile.paths, t.sessions, t.profile.clock).senseAll().stream()
+        Sensors.Reading r = new Sensors(t.profile.paths, t.sessions, t.profile.clock, looop.profile.Config.load(t.profile.paths)).senseAll().stream()
                 .filter(x -> x.file().equals("sys-sessions.json")).findFirst().orElseThrow();
         return Json.canonical(Json.parseOrNull(r.text()).get("signal").get("sessions"));
     }

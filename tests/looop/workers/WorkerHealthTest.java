@@ -177,7 +177,7 @@ class WorkerHealthTest extends TmuxTestBase {
     }
 
     private String sessionsSignal() {
-        String text = new Sensors(t.profile.paths, t.sessions, t.profile.clock).senseAll().stream()
+        String text = new Sensors(t.profile.paths, t.sessions, t.profile.clock, looop.profile.Config.load(t.profile.paths)).senseAll().stream()
                 .filter(r -> r.file().equals("sys-sessions.json")).findFirst().orElseThrow().text();
         return Json.parseOrNull(text).path("signal").toString();
     }

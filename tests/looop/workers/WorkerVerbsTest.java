@@ -287,7 +287,7 @@ class WorkerVerbsTest extends TmuxTestBase {
     private void assertOneShape() throws Exception {
         JsonNode ls = Json.parse(ok("ls", "--json").out()).get("sessions");
         assertEquals(ls, Json.parse(ok("status", "--json").out()).get("workers"));
-        String sys = new looop.sense.Sensors(t.profile.paths, t.sessions, t.profile.clock).senseAll().stream()
+        String sys = new looop.sense.Sensors(t.profile.paths, t.sessions, t.profile.clock, looop.profile.Config.load(t.profile.paths)).senseAll().stream()
                 .filter(r -> r.file().equals("sys-sessions.json")).findFirst().orElseThrow().text();
         assertEquals(ls, Json.parse(sys).get("signal").get("sessions"));
     }
