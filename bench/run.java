@@ -360,8 +360,8 @@ public class run {
         offEnv.put("LOOOP_SANDBOX", "off");
         looop.profile.Paths off = looop.profile.Paths.at(on.data, offEnv);
         looop.act.moves.RunShell move = new looop.act.moves.RunShell("echo done > reports/bench.md", "bench");
-        looop.act.moves.Context onCtx = new looop.act.moves.Context(on, NoSessions.none(), null, Clock.systemDefaultZone());
-        looop.act.moves.Context offCtx = new looop.act.moves.Context(off, NoSessions.none(), null, Clock.systemDefaultZone());
+        looop.act.moves.Context onCtx = new looop.act.moves.Context(on, NoSessions.none(), Config.load(on), Clock.systemDefaultZone());
+        looop.act.moves.Context offCtx = new looop.act.moves.Context(off, NoSessions.none(), Config.load(off), Clock.systemDefaultZone());
         List<Double> onMs = new ArrayList<>(), offMs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             move.perform(onCtx);

@@ -51,9 +51,56 @@ final class SensorBox {
 
     /**
      * Args: scratch dir, timeout s (0: none), concurrency, file size limit in KiB (0: none), scripts.
-     * fd 9 is a pipe nothing writes, so `read -t` waits out a timeout without starting `sleep`.
+     *
+     * A fork costs milliseconds on small VMs, so where bash can say which
+     * child ended (`wait -n -p`, bash 5.1+) this shell starts each script
+     * with one fork and reaps it itself, and one watcher for the whole box
+     * keeps the timeouts (each script's pid and deadline in its .due file,
+     * looked at 4 times a second). bash may drop a job it reaped from the
+     * table `wait -n` looks at (its status stays for `wait PID`), so a reap
+     * first asks which scripts are gone (`kill -0`), then waits for the next.
+     * Job control stays off (with it bash drops such jobs at once); `setsid`
+     * gives each script its own group instead. An older bash
+     * (or no setsid) takes the way that needs neither: a shell and a watcher
+     * per script. `read -t` on a pipe nothing writes waits without `sleep`.
      */
     static final String LAUNCHER = "d=$1 t=$2 n=$3 f=$4; shift 4\n"
+            + "if [ -z \"$LOOOP_SENSOR_LAUNCHER_COMPAT\" ] && (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501 ))"
+            + " && command -v setsid >/dev/null; then\n"
+            + "  declare -A at; w=\n"
+            + "  if [ \"$t\" != 0 ]; then\n"
+            + "    ( exec 9<> <(:)\n"
+            + "      while :; do\n"
+            + "        read -t 0.25 -u 9; now=${EPOCHREALTIME/[.,]/}\n"
+            + "        for due in \"$d\"/*.due; do\n"
+            + "          i=${due##*/}; i=${i%.due}\n"
+            + "          [ -e \"$d/$i.rc\" ] || [ -e \"$d/$i.late\" ] && continue\n"
+            + "          read -r p end <\"$due\" 2>/dev/null || continue\n"
+            + "          if (( now >= end )); then : >\"$d/$i.late\"; kill -KILL -- -\"$p\" 2>/dev/null; fi\n"
+            + "        done\n"
+            + "      done ) & w=$!\n"
+            + "  fi\n"
+            + "  ended() { kill -KILL -- -\"$1\" 2>/dev/null; echo \"$2\" >\"$d/${at[$1]}.rc\"; unset \"at[$1]\"; r=$((r-1)); }\n"
+            + "  reap() {\n"
+            + "    local p q rc\n"
+            + "    for p in \"${!at[@]}\"; do kill -0 \"$p\" 2>/dev/null || { wait \"$p\"; ended \"$p\" $?; return 0; }; done\n"
+            + "    wait -n -p q 2>/dev/null; rc=$?\n"
+            + "    if [ -n \"$q\" ]; then [ -z \"${at[$q]}\" ] || ended \"$q\" \"$rc\"; return 0; fi\n"
+            + "    for p in \"${!at[@]}\"; do wait \"$p\"; ended \"$p\" $?; return 0; done\n"
+            + "    return 1\n"
+            + "  }\n"
+            + "  i=0 r=0\n"
+            + "  for s; do\n"
+            + "    while [ \"$r\" -ge \"$n\" ]; do reap || break; done\n"
+            + "    ( [ \"$f\" = 0 ] || ulimit -f \"$f\"; exec setsid \"$s\" ) >\"$d/$i.out\" 2>\"$d/$i.err\" </dev/null &\n"
+            + "    at[$!]=$i\n"
+            + "    [ \"$t\" = 0 ] || echo \"$! $(( ${EPOCHREALTIME/[.,]/} + t * 1000000 ))\" >\"$d/$i.due\"\n"
+            + "    i=$((i+1)) r=$((r+1))\n"
+            + "  done\n"
+            + "  while [ \"$r\" -gt 0 ]; do reap || break; done\n"
+            + "  [ -z \"$w\" ] || kill -KILL \"$w\" 2>/dev/null\n"
+            + "  exit 0\n"
+            + "fi\n"
             + "exec 9<> <(:)\n"
             + "one() {\n"
             + "  set -m\n"
