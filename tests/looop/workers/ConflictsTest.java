@@ -45,6 +45,7 @@ class ConflictsTest extends TmuxTestBase {
             t.awaitState(id, "exited");
             assertTrue(t.output(id).contains("committed"), t.output(id));
         }
+        ok("sense"); // as a beat does: looop takes what each worker left as its branch into the repo's looop/<id>
     }
 
     private Path worktree(String id) {
@@ -85,7 +86,7 @@ class ConflictsTest extends TmuxTestBase {
         assertTrue(diff.contains("collides with c2 (looop/c2) in f.txt"), diff);
         assertFalse(ok("diff", "p1", "--stat").out().contains("collides"), "p1 touches no file another branch does");
         JsonNode diffJson = Json.parse(ok("diff", "c1", "--json").out());
-        assertEquals("[{\"with\":\"c2\",\"branch\":\"looop/c2\",\"files\":[\"f.txt\"]}]", Json.canonical(diffJson.get("conflicts")));
+        assertEquals("[{\"branch\":\"looop/c2\",\"files\":[\"f.txt\"],\"with\":\"c2\"}]", Json.canonical(diffJson.get("conflicts")));
 
         assertEquals(before, fingerprint(checkout), "no checkout is touched");
         assertEquals(refs, refs(), "no ref moves");
@@ -143,13 +144,13 @@ class ConflictsTest extends TmuxTestBase {
         checkout = repo(dir.resolve("repo"));
         Path ran = dir.resolve("ran");
         Path outside = Files.createDirectories(dir.resolve("outside"));
-        // drivers the person's own config defines: a branch must not be able to name them for its files
-        sh(checkout, "git config merge.pwn.driver 'touch " + ran + "; cp %B %A' && git config filter.pwn.smudge 'touch " + ran + "; cat'"
-                + " && git config filter.pwn.clean 'touch " + ran + "; cat'");
         finished("c1", "c2");
         sh(worktree("c1"), "printf '* merge=pwn filter=pwn\\n' > .gitattributes && ln -s " + outside + " escape"
                 + " && git add -A && git -c user.name=W -c user.email=w@w commit -qm plant");
         sh(worktree("c2"), "mkdir escape && echo x > escape/dropped && git add -A && git -c user.name=W -c user.email=w@w commit -qm drop");
+        // drivers the person's own config defines: a branch must not be able to name them for its files
+        sh(checkout, "git config merge.pwn.driver 'touch " + ran + "; cp %B %A' && git config filter.pwn.smudge 'touch " + ran + "; cat'"
+                + " && git config filter.pwn.clean 'touch " + ran + "; cat'");
         String before = fingerprint(checkout);
 
         JsonNode reading = conflictsReading();
@@ -160,5 +161,8 @@ class ConflictsTest extends TmuxTestBase {
             assertEquals(0, listed.count(), "nothing was written through the planted link");
         }
         assertEquals(before, fingerprint(checkout));
+
+        sh(worktree("c1"), "git merge-tree --write-tree looop/c1 looop/c2 >/dev/null || true");
+        assertTrue(Files.exists(ran), "the control: the same merge run as git runs in the branch's own worktree takes its driver");
     }
 }
