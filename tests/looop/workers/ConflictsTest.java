@@ -88,6 +88,14 @@ class ConflictsTest extends TmuxTestBase {
         JsonNode diffJson = Json.parse(ok("diff", "c1", "--json").out());
         assertEquals("[{\"branch\":\"looop/c2\",\"files\":[\"f.txt\"],\"with\":\"c2\"}]", Json.canonical(diffJson.get("conflicts")));
 
+        com.fasterxml.jackson.databind.node.ObjectNode page = new looop.web.Fleet(t.profile.paths, t.profile.clock, t.sessions, looop.web.HumanActions.none()).state();
+        for (JsonNode w : page.get("workers")) {
+            String shown = w.path("collides").asText("");
+            if (w.get("id").asText().equals("p1")) assertEquals("", shown);
+            else assertEquals("collides with " + (w.get("id").asText().equals("c1") ? "c2 (looop/c2)" : "c1 (looop/c1)") + " in f.txt", shown);
+        }
+        assertTrue(looop.web.Page.render(page).contains("⇄ collides with c2 (looop/c2) in f.txt"), "the page shows it");
+
         assertEquals(before, fingerprint(checkout), "no checkout is touched");
         assertEquals(refs, refs(), "no ref moves");
         assertTrue(Files.isRegularFile(t.profile.paths.data.resolve(".merge-checks.json")), "the results are kept by commit ids");
