@@ -174,7 +174,7 @@ public final class WorkerConflicts {
     /** Worker s's branch with changes to merge, or null (no repo, a record looop refuses, no commits of its own). */
     private Branch branch(Sessions.Info s, Map<Path, Onto> heads) {
         try {
-            Worktree w = WorkerRepos.read(paths, s.id());
+            Worktree w = WorkerRepos.read(paths, s.id(), worktrees);
             if (w == null) return null;
             String tip = worktrees.tip(w);
             if (tip == null || tip.equals(w.base())) return null;
@@ -185,12 +185,17 @@ public final class WorkerConflicts {
         }
     }
 
-    /** The repo's HEAD as its git dir names it (the person's checkout's current branch), read from refs alone. */
+    /**
+     * The repo's HEAD as its git dir names it (the person's checkout's current
+     * branch), read from refs alone, in one git: its commit, then its branch's
+     * full name ("HEAD" when detached); null without a commit.
+     */
     private static Onto onto(Worktree w) {
-        Git.Result head = Git.onObjects(w.commonDir(), "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
-        if (!head.ok()) return null;
-        Git.Result name = Git.onObjects(w.commonDir(), "symbolic-ref", "--quiet", "--short", "HEAD");
-        return new Onto(w.commonDir(), w.repo(), head.line(), name.ok() ? name.line() : "HEAD");
+        Git.Result head = Git.onObjects(w.commonDir(), "rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD");
+        List<String> lines = head.out().lines().toList();
+        if (!head.ok() || lines.size() != 2 || !lines.get(0).matches("[0-9a-f]{40}|[0-9a-f]{64}")) return null;
+        String name = lines.get(1).startsWith("refs/heads/") ? lines.get(1).substring("refs/heads/".length()) : "HEAD";
+        return new Onto(w.commonDir(), w.repo(), lines.get(0), name);
     }
 
     /**

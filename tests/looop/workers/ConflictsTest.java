@@ -102,6 +102,18 @@ class ConflictsTest extends TmuxTestBase {
     }
 
     @Test
+    void withoutRepoWorkersTheReadingIsEmptyAndNoMergeIsChecked() throws Exception {
+        profile("bash -c 'echo done'");
+        assertEquals("{\"detail\":{\"overlap\":[],\"unmerged\":[]},\"signal\":{\"conflicts\":[]}}", Json.canonical(conflictsReading()));
+        ok("start-session", "plain", "no repo");
+        t.awaitState("plain", "exited");
+        assertEquals("[]", Json.canonical(conflictsReading().get("signal").get("conflicts")));
+        assertFalse(ok("status").out().contains("conflicts:"));
+        assertEquals(0, ok("merge-order").code());
+        assertFalse(Files.exists(t.profile.paths.data.resolve(".merge-checks.json")), "no pair was merged, so none was kept");
+    }
+
+    @Test
     void theHashChangesOnlyWhenTheSetOfConflictsChanges() throws Exception {
         profile(WORKER);
         checkout = repo(dir.resolve("repo"));
