@@ -77,6 +77,11 @@ class ConflictsTest extends TmuxTestBase {
         assertEquals("[{\"a\":\"c1\",\"b\":\"c2\",\"files\":[\"f.txt\"]}]", Json.canonical(reading.get("signal").get("conflicts")),
                 reading.toString());
 
+        String snapshot = Files.readString(t.profile.paths.snapshots().resolve("sys-conflicts.json"));
+        String prompt = looop.decide.Prompt.build(t.profile.paths, java.util.List.of(new looop.sense.Sensors.Reading("sys-conflicts.json", snapshot)),
+                java.util.List.of(), t.profile.clock);
+        assertTrue(prompt.contains("sys-conflicts signal:") && prompt.contains("--- snapshots/sys-conflicts.json\n" + snapshot), prompt);
+
         String status = ok("status").out();
         assertTrue(status.contains("conflicts:  c1 ↔ c2 in f.txt"), status);
         JsonNode statusJson = Json.parse(ok("status", "--json").out());
