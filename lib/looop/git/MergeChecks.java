@@ -34,9 +34,9 @@ public final class MergeChecks {
         ObjectNode json() {
             ObjectNode o = Json.object().put("clean", clean).put("contained", contained);
             ArrayNode c = o.putArray("conflicts");
-            conflicts.forEach(c::add);
+            for (String f : conflicts) c.add(f);
             ArrayNode v = o.putArray("overlap");
-            overlap.forEach(v::add);
+            for (String f : overlap) v.add(f);
             return o;
         }
 
@@ -46,7 +46,15 @@ public final class MergeChecks {
         }
     }
 
-    private static final String HEX = "[0-9a-f]{40}|[0-9a-f]{64}";
+    /** A full commit id: 40 (or, sha-256, 64) lowercase hex digits; by hand, as a beat on an unchanged world asks (looop.fast). */
+    public static boolean isCommitId(String s) {
+        if (s.length() != 40 && s.length() != 64) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) return false;
+        }
+        return true;
+    }
 
     private final Path file;
     private final Map<String, Check> known = new LinkedHashMap<>();
@@ -60,7 +68,7 @@ public final class MergeChecks {
 
     /** ours with theirs merged in, in the repo whose git dir is commonDir: from the file, else from git. */
     public Check check(Path commonDir, String ours, String theirs) {
-        if (!ours.matches(HEX) || !theirs.matches(HEX)) throw new IllegalArgumentException("not commit ids: " + ours + ", " + theirs);
+        if (!isCommitId(ours) || !isCommitId(theirs)) throw new IllegalArgumentException("not commit ids: " + ours + ", " + theirs);
         load();
         String key = ours + " " + theirs;
         Check c = known.get(key);
@@ -84,9 +92,10 @@ public final class MergeChecks {
         JsonNode root = Json.parseOrNull(Fs.readOr(file, ""));
         if (root == null || !root.isObject()) return;
         for (Map.Entry<String, JsonNode> e : root.properties()) {
-            String[] pair = e.getKey().split(" ");
+            String key = e.getKey();
+            int space = key.indexOf(' ');
             Check c = Check.of(e.getValue());
-            if (pair.length == 2 && pair[0].matches(HEX) && pair[1].matches(HEX) && c != null) known.put(e.getKey(), c);
+            if (space > 0 && isCommitId(key.substring(0, space)) && isCommitId(key.substring(space + 1)) && c != null) known.put(key, c);
         }
     }
 
@@ -115,7 +124,7 @@ public final class MergeChecks {
 
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
-        if (array != null && array.isArray()) array.forEach(n -> out.add(n.asText()));
+        if (array != null && array.isArray()) for (JsonNode n : array) out.add(n.asText());
         return List.copyOf(out);
     }
 }

@@ -50,8 +50,7 @@ public final class WorkerConflicts {
             ObjectNode o = Json.object().put("a", a);
             if (b != null) o.put("b", b);
             else o.put("base", base);
-            ArrayNode f = o.putArray("files");
-            files.forEach(f::add);
+            strings(o.putArray("files"), files);
             return o;
         }
 
@@ -73,7 +72,7 @@ public final class WorkerConflicts {
         /** The conflicts as sys-conflicts' signal, `status --json` and the page show them. */
         public ArrayNode json() {
             ArrayNode list = Json.array();
-            conflicts.forEach(c -> list.add(c.json()));
+            for (Conflict c : conflicts) list.add(c.json());
             return list;
         }
 
@@ -83,12 +82,9 @@ public final class WorkerConflicts {
             v.putObject("signal").set("conflicts", json());
             ObjectNode detail = v.putObject("detail");
             ArrayNode unmerged = detail.putArray("unmerged");
-            branches.forEach(b -> unmerged.add(b.id()));
+            for (Branch b : branches) unmerged.add(b.id());
             ArrayNode overlap = detail.putArray("overlap");
-            for (Overlap o : overlaps) {
-                ArrayNode files = overlap.addObject().put("a", o.a()).put("b", o.b()).putArray("files");
-                o.files().forEach(files::add);
-            }
+            for (Overlap o : overlaps) strings(overlap.addObject().put("a", o.a()).put("b", o.b()).putArray("files"), o.files());
             return Json.canonical(v);
         }
 
@@ -101,8 +97,7 @@ public final class WorkerConflicts {
                 String other = id.equals(c.a()) ? c.b() : c.a();
                 if (other == null) o.put("base", c.base());
                 else o.put("with", other).put("branch", Worktrees.BRANCH_PREFIX + other);
-                ArrayNode f = o.putArray("files");
-                c.files().forEach(f::add);
+                strings(o.putArray("files"), c.files());
             }
             return list;
         }
@@ -178,7 +173,8 @@ public final class WorkerConflicts {
             if (w == null) return null;
             String tip = worktrees.tip(w);
             if (tip == null || tip.equals(w.base())) return null;
-            Onto onto = heads.computeIfAbsent(w.commonDir(), dir -> onto(w));
+            if (!heads.containsKey(w.commonDir())) heads.put(w.commonDir(), onto(w));
+            Onto onto = heads.get(w.commonDir());
             return onto == null ? null : new Branch(s, w, tip, onto);
         } catch (UserError | UncheckedIOException e) {
             return null; // sys-sessions and `looop diff` say what is wrong with it
@@ -192,8 +188,8 @@ public final class WorkerConflicts {
      */
     private static Onto onto(Worktree w) {
         Git.Result head = Git.onObjects(w.commonDir(), "rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD");
-        List<String> lines = head.out().lines().toList();
-        if (!head.ok() || lines.size() != 2 || !lines.get(0).matches("[0-9a-f]{40}|[0-9a-f]{64}")) return null;
+        List<String> lines = looop.fast.Text.lines(head.out());
+        if (!head.ok() || lines.size() != 2 || !MergeChecks.isCommitId(lines.get(0))) return null;
         String name = lines.get(1).startsWith("refs/heads/") ? lines.get(1).substring("refs/heads/".length()) : "HEAD";
         return new Onto(w.commonDir(), w.repo(), lines.get(0), name);
     }
@@ -219,6 +215,11 @@ public final class WorkerConflicts {
         if (s.state() != SessionState.EXITED || s.exitCode() == null || s.exitCode() != 0) return false;
         Verify.Result v = Verify.read(paths, s.id());
         return v == null || !"failed".equals(v.word());
+    }
+
+    // loops, not lambdas: a beat on an unchanged world runs this (see looop.fast)
+    private static void strings(ArrayNode into, List<String> values) {
+        for (String v : values) into.add(v);
     }
 
     static String shown(List<String> files) {
