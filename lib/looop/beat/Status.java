@@ -36,6 +36,11 @@ public final class Status {
     }
 
     public ObjectNode json() {
+        return json(true);
+    }
+
+    /** The same; without conflicts (no git), for a caller that shows them its own way (the web page, on each worker). */
+    public ObjectNode json(boolean withConflicts) {
         ObjectNode out = Json.object();
         out.put("data_dir", paths.data.toString());
         out.put("profile_exists", Files.isDirectory(paths.data));
@@ -55,7 +60,7 @@ public final class Status {
         java.util.List<Sessions.Info> list = sessions.list();
         java.util.Map<String, looop.workers.Health> health = looop.human.WorkerHealth.of(paths, sessions, clock, config).look(list);
         list.forEach(s -> workers.add(looop.workers.WorkerVerbs.withHealth(s.json(), health.get(s.id()))));
-        out.set("conflicts", conflicts(list));
+        if (withConflicts) out.set("conflicts", conflicts(list));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
         sensors(out, config);
         human(out);

@@ -83,7 +83,7 @@ public final class Fleet {
     // -- the pulse -------------------------------------------------------------
 
     private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, sessions).json();
+        ObjectNode s = new Status(paths, clock, sessions).json(false);
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
