@@ -73,6 +73,7 @@ public class run {
             if (wanted("sandbox")) sandboxCost();
             if (wanted("prompt")) promptStability();
             if (wanted("replay")) followReplay();
+            if (wanted("conflicts")) conflicts();
         } finally {
             Fs.deleteTree(work);
         }
@@ -733,5 +734,67 @@ public class run {
         row("follow: " + looks + " looks at a log growing to " + bytes.length / 1024 + " KiB, whole replay each look", ms(whole.median()), whole.spread());
         row("follow: the same looks, one replay fed the new bytes", ms(fed.median()), fed.spread());
         row("follow: whole replays ÷ one fed replay", ratio(whole.median() / fed.median()), "ratio of medians");
+    }
+
+    // -- workers that collide (issue 26) ------------------------------------------------
+
+    /**
+     * sys-conflicts on a beat where no branch moved, for 4 repo workers (6
+     * pairs, one conflicting): with the merge results kept by commit ids, against
+     * the same look with the file gone (every pair merged again), and against
+     * what sys-sessions already pays per worker for its "changes" (the same
+     * reads of each worker's record and branch).
+     */
+    static void conflicts() throws IOException {
+        if (Proc.onPath("git") == null) {
+            row("sys-conflicts, 4 repo workers", "skipped: no git", "");
+            return;
+        }
+        Path dir = Files.createDirectories(work.resolve("conflicts"));
+        Paths paths = Paths.at(dir.resolve("data"), Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()));
+        Path repo = dir.resolve("repo");
+        git(dir, "init -q -b main repo");
+        git(repo, "-c user.name=b -c user.email=b@b commit -q --allow-empty -m init");
+        Files.writeString(repo.resolve("f.txt"), "one\ntwo\nthree\n");
+        git(repo, "add f.txt");
+        git(repo, "-c user.name=b -c user.email=b@b commit -q -m f");
+        looop.git.Worktrees worktrees = looop.workers.WorkerRepos.worktrees(paths);
+        List<looop.workers.Sessions.Info> workers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = "w" + i;
+            looop.git.Worktree w = worktrees.create(id, repo, null);
+            Fs.writeAtomic(looop.workers.SessionFiles.of(paths, id).meta(), looop.io.Json.canonical(w.json()));
+            Files.writeString(w.path().resolve(i < 2 ? "f.txt" : id + ".txt"), "one\n" + id + "\nthree\n");
+            git(w.path(), "add -A");
+            git(w.path(), "-c user.name=b -c user.email=b@b commit -q -m " + id);
+            workers.add(new looop.workers.Sessions.Info(id, looop.workers.SessionState.EXITED, 0, null));
+        }
+        Path kept = paths.data.resolve(".merge-checks.json");
+        Stats warm = time(2, 9, () -> new looop.workers.WorkerConflicts(paths).look(workers));
+        Stats cold = time(1, 9, () -> {
+            Fs.delete(kept);
+            new looop.workers.WorkerConflicts(paths).look(workers);
+        });
+        Stats changes = time(2, 9, () -> workers.forEach(w -> looop.workers.WorkerRepos.changes(paths, w.id())));
+        String found = new looop.workers.WorkerConflicts(paths).look(workers).json().toString();
+        row("sys-conflicts, 4 repo workers, no branch moved (found " + found.replace("|", "/") + ")", ms(warm.median()), warm.spread());
+        row("sys-conflicts: every pair merged again ÷ kept by commit ids", ratio(cold.median() / warm.median()),
+                ms(cold.median()) + " / " + ms(warm.median()));
+        row("sys-conflicts, no branch moved ÷ sys-sessions' `changes` for the same workers", ratio(warm.median() / changes.median()),
+                ms(warm.median()) + " / " + ms(changes.median()));
+    }
+
+    static void git(Path dir, String args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args.split(" ")));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) throw new IllegalStateException("git " + args + ": " + out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

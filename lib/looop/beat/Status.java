@@ -36,6 +36,11 @@ public final class Status {
     }
 
     public ObjectNode json() {
+        return json(true);
+    }
+
+    /** The same; without conflicts (no git), for a caller that shows them its own way (the web page, on each worker). */
+    public ObjectNode json(boolean withConflicts) {
         ObjectNode out = Json.object();
         out.put("data_dir", paths.data.toString());
         out.put("profile_exists", Files.isDirectory(paths.data));
@@ -55,10 +60,23 @@ public final class Status {
         java.util.List<Sessions.Info> list = sessions.list();
         java.util.Map<String, looop.workers.Health> health = looop.human.WorkerHealth.of(paths, sessions, clock, config).look(list);
         list.forEach(s -> workers.add(looop.workers.WorkerVerbs.withHealth(s.json(), health.get(s.id()))));
+        if (withConflicts) out.set("conflicts", conflicts(list));
         out.put("cost_today_usd", new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday());
         sensors(out, config);
         human(out);
         return out;
+    }
+
+    /** The workers' branches that collide, as sys-conflicts' signal shows them (none without workers: no git then). */
+    public ArrayNode conflicts(List<Sessions.Info> workers) {
+        if (workers.isEmpty()) return Json.array();
+        return new looop.workers.WorkerConflicts(paths).look(workers).json();
+    }
+
+    private static String conflictText(JsonNode c) {
+        List<String> files = new java.util.ArrayList<>();
+        c.get("files").forEach(f -> files.add(f.asText()));
+        return c.get("a").asText() + " ↔ " + c.path(c.has("b") ? "b" : "base").asText() + " in " + String.join(", ", files);
     }
 
     /** When the last beat ran, as a person reads it: local time to the minute and how long ago. */
@@ -91,6 +109,7 @@ public final class Status {
             if (w.has("note")) out.append(" ⚑ ").append(w.get("note").asText());
             out.append('\n');
         }
+        for (JsonNode c : j.get("conflicts")) line(out, "conflicts", conflictText(c));
         line(out, "cost today", Budget.usd(j.get("cost_today_usd").asDouble()));
         sensorLines(out, j);
         for (JsonNode a : j.get("asks")) {

@@ -42,6 +42,7 @@ final class Commands {
             Map.entry("prune", PruneCommand.class),
             Map.entry("diff", DiffCommand.class),
             Map.entry("merge", MergeCommand.class),
+            Map.entry("merge-order", MergeOrderCommand.class),
             Map.entry("discard", DiscardCommand.class),
             Map.entry("kill", KillCommand.class),
             Map.entry("_", InternalCommand.class),

@@ -62,7 +62,7 @@ public final class Manual {
                     """),
             new Section("WORKERS (each in its own tmux session on the profile's private tmux server)", "",
                     List.of("start-session", "ls", "attach", "detach", "watch", "log", "shot", "send", "key", "expect", "wait",
-                            "wait-idle", "resize", "restart", "kill", "prune", "diff", "merge", "discard"), """
+                            "wait-idle", "resize", "restart", "kill", "prune", "diff", "merge", "merge-order", "discard"), """
                       These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
                     """),
             new Section("WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)", "",

@@ -238,6 +238,11 @@ public final class Prompt {
                             verify has "verify": "passed" or "failed" once it exited; its exit
                             code and output are in detail.verify. Failed: its work did not
                             check out, whatever its exit code said.
+              sys-conflicts signal: repo workers' unmerged branches that do not merge cleanly,
+                            as {a, b, files} (two workers) or {a, base, files} (onto the
+                            repo's current branch); detail.overlap: clean pairs that change the
+                            same files. Start no third worker on those files; have one worker
+                            merge the other's branch or the base into its own, or tell the human.
               sys-claims    signal: held leases as {name, claim}; a worker is busy with that
                             thing, so start no second worker on it.
               sys-goals     detail: per goal, last_acted_unix and age_s, the seconds since a

@@ -94,7 +94,7 @@ public final class Worktrees {
         if (!w.repo().isAbsolute() || real(w.repo()).startsWith(real(root))) return "its repo " + w.repo() + " is not a checkout of the person's";
         Repo r;
         try {
-            r = Repo.open(w.repo());
+            r = opened(w.repo());
         } catch (UserError e) {
             return e.getMessage();
         }
@@ -102,6 +102,15 @@ public final class Worktrees {
         Path admins = real(r.commonDir()).resolve("worktrees");
         if (!admins.equals(real(w.adminDir().getParent()))) return "its admin dir " + w.adminDir() + " is not in " + admins;
         return null;
+    }
+
+    // Repos asked of git once per instance (a beat's, a request's): a look at many workers of one repo opens it once.
+    private final Map<Path, Repo> opened = new java.util.HashMap<>();
+
+    private Repo opened(Path repo) {
+        Repo r = opened.get(repo);
+        if (r == null) opened.put(repo, r = Repo.open(repo));
+        return r;
     }
 
     /** w itself when looop made it; otherwise a one-line refusal saying why, before anything is run or deleted. */

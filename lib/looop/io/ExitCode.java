@@ -13,6 +13,8 @@ public final class ExitCode {
     public static final int FAILED = 1;
     /** Bad usage: an unknown verb or flag, a malformed value; nothing was done. */
     public static final int USAGE = 2;
+    /** `looop merge-order`: the finished branches have no clean order; the pair that blocks was printed. */
+    public static final int CONFLICT = 3;
     /** A wait gave up, or a child process was killed at its time limit. */
     public static final int TIMEOUT = 124;
     /** A worker that was killed rather than exiting on its own. */

@@ -41,6 +41,7 @@ import looop.workers.Sessions;
 import looop.workers.Verify;
 import looop.human.WorkerHealth;
 import looop.workers.WorkerVerbs;
+import looop.workers.WorkerConflicts;
 import looop.workers.WorkerRepos;
 
 /**
@@ -152,10 +153,13 @@ public final class Sensors {
 
     /** The in-process readings: what looop itself knows of its workers, leases, goals, asks and schedules. */
     private List<Reading> systemReadings() {
-        List<Reading> readings = new ArrayList<>(5);
+        List<Reading> readings = new ArrayList<>(6);
         readings.add(sysClaims());
         readings.add(sysGoals());
-        readings.add(sysSessions());
+        List<Sessions.Info> workers = new ArrayList<>(sessions.list());
+        workers.sort(null);
+        readings.add(sysSessions(workers));
+        readings.add(sysConflicts(workers));
         readings.add(new Reading("sys-asks.json", Json.canonical(new looop.human.Asks(paths, clock).reading())));
         readings.add(new Reading("sys-schedules.json",
                 Json.canonical(new looop.schedule.Schedules(paths, clock).reading(clock.instant()))));
@@ -487,9 +491,7 @@ public final class Sensors {
      * blocked with what it is blocked on: see looop.workers.Health) and a finished verify's verdict; the verify's
      * exit code and output go in detail, for the prompt.
      */
-    private Reading sysSessions() {
-        List<Sessions.Info> all = new ArrayList<>(sessions.list());
-        all.sort(null);
+    private Reading sysSessions(List<Sessions.Info> all) {
         Map<String, Health> health = WorkerHealth.of(paths, sessions, clock, config).look(all);
         ArrayNode list = Json.array();
         ObjectNode verified = Json.object();
@@ -513,6 +515,19 @@ public final class Sensors {
         if (!verified.isEmpty()) detail.set("verify", verified);
         return new Reading("sys-sessions.json", Json.canonical(v));
     }
+
+    /**
+     * Workers whose unmerged branches do not merge cleanly with each other or
+     * onto their repo's HEAD, with the files (looop.workers.WorkerConflicts):
+     * the set of conflicts is the signal, so the loop wakes when it changes and
+     * not on every commit. Without workers, no git runs.
+     */
+    private Reading sysConflicts(List<Sessions.Info> all) {
+        String text = all.isEmpty() ? NO_CONFLICTS : new WorkerConflicts(paths).look(all).reading();
+        return new Reading("sys-conflicts.json", text);
+    }
+
+    private static final String NO_CONFLICTS = new WorkerConflicts.Look(List.of(), List.of(), List.of()).reading();
 
     private Reading sysClaims() {
         ArrayNode list = Json.array();

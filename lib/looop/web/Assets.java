@@ -44,7 +44,7 @@ final class Assets {
             .health[data-health=stuck], .health[data-health=asking], .health[data-health=blocked] { color: var(--warn); font-weight: bold; }
             pre.diff-stat { margin: .3em 0; font: 12px/1.3 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
             .diff[hidden] { display: none; } a { color: var(--acc); }
-            .flag, .blocked, .ask { margin: .2em 0; color: var(--warn); overflow-wrap: anywhere; }
+            .flag, .blocked, .ask, .collides { margin: .2em 0; color: var(--warn); overflow-wrap: anywhere; }
             pre.screen { background: #010409; color: #e6edf3; border: 1px solid var(--line); border-radius: 6px; padding: .5em .7em; margin: .4em 0;
                          font: 12px/1.3 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; overflow: auto; max-height: 24em; white-space: pre; }
             pre.screen:empty::before { content: "(blank screen)"; color: var(--dim); }
@@ -116,7 +116,7 @@ final class Assets {
                 text(slot(el, 'state'), w.state + (w.exit_code !== undefined ? ' (exit ' + w.exit_code + ')' : ''));
                 text(slot(el, 'age'), w.age || '');
                 text(slot(el, 'spend'), w.spend || '');
-                for (const name of ['flag', 'blocked', 'ask']) {
+                for (const name of ['flag', 'blocked', 'ask', 'collides']) {
                   const p = slot(el, name);
                   const v = w[name] || '';
                   text(p, v ? p.dataset.mark + v : '');

@@ -83,7 +83,7 @@ public final class Fleet {
     // -- the pulse -------------------------------------------------------------
 
     private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, sessions).json();
+        ObjectNode s = new Status(paths, clock, sessions).json(false);
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
@@ -122,6 +122,7 @@ public final class Fleet {
         List<Sessions.Info> list = sessions.list();
         SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
         Map<String, Health> health = safe(() -> WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(list), Map.of());
+        looop.workers.WorkerConflicts.Look collisions = list.isEmpty() ? null : safe(() -> new looop.workers.WorkerConflicts(paths).look(list), null);
         ArrayNode out = Json.array();
         for (Sessions.Info w : list) {
             ObjectNode o = out.addObject();
@@ -134,6 +135,8 @@ public final class Fleet {
             if (w.alive() && w.note() != null) o.put("flag", w.note());
             HumanActions.PendingAsk ask = askOf.get(w.id());
             if (ask != null) o.put("ask", ask.question());
+            String collides = collisions == null ? "" : collisions.text(w.id()).strip().replace("\n", "; ");
+            if (!collides.isEmpty()) o.put("collides", collides);
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
             o.put("age", meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
             o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));

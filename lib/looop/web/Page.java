@@ -98,6 +98,7 @@ public final class Page {
         slotLine(h, "flag", "⚑ ", w.path("flag").asText(""));
         slotLine(h, "blocked", "⛔ ", w.path("blocked").asText(""));
         slotLine(h, "ask", "? ", w.path("ask").asText(""));
+        slotLine(h, "collides", "⇄ ", w.path("collides").asText(""));
         String stat = w.path("diff_stat").asText("");
         h.append("<div class=\"diff\" data-slot=\"diff\"").append(stat.isEmpty() ? " hidden" : "").append("><pre class=\"diff-stat\" data-slot=\"diff-stat\">")
                 .append(Html.esc(stat)).append("</pre><a data-slot=\"diff-link\" href=\"").append(Html.esc(w.path("diff_url").asText("")))

@@ -48,6 +48,11 @@ public final class WorkerRepos {
      * on it and deletes nothing it names.
      */
     public static Worktree read(Paths paths, String id) {
+        return read(paths, id, worktrees(paths));
+    }
+
+    /** The same, checked by worktrees (one instance for many workers opens each repo once). */
+    public static Worktree read(Paths paths, String id, Worktrees worktrees) {
         if (Ids.problem(id) != null) return null;
         Worktree w = Worktree.fromJson(id, Json.parseOrNull(Fs.readOr(SessionFiles.of(paths, id).meta(), "")));
         if (w == null) return null;
@@ -58,7 +63,7 @@ public final class WorkerRepos {
                         + "), where sandboxed commands write; looop runs and deletes nothing of it");
             }
         }
-        return worktrees(paths).require(w);
+        return worktrees.require(w);
     }
 
     // the data dir's places that some sandboxed command can write: never the person's repo

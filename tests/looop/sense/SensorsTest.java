@@ -86,7 +86,7 @@ class SensorsTest {
 
         assertEquals(List.of("a", "b", "c"), Files.readString(marks.resolve("order")).lines().sorted().toList(), "each ran once");
         assertEquals(List.of("sensor-a.json", "sensor-b.json", "sensor-c.json", "sensor-where.json",
-                "sys-asks.json", "sys-claims.json", "sys-goals.json", "sys-schedules.json", "sys-sessions.json"),
+                "sys-asks.json", "sys-claims.json", "sys-conflicts.json", "sys-goals.json", "sys-schedules.json", "sys-sessions.json"),
                 readings.stream().map(Sensors.Reading::file).toList());
         assertEquals("{\"a\":[2,3],\"z\":1}", readings.get(0).text());
         JsonNode where = reading(readings, "sensor-where.json");
@@ -362,7 +362,7 @@ class SensorsTest {
         for (int i = 0; i < 100; i++) p.sensor(String.format("m%03d", i), mixedSensor(i));
         List<Sensors.Reading> readings = new Sensors(p.paths, NoSessions.none(), p.clock, 32, looop.profile.Config.load(p.paths)).senseAll();
 
-        assertEquals(105, readings.size());
+        assertEquals(106, readings.size()); // and the 6 sys-* readings
         for (int i = 0; i < 100; i++) {
             String name = String.format("m%03d", i);
             switch (i % 4) {
