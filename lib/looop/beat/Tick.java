@@ -229,7 +229,7 @@ public final class Tick {
      * start changes sys-sessions, so the decider hears of it in this very beat.
      */
     private void startWaiting(Config config) {
-        for (looop.workers.Waits.Done d : new looop.workers.Waits(paths, sessions, clock).reconcile(config.guards().maxWorkers())) {
+        for (looop.workers.Waits.Done d : new looop.workers.Waits(paths, sessions.withConfig(config), clock).reconcile(config.guards().maxWorkers())) {
             events.emit(d.started() ? "waiting_started" : "waiting_blocked", Json.object().put("id", d.id()).put("journal", d.line()));
             log.line(d.started() ? Log.Level.OK : Log.Level.WARN, d.started() ? "tick.waited_started" : "tick.waited_blocked", d.line() == null
                     ? "started " + d.id() : d.line().substring(Math.min(d.line().length(), "- YYYY-MM-DD HH:MM ".length())));

@@ -170,6 +170,15 @@ public final class Waits {
 
     // -- the beat's step ----------------------------------------------------------
 
+    /** Whether some worker waits or some start's claim is on file: the files alone, never tmux. */
+    private static boolean anything(Paths paths) {
+        for (Path p : Fs.listNonDirs(paths.sessions(), ".json")) if (p.getFileName().toString().startsWith(".after-")) return true;
+        for (Path d : Fs.listDirs(paths.sessions())) {
+            if (SessionState.parse(Fs.readOrNull(d.resolve("state"))) == SessionState.WAITING) return true;
+        }
+        return false;
+    }
+
     /** What reconcile did to one waiting worker: started it, or blocked it; line is what the journal says. */
     public record Done(String id, boolean started, String line) {}
 
@@ -181,11 +190,22 @@ public final class Waits {
      */
     public List<Done> reconcile(long maxWorkers) {
         List<Done> done = new ArrayList<>();
+        if (!anything(paths)) return done; // most beats: no worker waits, so no lock and no tmux call
+        // one at a time (the pulse's beat and a person's `looop sense`): a claim on file is then always a crash's
+        new looop.io.FileMutex(paths.sessions().resolve(".waits.lock")).locked(new Runnable() {
+            public void run() {
+                reconcile(maxWorkers, done);
+            }
+        });
+        return done;
+    }
+
+    private void reconcile(long maxWorkers, List<Done> done) {
         settleCrashed(done);
         List<Sessions.Info> all = sessions.list();
         boolean anyWaiting = false;
         for (Sessions.Info i : all) anyWaiting |= i.state() == SessionState.WAITING;
-        if (!anyWaiting) return done;
+        if (!anyWaiting) return;
         long live = 0;
         for (Sessions.Info i : all) if (i.alive()) live++;
         for (Sessions.Info i : all) {
@@ -206,7 +226,6 @@ public final class Waits {
                 if (d.started()) live++;
             }
         }
-        return done;
     }
 
     private sealed interface Verdict permits Ready, Pending, Blocked {}

@@ -258,6 +258,42 @@ class WaitingWorkersTest extends TmuxTestBase {
     }
 
     @Test
+    void aCrashAfterTheNewSessionButBeforeItsTerminalLaunchesItOnce() {
+        profile(WAITER);
+        ok("start-session", "w1", "first");
+        t.awaitOutput("w1", "up");
+        ok("start-session", "w2", "second", "--after", "w1");
+        ok("send", "w1", "0");
+        t.awaitState("w1", "exited");
+        beat();
+        t.awaitOutput("w2", "up");
+        String journal = journal();
+        String line = journal.lines().filter(l -> l.contains("started w2")).findFirst().orElseThrow();
+        long offset = journal.substring(0, journal.indexOf(line)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        // as if the beat died after the new session was in place and before tmux had its terminal
+        t.tmux("kill-session", "-t", Tmux.sessionTarget("w2"));
+        Fs.writeAtomic(t.profile.paths.sessions().resolve("w2/state"), "starting\n");
+        com.fasterxml.jackson.databind.node.ObjectNode claim = Json.object();
+        claim.putArray("after").add("w1");
+        claim.put("prompt", "second").put("runner", "t").put("line", line).put("offset", offset);
+        Fs.writeAtomic(Waits.pending(t.profile.paths, "w2"), Json.canonical(claim) + "\n");
+        beat();
+        TmuxProfileWait.awaitTwice(t, "w2");
+        assertTrue(t.sessions.isAlive("w2"), "launched again");
+        beat();
+        assertEquals(2, count(t.output("w2"), "up"), "launched once more, not twice: " + t.output("w2"));
+        assertEquals(1, count(journal(), "started w2"), journal());
+        assertFalse(Files.exists(Waits.pending(t.profile.paths, "w2")));
+    }
+
+    /** Waits until a worker's output shows "up" twice: its first run and the relaunch. */
+    private static final class TmuxProfileWait {
+        static void awaitTwice(looop.TmuxProfile t, String id) {
+            looop.TmuxProfile.awaitTrue(() -> count(t.output(id), "up") >= 2, () -> id + " to run again: " + t.output(id));
+        }
+    }
+
+    @Test
     void aWaitingWorkerIsNeitherReapedNorRestartedAndItsDependencyIsKept() {
         profile(WAITER);
         ok("start-session", "w1", "first");
