@@ -80,6 +80,8 @@ class WaitingWorkersTest extends TmuxTestBase {
         assertTrue(ok("ls").out().lines().anyMatch(l -> l.startsWith("w2") && l.contains("waiting") && l.contains("after w1")), ok("ls").out());
         JsonNode ls = Json.parseOrNull(ok("ls", "--json").out());
         assertEquals("[\"w1\"]", Json.canonical(ls.at("/sessions/1/after")));
+        JsonNode web = new looop.web.Fleet(t.profile.paths, t.profile.clock, t.sessions, looop.web.HumanActions.none()).state();
+        assertEquals("⏳ after w1", web.at("/workers/1/age").asText(), "the web page says on whom it waits: " + web.at("/workers/1"));
 
         JsonNode sys = beat();
         assertEquals("waiting", session(sys, "w2").path("state").asText(), "not before w1 ended: " + sys);
@@ -151,6 +153,11 @@ class WaitingWorkersTest extends TmuxTestBase {
         assertEquals("q was killed", session(sys, "q2").path("reason").asText(), sys.toString());
         assertTrue(ok("ls").out().contains("⛔ a failed (exit 3)"), ok("ls").out());
         assertTrue(ok("status").out().contains("- k2 blocked: k was killed"), ok("status").out());
+        JsonNode web = new looop.web.Fleet(t.profile.paths, t.profile.clock, t.sessions, looop.web.HumanActions.none()).state();
+        JsonNode k2 = null;
+        for (JsonNode w : web.path("workers")) if (w.path("id").asText().equals("k2")) k2 = w;
+        assertEquals("blocked", k2.path("state").asText(), "the web page: " + k2);
+        assertEquals("k was killed", k2.path("blocked").asText(), "the web page shows why: " + k2);
         assertEquals(1, count(journal(), "a2 blocked: a failed (exit 3)"), journal());
         beat();
         assertEquals(1, count(journal(), "a2 blocked"), "said once: " + journal());
