@@ -47,12 +47,13 @@ public final class MoveSamples {
     static com.fasterxml.jackson.databind.JsonNode value(Field f) {
         return switch (f.rule()) {
             case KEYS -> F.arrayNode().add("Enter");
+            case WORKERS -> F.arrayNode().add("s-" + f.name().replace('_', '-'));
             case SECONDS -> F.numberNode(60);
             default -> F.textNode("s-" + f.name().replace('_', '-'));
         };
     }
 
     static boolean isRequired(Field f) {
-        return f.rule() != Field.Rule.OPTIONAL && f.rule() != Field.Rule.SECONDS;
+        return f.rule() != Field.Rule.OPTIONAL && f.rule() != Field.Rule.SECONDS && f.rule() != Field.Rule.WORKERS;
     }
 }

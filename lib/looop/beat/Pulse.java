@@ -106,7 +106,8 @@ public final class Pulse {
             Tick.Outcome outcome = beatSafely(force);
             human.afterBeat(outcome, lastError);
             Cadence cadence = Cadence.of(paths, Config.load(paths));
-            boolean alive = sessions.list().stream().anyMatch(Sessions.Info::alive);
+            // a waiting worker keeps the active cadence too: its start (after a person's merge, say) is a beat's housekeeping
+            boolean alive = sessions.list().stream().anyMatch(i -> i.alive() || i.state() == looop.workers.SessionState.WAITING);
             Next next = cadence.next(outcome, alive);
             force = next.force();
             long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then

@@ -79,6 +79,12 @@ public final class Status {
         return c.get("a").asText() + " ↔ " + c.path(c.has("b") ? "b" : "base").asText() + " in " + String.join(", ", files);
     }
 
+    private static String joined(JsonNode ids) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode id : ids) b.append(b.length() == 0 ? "" : ", ").append(id.asText());
+        return b.toString();
+    }
+
     /** When the last beat ran, as a person reads it: local time to the minute and how long ago. */
     private String lastTick(String rfc3339) {
         if (rfc3339 == null) return "never";
@@ -105,6 +111,8 @@ public final class Status {
             out.append("  - ").append(w.get("id").asText()).append(' ').append(w.get("state").asText());
             if (w.has("health")) out.append(", ").append(w.get("health").asText());
             if (w.has("blocked_on")) out.append(": ").append(w.get("blocked_on").asText());
+            if (w.has("after") && w.get("state").asText().equals("waiting")) out.append(" after ").append(joined(w.get("after")));
+            if (w.has("reason")) out.append(": ").append(w.get("reason").asText());
             if (!w.path("exit_code").isNull()) out.append(" (exit ").append(w.get("exit_code").asInt()).append(')');
             if (w.has("note")) out.append(" ⚑ ").append(w.get("note").asText());
             out.append('\n');

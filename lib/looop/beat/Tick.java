@@ -219,6 +219,21 @@ public final class Tick {
             log.line(Log.Level.INFO, "tick.verified", "verified " + id + ": " + (r == null ? "no result" : r.word()
                     + (r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")")));
         }
+        startWaiting(config);
+    }
+
+    /**
+     * Workers that wait for others (start_worker's "after"): looop, not a move,
+     * starts each whose dependencies ended well (and were merged), or blocks it,
+     * journaled; after verify, so a dependency's verdict counts this beat. The
+     * start changes sys-sessions, so the decider hears of it in this very beat.
+     */
+    private void startWaiting(Config config) {
+        for (looop.workers.Waits.Done d : new looop.workers.Waits(paths, sessions.withConfig(config), clock).reconcile(config.guards().maxWorkers())) {
+            events.emit(d.started() ? "waiting_started" : "waiting_blocked", Json.object().put("id", d.id()).put("journal", d.line()));
+            log.line(d.started() ? Log.Level.OK : Log.Level.WARN, d.started() ? "tick.waited_started" : "tick.waited_blocked", d.line() == null
+                    ? "started " + d.id() : d.line().substring(Math.min(d.line().length(), "- YYYY-MM-DD HH:MM ".length())));
+        }
     }
 
     private Sensed sense(Config config) {

@@ -8,7 +8,7 @@ import looop.workers.WorkerVerbs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "prune", description = "Remove every finished (exited or killed) session now.")
+@Command(name = "prune", description = "Remove every finished (exited, killed or blocked) session now; a waiting one, and any it waits on, stay.")
 final class PruneCommand implements Callable<Integer> {
     @ParentCommand Main root;
 

@@ -226,7 +226,7 @@ public final class Prompt {
 
             SYSTEM SENSORS (readings looop makes itself)
               sys-sessions  signal: every worker as {id, state, exit_code}; state is starting,
-                            running, exited or killed. A "note" appears while a live worker is
+                            running, exited, killed, waiting or blocked. A "note" appears while a live worker is
                             flagged: it waits for the human. Leave it be, or tell the human.
                             "health": "asking" while a live worker waits for the human (a flag
                             or an ask); "blocked" with "blocked_on" when its screen waits on
@@ -238,6 +238,12 @@ public final class Prompt {
                             verify has "verify": "passed" or "failed" once it exited; its exit
                             code and output are in detail.verify. Failed: its work did not
                             check out, whatever its exit code said.
+                            A worker started with "after" is "waiting" (with "after" and, once
+                            a beat looked, "reason": what it still waits on) until looop starts
+                            it itself; "blocked" (with "reason") when one it waited for failed,
+                            was killed or discarded: it never starts; tell the human, or start
+                            the work anew. Waiting workers count against max_workers only once
+                            they start.
               sys-conflicts signal: repo workers' unmerged branches that do not merge cleanly,
                             as {a, b, files} (two workers) or {a, base, files} (onto the
                             repo's current branch); detail.overlap: clean pairs that change the

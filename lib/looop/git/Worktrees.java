@@ -218,6 +218,20 @@ public final class Worktrees {
     }
 
     /**
+     * Whether w's branch is in the checkout's current branch (merged, squashed
+     * or rebased alike; a branch with no commits beyond its base trivially),
+     * from refs and objects alone; null when the branch is gone (discarded).
+     */
+    public Boolean merged(Worktree w) {
+        require(w);
+        String tip = tip(w);
+        if (tip == null) return null;
+        if (tip.equals(w.base())) return true;
+        Repo r = Repo.open(w.repo());
+        return r.contains(r.head(), tip);
+    }
+
+    /**
      * Removes w's worktree and its branch; the checkout is not touched. Only
      * what looop made: the record must check out (see problem), the directory
      * must be one git lists as a worktree of the repo, and the branch is

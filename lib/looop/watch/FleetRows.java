@@ -49,7 +49,8 @@ final class FleetRows {
         List<Row> rows = new ArrayList<>();
         for (Sessions.Info w : workers) {
             WorkerHealth.Seen s = seen.get(w.id());
-            String asking = asks.containsKey(w.id()) ? "? " + asks.get(w.id()) : w.alive() && w.note() != null ? "⚑ " + w.note() : "";
+            String asking = asks.containsKey(w.id()) ? "? " + asks.get(w.id()) : w.alive() && w.note() != null ? "⚑ " + w.note()
+                    : looop.workers.WorkerVerbs.waits(w);
             rows.add(new Row(w.id(), w.state().word() + (w.exitCode() == null ? "" : " " + w.exitCode()),
                     s == null ? "" : s.health().word(), s == null ? "" : idle(s.stillFor()), asking,
                     spend.containsKey(w.id()) ? Budget.usd(spend.get(w.id())) : "", w.alive()));

@@ -38,7 +38,7 @@ final class Assets {
             .worker { border-top: 1px solid var(--line); padding: .6em 0; }
             .worker:first-child { border-top: 0; }
             .who { margin: 0 0 .3em; display: flex; flex-wrap: wrap; gap: .2em .8em; align-items: baseline; }
-            .state { color: var(--acc); } .worker[data-state=exited] .state, .worker[data-state=killed] .state { color: var(--dim); }
+            .state { color: var(--acc); } .worker[data-state=exited] .state, .worker[data-state=killed] .state, .worker[data-state=waiting] .state, .worker[data-state=blocked] .state { color: var(--dim); }
             .age, .spend { color: var(--dim); font-size: .9em; }
             .health { font-size: .9em; color: var(--dim); } .health[data-health=busy] { color: var(--ok); }
             .health[data-health=stuck], .health[data-health=asking], .health[data-health=blocked] { color: var(--warn); font-weight: bold; }

@@ -133,12 +133,14 @@ public final class Fleet {
             if (health.containsKey(w.id()) && health.get(w.id()).isBlocked()) o.put("blocked", health.get(w.id()).blockedOn());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());
+            if (w.state() == looop.workers.SessionState.BLOCKED) o.put("blocked", w.reason() == null ? "blocked" : w.reason());
             HumanActions.PendingAsk ask = askOf.get(w.id());
             if (ask != null) o.put("ask", ask.question());
             String collides = collisions == null ? "" : collisions.text(w.id()).strip().replace("\n", "; ");
             if (!collides.isEmpty()) o.put("collides", collides);
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
-            o.put("age", meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
+            o.put("age", w.state() == looop.workers.SessionState.WAITING ? looop.workers.WorkerVerbs.waits(w)
+                    : meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
             o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
             diffStat(o, w.id());
             ArrayNode screen = o.putArray("screen");

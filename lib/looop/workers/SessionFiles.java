@@ -16,7 +16,8 @@ import looop.profile.Paths;
  * {@link WorkerOutbox}, workers/&lt;id&gt;/, read from there as data).
  *
  * <pre>
- * sessions/&lt;id&gt;/state       starting | running | exited | killed  (one word + newline)
+ * sessions/&lt;id&gt;/state       starting | running | exited | killed | waiting | blocked  (one word + newline)
+ * sessions/&lt;id&gt;/wait.json   a worker started with "after": what to start, once (see {@link Waits})
  * sessions/&lt;id&gt;/exit_code   the command's exit code, once it ended by itself
  * sessions/&lt;id&gt;/meta.json   {"id","runner","command","started_unix","prompt_file","verify"?}, and for a worker
  *                               with a repo {"repo","branch","base_ref","base","worktree","git_common_dir","git_dir"}

@@ -19,9 +19,15 @@ import java.util.Locale;
  * tmux alone decides, a live terminal reading as running. When tmux cannot be
  * asked (not installed, not answering), what the files say stands, and files
  * that say nothing read as killed.
+ *
+ * Two states have no terminal at all and are the files' alone: waiting (a
+ * worker started with "after", which looop starts once the workers it names
+ * ended well: see {@link Waits}) and blocked (one of them failed, was killed
+ * or discarded, so it never starts). Neither is alive: they count against
+ * nothing a live worker does.
  */
 public enum SessionState {
-    STARTING, RUNNING, EXITED, KILLED;
+    STARTING, RUNNING, EXITED, KILLED, WAITING, BLOCKED;
 
     /** A session this young may still be on its way into tmux, so not finding it there proves nothing yet. */
     public static final long START_GRACE_MS = 10_000;
@@ -35,7 +41,7 @@ public enum SessionState {
         }
     }
 
-    /** As it is written in the state file and shown to people: starting, running, exited, killed. */
+    /** As it is written in the state file and shown to people: starting, running, exited, killed, waiting, blocked. */
     public String word() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -47,6 +53,11 @@ public enum SessionState {
 
     public boolean alive() {
         return this == STARTING || this == RUNNING;
+    }
+
+    /** Whether the session is done for good: ended, or blocked before it ever started (not waiting, which is yet to come). */
+    public boolean over() {
+        return this == EXITED || this == KILLED || this == BLOCKED;
     }
 
     /** The state a word names, or null when it names none (missing, empty, unknown). */

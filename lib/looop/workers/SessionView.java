@@ -80,7 +80,7 @@ public final class SessionView {
     }
 
     public boolean ended(String id) {
-        return !state(id).alive();
+        return state(id).over(); // a waiting worker has not even begun
     }
 
     /** What `wait` exits with: the recorded code of an exited session, 137 for a killed one. */
@@ -143,7 +143,7 @@ public final class SessionView {
 
         private boolean endedNow(long now, boolean confirm) {
             SessionState written = files(id).readState();
-            if (written != null && !written.alive()) return true;
+            if (written != null && written.over()) return true;
             if (now < nextTmuxCheck && !confirm) return false;
             nextTmuxCheck = now + 500;
             return SessionView.this.ended(id);

@@ -11,9 +11,18 @@ import looop.io.UserError;
  */
 public interface Sessions {
 
-    /** One worker as the loop sees it: its state derived by {@link SessionState}, its exit code only once it exited. */
-    /** A session as the files and tmux say it is; in id order. */
-    record Info(String id, SessionState state, Integer exitCode, String note) implements Comparable<Info> {
+    /**
+     * A session as the files and tmux say it is; in id order: its state derived
+     * by {@link SessionState}, its exit code only once it exited; for a worker
+     * that waits (or waited, and is blocked) the workers it waits for, and the
+     * reason it still waits or never starts (see {@link Waits}).
+     */
+    record Info(String id, SessionState state, Integer exitCode, String note, List<String> after, String reason) implements Comparable<Info> {
+        public Info(String id, SessionState state, Integer exitCode, String note) {
+            this(id, state, exitCode, note, List.of(), null);
+        }
+
+
         @Override
         public int compareTo(Info other) {
             return id.compareTo(other.id);
@@ -31,6 +40,11 @@ public interface Sessions {
         public ObjectNode json() {
             ObjectNode o = Json.object().put("id", id).put("state", state.word()).put("exit_code", exitCode);
             if (alive() && note != null) o.put("note", note);
+            if (!after.isEmpty()) {
+                com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray("after");
+                for (String dep : after) a.add(dep);
+            }
+            if (reason != null) o.put("reason", reason);
             return o;
         }
     }
@@ -63,6 +77,23 @@ public interface Sessions {
         if (verify != null) throw new UserError("workers with a verify command need the tmux engine; this one cannot keep it");
         start(id, prompt, runner, repo, base);
     }
+
+    /**
+     * The same, once the workers named in after (none: at once, as above) have
+     * ended well and, with a repo, been merged: until then it is recorded as
+     * waiting (see {@link Waits}).
+     */
+    default void start(String id, String prompt, String runner, java.nio.file.Path repo, String base, String verify, List<String> after) {
+        if (after != null && !after.isEmpty()) throw new UserError("workers that wait for others need the tmux engine; this one cannot keep them");
+        start(id, prompt, runner, repo, base, verify);
+    }
+
+    /**
+     * After a crash that may have cut a start off between its new session
+     * and its terminal: launches id's terminal if the start did not (see
+     * {@link Waits}); an engine without terminals has nothing to do.
+     */
+    default void finishStart(String id) { }
 
     /**
      * What live worker id's screen shows now (text, colours and cursor), for

@@ -153,7 +153,9 @@ public final class TmuxSessions implements Sessions {
         SessionState recorded = f.readState();
         SessionState now = f.state(tmux);
         if (now != recorded && !now.alive() && f.exists()) f.writeState(now);
-        return new Info(f.id(), now, now == SessionState.EXITED ? f.readExitCode() : null, f.readNote());
+        Waits.Wait wait = now == SessionState.WAITING || now == SessionState.BLOCKED ? Waits.read(f) : null;
+        return new Info(f.id(), now, now == SessionState.EXITED ? f.readExitCode() : null, f.readNote(),
+                wait == null ? List.of() : wait.after(), wait == null ? null : wait.reason());
     }
 
     /** The workers' session dirs, by id; plain loops, as every beat lists them (Fs.inNameOrder says why). */
@@ -173,7 +175,7 @@ public final class TmuxSessions implements Sessions {
     }
 
     /** A session directory looop made has the files it writes at every start; anything else is not a worker's. */
-    private static boolean looopMadeIt(SessionFiles f) {
+    static boolean looopMadeIt(SessionFiles f) {
         for (Path own : List.of(f.wrapper(), f.meta(), f.dir().resolve("state"))) {
             if (java.nio.file.Files.isRegularFile(own, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return true;
         }
@@ -215,6 +217,7 @@ public final class TmuxSessions implements Sessions {
         String command = RunnerCommand.withPromptFile(interactive, promptFile);
         locked(() -> {
             refuseLive(id);
+            refuseWaiting(id);
             WorkerRepos.refuseLeftWorktree(paths, id);
             Worktree w = repo == null ? null : WorkerRepos.worktrees(paths).create(id, repo, base);
             try {
@@ -226,6 +229,50 @@ public final class TmuxSessions implements Sessions {
                 throw e;
             }
         });
+    }
+
+    /**
+     * The same, once the workers in after have ended well (and, with a repo,
+     * been merged): recorded as waiting now, checked like a start (the prompt,
+     * the runner, the repo, every id in after), started by a beat's
+     * housekeeping ({@link Waits#reconcile}). after empty: a start now.
+     */
+    @Override
+    public void start(String rawId, String prompt, String runner, Path repo, String base, String verify, List<String> after) {
+        if (after == null || after.isEmpty()) {
+            start(rawId, prompt, runner, repo, base, verify);
+            return;
+        }
+        String id = workerId(rawId);
+        if (prompt == null || prompt.isBlank()) throw new UserError("worker " + id + " needs a prompt: say what it should do");
+        Tmux.requireInstalled(paths);
+        Config.RunnerDef def = runner == null ? config.get().defaultRunnerDef() : config.get().runner(runner);
+        interactiveCommand(def);
+        if (repo != null) looop.git.Repo.open(repo); // not a checkout: refused now, not when its turn comes
+        List<String> deps = Waits.check(paths, id, after);
+        locked(() -> {
+            refuseLive(id);
+            refuseWaiting(id);
+            WorkerRepos.refuseLeftWorktree(paths, id);
+            Waits.writeWaiting(paths, id, new Waits.Wait(deps, prompt, def.name(), repo == null ? null : repo.toString(), base, verify, null));
+            Fs.delete(paths.prompts().resolve(id + ".md"));
+        });
+    }
+
+    /** A waiting worker is started by looop alone, under its claim (see {@link Waits}); anyone else is told how it goes. */
+    private void refuseWaiting(String id) {
+        SessionFiles f = files(id);
+        if (f.readState() != SessionState.WAITING || Files.exists(Waits.pending(paths, id))) return;
+        Waits.Wait w = Waits.read(f);
+        throw new UserError("worker " + id + " waits for " + (w == null ? "other workers" : String.join(", ", w.after()))
+                + "; looop starts it once they are done, or `looop kill " + id + "` drops it");
+    }
+
+    /** After a crash mid-start: a new session whose terminal tmux never got is launched now; one tmux has is left alone. */
+    @Override
+    public void finishStart(String id) {
+        SessionFiles f = files(workerId(id));
+        if (f.readState() == SessionState.STARTING && !tmux.has(id)) restart(id);
     }
 
     /**
@@ -523,6 +570,12 @@ public final class TmuxSessions implements Sessions {
         String id = workerId(rawId);
         Tmux.requireInstalled(paths);
         SessionFiles f = existing(id);
+        refuseWaiting(id);
+        if (f.readState() == SessionState.BLOCKED) {
+            Waits.Wait w = Waits.read(f);
+            throw new UserError("worker " + id + " never started (" + (w == null ? "blocked" : w.reason()) + "); start it anew with `looop start-session "
+                    + id + " <prompt>`");
+        }
         SessionFiles.Meta meta = f.readMeta();
         if (meta == null) {
             throw new UserError("session " + id + " has no readable meta.json, so looop does not know its command; start it anew with `looop start-session " + id + " <prompt>`");
@@ -593,7 +646,7 @@ public final class TmuxSessions implements Sessions {
             while (tmux.has(id) && System.nanoTime() - deadline < 0) pause(50);
         }
         SessionState recorded = f.readState();
-        if (f.exists() && (recorded == null || recorded.alive())) f.writeState(SessionState.KILLED);
+        if (f.exists() && (recorded == null || recorded.alive() || recorded == SessionState.WAITING)) f.writeState(SessionState.KILLED);
         tmux.run("kill-session", "-t", Tmux.sessionTarget(id)); // "can't find session" just means it is gone already
         return there;
     }
@@ -621,9 +674,12 @@ public final class TmuxSessions implements Sessions {
     private List<String> reap(long cutoff) {
         removeAbandonedStaging();
         List<String> reaped = new ArrayList<>();
-        for (Info i : list()) {
+        List<Info> all = list();
+        Set<String> awaited = Waits.awaited(paths, all); // a waiting worker still has to read how these ended
+        for (Info i : all) {
             SessionFiles f = files(i.id());
-            if (i.alive() || (cutoff != Long.MAX_VALUE && lastChange(f) > cutoff)) continue;
+            if (i.alive() || i.state() == SessionState.WAITING || awaited.contains(i.id())) continue;
+            if (cutoff != Long.MAX_VALUE && lastChange(f) > cutoff) continue;
             if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
             CostQueue.ingest(paths, i.id()); // what it spent outlives its files
             Fs.deleteTree(f.dir());

@@ -29,10 +29,17 @@ public final class WorkerVerbs {
         row(out, idWidth, "ID", "STATE", "HEALTH", "EXIT", "NOTE");
         for (Sessions.Info w : workers) {
             Health h = health.get(w.id());
-            String note = w.alive() && w.note() != null ? "⚑ " + w.note() : h != null && h.isBlocked() ? "⛔ " + h.blockedOn() : "";
+            String note = w.alive() && w.note() != null ? "⚑ " + w.note() : h != null && h.isBlocked() ? "⛔ " + h.blockedOn() : waits(w);
             row(out, idWidth, w.id(), w.state().word(), h == null ? "" : h.word(), w.exitCode() == null ? "" : w.exitCode().toString(), note);
         }
         return out.toString();
+    }
+
+    /** For a worker that waits: on whom, and why it still does; for one blocked: why it never starts; else nothing. */
+    public static String waits(Sessions.Info w) {
+        if (w.state() == SessionState.BLOCKED) return "⛔ " + (w.reason() == null ? "blocked" : w.reason());
+        if (w.state() != SessionState.WAITING) return "";
+        return "⏳ after " + String.join(", ", w.after()) + (w.reason() == null ? "" : ": " + w.reason());
     }
 
     /** One row, padded by looop.fast: String.format parses its pattern with a regex, cold in every one-shot `ls`. */

@@ -186,7 +186,7 @@ class PromptTest {
         }
         // how a row spells its fields: optional ones end in ?, arrays in []
         assertEquals("id, keys[]", SendKey.KIND.fieldList());
-        assertEquals("id, prompt, repo?, base?, verify?", StartWorker.KIND.fieldList());
+        assertEquals("id, prompt, repo?, base?, verify?, after[]?", StartWorker.KIND.fieldList()); // an optional array: both
     }
 
     @Test

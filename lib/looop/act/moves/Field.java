@@ -17,6 +17,7 @@ public record Field(String name, Rule rule, String label) {
         ID("a string"),
         WORKER("a string"),
         KEYS("a non-empty array of key names like [\"Enter\"]"),
+        WORKERS("an array of worker ids like [\"w1\"]"),
         SECONDS("a positive number of seconds");
 
         final String what;
@@ -50,6 +51,11 @@ public record Field(String name, Rule rule, String label) {
         return new Field(name, Rule.KEYS, null);
     }
 
+    /** An optional array of worker ids (start_worker's "after"). */
+    public static Field workers(String name) {
+        return new Field(name, Rule.WORKERS, null);
+    }
+
     /** An optional positive number of seconds (in_s, every_s). */
     public static Field seconds(String name) {
         return new Field(name, Rule.SECONDS, null);
@@ -57,15 +63,19 @@ public record Field(String name, Rule rule, String label) {
 
     /** As the action tables show it: optional fields end in ?, arrays in []. */
     String shown() {
-        return name + (rule == Rule.OPTIONAL || rule == Rule.SECONDS ? "?" : rule == Rule.KEYS ? "[]" : "");
+        return name + (rule == Rule.OPTIONAL || rule == Rule.SECONDS ? "?" : rule == Rule.KEYS ? "[]" : rule == Rule.WORKERS ? "[]?" : "");
     }
 
     void check(String action, JsonNode root) {
         JsonNode v = root.get(name);
-        if ((rule == Rule.OPTIONAL || rule == Rule.SECONDS) && !present(v)) return;
+        if ((rule == Rule.OPTIONAL || rule == Rule.SECONDS || rule == Rule.WORKERS) && !present(v)) return;
         if (!present(v)) throw new UserError(action + " needs \"" + name + "\" (" + rule.what + ")");
         if (rule == Rule.KEYS) {
             checkKeys(action, v);
+            return;
+        }
+        if (rule == Rule.WORKERS) {
+            checkWorkers(action, v);
             return;
         }
         if (rule == Rule.SECONDS) {
@@ -84,6 +94,17 @@ public record Field(String name, Rule rule, String label) {
             if (!key.isTextual() || key.textValue().isBlank()) {
                 throw new UserError(action + ": \"" + name + "\"[" + i + "] must be a key name like \"Enter\" or \"C-c\", got " + kind(key));
             }
+        }
+    }
+
+    private void checkWorkers(String action, JsonNode v) {
+        if (!v.isArray()) throw wrong(action, v);
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode id = v.get(i);
+            if (!id.isTextual() || id.textValue().isBlank()) {
+                throw new UserError(action + ": \"" + name + "\"[" + i + "] must be a worker id like \"w1\", got " + kind(id));
+            }
+            Ids.worker(id.textValue());
         }
     }
 

@@ -13,7 +13,7 @@ import looop.workers.Claims;
 public record KillWorker(String id) implements Move {
     public static final Kind<KillWorker> KIND = new Kind<>("kill_worker", List.of(Field.worker("id")),
             a -> new KillWorker(a.worker("id")),
-            "end live worker <id> for good (stuck, or working on the wrong thing); its claims are released",
+            "end live or waiting worker <id> for good (stuck, or working on the wrong thing); its claims are released",
             "ends a live worker (its terminal goes, its state becomes killed) and releases its claims");
 
     public Kind<?> kind() {
@@ -21,7 +21,7 @@ public record KillWorker(String id) implements Move {
     }
 
     public void perform(Context ctx) {
-        if (!ctx.sessions.isAlive(id)) {
+        if (!ctx.sessions.isAlive(id) && !waiting(ctx)) {
             boolean known = ctx.sessions.list().stream().anyMatch(s -> s.id().equals(id));
             throw new UserError(known ? "worker " + id + " is not alive; nothing to end (sys-sessions says how it ended)"
                     : "no worker " + id + "; sys-sessions lists the workers there are");
@@ -30,9 +30,14 @@ public record KillWorker(String id) implements Move {
         new Claims(ctx.paths, ctx.sessions).releaseHeldBy(id);
     }
 
+    /** A worker waiting for others is dropped the same way: killed, so those waiting on it are blocked. */
+    private boolean waiting(Context ctx) {
+        return ctx.sessions.list().stream().anyMatch(s -> s.id().equals(id) && s.state() == looop.workers.SessionState.WAITING);
+    }
+
     /** Ended is what the move does: once the worker is not alive it took effect (its claims go at the next beat's housekeeping anyway). */
     public Happened happened(Context ctx) {
-        return ctx.sessions.isAlive(id) ? Happened.NO : Happened.YES;
+        return ctx.sessions.isAlive(id) || waiting(ctx) ? Happened.NO : Happened.YES;
     }
 
     public boolean goalActivity() {
