@@ -1,0 +1,202 @@
+package looop.beat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import looop.Beats;
+import looop.NoSessions;
+import looop.TestProfile;
+import looop.io.Fs;
+import looop.io.Json;
+import looop.io.Log;
+import looop.profile.UsageLimit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The decider's runner hits its usage limit: the real CLIs' recorded output
+ * (tests/fixtures/*-usage-limit.jsonl) printed by a runner script, through
+ * real beats in the sandbox on the injected clock.
+ */
+class UsageLimitTest {
+    @TempDir Path dir;
+
+    static final String NOOP = "{\"action\":\"noop\",\"reason\":\"quiet\",\"journal\":\"nothing to do\"}";
+    /** The reset the recorded fixtures carry (2030-03-17T17:46:40Z). */
+    static final long RECORDED_RESET = 1900000000L;
+
+    /**
+     * A profile whose runner prints fixture (its recorded reset replaced by
+     * reset) and exits 1 while .limit-runner/limited exists, else writes a noop.
+     */
+    static final class Limited {
+        final TestProfile profile;
+        final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+        final Log log;
+        final Path state;
+
+        Limited(Path dir, String fixture, long reset) {
+            profile = new TestProfile(dir);
+            log = new Log(new PrintStream(logBytes, true, StandardCharsets.UTF_8), profile.clock, false, false);
+            state = profile.dir.resolve(".limit-runner");
+            Fs.mkdirs(state);
+            String text = Fs.readOrNull(Path.of("tests/fixtures/" + fixture).toAbsolutePath())
+                    .replace(Long.toString(RECORDED_RESET), Long.toString(reset));
+            profile.write("runners/limited.jsonl", text);
+            profile.write("runners/limited.sh", """
+                    #!/usr/bin/env bash
+                    cat > /dev/null
+                    echo call >> .limit-runner/calls.log
+                    if [ -e .limit-runner/limited ]; then cat runners/limited.jsonl; exit 1; fi
+                    printf '%s' '""" + NOOP + """
+                    ' > "$LOOOP_DECISION_FILE"
+                    echo '{"type":"message_end","message":{"role":"assistant","usage":{"cost":{"total":0.002}}}}'
+                    """);
+            profile.write("looop.json", "{\"default\":\"lim\",\"runners\":{\"lim\":{\"tick\":\"bash runners/limited.sh\",\"sandbox_write\":["
+                    + Json.quote(state.toString()) + "]}},\"notify\":[{\"type\":\"command\",\"command\":\"true\"}]}");
+            profile.write("PLAYBOOK.md", "# test playbook\n");
+            profile.write("goals/alpha.md", "alpha goal\n");
+            limited(true);
+        }
+
+        void limited(boolean on) {
+            if (on) profile.write(".limit-runner/limited", "");
+            else Fs.delete(state.resolve("limited"));
+        }
+
+        Tick.Outcome beat() {
+            return new Tick(profile.paths, profile.clock, NoSessions.none(), log).beat(false);
+        }
+
+        int calls() {
+            String c = profile.read(".limit-runner/calls.log");
+            return c == null ? 0 : (int) c.lines().count();
+        }
+
+        List<String> events() {
+            String text = profile.read("events.jsonl");
+            return text == null ? List.of() : text.lines().map(l -> Json.parseOrNull(l).get("event").asText()).toList();
+        }
+
+        long outboxed(String prefix) throws Exception {
+            Path box = profile.paths.outbox();
+            if (!Files.isDirectory(box)) return 0;
+            try (var s = Files.list(box)) {
+                return s.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+            }
+        }
+    }
+
+    @Test
+    void aRateLimitEventStopsDecidesUntilTheResetAndWakesAtIt() throws Exception {
+        TestProfile.MutableClock clock;
+        long reset = Instant.parse("2026-11-23T13:00:00Z").getEpochSecond(); // the profile's clock starts at 12:00
+        Limited l = new Limited(dir, "claude-usage-limit.jsonl", reset);
+        clock = l.profile.clock;
+
+        Tick.Outcome first = l.beat();
+        assertEquals(Tick.Outcome.Result.SKIPPED, first.result(), first.message());
+        assertEquals("limited", first.reason());
+        assertTrue(first.message().contains("limited until 13:00 (lim)"), first.message());
+        assertNull(l.profile.read(".tick-backoff"), "a limit is not a failure: nothing backs off");
+        assertFalse(l.events().contains("tick_failed"), l.events().toString());
+        assertEquals(1, l.events().stream().filter("usage_limited"::equals).count());
+        assertEquals(1, l.calls(), "a limit is not retried as a passing failure");
+        assertTrue(l.profile.read("journal.md").contains("limited until 13:00 (lim)"), l.profile.read("journal.md"));
+        UsageLimit rec = UsageLimit.current(l.profile.paths, clock);
+        assertNotNull(rec);
+        assertEquals(Instant.ofEpochSecond(reset), rec.resetsAt());
+
+        // the world changes while limited: no decide, no new event
+        l.profile.write("goals/alpha.md", "alpha goal, edited\n");
+        clock.advanceSeconds(600);
+        Tick.Outcome held = l.beat();
+        assertEquals("limited", held.reason());
+        assertEquals(1, l.calls(), "no decide is attempted while limited");
+        assertEquals(1, l.events().stream().filter("usage_limited"::equals).count(), "one event per episode");
+
+        // one notification per episode, however many beats say limited
+        try (HumanDuties human = new HumanDuties(l.profile.paths, clock, NoSessions.none(), l.log)) {
+            human.afterBeat(first, null);
+            human.afterBeat(held, null);
+            assertEquals(1, l.outboxed("usage_limit-"));
+            // the pulse wakes at the reset, as at a due schedule
+            assertEquals(3000, human.restSeconds(3600));
+            assertEquals(60, human.restSeconds(60));
+        }
+
+        // status says so
+        Beats.Cli status = Beats.cli(l.profile, "", "status");
+        assertTrue(status.out().contains("limited until 13:00 (lim)"), status.out());
+        Beats.Cli json = Beats.cli(l.profile, "", "status", "--json");
+        assertEquals(Instant.ofEpochSecond(reset).toString(), Json.parseOrNull(json.out()).path("usage_limit").path("resets_at").asText(), json.out());
+
+        // at the reset the next beat decides at once, though nothing changed since the last one
+        l.limited(false);
+        clock.set(Instant.ofEpochSecond(reset));
+        Tick.Outcome after = l.beat();
+        assertEquals(Tick.Outcome.Result.ACTED, after.result(), after.message());
+        assertEquals(2, l.calls());
+        assertNull(UsageLimit.read(l.profile.paths), "the episode ends with the decide");
+        assertFalse(Beats.cli(l.profile, "", "status").out().contains("limited until"));
+    }
+
+    @Test
+    void aLimitWithoutAResetBacksOffAsToday() {
+        Limited l = new Limited(dir, "pi-usage-limit.jsonl", 0);
+        Tick.Outcome o = l.beat();
+        assertEquals(Tick.Outcome.Result.FAILED, o.result(), o.message());
+        assertEquals(1, new looop.gate.Backoff(l.profile.paths.backoff(), l.profile.clock).read().fails());
+        assertNull(UsageLimit.read(l.profile.paths));
+        assertEquals("backoff", l.beat().reason());
+    }
+
+    @Test
+    void aResetInThePastIsNoLimit() {
+        Limited l = new Limited(dir, "claude-usage-limit.jsonl", Instant.parse("2026-11-23T11:00:00Z").getEpochSecond());
+        Tick.Outcome o = l.beat();
+        assertEquals(Tick.Outcome.Result.FAILED, o.result(), o.message());
+        assertNull(UsageLimit.read(l.profile.paths));
+        assertNotNull(l.profile.read(".tick-backoff"));
+    }
+
+    @Test
+    void aResetFarAwayIsCappedAtADayAndSaysSo() {
+        Limited l = new Limited(dir, "claude-usage-limit.jsonl", RECORDED_RESET); // 2030: years away
+        Tick.Outcome o = l.beat();
+        assertEquals("limited", o.reason(), o.message());
+        UsageLimit rec = UsageLimit.current(l.profile.paths, l.profile.clock);
+        assertEquals(l.profile.clock.instant().plus(UsageLimit.CAP), rec.resetsAt());
+        assertTrue(rec.capped());
+        assertTrue(o.message().contains("capped at 24 h"), o.message());
+        try (HumanDuties human = new HumanDuties(l.profile.paths, l.profile.clock, NoSessions.none(), l.log)) {
+            assertEquals(3600, human.restSeconds(3600));
+        }
+        l.profile.clock.advanceSeconds(UsageLimit.CAP.toSeconds());
+        l.limited(false);
+        assertEquals(Tick.Outcome.Result.ACTED, l.beat().result(), "a day later the loop decides again");
+    }
+
+    @Test
+    void codexsUsageLimitErrorParksTheLoopUntilItsTime() {
+        Limited l = new Limited(dir, "codex-usage-limit.jsonl", 0);
+        // codex names its local time, a date and a time of day: the test clock's day at 17:46 (the JVM's zone)
+        Path f = l.profile.dir.resolve("runners/limited.jsonl");
+        java.time.ZonedDateTime local = l.profile.clock.instant().atZone(java.time.ZoneId.systemDefault()).plusHours(2);
+        String when = local.format(java.time.format.DateTimeFormatter.ofPattern("MMM d'th', yyyy h:mm a", java.util.Locale.ENGLISH));
+        Fs.writeAtomic(f, Fs.readOr(f, "").replace("Mar 17th, 2030 5:46 PM", when));
+        Tick.Outcome o = l.beat();
+        assertEquals("limited", o.reason(), o.message());
+        assertEquals(local.withSecond(0).withNano(0).toInstant(), UsageLimit.current(l.profile.paths, l.profile.clock).resetsAt());
+    }
+}
