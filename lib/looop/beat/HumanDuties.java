@@ -91,6 +91,8 @@ public final class HumanDuties implements AutoCloseable {
         Instant now = clock.instant();
         UsageLimit limit = UsageLimit.current(paths, clock);
         if (limit != null) rest = Math.min(rest, limit.secondsLeft(now)); // then the beat decides at once (Gate.reopened)
+        Instant worker = new looop.human.LimitedWorkers(paths, sessions, clock).nextReset();
+        if (worker != null) rest = Math.min(rest, Math.max(1, (Duration.between(now, worker).toMillis() + 999) / 1000));
         Instant next = new Schedules(paths, clock).nextChange(now);
         if (next == null) return rest;
         long until = Math.max(1, (Duration.between(now, next).toMillis() + 999) / 1000);

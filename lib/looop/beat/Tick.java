@@ -213,6 +213,8 @@ public final class Tick {
             events.emit("claim_reaped", f);
             log.line(Log.Level.INFO, "tick.claim_reaped", "released claim '" + name + "' (its session is gone)");
         }
+        // a worker its usage limit stopped: its reset noted, and at the reset carried on, once (journaled)
+        for (String line : new looop.human.LimitedWorkers(paths, sessions, clock).tend()) log.line(Log.Level.INFO, "tick.worker_limit", line);
         // before sensing, so the beat that sees a worker's exit also sees whether its work checks out
         for (String id : new Verify(paths, sessions, clock).runDue(config)) {
             Verify.Result r = Verify.read(paths, id);
