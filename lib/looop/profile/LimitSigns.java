@@ -80,7 +80,7 @@ public final class LimitSigns {
         if (!info.isObject() || !"rejected".equals(info.path("status").asText(null))) return false;
         JsonNode at = info.path("resetsAt");
         Instant reset = at.isIntegralNumber() && at.asLong() > 0 && at.asLong() < 100_000_000_000L ? Instant.ofEpochSecond(at.asLong()) : null;
-        note(reset, text != null ? text : "usage limit (" + info.path("rateLimitType").asText("rejected") + ")");
+        note(reset, text != null ? text : "usage limit (" + info.path("rateLimitType").asText("rejected") + ")", true);
         structured |= reset != null;
         return true;
     }
@@ -89,8 +89,15 @@ public final class LimitSigns {
     private boolean structured;
 
     private void note(Instant reset, String said) {
-        if (sign != null && sign.resetsAt() != null && (reset == null || structured)) return; // a later line without a time does not erase one
-        sign = new Sign(reset, said == null ? "usage limit" : oneLine(said));
+        note(reset, said, false);
+    }
+
+    /** fromData: the reset came as data (Unix seconds), which a reset read from text never overrides. */
+    private void note(Instant reset, String said, boolean fromData) {
+        String words = said == null ? "usage limit" : oneLine(said);
+        // a later line without a time does not erase one; its words (the CLI's message) are the better line
+        boolean keep = sign != null && sign.resetsAt() != null && (reset == null || structured && !fromData);
+        sign = new Sign(keep ? sign.resetsAt() : reset, words);
     }
 
     private static String firstText(JsonNode message) {

@@ -151,6 +151,37 @@ class UsageLimitTest {
         assertFalse(Beats.cli(l.profile, "", "status").out().contains("limited until"));
     }
 
+    /**
+     * The real Claude Code, signed in as a subscriber (CLAUDE_CODE_OAUTH_TOKEN;
+     * with an API key it reports no rate_limit_event), against the stand-in
+     * refusing with Anthropic's unified rate-limit headers: one beat in the
+     * sandbox, as the pulse runs it, ends limited until the header's reset.
+     */
+    @Test
+    void theRealClaudeCodeAtItsLimitParksTheLoop() throws Exception {
+        looop.Needs.cli("claude");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        TestProfile p = new TestProfile(data, java.util.Map.of("HOME", home.toString()));
+        long reset = p.clock.instant().plusSeconds(5400).getEpochSecond();
+        try (looop.ApiStandIn api = looop.ApiStandIn.limited(data, reset)) {
+            String env = "HOME=" + home + " ANTHROPIC_BASE_URL=" + api.baseUrl() + " CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-standin"
+                    + " ANTHROPIC_MODEL=claude-sonnet-4-5 IS_SANDBOX=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 ";
+            String tick = looop.profile.Presets.named("claude").orElseThrow().def().tick();
+            p.write("looop.json", "{\"default\":\"claude\",\"runners\":{\"claude\":{\"tick\":" + Json.quote(env + tick) + "}}}");
+            p.write("goals/alpha.md", "alpha goal\n");
+            looop.profile.Confinement box = looop.profile.Confinement.of(p.paths, looop.profile.Config.load(p.paths));
+            org.junit.jupiter.api.Assumptions.assumeTrue(box.sandbox().active(), "needs bwrap: " + box.sandbox().describe());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), p.clock, false, false);
+            Tick.Outcome o = new Tick(p.paths, p.clock, NoSessions.none(), log).beat(false);
+            assertEquals("limited", o.reason(), o.message() + "\n" + out + "\nstand-in saw: " + api.requests().stream().map(looop.ApiStandIn.Request::path).toList());
+            assertEquals(Instant.ofEpochSecond(reset), UsageLimit.current(p.paths, p.clock).resetsAt());
+            assertTrue(o.message().contains("limited until 13:30 (claude)"), o.message());
+            assertNull(p.read(".tick-backoff"));
+        }
+    }
+
     @Test
     void aLimitWithoutAResetBacksOffAsToday() {
         Limited l = new Limited(dir, "pi-usage-limit.jsonl", 0);
