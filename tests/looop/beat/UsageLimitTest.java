@@ -138,6 +138,8 @@ class UsageLimitTest {
         // status says so
         Beats.Cli status = Beats.cli(l.profile, "", "status");
         assertTrue(status.out().contains("limited until 13:00 (lim)"), status.out());
+        var web = new looop.web.Fleet(l.profile.paths, clock, NoSessions.none(), new looop.FakeHuman(NoSessions.none())).state();
+        assertTrue(looop.web.Page.render(web).contains("limited until 13:00 (lim)"), "the web page's pulse line");
         Beats.Cli json = Beats.cli(l.profile, "", "status", "--json");
         assertEquals(Instant.ofEpochSecond(reset).toString(), Json.parseOrNull(json.out()).path("usage_limit").path("resets_at").asText(), json.out());
 
@@ -149,6 +151,52 @@ class UsageLimitTest {
         assertEquals(2, l.calls());
         assertNull(UsageLimit.read(l.profile.paths), "the episode ends with the decide");
         assertFalse(Beats.cli(l.profile, "", "status").out().contains("limited until"));
+    }
+
+    /**
+     * A real pulse (its own JVM, the real clock, an idle interval of an hour):
+     * the first beat meets a limit that resets 5 s later, the pulse rests
+     * until then, not an hour, and its next beat decides at once.
+     */
+    @Test
+    void aRealPulseSleepsUntilTheResetThenDecides() throws Exception {
+        Limited l = new Limited(dir.resolve("profile"), "claude-usage-limit.jsonl", RECORDED_RESET); // the runner sets its own reset
+        l.limited(false);
+        l.profile.write("runners/limited.sh", """
+                #!/usr/bin/env bash
+                cat > /dev/null
+                echo call >> .limit-runner/calls.log
+                if [ "$(wc -l < .limit-runner/calls.log)" -eq 1 ]; then
+                  sed "s/1900000000/$(( $(date +%s) + 5 ))/" runners/limited.jsonl; exit 1
+                fi
+                printf '%s' '""" + NOOP.replace("nothing to do", "decided after the reset") + """
+                ' > "$LOOOP_DECISION_FILE"
+                """);
+        ProcessBuilder pb = new ProcessBuilder(looop.ChildJvm.looop("run"));
+        pb.environment().put("LOOOP_DATA_DIR", l.profile.dir.toString());
+        pb.environment().put("LOOOP_INTERVAL", "3600");
+        pb.environment().remove("LOOOP_CONFIG");
+        Path out = dir.resolve("pulse.out");
+        pb.redirectOutput(out.toFile()).redirectErrorStream(true);
+        Process pulse = pb.start();
+        try {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!Fs.readOr(l.profile.dir.resolve("journal.md"), "").contains("decided after the reset")) {
+                if (!pulse.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("no decide after the reset; pulse said:\n" + Fs.readOr(out, ""));
+                }
+                Thread.sleep(100);
+            }
+        } finally {
+            pulse.destroy();
+            pulse.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        String said = Fs.readOr(out, "");
+        assertTrue(said.contains("limited until"), said);
+        assertTrue(said.matches("(?s).*next beat in [1-6]s.*"), "the pulse rests until the reset, not its hour: " + said);
+        assertEquals(2, l.calls());
+        assertEquals(1, l.events().stream().filter("usage_limited"::equals).count());
+        assertFalse(l.events().contains("tick_failed"), l.events().toString());
     }
 
     /**
