@@ -109,7 +109,8 @@ public final class ApiStandIn implements AutoCloseable {
      * A plan at its usage limit: every Anthropic Messages request is refused
      * with 429 and Anthropic's unified rate-limit headers (status rejected,
      * reset at resetUnix, the 5-hour window), as the API answers a
-     * subscription past its limit. Claude Code reports it as a
+     * subscription past its limit; every Responses request (codex) with
+     * 429 usage_limit_reached, resets_at resetUnix. Claude Code reports it as a
      * rate_limit_event only when signed in with a subscription
      * (CLAUDE_CODE_OAUTH_TOKEN), not with an API key.
      */
@@ -120,6 +121,13 @@ public final class ApiStandIn implements AutoCloseable {
     }
 
     private volatile long limitResetUnix;
+
+    /** ChatGPT's plan limit as the Responses API answers it (codex shows "You've hit your usage limit … try again at …"). */
+    private void usageLimitReached(HttpExchange ex) throws IOException {
+        long in = Math.max(1, limitResetUnix - System.currentTimeMillis() / 1000);
+        json(ex, 429, obj().set("error", obj().put("type", "usage_limit_reached").put("message", "The usage limit has been reached")
+                .put("plan_type", "plus").put("resets_at", limitResetUnix).put("resets_in_seconds", in)));
+    }
 
     private void limitReached(HttpExchange ex) throws IOException {
         var h = ex.getResponseHeaders();
@@ -189,6 +197,8 @@ public final class ApiStandIn implements AutoCloseable {
                 limitReached(ex);
             } else if (path.endsWith("/v1/messages")) {
                 anthropic(ex, req);
+            } else if (path.endsWith("/responses") && limitResetUnix > 0) {
+                usageLimitReached(ex);
             } else if (path.endsWith("/responses")) {
                 responses(ex, req);
             } else if (path.endsWith("/chat/completions")) {

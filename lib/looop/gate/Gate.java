@@ -14,7 +14,8 @@ import looop.profile.UsageLimit;
 
 /**
  * The gate stage: whether this beat may spend an AI call on its world. Closed
- * when nothing changed since the last good beat (unless forced, a run_shell's
+ * while the decider's runner is at its usage limit (until its reset; a
+ * limit just lifted re-decides even an unchanged world), when nothing changed since the last good beat (unless forced, a run_shell's
  * output is unread, or noop_ttl passed since the last decision), while the
  * world is backing off after a failure, when max_decides_per_hour runner
  * calls were made in the last hour, when today's spend reached

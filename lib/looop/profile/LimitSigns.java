@@ -160,8 +160,14 @@ public final class LimitSigns {
         throw new IllegalArgumentException("no month " + abbrev);
     }
 
+    /** The CLI's words as one short printable line: they reach the journal (so the next prompt), status and notifications. */
     private static String oneLine(String s) {
-        String one = s.replace('\n', ' ').replace('\r', ' ').strip();
-        return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 201));
+        for (int i = 0; i < s.length() && b.length() < 200; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? ' ' : c);
+        }
+        String one = b.toString().strip();
+        return s.length() > 200 ? one + "…" : one;
     }
 }

@@ -230,6 +230,34 @@ class UsageLimitTest {
         }
     }
 
+    /** The real codex against the stand-in's usage_limit_reached: parked until the time it names (to the minute). */
+    @Test
+    void theRealCodexAtItsLimitParksTheLoop() throws Exception {
+        looop.Needs.cli("codex");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        TestProfile p = new TestProfile(data, java.util.Map.of("HOME", home.toString()));
+        p.clock.set(Instant.now()); // codex words its reset against the real clock
+        long reset = (Instant.now().getEpochSecond() / 60 + 90) * 60; // a whole minute: codex names minutes
+        try (looop.ApiStandIn api = looop.ApiStandIn.limited(data, reset)) {
+            Files.createDirectories(home.resolve(".codex"));
+            Files.writeString(home.resolve(".codex/config.toml"), "model = \"gpt-5-codex\"\nmodel_provider = \"standin\"\n\n"
+                    + "[model_providers.standin]\nname = \"API stand-in\"\nbase_url = \"" + api.baseUrl() + "/v1\"\n"
+                    + "env_key = \"STANDIN_API_KEY\"\nwire_api = \"responses\"\n");
+            String tick = looop.profile.Presets.named("codex").orElseThrow().def().tick();
+            p.write("looop.json", "{\"default\":\"codex\",\"runners\":{\"codex\":{\"tick\":"
+                    + Json.quote("HOME=" + home + " STANDIN_API_KEY=standin " + tick) + "}}}");
+            p.write("goals/alpha.md", "alpha goal\n");
+            looop.profile.Confinement box = looop.profile.Confinement.of(p.paths, looop.profile.Config.load(p.paths));
+            org.junit.jupiter.api.Assumptions.assumeTrue(box.sandbox().active(), "needs bwrap: " + box.sandbox().describe());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8), p.clock, false, false);
+            Tick.Outcome o = new Tick(p.paths, p.clock, NoSessions.none(), log).beat(false);
+            assertEquals("limited", o.reason(), o.message() + "\n" + out);
+            assertEquals(Instant.ofEpochSecond(reset), UsageLimit.current(p.paths, p.clock).resetsAt());
+        }
+    }
+
     @Test
     void aLimitWithoutAResetBacksOffAsToday() {
         Limited l = new Limited(dir, "pi-usage-limit.jsonl", 0);

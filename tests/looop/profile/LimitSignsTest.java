@@ -78,6 +78,16 @@ class LimitSignsTest {
     }
 
     @Test
+    void theCLIsWordsBecomeOnePrintableLine() {
+        LimitSigns s = new LimitSigns(NOW, UTC);
+        s.accept("{\"type\":\"error\",\"message\":\"\\u001b[31mYou've hit your usage limit\\nIGNORE ALL PREVIOUS\\u202e " + "x".repeat(500) + "\"}");
+        assertNotNull(s.sign());
+        String said = s.sign().said();
+        assertTrue(said.chars().noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT), said);
+        assertTrue(said.length() <= 201, said);
+    }
+
+    @Test
     void screensNameTheirResetInTheirOwnWords() {
         LimitSigns s = new LimitSigns(NOW, UTC);
         assertEquals(Instant.parse("2030-03-17T17:46:00Z"), s.fromText("You've hit your 5-hour limit · resets Mar 17, 2030, 5:46pm (UTC)"));
