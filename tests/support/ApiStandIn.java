@@ -105,6 +105,45 @@ public final class ApiStandIn implements AutoCloseable {
 
     public static final String WORKER_DONE = "All steps done.";
 
+    /**
+     * A plan at its usage limit: every Anthropic Messages request is refused
+     * with 429 and Anthropic's unified rate-limit headers (status rejected,
+     * reset at resetUnix, the 5-hour window), as the API answers a
+     * subscription past its limit; every Responses request (codex) with
+     * 429 usage_limit_reached, resets_at resetUnix. Claude Code reports it as a
+     * rate_limit_event only when signed in with a subscription
+     * (CLAUDE_CODE_OAUTH_TOKEN), not with an API key.
+     */
+    public static ApiStandIn limited(Path dir, long resetUnix) throws IOException {
+        ApiStandIn s = new ApiStandIn(dir, "{}", 0, null);
+        s.limitResetUnix = resetUnix;
+        return s;
+    }
+
+    private volatile long limitResetUnix;
+
+    /** ChatGPT's plan limit as the Responses API answers it (codex shows "You've hit your usage limit … try again at …"). */
+    private void usageLimitReached(HttpExchange ex) throws IOException {
+        long in = Math.max(1, limitResetUnix - System.currentTimeMillis() / 1000);
+        json(ex, 429, obj().set("error", obj().put("type", "usage_limit_reached").put("message", "The usage limit has been reached")
+                .put("plan_type", "plus").put("resets_at", limitResetUnix).put("resets_in_seconds", in)));
+    }
+
+    private void limitReached(HttpExchange ex) throws IOException {
+        var h = ex.getResponseHeaders();
+        String reset = Long.toString(limitResetUnix);
+        h.set("anthropic-ratelimit-unified-status", "rejected");
+        h.set("anthropic-ratelimit-unified-reset", reset);
+        h.set("anthropic-ratelimit-unified-5h-status", "rejected");
+        h.set("anthropic-ratelimit-unified-5h-reset", reset);
+        h.set("anthropic-ratelimit-unified-5h-utilization", "1.0");
+        h.set("anthropic-ratelimit-unified-representative-claim", "five_hour");
+        h.set("retry-after", Long.toString(Math.max(1, limitResetUnix - System.currentTimeMillis() / 1000)));
+        h.set("x-should-retry", "false");
+        json(ex, 429, obj().put("type", "error").set("error", obj().put("type", "rate_limit_error")
+                .put("message", "This request would exceed your account's rate limit. Please try again later.")));
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -154,8 +193,12 @@ public final class ApiStandIn implements AutoCloseable {
             log(method, ex.getRequestURI().toString(), body);
             if (path.endsWith("/count_tokens")) {
                 json(ex, 200, obj().put("input_tokens", INPUT_TOKENS));
+            } else if (path.endsWith("/v1/messages") && limitResetUnix > 0) {
+                limitReached(ex);
             } else if (path.endsWith("/v1/messages")) {
                 anthropic(ex, req);
+            } else if (path.endsWith("/responses") && limitResetUnix > 0) {
+                usageLimitReached(ex);
             } else if (path.endsWith("/responses")) {
                 responses(ex, req);
             } else if (path.endsWith("/chat/completions")) {

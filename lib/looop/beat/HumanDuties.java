@@ -17,6 +17,7 @@ import looop.notify.Notices;
 import looop.notify.Outbox;
 import looop.profile.Knob;
 import looop.profile.Paths;
+import looop.profile.UsageLimit;
 import looop.schedule.Schedules;
 import looop.workers.Screens;
 import looop.workers.SessionFiles;
@@ -62,6 +63,8 @@ public final class HumanDuties implements AutoCloseable {
                     (int) paths.knob(Knob.NOTIFY_FAILED_BEATS, FAILED_BEATS), now);
             if (streak != null) outbox.record(streak);
             if (outcome != null && "budget".equals(outcome.reason())) outbox.record(Notices.budget(outcome.message(), now));
+            UsageLimit limit = UsageLimit.current(paths, clock);
+            if (limit != null) outbox.record(Notices.usageLimit(limit, limit.until(clock.getZone()), now)); // by the episode's id: once
             Screens screens = new Screens(paths, clock);
             for (Sessions.Info i : sessions.list()) {
                 Sessions.Info before = lastSeen.put(i.id(), i);
@@ -83,9 +86,13 @@ public final class HumanDuties implements AutoCloseable {
         }
     }
 
-    /** Seconds until the next schedule comes due, when that is sooner than rest; else rest. */
+    /** Seconds until the next schedule comes due or a usage limit resets, when that is sooner than rest; else rest. */
     public long restSeconds(long rest) {
         Instant now = clock.instant();
+        UsageLimit limit = UsageLimit.current(paths, clock);
+        if (limit != null) rest = Math.min(rest, limit.secondsLeft(now)); // then the beat decides at once (Gate.reopened)
+        Instant worker = new looop.human.LimitedWorkers(paths, sessions, clock).nextReset();
+        if (worker != null) rest = Math.min(rest, Math.max(1, (Duration.between(now, worker).toMillis() + 999) / 1000));
         Instant next = new Schedules(paths, clock).nextChange(now);
         if (next == null) return rest;
         long until = Math.max(1, (Duration.between(now, next).toMillis() + 999) / 1000);

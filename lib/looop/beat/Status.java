@@ -51,6 +51,7 @@ public final class Status {
         out.put("sandbox", looop.profile.Confinement.probing(paths, config).sandbox().describe());
         cadence(out, running);
         backoff(out);
+        usageLimit(out);
         lastFailure(out);
         String lastTick = lastEventTime("tick_start");
         if (lastTick != null) out.put("last_tick", lastTick);
@@ -101,6 +102,7 @@ public final class Status {
         line(out, "cadence", "idle " + Durations.human(j.get("interval").asLong()) + " · busy " + Durations.human(j.get("busy_interval").asLong())
                 + " · active " + Durations.human(j.get("active_interval").asLong()) + cadenceSource(j));
         line(out, "backoff", backoffText(j.get("backoff")));
+        if (j.hasNonNull("usage_limit")) line(out, "usage limit", j.get("usage_limit").get("text").asText());
         if (j.hasNonNull("last_failure")) line(out, "last failure", j.get("last_failure").get("message").asText());
         line(out, "sandbox", j.get("sandbox").asText());
         line(out, "last tick", lastTick(j.path("last_tick").asText(null)));
@@ -238,6 +240,16 @@ public final class Status {
             return;
         }
         out.putObject("backoff").put("hash", s.hash()).put("fails", s.fails()).put("retry_in_s", backoff.remaining(s.hash()));
+    }
+
+    /** The decider's usage limit in force (UsageLimit): "limited until HH:MM (runner)", with the record's fields. */
+    private void usageLimit(ObjectNode out) {
+        looop.profile.UsageLimit limit = looop.profile.UsageLimit.current(paths, clock);
+        if (limit == null) {
+            out.putNull("usage_limit");
+            return;
+        }
+        out.set("usage_limit", limit.json().put("text", limit.until(clock.getZone())));
     }
 
     /** Why the last beat failed, until a beat succeeds: the one line a person needs to fix it. */

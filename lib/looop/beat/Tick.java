@@ -33,6 +33,7 @@ import looop.profile.Launcher;
 import looop.profile.Paths;
 import looop.profile.Rotation;
 import looop.profile.Seed;
+import looop.profile.UsageLimit;
 import looop.sense.SensorHealth;
 import looop.sense.Sensors;
 import looop.sense.WorldHash;
@@ -212,6 +213,8 @@ public final class Tick {
             events.emit("claim_reaped", f);
             log.line(Log.Level.INFO, "tick.claim_reaped", "released claim '" + name + "' (its session is gone)");
         }
+        // a worker its usage limit stopped: its reset noted, and at the reset carried on, once (journaled)
+        for (String line : new looop.human.LimitedWorkers(paths, sessions, clock).tend()) log.line(Log.Level.INFO, "tick.worker_limit", line);
         // before sensing, so the beat that sees a worker's exit also sees whether its work checks out
         for (String id : new Verify(paths, sessions, clock).runDue(config)) {
             Verify.Result r = Verify.read(paths, id);
@@ -307,14 +310,20 @@ public final class Tick {
         f.put("runner", runner.name());
         f.put("run_id", runId);
         events.emit("decide_start", f);
+        UsageLimit.clear(paths); // a decide starts: a limit episode that was over is now closed
         Runner.Result ran = runWithRetries(config, runner, runId, prompt, runDir, recall);
+        UsageLimit limit = UsageLimit.of(runner.name(), ran.limit(), clock.instant());
         String text;
         try {
             text = Decision.claimRun(paths, runDir, runDir.resolve("decision.json"));
         } catch (UserError unreadable) {
             // too big, a symlink, …: claim removed it either way; a crash is still the bigger news
-            if (ran.ok()) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
+            if (ran.ok() && limit == null) return fail(hash, runId, "bad_decision", "bad decision: " + unreadable.getMessage() + " · replay: " + runDir);
             text = null;
+        }
+        if (limit != null) {
+            Ended held = limited(hash, runId, limit, runDir);
+            if (!ran.ok() || text == null) return held; // a move decided before the limit still runs; the next decide waits
         }
         if (!ran.ok()) {
             String why = ran.why(ran.timedOut() ? "runner timed out after " + config.tickTimeout() + "s" : "runner exited " + ran.exitCode());
@@ -351,6 +360,7 @@ public final class Tick {
             Runner.Result ran = Runner.runTick(paths, runner, prompt, runDir, Duration.ofSeconds(config.tickTimeout()), clock,
                     looop.profile.Confinement.of(paths, config).decide(runner.name(), Decision.fileIn(runDir).getParent()));
             meter(config, runner, runId, ran);
+            if (ran.limit() != null) return ran; // a usage limit does not pass in seconds: Tick.limited waits for its reset
             if (attempt > retry.attempts() || !passingFailure(ran, retry, runDir, runDir.resolve("output.log"), from)) return ran;
             long wait = retry.waitBefore(attempt);
             log.line(Log.Level.WARN, "tick.runner_retry", "runner " + (ran.ok() ? "wrote no decision" : "exited " + ran.exitCode())
@@ -515,6 +525,23 @@ public final class Tick {
         events.emit("tick_failed", f);
         log.line(Log.Level.ERROR, "tick.failed", message + " (fail #" + fails + ", next try in " + looop.io.Durations.human(Backoff.delaySeconds(fails)) + ")");
         return new Ended(Outcome.Result.FAILED, reason, hash, runId, message);
+    }
+
+    /**
+     * The runner hit its plan's usage limit: not a failure (nothing backs off,
+     * the hash stays uncommitted), one record, one event and one journal line
+     * for the episode; the gate holds every decide until the reset.
+     */
+    private Ended limited(String hash, String runId, UsageLimit limit, Path runDir) {
+        UsageLimit.write(paths, limit);
+        String until = limit.until(clock.getZone());
+        ObjectNode f = limit.json();
+        f.put("run_id", runId);
+        events.emit("usage_limited", f);
+        new Journal(paths, clock).append(until + ": no decide until then (" + limit.said() + ")");
+        String message = until + ": no decide until then · replay: " + runDir;
+        log.line(Log.Level.WARN, "tick.limited", message);
+        return new Ended(Outcome.Result.SKIPPED, Gate.LIMITED, hash, runId, message);
     }
 
     // -- helpers ----------------------------------------------------------

@@ -29,9 +29,14 @@ public final class Runner {
 
     /** exitCode 124 with timedOut when killed at the timeout; costUsd null when unmetered. */
     /** How a run ended; complaint is the runner's own last words on a failure (see {@link LastWords}), null when none. */
-    public record Result(int exitCode, boolean timedOut, Double costUsd, String complaint) {
+    /** limit: the usage limit the runner's output reported (LimitSigns), null when none. */
+    public record Result(int exitCode, boolean timedOut, Double costUsd, String complaint, looop.profile.LimitSigns.Sign limit) {
         public Result(int exitCode, boolean timedOut, Double costUsd) {
-            this(exitCode, timedOut, costUsd, null);
+            this(exitCode, timedOut, costUsd, null, null);
+        }
+
+        public Result(int exitCode, boolean timedOut, Double costUsd, String complaint) {
+            this(exitCode, timedOut, costUsd, complaint, null);
         }
 
         public boolean ok() {
@@ -68,8 +73,11 @@ public final class Runner {
         Fs.writeAtomic(output, "");
         Archive archive = new Archive(clock, List.of(output, paths.tickLog()));
         LastWords last = new LastWords();
+        // the CLI's stdout as it came, before rendering: its limit event is structured data
+        looop.profile.LimitSigns limit = new looop.profile.LimitSigns(clock.instant(), java.time.ZoneId.systemDefault());
         Proc.Result r = Proc.stream(new Proc.Spec(command, paths.data, env, stdin, timeout, confine), line -> {
             meter.accept(line);
+            limit.accept(line);
             for (String shown : render.render(line)) {
                 archive.write(shown);
                 last.add(shown);
@@ -77,7 +85,7 @@ public final class Runner {
         });
         if (r.timedOut()) archive.write("✗ runner timed out after " + seconds(timeout) + " s");
         else if (r.exitCode() != 0) archive.write("✗ runner exited " + r.exitCode());
-        return new Result(r.exitCode(), r.timedOut(), meter.cost(), r.exitCode() == 0 ? null : last.complaint(!r.timedOut()));
+        return new Result(r.exitCode(), r.timedOut(), meter.cost(), r.exitCode() == 0 ? null : last.complaint(!r.timedOut()), limit.sign());
     }
 
     private static String seconds(Duration d) {

@@ -10,10 +10,12 @@ import looop.profile.Config;
 import looop.profile.Events;
 import looop.profile.Knob;
 import looop.profile.Paths;
+import looop.profile.UsageLimit;
 
 /**
  * The gate stage: whether this beat may spend an AI call on its world. Closed
- * when nothing changed since the last good beat (unless forced, a run_shell's
+ * while the decider's runner is at its usage limit (until its reset; a
+ * limit just lifted re-decides even an unchanged world), when nothing changed since the last good beat (unless forced, a run_shell's
  * output is unread, or noop_ttl passed since the last decision), while the
  * world is backing off after a failure, when max_decides_per_hour runner
  * calls were made in the last hour, when today's spend reached
@@ -26,10 +28,12 @@ public final class Gate {
 
     public record Open() implements Result {}
 
-    /** reason is the event's reason code (world_unchanged, backoff, decide_capped, budget, unmetered); retryInS for backoff and the cap. */
+    /** reason is the event's reason code (limited, world_unchanged, backoff, decide_capped, budget, unmetered); retryInS for a limit, backoff and the cap. */
     public record Closed(String reason, String message, Long retryInS) implements Result {}
 
     public static final String UNCHANGED = "world_unchanged";
+    /** The decider's runner is at its usage limit (looop.profile.UsageLimit). */
+    public static final String LIMITED = "limited";
 
     private final Paths paths;
     private final Clock clock;
@@ -50,6 +54,8 @@ public final class Gate {
 
     /** The same, pushed as hard as push says: --now also passes the backoff. */
     public Result check(String hash, String lastHash, Push push, Config config) {
+        Closed limit = push.pastBackoff() ? null : limited(); // first: while limited, every beat says so
+        if (limit != null) return limit;
         boolean force = push.redecide();
         boolean changed = !hash.equals(lastHash);
         String again = changed || force ? null : reopened(config);
@@ -73,6 +79,8 @@ public final class Gate {
      * from before .recall.json), the committed hash's file time stands in.
      */
     private String reopened(Config config) {
+        UsageLimit lifted = UsageLimit.lifted(paths, clock);
+        if (lifted != null) return "as " + lifted.runner() + "'s usage limit reset";
         Recall recall = new Recall(paths, clock);
         Recall.Shell shell = recall.shell();
         if (shell != null && !shell.shown()) return "to read the last run_shell's output";
@@ -83,6 +91,19 @@ public final class Gate {
         if (decided <= 0) return null;
         long age = clock.instant().getEpochSecond() - decided;
         return age >= ttl ? "(last decided " + age + "s ago, noop_ttl " + ttl + "s)" : null;
+    }
+
+    /**
+     * The runner's usage limit (UsageLimit) holds: no AI call until its reset.
+     * No event: the beat that met the limit raised the episode's one.
+     */
+    private Closed limited() {
+        UsageLimit limit = UsageLimit.current(paths, clock);
+        if (limit == null) return null;
+        long left = limit.secondsLeft(clock.instant());
+        String msg = limit.until(clock.getZone()) + " — no AI call, next in " + looop.io.Durations.human(left);
+        log.line(Log.Level.INFO, "tick.limited", msg);
+        return new Closed(LIMITED, msg, left);
     }
 
     /** max_decides_per_hour: runner calls (retries included) in the rolling hour. */

@@ -19,6 +19,7 @@ public record Event(String id, String kind, String title, String text, Instant t
     public static final String BEAT_FAILED = "beat_failed";
     public static final String BUDGET = "budget";
     public static final String NOTIFICATION = "notification";
+    public static final String USAGE_LIMIT = "usage_limit";
     /** Every kind, in this order: the list a channel's "on" is checked against, where looop.json is loaded. */
     public static final List<String> KINDS = looop.profile.NotifySection.EVENTS;
 

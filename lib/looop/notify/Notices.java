@@ -54,6 +54,12 @@ public final class Notices {
         return new Event("budget-" + day, Event.BUDGET, "looop: budget reached", what, ts, Json.object().put("day", day));
     }
 
+    /** The decider's runner hit its usage limit; the episode's start (since) names the event, so it is sent once. */
+    public static Event usageLimit(looop.profile.UsageLimit limit, String until, Instant ts) {
+        return new Event("usage_limit-" + limit.runner() + "-" + limit.since().getEpochSecond(), Event.USAGE_LIMIT, "looop: " + until,
+                limit.said() + "\nNo decide until the reset; looop decides again then by itself. See: looop status", ts, limit.json());
+    }
+
     /** A send_notification move; beatId names the beat, so the same move replayed is the same event. */
     public static Event notification(String message, String beatId, Instant ts) {
         return new Event("notification-" + beatId, Event.NOTIFICATION, "looop", message, ts, Json.object());

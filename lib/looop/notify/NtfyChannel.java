@@ -43,6 +43,7 @@ final class NtfyChannel extends ChannelBase {
             case Event.WORKER_EXIT -> "checkered_flag,looop";
             case Event.BEAT_FAILED -> "rotating_light,looop";
             case Event.BUDGET -> "money_with_wings,looop";
+            case Event.USAGE_LIMIT -> "hourglass,looop";
             default -> "bell,looop";
         };
     }

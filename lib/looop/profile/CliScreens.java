@@ -24,13 +24,46 @@ import java.util.Map;
 public final class CliScreens {
     private CliScreens() {}
 
-    /** One screen: the line saying what it asks, and the phrases (lowercase) that all show on it. */
-    public record Screen(String reason, String... phrases) {
+    /**
+     * One screen: the line saying what it asks, the phrases (lowercase) that
+     * all show on it, and for a usage-limit screen how its CLI is carried on at
+     * the reset (null: looop knows no way; the worker stays blocked).
+     */
+    public record Screen(String reason, Resume resume, String... phrases) {
+        public Screen(String reason, String... phrases) {
+            this(reason, (Resume) null, phrases);
+        }
+
         boolean on(String normalised) {
             for (String p : phrases) if (!normalised.contains(p)) return false;
             return true;
         }
+
+        /** Whether this is a usage-limit screen (the worker waits for a reset, not for a person's choice). */
+        public boolean usageLimit() {
+            return reason.startsWith(USAGE_LIMIT);
+        }
     }
+
+    /** How a limited worker is resumed at the reset: these keys pressed (tmux names) in turn, then text typed and Enter. */
+    public record Resume(java.util.List<String> keys, String text) {
+        public String describe() {
+            return (keys.isEmpty() ? "" : "pressed " + String.join(", ", keys) + ", ") + "typed \"" + text + "\"";
+        }
+    }
+
+    /** How every usage-limit screen's reason begins. */
+    public static final String USAGE_LIMIT = "hit its usage limit";
+
+    /**
+     * Claude Code's limit dialog (captured from 2.1.332 against a stand-in
+     * answering 429, tests/fixtures/screens/claude-usage-limit.txt): "1" picks
+     * "Stop and wait for limit to reset", which leaves it at its prompt; at
+     * the reset "continue" carries the turn on. Without the dialog (answered
+     * already) only the typing is needed.
+     */
+    private static final Resume CLAUDE_DIALOG = new Resume(java.util.List.of("1"), "continue");
+    private static final Resume CLAUDE_PROMPT = new Resume(java.util.List.of(), "continue");
 
     private static final Map<String, List<Screen>> TABLE = table();
 
@@ -50,8 +83,8 @@ public final class CliScreens {
                 new Screen("not logged in: log in (/login) or give it an API key", "not logged in", "please run /login"),
                 new Screen("auto mode cannot reach its safety check: asks whether to stay in auto mode",
                         "auto mode can't check actions in this session", "enter to stay in auto mode"),
-                new Screen("hit its usage limit: wait for the reset, or choose an option", "stop and wait for limit to reset"),
-                new Screen("hit its usage limit: wait for the reset, or choose an option", "you've hit your", "limit"),
+                new Screen("hit its usage limit: wait for the reset, or choose an option", CLAUDE_DIALOG, "stop and wait for limit to reset"),
+                new Screen("hit its usage limit: wait for the reset, or choose an option", CLAUDE_PROMPT, "you've hit your", "limit"),
                 new Screen("permission prompt: asks to create a file", "do you want to create "),
                 new Screen("permission prompt: asks to edit a file", "do you want to make this edit"),
                 new Screen("permission prompt: asks to go ahead with a tool call", "do you want to proceed?"),

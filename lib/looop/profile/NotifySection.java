@@ -22,7 +22,7 @@ public final class NotifySection {
     private NotifySection() {}
 
     /** The kinds of event a channel can be "on" (notify.Event's kinds). */
-    public static final List<String> EVENTS = List.of("ask", "worker_exit", "worker_blocked", "beat_failed", "budget", "notification");
+    public static final List<String> EVENTS = List.of("ask", "worker_exit", "worker_blocked", "beat_failed", "budget", "notification", "usage_limit");
     public static final Set<String> WEBHOOK_FORMATS = Set.of("json", "slack", "discord");
 
     private static final Map<String, Set<String>> KEYS = Map.of(

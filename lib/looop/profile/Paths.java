@@ -105,6 +105,8 @@ public final class Paths {
     public Path events() { return data.resolve("events.jsonl"); }
     public Path lastTickHash() { return data.resolve(".last-tick-hash"); }
     public Path backoff() { return data.resolve(".tick-backoff"); }
+    /** The decider's usage limit, looop's own record (looop.profile.UsageLimit). */
+    public Path usageLimit() { return data.resolve(".usage-limit.json"); }
     /** The cadence the running pulse uses (its own env included) and when it beats next, for `looop status`. */
     public Path pulseState() { return data.resolve(".pulse.json"); }
     public Path unmetered() { return data.resolve(".cost-unmetered"); }

@@ -89,7 +89,8 @@ public final class Fleet {
         p.put("running", running);
         p.put("line", (running ? "running (pid " + s.path("pid").asText() + ")" : "not running (start it with `looop run`)")
                 + " · idle " + s.path("interval").asLong() + "s · busy " + s.path("busy_interval").asLong()
-                + "s · active " + s.path("active_interval").asLong() + "s");
+                + "s · active " + s.path("active_interval").asLong() + "s"
+                + (s.path("usage_limit").isObject() ? " · " + s.path("usage_limit").path("text").asText() : ""));
         Timeline timeline = new Timeline(paths, clock);
         Timeline.Beat last = timeline.last();
         String lastBeat = last == null ? "no beat yet" : "last beat " + ago(clock.millis() - last.start().toEpochMilli())

@@ -65,6 +65,8 @@ public record SessionFiles(Path dir, WorkerOutbox outbox) {
     public Path output() { return dir.resolve("output.log"); }
     public Path wrapper() { return dir.resolve("run.sh"); }
     public Path screen() { return dir.resolve("screen"); }
+    /** The worker's usage-limit episode and whether it was resumed (looop.human.LimitedWorkers). */
+    public Path usageLimit() { return dir.resolve("usage-limit.json"); }
     public Path verify() { return dir.resolve("verify.json"); }
 
     public String id() {

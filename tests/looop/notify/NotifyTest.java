@@ -88,7 +88,7 @@ class NotifyTest {
     @Test
     void theKindsLooopJsonIsCheckedAgainstAreTheEventsThereAre() {
         // profile.NotifySection checks "on" where looop.json loads, below notify: its list must stay Event's
-        assertEquals(List.of(Event.ASK, Event.WORKER_EXIT, Event.WORKER_BLOCKED, Event.BEAT_FAILED, Event.BUDGET, Event.NOTIFICATION), Event.KINDS);
+        assertEquals(List.of(Event.ASK, Event.WORKER_EXIT, Event.WORKER_BLOCKED, Event.BEAT_FAILED, Event.BUDGET, Event.NOTIFICATION, Event.USAGE_LIMIT), Event.KINDS);
     }
 
     @Test
