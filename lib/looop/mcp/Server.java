@@ -9,14 +9,11 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import looop.profile.Paths;
 
 /**
@@ -27,6 +24,9 @@ import looop.profile.Paths;
  * elsewhere before starting it.
  */
 public final class Server {
+    /** After the input ended, how long the last answers may take: every tool is a quick verb, none waits on a person. */
+    private static final long ANSWER_CEILING_MS = 60_000;
+
     private final Paths paths;
     private final Verbs verbs;
     private final Set<String> allowed;
@@ -41,45 +41,36 @@ public final class Server {
 
     /** Serves on in/out until in ends; returns 0. */
     public int serve(InputStream in, OutputStream out) throws InterruptedException {
-        CountDownLatch ended = new CountDownLatch(1);
+        Drain drain = new Drain(ANSWER_CEILING_MS);
         McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
-        var transport = new StdioServerTransportProvider(json, new UntilEnd(in, ended), out);
+        var transport = new StdioServerTransportProvider(json, drain.in(in), drain.out(out));
         McpSyncServer server = McpServer.sync(transport)
                 .serverInfo("looop", version)
                 .instructions("looop is the person's control loop. These tools are the person's own verbs: read the state,"
                         + " answer asks, tell workers, write goals and schedules. Each does exactly what `looop <verb>` does.")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
-                .tools(tools(json))
+                .tools(tools())
                 .resources(resources())
                 .build();
-        ended.await();
+        drain.awaitEnd();
         server.closeGracefully();
         return 0;
     }
 
-    private List<SyncToolSpecification> tools(McpJsonMapper json) {
+    private List<SyncToolSpecification> tools() {
         List<SyncToolSpecification> out = new ArrayList<>();
         for (Tools.Tool t : Tools.all(allowed)) {
-            McpSchema.Tool tool = McpSchema.Tool.builder().name(t.name()).description(t.description())
-                    .inputSchema(json, json(json, t.schema())).build();
+            McpSchema.Tool tool = McpSchema.Tool.builder(t.name(), t.schema()).description(t.description()).build();
             out.add(SyncToolSpecification.builder().tool(tool)
                     .callHandler((exchange, request) -> call(t, request.arguments())).build());
         }
         return out;
     }
 
-    private static String json(McpJsonMapper json, Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("a tool's schema is not JSON: " + value, e);
-        }
-    }
-
     /** One call: the verb's stdout, or its one-line error as a tool error (never a stack trace). */
     McpSchema.CallToolResult call(Tools.Tool t, java.util.Map<String, Object> arguments) {
         Verbs.Outcome o = verbs.run(t.line().of(new Tools.Args(arguments)));
-        if (o.ok()) return McpSchema.CallToolResult.builder().addTextContent(o.out().isEmpty() ? "done" : o.out()).isError(false).build();
+        if (o.ok()) return McpSchema.CallToolResult.builder().addTextContent(o.out().isEmpty() ? "(done; it printed nothing)" : o.out()).isError(false).build();
         String why = !o.err().isBlank() ? o.err().strip() : o.out().strip();
         return McpSchema.CallToolResult.builder().addTextContent(why.isEmpty() ? "looop: " + t.name() + " failed (exit " + o.exit() + ")" : why)
                 .isError(true).build();
@@ -88,42 +79,11 @@ public final class Server {
     private List<SyncResourceSpecification> resources() {
         List<SyncResourceSpecification> out = new ArrayList<>();
         for (Resources.Resource r : Resources.all(paths)) {
-            McpSchema.Resource resource = McpSchema.Resource.builder().uri(r.uri()).name(r.name()).description(r.description())
+            McpSchema.Resource resource = McpSchema.Resource.builder(r.uri(), r.name()).description(r.description())
                     .mimeType("text/markdown").build();
             out.add(new SyncResourceSpecification(resource, (exchange, request) -> new McpSchema.ReadResourceResult(
                     List.of(new McpSchema.TextResourceContents(r.uri(), "text/markdown", r.read().get())))));
         }
         return out;
-    }
-
-    /** in, noting when it ends (the client closed it, or left): that ends the server. */
-    private static final class UntilEnd extends FilterInputStream {
-        private final CountDownLatch ended;
-
-        UntilEnd(InputStream in, CountDownLatch ended) {
-            super(in);
-            this.ended = ended;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return noted(super.read());
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return noted(super.read(b, off, len));
-        }
-
-        private int noted(int n) throws IOException {
-            if (n < 0) ended.countDown();
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            ended.countDown();
-            super.close();
-        }
     }
 }
