@@ -29,6 +29,9 @@ final class McpCommand implements Callable<Integer> {
         root.refuseInsideWorker("looop mcp");
         Paths paths = root.ctx.profile();
         Config config = Config.load(paths);
+        if (root.onTerminal()) {
+            root.ctx.err().println("looop mcp: an MCP server on stdio, for your agent to start (docs/mcp.md has each agent's line); Ctrl-D ends it");
+        }
         PrintStream protocol = root.ctx.out();
         PrintStream before = System.out;
         if (protocol == System.out) System.setOut(System.err);

@@ -173,6 +173,42 @@ class McpServerTest {
         assertTrue(noSuchWorker.startsWith("looop: "), "merge goes through `looop merge`: " + noSuchWorker);
     }
 
+    /**
+     * stdout is the protocol: every line on it is a JSON-RPC message, even
+     * while verbs print. A script that writes its requests and closes stdin
+     * at once still gets every answer.
+     */
+    @Test
+    void stdoutCarriesOnlyTheProtocolAndEveryRequestIsAnsweredBeforeTheEnd() throws Exception {
+        TestProfile p = new TestProfile(tmp);
+        p.write("journal.md", "- 2026-11-23 12:00 started\n");
+        String requests = String.join("\n",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"script\",\"version\":\"1\"}}}",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"state\",\"arguments\":{}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"journal\",\"arguments\":{}}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"answer\",\"arguments\":{\"id\":\"x\",\"text\":\"y\"}}}") + "\n";
+        var pb = new ProcessBuilder(ChildJvm.looop("mcp"));
+        pb.environment().put("LOOOP_DATA_DIR", p.dir.toString());
+        pb.environment().put("LOOOP_CDS", "0");
+        pb.redirectError(tmp.resolve("stderr.txt").toFile());
+        Process proc = pb.start();
+        try (var in = proc.getOutputStream()) {
+            in.write(requests.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(proc.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "looop mcp did not end with its stdin");
+        var answered = new TreeSet<Integer>();
+        for (String line : out.strip().split("\n")) {
+            JsonNode msg = JSON.readTree(line);
+            assertEquals("2.0", msg.path("jsonrpc").asText(), "not a JSON-RPC message on stdout: " + line);
+            answered.add(msg.path("id").asInt());
+        }
+        assertEquals(new TreeSet<>(List.of(1, 2, 3, 4)), answered, out);
+        assertTrue(out.contains("started") && out.contains("pulse_running"), out);
+    }
+
     @Test
     void aMistakeInTheMcpSectionIsOneLine() throws Exception {
         TestProfile p = new TestProfile(tmp);
