@@ -2,7 +2,6 @@ package looop.mcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -209,6 +208,22 @@ class McpServerTest {
         assertTrue(out.contains("started") && out.contains("pulse_running"), out);
     }
 
+    /** The tools are the person's verbs: a worker asks, it does not answer its own asks through them. */
+    @Test
+    void refusedInsideAWorker() throws Exception {
+        TestProfile p = new TestProfile(tmp);
+        var pb = new ProcessBuilder(ChildJvm.looop("mcp")).redirectErrorStream(true);
+        pb.environment().put("LOOOP_DATA_DIR", p.dir.toString());
+        pb.environment().put("LOOOP_CDS", "0");
+        pb.environment().put("LOOOP_SESSION_ID", "w1");
+        Process proc = pb.start();
+        proc.getOutputStream().close();
+        String out = new String(proc.getInputStream().readAllBytes()).strip();
+        proc.waitFor();
+        assertEquals(1, proc.exitValue(), out);
+        assertTrue(out.startsWith("looop: `looop mcp` is not for workers") && out.lines().count() == 1, out);
+    }
+
     @Test
     void aMistakeInTheMcpSectionIsOneLine() throws Exception {
         TestProfile p = new TestProfile(tmp);
@@ -223,6 +238,5 @@ class McpServerTest {
         assertEquals(1, proc.exitValue(), out);
         assertEquals(1, out.lines().count(), out);
         assertTrue(out.contains("\"mcp\".allow") && out.contains("merge") && out.contains("discard"), out);
-        assertNotNull(out);
     }
 }
