@@ -81,8 +81,8 @@ public final class Server {
         for (Resources.Resource r : Resources.all(paths)) {
             McpSchema.Resource resource = McpSchema.Resource.builder(r.uri(), r.name()).description(r.description())
                     .mimeType("text/markdown").build();
-            out.add(new SyncResourceSpecification(resource, (exchange, request) -> new McpSchema.ReadResourceResult(
-                    List.of(new McpSchema.TextResourceContents(r.uri(), "text/markdown", r.read().get())))));
+            out.add(new SyncResourceSpecification(resource, (exchange, request) -> McpSchema.ReadResourceResult.builder(
+                    List.of(McpSchema.TextResourceContents.builder(r.uri(), r.read().get()).mimeType("text/markdown").build())).build()));
         }
         return out;
     }

@@ -66,7 +66,7 @@ class McpServerTest {
     }
 
     static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> args) {
-        return c.callTool(new McpSchema.CallToolRequest(tool, args));
+        return c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
     }
 
     static String text(McpSchema.CallToolResult r) {
@@ -112,6 +112,9 @@ class McpServerTest {
         assertTrue(text(ok(c, "write_goal", Map.of("id", "tidy", "body", "# Tidy\nKeep it tidy."))).contains("tidy"));
         assertEquals("# Tidy\nKeep it tidy.\n", Files.readString(tmp.resolve("goals/tidy.md")));
         assertTrue(text(ok(c, "goals", Map.of())).contains("Keep it tidy."));
+        String goals = ((McpSchema.TextResourceContents) c.readResource(McpSchema.ReadResourceRequest.builder("looop://goals").build())
+                .contents().get(0)).text();
+        assertTrue(goals.contains("goals/tidy.md") && goals.contains("Keep it tidy."), goals);
         ok(c, "archive_goal", Map.of("id", "tidy"));
         assertFalse(Files.exists(tmp.resolve("goals/tidy.md")));
         assertTrue(Files.isRegularFile(tmp.resolve("goals/archive/tidy.md")));
@@ -125,10 +128,10 @@ class McpServerTest {
         assertTrue(text(ok(c, "journal", Map.of("tail", 5))).contains("started"));
         assertTrue(JSON.readTree(text(ok(c, "workers", Map.of()))).isObject(), "`looop ls --json`");
 
-        String playbook = ((McpSchema.TextResourceContents) c.readResource(new McpSchema.ReadResourceRequest("looop://playbook"))
+        String playbook = ((McpSchema.TextResourceContents) c.readResource(McpSchema.ReadResourceRequest.builder("looop://playbook").build())
                 .contents().get(0)).text();
         assertTrue(playbook.contains("Be kind."), playbook);
-        String journal = ((McpSchema.TextResourceContents) c.readResource(new McpSchema.ReadResourceRequest("looop://journal"))
+        String journal = ((McpSchema.TextResourceContents) c.readResource(McpSchema.ReadResourceRequest.builder("looop://journal").build())
                 .contents().get(0)).text();
         assertTrue(journal.contains("started"), journal);
     }
