@@ -2,6 +2,9 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.3
+// `looop mcp` only (docs/mcp.md): the official MCP SDK, on our Jackson 2; its classes load only when that verb runs
+//DEPS io.modelcontextprotocol.sdk:mcp-core:2.2.0
+//DEPS io.modelcontextprotocol.sdk:mcp-json-jackson2:2.2.0
 //SOURCES lib/looop/**/*.java
 //FILES runners/offline.sh=runners/offline.sh
 //FILES runners/OpenAiHttp.java=runners/OpenAiHttp.java

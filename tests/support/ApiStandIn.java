@@ -144,6 +144,22 @@ public final class ApiStandIn implements AutoCloseable {
                 .put("message", "This request would exceed your account's rate limit. Please try again later.")));
     }
 
+    /**
+     * A model (Anthropic Messages only) that calls one tool by name (an MCP
+     * server's, say {@code mcp__looop__state}) with args, and once the
+     * conversation holds that call answers {@link #TOOL_DONE}.
+     */
+    public static ApiStandIn callingTool(Path dir, String tool, String args) throws IOException {
+        ApiStandIn s = new ApiStandIn(dir, null, 0, null);
+        s.toolToCall = tool;
+        s.toolArgs = (ObjectNode) parse(args);
+        return s;
+    }
+
+    public static final String TOOL_DONE = "Read the tool's result.";
+    private volatile String toolToCall;
+    private volatile ObjectNode toolArgs;
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -303,6 +319,32 @@ public final class ApiStandIn implements AutoCloseable {
         return new Plan(null, null, wantsJson ? sideJson() : "OK");
     }
 
+    /**
+     * The tool when a request offers it, or once ToolSearch has loaded it
+     * (Claude Code defers an MCP server's tools: the model fetches one with
+     * ToolSearch "select:NAME" first, as a real model does); after its result,
+     * {@link #TOOL_DONE}.
+     */
+    private Plan toolPlan(List<Tool> tools, JsonNode messages) {
+        if (used(messages, toolToCall)) return new Plan(null, null, TOOL_DONE);
+        boolean offered = tools.stream().anyMatch(t -> t.name().equals(toolToCall));
+        if (offered || used(messages, "ToolSearch")) return new Plan(toolToCall, toolArgs.deepCopy(), null);
+        if (tools.stream().anyMatch(t -> t.name().equals("ToolSearch"))) {
+            return new Plan("ToolSearch", obj().put("query", "select:" + toolToCall), null);
+        }
+        return new Plan(null, null, "OK");
+    }
+
+    /** Whether the conversation (Anthropic's shape) holds an assistant's call of tool. */
+    private static boolean used(JsonNode messages, String tool) {
+        for (JsonNode m : messages) {
+            for (JsonNode block : m.path("content")) {
+                if ("tool_use".equals(block.path("type").asText()) && tool.equals(block.path("name").asText())) return true;
+            }
+        }
+        return false;
+    }
+
     private Plan workerPlan(List<Tool> tools, boolean wantsJson, int results) {
         if (wantsJson) return new Plan(null, null, sideJson());
         for (String name : SHELL_TOOLS) {
@@ -373,7 +415,8 @@ public final class ApiStandIn implements AutoCloseable {
                 if ("tool_result".equals(block.path("type").asText())) results++;
             }
         }
-        Plan plan = plan(tools, afterResult, false, results);
+        Plan plan = toolToCall != null && !tools.isEmpty() ? toolPlan(tools, req.path("messages"))
+                : toolToCall != null ? new Plan(null, null, "OK") : plan(tools, afterResult, false, results);
         String model = req.path("model").asText("claude-sonnet-4-5");
         String id = "msg_standin_" + ids.incrementAndGet();
         ObjectNode block = obj();

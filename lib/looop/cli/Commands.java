@@ -60,6 +60,8 @@ final class Commands {
             Map.entry("answer", AnswerCommand.class),
             Map.entry("tell", TellCommand.class),
             Map.entry("schedule", ScheduleCommand.class),
+            Map.entry("goal", GoalCommand.class),
+            Map.entry("mcp", McpCommand.class),
             Map.entry("web", WebCommand.class),
             Map.entry("playbook", PlaybookCommand.class), Map.entry("init", InitCommand.class));
 

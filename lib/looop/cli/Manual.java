@@ -46,7 +46,7 @@ public final class Manual {
             new Section("USAGE", """
                       looop                           run the pulse in the foreground and stream its log;
                                                       Ctrl-C stops it and every live worker
-                    """, List.of("run", "tick", "sense", "hash", "gate", "decide", "act", "status", "journal", "playbook", "cost",
+                    """, List.of("run", "tick", "sense", "hash", "gate", "decide", "act", "status", "journal", "playbook", "goal", "cost",
                     "demo", "init", "doctor", "config", "version", "help"), """
 
                       Every command takes -h/--help (its usage), --json and --verbose (stack traces),
@@ -66,7 +66,7 @@ public final class Manual {
                       These refuse "pulse": watch it with `looop watch pulse`, stop it with Ctrl-C.
                     """),
             new Section("WHEN LOOOP NEEDS YOU (asks, tells, notifications, schedules)", "",
-                    List.of("ask", "asks", "answer", "tell", "schedule"), """
+                    List.of("ask", "asks", "answer", "tell", "schedule", "mcp"), """
                       "notify" in private/secrets.json sends asks, worker exits, failing beats, the budget and
                       send_notification moves to command, ntfy, webhook or desktop channels.
                     """),

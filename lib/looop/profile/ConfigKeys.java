@@ -28,7 +28,7 @@ final class ConfigKeys {
 
     /** Every top-level key: the knobs' own and the sections'. */
     private static Set<String> top() {
-        Set<String> keys = new TreeSet<>(Set.of("default", "runners", "max_daily_usd", "run_shell", "runner_retry", "sandbox", "notify"));
+        Set<String> keys = new TreeSet<>(Set.of("default", "runners", "max_daily_usd", "run_shell", "runner_retry", "sandbox", "notify", "mcp"));
         for (Knob k : Knob.values()) if (k.key != null && !k.key.contains(".")) keys.add(k.key);
         return keys;
     }
