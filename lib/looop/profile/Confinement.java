@@ -14,9 +14,6 @@ import looop.sandbox.RunnerState;
 import looop.sandbox.Sandbox;
 import looop.sandbox.SandboxPolicy;
 import looop.sandbox.SandboxUnavailable;
-import looop.git.Worktree;
-import looop.workers.Tmux;
-import looop.workers.WorkerRepos;
 
 /**
  * Which grant each kind of command the AI can cause gets, on top of the
@@ -154,45 +151,16 @@ public final class Confinement {
     }
 
     /**
-     * A worker's interactive command: what its verbs write, its CLI's state,
-     * its worktree (see {@link WorkerRepos#sandboxGrant}), and its terminal.
-     * Its verbs write its outbox workers/&lt;id&gt;/ (flag note, its ask, its
-     * queued cost, its leases, its own end, the tells it takes), reports/
-     * and the claims lock file, which holds no
-     * data. Not its session dir (looop's record, its wrapper), nor anything of
-     * other workers', nor the journal, the ledger or the notification outbox:
-     * looop takes in what it leaves in its outbox (see CostQueue; the pulse
-     * notifies its ask).
+     * What every worker's command gets whatever its engine: looop's files
+     * protected as for every command, its CLI's state writable and the CLI's
+     * policy protected, and what writable names (the worker's own channel,
+     * which workers.WorkerGrant makes and adds its worktree to).
      */
-    public Grant worker(String runner, String id) {
-        return worker(runner, id, WorkerRepos.read(paths, id));
-    }
-
-    /** The same with the worker's worktree given (null: none): a start has not put meta.json in place yet. */
-    public Grant worker(String runner, String id, Worktree worktree) {
-        looop.workers.WorkerOutbox.of(paths, id).make();
-        List<Path> writable = new ArrayList<>(List.of(paths.workerOutboxes().resolve(id), paths.reports()));
-        writable.forEach(Fs::mkdirs);
-        writable.add(claimsLock());
+    public Grant worker(String runner, List<Path> writable) {
         RunnerState.State state = state(runner, true);
-        writable.addAll(runnerState(runner, state, true));
-        Grant repo = WorkerRepos.sandboxGrant(paths, worktree);
-        return base().write(writable).protect(state.policy())
-                .write(repo.writable()).protect(repo.protectedPaths()).bind(repo.bound()).interactive(true);
-    }
-
-    /**
-     * The claims lock, made before the sandbox that grants it (a grant opens
-     * only what exists), the way a claimer opens it: created in place, never
-     * replaced, so every process locks the same file.
-     */
-    private Path claimsLock() {
-        Path lock = looop.workers.Claims.lockFile(paths);
-        try (java.nio.channels.FileChannel ch = Fs.openPrivate(lock)) {
-            return lock;
-        } catch (java.io.IOException e) {
-            throw Fs.failed(lock, e);
-        }
+        List<Path> all = new ArrayList<>(writable);
+        all.addAll(runnerState(runner, state, true));
+        return base().write(all).protect(state.policy()).interactive(true);
     }
 
     /** The argv that runs a worker's argv under grant; refused in one line when the sandbox is required but missing. */
@@ -226,7 +194,7 @@ public final class Confinement {
     private List<Path> ownHidden() {
         // the socket's whole dir, made by socket() before any command: a server started later stays out of reach;
         // private/: notify secrets, the page's sign-in; outbox/: notices and a channel's errors, which may echo a secret
-        return List.of(new Tmux(paths).socket().getParent(), Secrets.hiddenDir(paths), notifyOutbox());
+        return List.of(TmuxSocket.of(paths).getParent(), Secrets.hiddenDir(paths), notifyOutbox());
     }
 
     /** The notification outbox, made before the sandbox that hides it (a sandbox hides what exists). */

@@ -38,7 +38,6 @@ import looop.profile.Paths;
  */
 public final class Tmux {
     /** Unix socket paths are limited to about 108 bytes; past this a socket in /tmp stands in. */
-    private static final int MAX_SOCKET_PATH = 100;
     private static final long ANSWER_TIMEOUT_S = 10;
     private static final String PREFIX = "looop-";
 
@@ -124,65 +123,9 @@ public final class Tmux {
         return s.replace("#", "##");
     }
 
-    /**
-     * The profile's tmux socket, in a directory of its own (0700) that every
-     * sandbox hides: made here, before a server or a sandboxed command can
-     * start, so a server that starts after a sandbox did is as unreachable
-     * from it as one already running (a sandbox hides only what exists when it
-     * starts). Inside the data dir, or a dir under /tmp when that path is too
-     * long for a socket.
-     */
+    /** The profile's tmux socket (see {@link looop.profile.TmuxSocket}): made, with its hidden dir, before any server starts. */
     public Path socket() {
-        Path inside = paths.data.resolve(".tmux");
-        if (inside.resolve(SOCKET).toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
-            Fs.mkdirs(inside);
-            return adopted(paths.sessions().resolve(".tmux.sock"), inside.resolve(SOCKET));
-        }
-        String tmp = paths.env("TMPDIR") != null ? paths.env("TMPDIR") : "/tmp";
-        String name = "looop-" + Fnv128.of(paths.data.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
-        Path dir = Path.of(tmp, name);
-        Fs.mkdirs(paths.data);
-        privateDir(dir);
-        return adopted(Path.of(tmp, name + ".sock"), dir.resolve(SOCKET));
-    }
-
-    /**
-     * The socket, with a server an older looop started at its old place moved
-     * here (a socket's path can be renamed under a live server): workers that
-     * ran across an upgrade stay reachable instead of reading as killed.
-     */
-    private Path adopted(Path old, Path now) {
-        // inside a sandbox nothing of looop's is to be moved; java.io.File: no exception on the common path, every tmux call
-        if (Inside.confined(paths.env(Inside.ENV)) || !old.toFile().exists()) return now;
-        try {
-            BasicFileAttributes a = Files.readAttributes(old, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a.isOther() && !Files.exists(now, LinkOption.NOFOLLOW_LINKS)) Files.move(old, now, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            // no old socket (the common case), or it cannot move: the new place stands
-        }
-        return now;
-    }
-
-    private static final String SOCKET = "sock";
-
-    /** dir as a directory of this user's alone: in a shared /tmp another user could have made it first. */
-    private void privateDir(Path dir) {
-        try {
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (FileAlreadyExistsException mine) {
-                // checked below like a new one
-            }
-            PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isDirectory() || !a.owner().equals(Files.getOwner(paths.data))) {
-                throw new UserError(dir + " (the tmux socket's dir) is not a directory of yours; remove it, or set TMPDIR elsewhere");
-            }
-            if (!a.permissions().equals(PosixFilePermissions.fromString("rwx------"))) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return looop.profile.TmuxSocket.of(paths);
     }
 
     /**

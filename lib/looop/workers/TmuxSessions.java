@@ -483,7 +483,7 @@ public final class TmuxSessions implements Sessions {
         List<String> argv = List.of("bash", "-c", meta.command());
         if (meta.runner() == null) return argv;
         looop.profile.Confinement c = looop.profile.Confinement.of(paths, config);
-        return c.wrap(argv, c.worker(meta.runner(), meta.id(), worktree));
+        return c.wrap(argv, WorkerGrant.of(c, paths, meta.runner(), meta.id(), worktree));
     }
 
     private static String q(String s) {

@@ -86,7 +86,7 @@ class SecretsTest {
         kinds.put("run_shell", c.runShell());
         kinds.put("sensor", c.sensor());
         kinds.put("tick command", c.decide("claude", profile.paths.runs().resolve("r1/decide")));
-        Grant worker = c.worker("claude", "w1");
+        Grant worker = looop.workers.WorkerGrant.of(c, profile.paths, "claude", "w1");
         kinds.put("worker", argv -> c.wrap(argv, worker));
         return kinds;
     }
