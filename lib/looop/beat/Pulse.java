@@ -66,7 +66,7 @@ public final class Pulse {
 
     /** Runs until stop() or a signal; returns the exit code. */
     public int run() {
-        Config config = Config.load(paths);
+        config = Config.load(paths);
         // before anything is written: a pulse that cannot decide must not even seed the profile
         RunnerCommand.preflight(paths, config.defaultRunnerDef());
         Seed.ensure(paths, config);
@@ -105,7 +105,7 @@ public final class Pulse {
             lastError = null;
             Tick.Outcome outcome = beatSafely(force);
             human.afterBeat(outcome, lastError);
-            Cadence cadence = Cadence.of(paths, Config.load(paths));
+            Cadence cadence = Cadence.of(paths, config);
             // a waiting worker keeps the active cadence too: its start (after a person's merge, say) is a beat's housekeeping
             boolean alive = sessions.list().stream().anyMatch(i -> i.alive() || i.state() == looop.workers.SessionState.WAITING);
             Next next = cadence.next(outcome, alive);
@@ -138,11 +138,20 @@ public final class Pulse {
 
     /** Why the last beat threw, for the failure-streak notice. */
     private String lastError;
+    /** The config the last beat read (or the pulse at its start): what its rest is computed from. */
+    private Config config;
 
-    /** A beat that fails for a reason the user can fix logs it and the loop goes on. */
+    /**
+     * One beat on the config it read once (its preflight), kept for the rest
+     * that follows. A beat that fails for a reason the user can fix logs it
+     * and the loop goes on; a config broken since keeps the last one that
+     * read well, so the pulse rests and heals once the person fixes it.
+     */
     private Tick.Outcome beatSafely(boolean force) {
         try {
-            return new Tick(paths, clock, sessions, log).whenStopping(this::stopping).beat(force);
+            Tick tick = new Tick(paths, clock, sessions, log).whenStopping(this::stopping);
+            config = tick.preflight();
+            return tick.beat(config, force);
         } catch (UserError e) {
             log.line(Log.Level.ERROR, "tick.error", e.getMessage());
             lastError = e.getMessage();

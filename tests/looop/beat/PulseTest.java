@@ -34,10 +34,11 @@ class PulseTest {
 
     private Process looop(Beats b, String name, Map<String, String> env, String... args) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(ChildJvm.looop(args));
-        pb.environment().putAll(env);
         pb.environment().put("LOOOP_DATA_DIR", b.profile.dir.toString());
         pb.environment().put("LOOOP_INTERVAL", "3600");
         pb.environment().remove("LOOOP_CONFIG");
+        pb.environment().putAll(env); // a test's own cadence wins
+
         pb.redirectOutput(dir.resolve(name + ".out").toFile());
         pb.redirectError(dir.resolve(name + ".err").toFile());
         return pb.start();
@@ -93,6 +94,53 @@ class PulseTest {
         assertTrue(third.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
         assertTrue(read("third.out").contains("pulse stopped"), read("third.out"));
         assertFalse(Lock.isHeld(b.profile.paths));
+    }
+
+    /**
+     * A looop.json broken while the pulse runs fails that beat in one line and
+     * the pulse rests on the config it last read well, then heals once it is
+     * fixed (each beat reads the config once; the rest after it uses that one).
+     */
+    @Test
+    void aConfigBrokenWhileRunningFailsTheBeatAndThePulseGoesOn() throws Exception {
+        Beats b = profile();
+        Process pulse = looop(b, "pulse", Map.of("LOOOP_INTERVAL", "1"), "run");
+        waitForBeat(b, "pulse.out");
+        Path config = b.profile.dir.resolve("looop.json");
+        String good = Files.exists(config) ? Files.readString(config) : "{}";
+        Files.writeString(config, "{\"interval\": ");
+        waitFor("the broken config's beat", () -> {
+            try {
+                return read("pulse.out").contains("looop.json");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        int broken = read("pulse.out").lastIndexOf("looop.json");
+        waitFor("a rest after the failed beat", () -> {
+            try {
+                return read("pulse.out").indexOf("next beat in", broken) > 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertTrue(pulse.isAlive(), read("pulse.out") + read("pulse.err"));
+        Files.writeString(config, good);
+        int fixedAt = read("pulse.out").length();
+        try {
+            waitFor("a beat on the fixed config", () -> {
+                try {
+                    String after = read("pulse.out").substring(fixedAt);
+                    return after.contains("next beat in") && !after.contains("looop.json");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the pulse said:\n" + read("pulse.out") + read("pulse.err"), e);
+        }
+        pulse.destroy();
+        assertTrue(pulse.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
     }
 
     /** A pulse whose beat waits on a long sensor: a sleep among its descendants while the sensor runs. */
