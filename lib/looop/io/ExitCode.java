@@ -13,6 +13,8 @@ public final class ExitCode {
     public static final int FAILED = 1;
     /** Bad usage: an unknown verb or flag, a malformed value; nothing was done. */
     public static final int USAGE = 2;
+    /** `looop wait` with no worker id: no pulse runs (or it stopped while waiting), so nothing would ever change. */
+    public static final int NO_PULSE = 2;
     /** A wait gave up, or a child process was killed at its time limit. */
     public static final int TIMEOUT = 124;
     /** A worker that was killed rather than exiting on its own. */

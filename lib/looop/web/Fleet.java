@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import looop.beat.Status;
 import looop.gate.Budget;
 import looop.io.Json;
 import looop.io.UserError;
@@ -83,7 +82,7 @@ public final class Fleet {
     // -- the pulse -------------------------------------------------------------
 
     private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, sessions).json();
+        ObjectNode s = looop.state.StateDocument.read(paths, Config.load(paths), sessions, clock);
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
@@ -91,12 +90,12 @@ public final class Fleet {
                 + " · idle " + s.path("interval").asLong() + "s · busy " + s.path("busy_interval").asLong()
                 + "s · active " + s.path("active_interval").asLong() + "s");
         Timeline timeline = new Timeline(paths, clock);
-        Timeline.Beat last = timeline.last();
+        looop.state.BeatLog.Beat last = timeline.last();
         String lastBeat = last == null ? "no beat yet" : "last beat " + ago(clock.millis() - last.start().toEpochMilli())
                 + ": " + last.outcome().label + (last.detail().isEmpty() ? "" : " · " + last.detail());
         // a failure stays in view until a beat succeeds, also while backed-off beats come after it
         JsonNode failure = s.path("last_failure");
-        if (failure.isObject() && (last == null || last.outcome() != Timeline.Outcome.FAILED)) {
+        if (failure.isObject() && (last == null || last.outcome() != looop.state.BeatLog.Outcome.FAILED)) {
             lastBeat += " · last failure: " + failure.path("message").asText();
         }
         p.put("last_beat", lastBeat);
