@@ -76,7 +76,9 @@ public final class Pulse {
         Config config = Config.load(paths);
         // before anything is written: a pulse that cannot decide must not even seed the profile
         RunnerCommand.preflight(paths, config.defaultRunnerDef());
-        Seed.ensure(paths, config);
+        boolean noConstitution = !java.nio.file.Files.exists(paths.constitution());
+        String seeded = Seed.ensure(paths, config) ? null : Seed.constitutionNews(paths, noConstitution);
+        if (seeded != null) log.line(Log.Level.INFO, "pulse.constitution", seeded);
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -48,9 +48,13 @@ public final class Seed {
      * so; a person's edits are never overwritten (the file exists, so it stays).
      */
     private static void constitution(Paths paths) {
-        if (Files.exists(paths.constitution(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         writeIfAbsent(paths, paths.constitution(), CONSTITUTION);
-        System.err.println("looop: seeded " + paths.constitution() + ": the rules no move can change (only you edit it; `looop constitution` prints it)");
+    }
+
+    /** The line a beat logs when ensure gave an existing profile its constitution; missingBefore: it was absent before ensure. */
+    public static String constitutionNews(Paths paths, boolean missingBefore) {
+        if (!missingBefore || !Files.isRegularFile(paths.constitution(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+        return "seeded " + paths.constitution() + ": the rules no move can change (only you edit it; `looop constitution` prints it)";
     }
 
     /**
