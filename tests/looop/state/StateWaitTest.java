@@ -138,4 +138,21 @@ class StateWaitTest {
         assertEquals(ExitCode.NO_PULSE, exit(asks), out("only-asks"));
         assertTrue(err("only-asks").contains("the pulse stopped while waiting"), err("only-asks"));
     }
+
+    @Test
+    void aWorkerEndingWakesActionable() throws Exception {
+        pulse(3000);
+        b.config("{\"default\":\"offline\",\"runners\":{\"offline\":{\"tick\":\"bash runners/offline.sh runners/script.jsonl --repeat-last\""
+                + b.offlineGrant() + ",\"interactive\":\"cat\"}}}");
+        try (looop.TmuxProfile tmux = new looop.TmuxProfile(b.profile.dir)) {
+            assertEquals(0, tmux.cli("start-session", "w1", "read until EOF").code());
+            tmux.awaitState("w1", "running");
+            Process w = waiting("ended", "--actionable", "--timeout", "280s");
+            settle();
+            assertTrue(w.isAlive(), "a running worker is no change: " + out("ended") + err("ended"));
+            assertEquals(0, tmux.cli("key", "w1", "C-d").code());
+            assertEquals(0, exit(w), err("ended"));
+            assertTrue(out("ended").startsWith("changed: ended w1: exited"), out("ended"));
+        }
+    }
 }
