@@ -76,7 +76,7 @@ public final class BeatLog {
             }
             if (start == null) continue;
             switch (event) {
-                case "decided" -> { outcome = Outcome.ACTED; detail = n.path("action").asText(); move = n.path("journal").asText(null); }
+                case "decided" -> { outcome = Outcome.ACTED; detail = n.path("action").asText(); move = withoutStamp(n.path("journal").asText(null)); }
                 case "world_unchanged" -> { outcome = Outcome.SKIPPED; detail = "world unchanged"; }
                 case "budget_exceeded", "budget_unmetered" -> { outcome = Outcome.SKIPPED; detail = event.replace('_', ' '); }
                 case "tick_backoff" -> { outcome = Outcome.BACKED_OFF; detail = "retry in " + n.path("retry_in_s").asText() + "s"; }
@@ -86,6 +86,11 @@ public final class BeatLog {
         }
         if (start != null) beats.add(new Beat(start, outcome == null ? Outcome.RUNNING : outcome, detail, move));
         return beats.stream().filter(b -> b.start() != null).toList();
+    }
+
+    /** A journal line's text without its "- YYYY-MM-DD HH:MM " stamp: the beat's own time says when. */
+    static String withoutStamp(String line) {
+        return line == null ? null : line.replaceFirst("^- \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} ", "");
     }
 
     private static Instant time(JsonNode n) {
