@@ -77,16 +77,19 @@ public final class StateWait {
         Set<Change> before = new HashSet<>(now());
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
             Set<Path> watched = new HashSet<>();
+            boolean look = true;
             while (true) {
                 register(watch, watched);
-                List<Change> fresh = new ArrayList<>(now());
-                fresh.removeAll(before);
-                if (!fresh.isEmpty()) return new Outcome(fresh, false);
-                if (!Lock.isHeld(paths)) return new Outcome(List.of(), true);
+                if (look) {
+                    List<Change> fresh = new ArrayList<>(now());
+                    fresh.removeAll(before);
+                    if (!fresh.isEmpty()) return new Outcome(fresh, false);
+                    if (!Lock.isHeld(paths)) return new Outcome(List.of(), true);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return new Outcome(List.of(), false);
                 WatchKey key = watch.poll(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS);
-                drain(watch, key);
+                look = key == null || drain(watch, key); // a worker's chatter alone (NOISE) is no reason to look
             }
         } catch (ClosedWatchServiceException e) {
             return new Outcome(List.of(), false);
@@ -159,12 +162,19 @@ public final class StateWait {
         }
     }
 
-    /** Takes every pending key, so one burst of writes is one look, not many. */
-    private static void drain(WatchService watch, WatchKey key) {
+    /** Files written all the time that say nothing a wait counts: a worker's output and screen, the beat's log. */
+    private static final Set<String> NOISE = Set.of("output.log", "screen", "tick.log");
+
+    /** Takes every pending key, so one burst of writes is one look, not many; whether any write was more than NOISE. */
+    private static boolean drain(WatchService watch, WatchKey key) {
+        boolean relevant = false;
         while (key != null) {
-            key.pollEvents();
+            for (var event : key.pollEvents()) {
+                relevant |= !(event.context() instanceof Path p && NOISE.contains(p.toString()));
+            }
             key.reset();
             key = watch.poll();
         }
+        return relevant;
     }
 }
