@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** Top to bottom; each layer may use only the layers after it (docs/design.md draws the same list). */
     static final List<String> LAYERS = List.of(
-            "cli", "mcp", "web", "watch", "beat", "gate", "decide", "act", "sense", "notify", "schedule", "human",
+            "cli", "mcp", "web", "watch", "state", "beat", "gate", "decide", "act", "sense", "notify", "schedule", "human",
             "workers", "profile", "sandbox", "git", "io", "fast");
 
     /**

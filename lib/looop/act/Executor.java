@@ -175,6 +175,8 @@ public final class Executor {
 
     /** The gate refuses before anything starts; null when the move may go. */
     private Failed refusal(Decision d) {
+        String constitution = Constitution.touchedBy(d.move());
+        if (constitution != null) return new Failed(REFUSED, d.move().label() + ": " + constitution);
         try {
             d.move().check(ctx);
             return null;

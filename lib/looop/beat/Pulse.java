@@ -59,6 +59,13 @@ public final class Pulse {
             if (outcome != null && outcome.result() == Tick.Outcome.Result.ACTED) return new Next(busy, false);
             return new Next(workerAlive ? active : idle, false);
         }
+
+        /** Why next() chose its rest, in the words `looop state` shows after the next beat's time. */
+        public static String why(Tick.Outcome outcome, boolean workerAlive) {
+            if (outcome != null && outcome.nextIntervalS() != null) return "the decider asked for it";
+            if (outcome != null && outcome.result() == Tick.Outcome.Result.ACTED) return "busy: the last beat acted";
+            return workerAlive ? "active: a worker is running" : "idle";
+        }
     }
 
     /** The rest before the next beat, and whether that beat re-decides an unchanged world. */
@@ -69,7 +76,9 @@ public final class Pulse {
         config = Config.load(paths);
         // before anything is written: a pulse that cannot decide must not even seed the profile
         RunnerCommand.preflight(paths, config.defaultRunnerDef());
-        Seed.ensure(paths, config);
+        boolean noConstitution = !java.nio.file.Files.exists(paths.constitution());
+        String seeded = Seed.ensure(paths, config) ? null : Seed.constitutionNews(paths, noConstitution);
+        if (seeded != null) log.line(Log.Level.INFO, "pulse.constitution", seeded);
         try (Lock lock = Lock.acquire(paths)) {
             Thread hook = new Thread(this::stopAndWait, "looop-stop");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -112,7 +121,7 @@ public final class Pulse {
             force = next.force();
             long rest = human.restSeconds(Math.max(1, next.seconds())); // a schedule due sooner wakes the loop then
             log.line(Log.Level.INFO, "pulse.rest", "next beat in " + looop.io.Durations.human(rest) + (force ? " (asked by the decider)" : ""));
-            recordState(cadence, rest);
+            recordState(cadence, rest, rest < next.seconds() ? "a schedule is due" : Cadence.why(outcome, alive));
             try {
                 if (stop.await(rest, TimeUnit.SECONDS)) return;
             } catch (InterruptedException e) {
@@ -127,12 +136,13 @@ public final class Pulse {
      * own environment (which a status run from another shell does not share)
      * and when it beats next.
      */
-    private void recordState(Cadence cadence, long rest) {
+    private void recordState(Cadence cadence, long rest, String why) {
         com.fasterxml.jackson.databind.node.ObjectNode n = looop.io.Json.object();
         n.put("pid", ProcessHandle.current().pid());
         n.put("interval", cadence.idle()).put("busy_interval", cadence.busy()).put("active_interval", cadence.active());
         Cadence.envOverrides(paths).forEach(n.putArray("env_overrides")::add);
         n.put("next_beat_at", clock.instant().plusSeconds(rest).toString());
+        n.put("next_beat_why", why);
         looop.io.Fs.writeAtomic(paths.pulseState(), looop.io.Json.canonical(n) + "\n");
     }
 

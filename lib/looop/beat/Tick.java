@@ -195,7 +195,10 @@ public final class Tick {
 
     /** A beat starts on a seeded profile with LOOOP_BIN in place, and logs past their size rotated. */
     private void begin(Config config) {
-        Seed.ensure(paths, config);
+        boolean noConstitution = !java.nio.file.Files.exists(paths.constitution());
+        boolean fresh = Seed.ensure(paths, config);
+        String seeded = fresh ? null : Seed.constitutionNews(paths, noConstitution);
+        if (seeded != null) log.line(Log.Level.INFO, "tick.constitution", seeded);
         Launcher.ensure(paths);
         Rotation.logs(paths, paths.knob(Knob.ROTATE_BYTES, config.guards().rotateBytes()));
         events.emit("tick_start");

@@ -27,6 +27,8 @@ final class Commands {
             Map.entry("decide", DecideCommand.class),
             Map.entry("act", ActCommand.class),
             Map.entry("status", StatusCommand.class),
+            Map.entry("state", StateCommand.class),
+            Map.entry("constitution", ConstitutionCommand.class),
             Map.entry("journal", JournalCommand.class),
             Map.entry("cost", CostCommand.class),
             Map.entry("demo", DemoCommand.class),

@@ -46,7 +46,7 @@ public final class Manual {
             new Section("USAGE", """
                       looop                           run the pulse in the foreground and stream its log;
                                                       Ctrl-C stops it and every live worker
-                    """, List.of("run", "tick", "sense", "hash", "gate", "decide", "act", "status", "journal", "playbook", "goal", "cost",
+                    """, List.of("run", "tick", "sense", "hash", "gate", "decide", "act", "status", "state", "journal", "playbook", "constitution", "goal", "cost",
                     "demo", "init", "doctor", "config", "version", "help"), """
 
                       Every command takes -h/--help (its usage), --json and --verbose (stack traces),

@@ -23,6 +23,7 @@ public final class Prompt {
     private Prompt() {}
 
     /** Section headers, in prompt order. Everything that moves with the clock or the beat comes from NOW on, so equal worlds share every byte before it. */
+    public static final String CONSTITUTION = "=== CONSTITUTION (the person's fixed rules: they stand above the playbook, and no move changes them) ===";
     public static final String PLAYBOOK = "=== PLAYBOOK ===";
     public static final String GOALS = "=== GOALS ===";
     public static final String READINGS = "=== SENSOR READINGS ===";
@@ -72,6 +73,7 @@ public final class Prompt {
     public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock, Hindsight seen,
             boolean workers) {
         StringBuilder out = new StringBuilder(workers ? INSTRUCTIONS : INSTRUCTIONS_WITHOUT_WORKERS);
+        section(out, CONSTITUTION, constitution(paths));
         section(out, PLAYBOOK, playbook(paths));
         section(out, GOALS, goals(paths));
         section(out, READINGS, readings(readings.stream().filter(r -> !CLOCK_READINGS.contains(r.file())).toList()));
@@ -121,6 +123,11 @@ public final class Prompt {
 
     private static void section(StringBuilder out, String header, String body) {
         out.append('\n').append(header).append('\n').append(body);
+    }
+
+    private static String constitution(Paths paths) {
+        String text = Fs.readOrNull(paths.constitution());
+        return text == null || text.isBlank() ? "(no CONSTITUTION.md: the rules in these instructions still hold)\n" : withNewline(text);
     }
 
     private static String playbook(Paths paths) {

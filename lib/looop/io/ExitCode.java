@@ -15,6 +15,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** `looop merge-order`: the finished branches have no clean order; the pair that blocks was printed. */
     public static final int CONFLICT = 3;
+    /** `looop wait` with no worker id: no pulse runs (or it stopped while waiting), so nothing would ever change. */
+    public static final int NO_PULSE = 2;
     /** A wait gave up, or a child process was killed at its time limit. */
     public static final int TIMEOUT = 124;
     /** A worker that was killed rather than exiting on its own. */

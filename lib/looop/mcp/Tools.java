@@ -41,15 +41,15 @@ public final class Tools {
         }
     }
 
-    /** The state document. The one line that names which verb prints it (issue 25: `looop state --json` replaces status). */
+    /** The state document (docs/state.md), as `looop state --json` prints it. */
     static List<String> stateCommand() {
-        return List.of("status", "--json");
+        return List.of("state", "--json");
     }
 
     /** Every tool the person's config allows, in the order a client lists them. */
     public static List<Tool> all(Set<String> allowed) {
         List<Tool> out = new ArrayList<>(List.of(
-                tool("state", "looop's state as one JSON document: the pulse, the last beat, workers, cost today, sensors.",
+                tool("state", "looop's state as one JSON document: the pulse, the last beat, workers, asks, schedules, budget, sensors, conflicts.",
                         schema(), a -> stateCommand()),
                 tool("asks", "The questions waiting for the person's answer (JSON: id, question, options, age).",
                         schema(), a -> List.of("asks", "--json")),

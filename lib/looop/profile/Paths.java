@@ -89,6 +89,8 @@ public final class Paths {
     }
 
     public Path playbook() { return data.resolve("PLAYBOOK.md"); }
+    /** The person's fixed rules, first in every prompt; no move, worker or sandboxed process writes it. */
+    public Path constitution() { return data.resolve(Seed.CONSTITUTION_FILE); }
     public Path goals() { return data.resolve("goals"); }
     public Path goalArchive() { return goals().resolve("archive"); }
     public Path sensors() { return data.resolve("sensors"); }

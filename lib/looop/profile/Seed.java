@@ -35,9 +35,26 @@ public final class Seed {
         boolean fresh = isNew(paths);
         for (Path dir : scratchDirs(paths)) Fs.healDir(dir);
         for (Path dir : dirs(paths)) mkdir(dir);
-        if (!fresh) return false;
+        if (!fresh) {
+            constitution(paths);
+            return false;
+        }
         starterFiles(paths, config).forEach((path, text) -> writeIfAbsent(paths, path, text));
         return true;
+    }
+
+    /**
+     * An existing profile from before the constitution gets it once, and says
+     * so; a person's edits are never overwritten (the file exists, so it stays).
+     */
+    private static void constitution(Paths paths) {
+        writeIfAbsent(paths, paths.constitution(), CONSTITUTION);
+    }
+
+    /** The line a beat logs when ensure gave an existing profile its constitution; missingBefore: it was absent before ensure. */
+    public static String constitutionNews(Paths paths, boolean missingBefore) {
+        if (!missingBefore || !Files.isRegularFile(paths.constitution(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+        return "seeded " + paths.constitution() + ": the rules no move can change (only you edit it; `looop constitution` prints it)";
     }
 
     /**
@@ -82,6 +99,7 @@ public final class Seed {
         files.put(paths.sensors().resolve("today.sh"), Resources.text("sensors/today.sh"));
         files.put(paths.goals().resolve(SETUP_GOAL), runsWorkers(config) ? SETUP : SETUP_WITHOUT_WORKERS);
         files.put(paths.goals().resolve(DAILY_GOAL), PLAYBOOK_DAILY);
+        files.put(paths.constitution(), CONSTITUTION);
         files.put(paths.playbook(), PLAYBOOK);
         return files;
     }
@@ -169,6 +187,32 @@ public final class Seed {
             .sandbox/
             # temp files of an atomic write cut short by a crash
             .*.tmp
+            """;
+
+    public static final String CONSTITUTION_FILE = "CONSTITUTION.md";
+
+    /** The rules the README calls rules; first in every prompt, and only the person edits the file. */
+    public static final String CONSTITUTION = """
+            # Constitution
+
+            These rules stand above the playbook and every goal. Only the person edits
+            this file (with their editor); no move, worker or sandboxed command can change
+            it, and a move that tries is refused.
+
+            1. One move per beat. Each beat chooses exactly one move; looop carries it out
+               and journals it.
+            2. looop is the only executor. The decider decides; it runs nothing itself.
+               Workers act only in their own terminal, worktree and grants.
+            3. Nothing irreversible without a person's yes. Merging, deleting, publishing,
+               pushing, paying or sending anything in the person's name waits for their
+               answer (an ask), never for a guess.
+            4. Nothing outside what was granted. No command reaches a file, a directory or
+               a host the sandbox did not grant; a missing grant is asked for, not worked
+               around.
+            5. The files are the memory. What is not in the data dir did not happen; the
+               journal says what was done, truthfully.
+            6. This constitution, looop.json and the run_shell gate are the person's: no
+               move writes them, and no playbook or goal overrides them.
             """;
 
     static final String PLAYBOOK = """

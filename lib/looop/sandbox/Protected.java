@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The paths of a looop data dir that no sandboxed command may write, whatever
- * the write list says: policy (config, playbook, goals, sensors), history
+ * the write list says: policy (config, constitution, playbook, goals, sensors), history
  * (journal, ledgers) and the loop's bookkeeping. Kept here, as plain names,
  * so the sandbox depends on no other looop class; the caller adds what its
  * own layout holds beyond these.
@@ -15,7 +15,7 @@ public final class Protected {
     private Protected() {}
 
     private static final List<String> IN_DATA_DIR = List.of(
-            "looop.json", "PLAYBOOK.md", "goals", "sensors", "journal.md", "cost.jsonl", "events.jsonl",
+            "looop.json", "CONSTITUTION.md", "PLAYBOOK.md", "goals", "sensors", "journal.md", "cost.jsonl", "events.jsonl",
             "claims", "snapshots", "runs", "prompts", "sessions", ".gitignore",
             ".last-tick-hash", ".tick-backoff", ".cost-unmetered", ".goal-activity.json", ".decision.json", ".lock",
             "tick.log", ".tmux", Sandbox.STATE_DIR);

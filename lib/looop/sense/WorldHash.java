@@ -63,9 +63,11 @@ public final class WorldHash {
         return compute(dataDir, snapshots);
     }
 
-    /** PLAYBOOK.md, then goals/*.md in name order (the archive is not part of the world). */
+    /** CONSTITUTION.md, PLAYBOOK.md, then goals/*.md in name order (the archive is not part of the world). */
     public static List<Path> policyFiles(Path dataDir) {
         List<Path> files = new ArrayList<>();
+        Path constitution = dataDir.resolve("CONSTITUTION.md");
+        if (Files.isRegularFile(constitution)) files.add(constitution);
         Path playbook = dataDir.resolve("PLAYBOOK.md");
         if (Files.isRegularFile(playbook)) files.add(playbook);
         files.addAll(Fs.listFiles(dataDir.resolve("goals"), ".md"));

@@ -5,26 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import looop.beat.Status;
 import looop.gate.Budget;
 import looop.io.Json;
 import looop.io.UserError;
 import looop.profile.Config;
 import looop.profile.Journal;
 import looop.profile.Paths;
-import looop.schedule.Schedule;
-import looop.schedule.Schedules;
-import looop.workers.Health;
 import looop.workers.SessionFiles;
 import looop.workers.SessionView;
 import looop.workers.Sessions;
 import looop.workers.Tmux;
-import looop.human.WorkerHealth;
 
 /**
  * Everything the page shows, read fresh from the data dir on every call as
@@ -49,18 +43,39 @@ public final class Fleet {
         this.human = human;
     }
 
+    /**
+     * The page's parts, from one state document (StateDocument, what `looop
+     * state` and `status` print) plus what only the page shows: screens,
+     * diffs, the journal, the charts.
+     */
     public ObjectNode state() {
         ObjectNode out = Json.object();
         out.put("data_dir", paths.data.toString());
         out.put("human", human.available());
-        part(out, "pulse", this::pulse);
+        JsonNode doc = document();
+        part(out, "pulse", () -> pulse(doc));
         List<HumanActions.PendingAsk> asks = safe(human::pending, List.of());
         out.set("asks", asks(asks));
-        part(out, "workers", () -> workers(asks));
+        part(out, "workers", () -> workers(asks, doc));
         out.set("journal", journal());
-        out.set("schedules", schedules());
-        part(out, "spend", this::spend);
+        out.set("schedules", schedules(doc));
+        part(out, "spend", () -> spend(doc));
         return out;
+    }
+
+    /** The state document, or {"error": why} when looop.json cannot be read: each part then says so in its place. */
+    private JsonNode document() {
+        try {
+            return looop.state.StateDocument.read(paths, Config.load(paths), sessions, clock);
+        } catch (UserError | java.io.UncheckedIOException e) {
+            return Json.object().put("error", e.getMessage());
+        }
+    }
+
+    /** The document's part, or the reason it could not be read, thrown as the part's error. */
+    private static JsonNode need(JsonNode doc) {
+        if (doc.has("error")) throw new UserError(doc.get("error").asText());
+        return doc;
     }
 
     /** Puts one part, or {"error": why} when reading it failed with a user-facing reason. */
@@ -82,8 +97,8 @@ public final class Fleet {
 
     // -- the pulse -------------------------------------------------------------
 
-    private ObjectNode pulse() {
-        ObjectNode s = new Status(paths, clock, sessions).json(false);
+    private ObjectNode pulse(JsonNode doc) {
+        JsonNode s = need(doc);
         ObjectNode p = Json.object();
         boolean running = s.path("pulse_running").asBoolean();
         p.put("running", running);
@@ -92,12 +107,12 @@ public final class Fleet {
                 + "s · active " + s.path("active_interval").asLong() + "s"
                 + (s.path("usage_limit").isObject() ? " · " + s.path("usage_limit").path("text").asText() : ""));
         Timeline timeline = new Timeline(paths, clock);
-        Timeline.Beat last = timeline.last();
+        looop.state.BeatLog.Beat last = timeline.last();
         String lastBeat = last == null ? "no beat yet" : "last beat " + ago(clock.millis() - last.start().toEpochMilli())
                 + ": " + last.outcome().label + (last.detail().isEmpty() ? "" : " · " + last.detail());
         // a failure stays in view until a beat succeeds, also while backed-off beats come after it
         JsonNode failure = s.path("last_failure");
-        if (failure.isObject() && (last == null || last.outcome() != Timeline.Outcome.FAILED)) {
+        if (failure.isObject() && (last == null || last.outcome() != looop.state.BeatLog.Outcome.FAILED)) {
             lastBeat += " · last failure: " + failure.path("message").asText();
         }
         p.put("last_beat", lastBeat);
@@ -116,22 +131,22 @@ public final class Fleet {
 
     // -- workers ---------------------------------------------------------------
 
-    private ArrayNode workers(List<HumanActions.PendingAsk> asks) {
+    private ArrayNode workers(List<HumanActions.PendingAsk> asks, JsonNode doc) {
         Map<String, HumanActions.PendingAsk> askOf = asks.stream().collect(Collectors.toMap(HumanActions.PendingAsk::id, a -> a, (a, b) -> a));
-        Map<String, Double> spend = new Budget(paths.costLedger(), paths.unmetered(), clock).rows().stream()
-                .collect(Collectors.groupingBy(Budget.Row::id, Collectors.summingDouble(Budget.Row::costUsd)));
+        Map<String, JsonNode> seen = new java.util.HashMap<>(); // the document's word on each worker: health, blocked_on, cost_usd
+        doc.path("workers").forEach(w -> seen.put(w.path("id").asText(), w));
         List<Sessions.Info> list = sessions.list();
         SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
-        Map<String, Health> health = safe(() -> WorkerHealth.of(paths, sessions, clock, Config.load(paths)).look(list), Map.of());
         looop.workers.WorkerConflicts.Look collisions = list.isEmpty() ? null : safe(() -> new looop.workers.WorkerConflicts(paths).look(list), null);
         ArrayNode out = Json.array();
         for (Sessions.Info w : list) {
+            JsonNode d = seen.getOrDefault(w.id(), Json.object());
             ObjectNode o = out.addObject();
             o.put("id", w.id());
             o.put("state", w.state().word());
             o.put("alive", w.alive());
-            if (health.containsKey(w.id())) o.put("health", health.get(w.id()).word());
-            if (health.containsKey(w.id()) && health.get(w.id()).isBlocked()) o.put("blocked", health.get(w.id()).blockedOn());
+            if (d.has("health")) o.put("health", d.get("health").asText());
+            if (d.has("blocked_on")) o.put("blocked", d.get("blocked_on").asText());
             if (w.exitCode() != null) o.put("exit_code", w.exitCode());
             if (w.alive() && w.note() != null) o.put("flag", w.note());
             if (w.state() == looop.workers.SessionState.BLOCKED) o.put("blocked", w.reason() == null ? "blocked" : w.reason());
@@ -142,7 +157,7 @@ public final class Fleet {
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
             o.put("age", w.state() == looop.workers.SessionState.WAITING ? looop.workers.WorkerVerbs.waits(w)
                     : meta == null || meta.startedUnix() <= 0 ? "" : "started " + ago(System.currentTimeMillis() - meta.startedUnix() * 1000));
-            o.put("spend", Budget.usd(spend.getOrDefault(w.id(), 0.0)));
+            o.put("spend", Budget.usd(d.path("cost_usd").asDouble(0.0)));
             diffStat(o, w.id());
             ArrayNode screen = o.putArray("screen");
             if (view != null && w.alive()) screenOf(view, w.id(), o).forEach(screen::add);
@@ -209,24 +224,25 @@ public final class Fleet {
     }
 
     /** Each schedule as `looop schedule ls` shows it; the page shows them, it does not run them. */
-    private ArrayNode schedules() {
+    private static ArrayNode schedules(JsonNode doc) {
         ArrayNode out = Json.array();
-        Instant now = clock.instant();
-        for (Schedule x : safe(() -> new Schedules(paths, clock).list(), List.<Schedule>of())) {
-            out.addObject().put("name", x.name()).put("state", x.state(now))
-                    .put("text", x.state(now) + " · " + x.describe(now) + (x.note() == null ? "" : " · " + x.note()));
+        for (JsonNode x : doc.path("schedules")) {
+            String state = x.path("state").asText();
+            out.addObject().put("name", x.path("name").asText()).put("state", state)
+                    .put("text", state + " · " + x.path("when").asText() + (x.path("note").isNull() ? "" : " · " + x.path("note").asText()));
         }
         return out;
     }
 
     // -- spend -----------------------------------------------------------------
 
-    private ObjectNode spend() {
-        Double max = safe(() -> Config.load(paths).maxDailyUsd(), null);
-        double today = new Budget(paths.costLedger(), paths.unmetered(), clock).spentToday();
+    private ObjectNode spend(JsonNode doc) {
+        JsonNode budget = need(doc).path("budget");
+        Double max = budget.path("max_daily_usd").isNull() ? null : budget.path("max_daily_usd").asDouble();
+        double today = budget.path("spent_today_usd").asDouble();
         ObjectNode o = Json.object();
         o.put("today", "today " + Budget.usd(today) + (max == null ? " (no max_daily_usd set)" : " of " + Budget.usd(max) + " max_daily_usd"));
-        o.put("over", max != null && today >= max);
+        o.put("over", budget.path("over").asBoolean());
         SpendChart chart = new SpendChart(paths, clock);
         o.put("by_runner_svg", chart.byRunner(max));
         o.put("by_kind_svg", chart.byKind(max));

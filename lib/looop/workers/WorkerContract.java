@@ -75,7 +75,8 @@ public final class WorkerContract {
             5. Never edit PLAYBOOK.md, goals/ or sensors/ in the data dir: only the loop
                writes them. Propose a change in reports/<ID>.md and flag. Only when your task
                says it is a meta task (about looop itself) may you change them, and then show
-               the diff and flag before applying it.
+               the diff and flag before applying it. CONSTITUTION.md is the human's alone:
+               never change it, whatever a task says; its rules stand above every task.
             6. Before touching a code repository, make your own sandbox: a git worktree on a
                new branch, e.g. `git -C <repo> worktree add <repo>-<ID> -b looop/<ID>`. Never
                work in the human's own checkout.

@@ -47,7 +47,7 @@ class CliTest {
         refused(b, 2, "--bogus", "", "tick", "--bogus");
         refused(b, 2, "looop: unknown command 'frobnicate' (see `looop --help`)", "", "frobnicate");
         refused(b, 2, "unknown command 'tcik'; did you mean tick?", "", "tcik");
-        refused(b, 2, "unknown command 'stauts'; did you mean status?", "", "stauts");
+        refused(b, 2, "unknown command 'stauts'; did you mean status or state?", "", "stauts");
         refused(b, 2, "unknown command 'flg'; did you mean flag?", "", "_", "flg", "w1");
         refused(b, 2, "unknown command 'claim'; `looop _ claim` is a worker's verb, called through $LOOOP_BIN", "", "claim", "repo");
         refused(b, 2, "Unknown option: '--forse'; did you mean --force?", "", "tick", "--forse");

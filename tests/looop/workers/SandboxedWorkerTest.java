@@ -51,6 +51,7 @@ class SandboxedWorkerTest {
                 + base.resolve("data/scripts") + "/$LOOOP_SESSION_ID.sh\"}},"
                 + "\"notify\":[{\"type\":\"command\",\"on\":[\"ask\"],\"command\":\"cat > /dev/null\"}]}");
         t.profile.write("PLAYBOOK.md", "# playbook\n");
+        t.profile.write("CONSTITUTION.md", "# my rules\n");
         t.profile.write("goals/alpha.md", "alpha goal\n");
         t.profile.sensor("watch", "echo '{\"signal\":{\"ok\":true}}'");
         Confinement c = Confinement.of(t.profile.paths, Config.load(t.profile.paths));
@@ -85,12 +86,13 @@ class SandboxedWorkerTest {
                 "\"$B\" _ cost session \"$me\" t 0.25; say cost $?",
                 "echo '# done' > reports/$me.md; say report $?",
                 "a=$(\"$B\" ask \"$me\" 'proceed?' --options yes,no); say ask \"$a\"",
-                "for f in looop.json PLAYBOOK.md goals/alpha.md sensors/watch.sh cost.jsonl journal.md events.jsonl"
+                "for f in looop.json CONSTITUTION.md PLAYBOOK.md goals/alpha.md sensors/watch.sh cost.jsonl journal.md events.jsonl"
                         + " sessions/w1/state sessions/w1/meta.json sessions/w1/run.sh sessions/w2/state workers/w2/ask.json"
                         + " workers/w2/note asks/w2.json outbox/x.json workers/w2/tells/x.json claims/../looop.json claims/x.json; do",
                 "  echo pwned > \"$f\" 2>/dev/null; say \"write-$f\" $?; done",
                 "sed -i 's/t/x/' looop.json 2>/dev/null; say sed $?",
                 "rm -rf goals sensors 2>/dev/null; say rm $?",
+                "rm -f CONSTITUTION.md 2>/dev/null; say rm-constitution $?",
                 "\"$B\" _ flag w2 hijack 2>/dev/null; say flag-other $?",
                 "\"$B\" _ cost session w2 t 9 2>/dev/null; say cost-other $?",
                 "\"$B\" _ flag \"$me\" final note; say flag-again $?",
@@ -124,7 +126,7 @@ class SandboxedWorkerTest {
         assertTrue(out.contains("claim-held=1") && out.contains("shared is held by w2"), "a lease another live worker holds stays its: " + out);
         assertTrue(out.contains("ask=yes") && out.contains("Also from the human: also this"), out);
         assertFalse(out.contains("write-") && out.matches("(?s).*write-[^=]+=0.*"), "no write outside its own files: " + out);
-        for (String refused : List.of("sed", "rm", "flag-other", "cost-other")) assertTrue(out.matches("(?s).*" + refused + "=[1-9].*"), refused + ": " + out);
+        for (String refused : List.of("sed", "rm", "rm-constitution", "flag-other", "cost-other")) assertTrue(out.matches("(?s).*" + refused + "=[1-9].*"), refused + ": " + out);
         assertFalse(out.contains("after-kill") || out.contains("survived"), "_ kill ended its own tree: " + out);
 
         assertEquals(policy, policy(), "config, playbook, goals and sensors unchanged");
@@ -199,7 +201,7 @@ class SandboxedWorkerTest {
                 for (Path p : s.filter(Files::isRegularFile).toList()) out.put(data.relativize(p).toString(), Files.readString(p));
             }
         }
-        for (String f : List.of("looop.json", "PLAYBOOK.md")) out.put(f, Files.readString(data.resolve(f)));
+        for (String f : List.of("looop.json", "CONSTITUTION.md", "PLAYBOOK.md")) out.put(f, Files.readString(data.resolve(f)));
         return out;
     }
 }
