@@ -72,8 +72,9 @@ public final class Prompt {
     /** workers: whether the runner has an "interactive" command to run workers on. */
     public static String build(Paths paths, List<Sensors.Reading> readings, List<String> journalTail, Clock clock, Hindsight seen,
             boolean workers) {
-        StringBuilder out = new StringBuilder(workers ? INSTRUCTIONS : INSTRUCTIONS_WITHOUT_WORKERS);
-        section(out, CONSTITUTION, constitution(paths));
+        // the person's rules first, above looop's own instructions; both rarely change, so the cached prefix holds
+        StringBuilder out = new StringBuilder(CONSTITUTION).append('\n').append(constitution(paths)).append('\n');
+        out.append(workers ? INSTRUCTIONS : INSTRUCTIONS_WITHOUT_WORKERS);
         section(out, PLAYBOOK, playbook(paths));
         section(out, GOALS, goals(paths));
         section(out, READINGS, readings(readings.stream().filter(r -> !CLOCK_READINGS.contains(r.file())).toList()));
@@ -127,7 +128,7 @@ public final class Prompt {
 
     private static String constitution(Paths paths) {
         String text = Fs.readOrNull(paths.constitution());
-        return text == null || text.isBlank() ? "(no CONSTITUTION.md: the rules in these instructions still hold)\n" : withNewline(text);
+        return text == null || text.isBlank() ? "(no CONSTITUTION.md: the rules in the instructions below still hold)\n" : withNewline(text);
     }
 
     private static String playbook(Paths paths) {

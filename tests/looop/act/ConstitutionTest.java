@@ -136,7 +136,8 @@ class ConstitutionTest {
         assertEquals(MINE, profile.read("CONSTITUTION.md"));
         String prompt = Prompt.build(profile.paths, List.of(), List.of(), profile.clock);
         int constitution = prompt.indexOf(Prompt.CONSTITUTION);
-        assertTrue(constitution > 0 && prompt.indexOf("Never email my boss") > constitution, prompt);
+        assertTrue(constitution == 0 && prompt.indexOf("Never email my boss") > constitution, "the constitution comes first: " + prompt);
+        assertTrue(prompt.indexOf(Prompt.INSTRUCTIONS) > prompt.indexOf("Never email my boss"), "before looop's own instructions");
         assertTrue(prompt.indexOf(Prompt.PLAYBOOK) > prompt.indexOf("Never email my boss"), "the constitution comes before the playbook");
     }
 

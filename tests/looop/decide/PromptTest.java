@@ -198,7 +198,9 @@ class PromptTest {
                 "detail.verify")) {
             assertTrue(instructions.contains(must), must);
         }
-        assertTrue(Prompt.build(new TestProfile(tmp).paths, List.of(), List.of(), Clock.systemUTC()).startsWith(instructions));
+        String prompt = Prompt.build(new TestProfile(tmp).paths, List.of(), List.of(), Clock.systemUTC());
+        assertTrue(prompt.startsWith(Prompt.CONSTITUTION + "\n"), "the constitution comes first");
+        assertTrue(prompt.contains("\n\n" + instructions), "then looop's instructions, whole");
     }
 
     private static String between(String text, String from, String to) {
