@@ -758,7 +758,7 @@ public class run {
         Files.writeString(repo.resolve("f.txt"), "one\ntwo\nthree\n");
         git(repo, "add f.txt");
         git(repo, "-c user.name=b -c user.email=b@b commit -q -m f");
-        looop.git.Worktrees worktrees = looop.workers.WorkerRepos.worktrees(paths);
+        looop.git.Worktrees worktrees = looop.workers.WorkerRepos.worktrees(paths, () -> Config.load(paths));
         List<looop.workers.Sessions.Info> workers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String id = "w" + i;

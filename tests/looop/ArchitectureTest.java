@@ -94,19 +94,13 @@ class ArchitectureTest {
 
     /**
      * looop.json is read by the command or the beat, once, and handed down
-     * (a beat reads it again, so an edit counts from the next one). Not yet so:
-     * these still read it where they need it.
+     * (a beat reads it again, so an edit counts from the next one).
      */
-    static final java.util.Set<String> LOADS_CONFIG_NOT_YET = java.util.Set.of(
-            "looop.workers.WorkerRepos"); // a worktree's git runs confined: a Supplier<Config> from the caller, as TmuxSessions has
-
     @Test
     void onlyTheCommandAndTheBeatReadTheConfig() {
         // web: the server is a command, and each request its unit, as each beat is
         // the beat's: looop.json is read for the request, so an edit shows on the next one
         var result = noClasses().that().resideOutsideOfPackages("looop.cli..", "looop.web..", "looop.beat..")
-                .and(com.tngtech.archunit.base.DescribedPredicate.not(JavaClass.Predicates.belongTo(
-                        HasName.Predicates.nameMatching(String.join("|", LOADS_CONFIG_NOT_YET).replace(".", "\\.")))))
                 .should().callMethod(looop.profile.Config.class, "load", looop.profile.Paths.class).evaluate(lib);
         assertEquals("", String.join("\n", result.getFailureReport().getDetails()), "Config.load below the command layer");
     }

@@ -45,6 +45,11 @@ public record Context(Paths paths, Clock clock, Sessions sessions, InputStream i
         }
     }
 
+    /** looop.json as this command reads it (a command reads it where it needs it; below cli, it is handed down). */
+    public Config config() {
+        return Config.load(profile());
+    }
+
     public Map<String, String> env() {
         return profile().processEnv();
     }

@@ -19,7 +19,7 @@ final class DiffCommand implements Callable<Integer> {
 
     public Integer call() {
         Worktree w = WorkerRepos.require(root.ctx.profile(), id);
-        Diff d = WorkerRepos.worktrees(root.ctx.profile()).diff(w, !stat);
+        Diff d = WorkerRepos.worktrees(root.ctx.profile(), root.ctx::config).diff(w, !stat);
         WorkerConflicts.Look collisions = new WorkerConflicts(root.ctx.profile()).look(root.ctx.sessions().list());
         if (root.json()) { // {id, branch, base, changed, commits, uncommitted, review_first, files:[…], uncommitted_files, patch, uncommitted_patch, conflicts}
             root.printJson(d.json().set("conflicts", collisions.json(w.id())));

@@ -29,7 +29,7 @@ final class DiscardCommand implements Callable<Integer> {
         // a worker left running in a deleted directory would write into nothing, and its session would lie about it
         boolean stopped = root.ctx.sessions().isAlive(w.id());
         if (stopped) root.ctx.sessions().kill(w.id());
-        Worktrees worktrees = WorkerRepos.worktrees(root.ctx.profile());
+        Worktrees worktrees = WorkerRepos.worktrees(root.ctx.profile(), root.ctx::config);
         // said before it is gone: a person who discards unmerged work should know they did
         String lost = worktrees.unmerged(w);
         worktrees.discard(w);

@@ -28,7 +28,7 @@ final class MergeCommand implements Callable<Integer> {
         Worktree w = WorkerRepos.require(root.ctx.profile(), id);
         WorkerRepos.refuseAlive(root.ctx.sessions(), w.id(), force, "merge");
         Merge.Mode mode = how == null ? Merge.Mode.MERGE : how.squash ? Merge.Mode.SQUASH : how.rebase ? Merge.Mode.REBASE : Merge.Mode.MERGE;
-        root.ctx.out().println(Merge.run(WorkerRepos.worktrees(root.ctx.profile()), w, mode));
+        root.ctx.out().println(Merge.run(WorkerRepos.worktrees(root.ctx.profile(), root.ctx::config), w, mode));
         return 0;
     }
 }

@@ -72,6 +72,11 @@ public final class Fleet {
         }
     }
 
+    /** looop.json, read when a diff must look into a worktree's files (in the sandbox, under its rules). */
+    private Config config() {
+        return Config.load(paths);
+    }
+
     /** The document's part, or the reason it could not be read, thrown as the part's error. */
     private static JsonNode need(JsonNode doc) {
         if (doc.has("error")) throw new UserError(doc.get("error").asText());
@@ -169,7 +174,7 @@ public final class Fleet {
     private void diffStat(ObjectNode o, String id) {
         looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
         if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return;
-        looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths).diff(wt, false), null);
+        looop.git.Diff d = safe(() -> looop.workers.WorkerRepos.worktrees(paths, this::config).diff(wt, false), null);
         if (d == null) return;
         o.put("diff_stat", d.text(true));
         o.put("diff_url", "/diff/" + id);
@@ -180,7 +185,7 @@ public final class Fleet {
         if (looop.io.Ids.problem(id) != null) return null;
         looop.git.Worktree wt = looop.workers.WorkerRepos.read(paths, id);
         if (wt == null || !java.nio.file.Files.isDirectory(wt.path())) return null;
-        return looop.workers.WorkerRepos.worktrees(paths).diff(wt, true);
+        return looop.workers.WorkerRepos.worktrees(paths, this::config).diff(wt, true);
     }
 
     /**

@@ -219,13 +219,13 @@ public final class TmuxSessions implements Sessions {
             refuseLive(id);
             refuseWaiting(id);
             WorkerRepos.refuseLeftWorktree(paths, id);
-            Worktree w = repo == null ? null : WorkerRepos.worktrees(paths).create(id, repo, base);
+            Worktree w = repo == null ? null : WorkerRepos.worktrees(paths, this.config).create(id, repo, base);
             try {
                 Fs.writeAtomic(promptFile, WorkerContract.brief(id, def.name(), prompt, w));
                 launchFresh(new SessionFiles.Meta(id, def.name(), command, nowUnix(), promptFile.toString(), verify), Options.WORKER, w, config);
             } catch (RuntimeException e) {
                 // nothing of the worker's is in it yet: a start that failed leaves no worktree behind
-                if (w != null) WorkerRepos.worktrees(paths).discard(w);
+                if (w != null) WorkerRepos.worktrees(paths, this.config).discard(w);
                 throw e;
             }
         });
@@ -680,7 +680,7 @@ public final class TmuxSessions implements Sessions {
             SessionFiles f = files(i.id());
             if (i.alive() || i.state() == SessionState.WAITING || awaited.contains(i.id())) continue;
             if (cutoff != Long.MAX_VALUE && lastChange(f) > cutoff) continue;
-            if (WorkerRepos.keepsUnmerged(paths, i.id())) continue;
+            if (WorkerRepos.keepsUnmerged(paths, i.id(), config)) continue;
             CostQueue.ingest(paths, i.id()); // what it spent outlives its files
             Fs.deleteTree(f.dir());
             Fs.deleteTree(f.outbox().dir());

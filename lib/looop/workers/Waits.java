@@ -280,7 +280,7 @@ public final class Waits {
         try {
             Worktree w = WorkerRepos.read(paths, dep);
             if (w == null) return new Ready();
-            merged = WorkerRepos.worktrees(paths).merged(w);
+            merged = WorkerRepos.refs(paths).merged(w);
         } catch (UserError | UncheckedIOException e) {
             return new Blocked(dep + "'s branch cannot be read: " + Journal.oneLine(String.valueOf(e.getMessage())));
         }

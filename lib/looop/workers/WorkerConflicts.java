@@ -122,7 +122,7 @@ public final class WorkerConflicts {
 
     public WorkerConflicts(Paths paths) {
         this.paths = paths;
-        this.worktrees = WorkerRepos.worktrees(paths);
+        this.worktrees = WorkerRepos.refs(paths);
         this.checks = new MergeChecks(paths.data.resolve(".merge-checks.json"));
     }
 

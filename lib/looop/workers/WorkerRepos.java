@@ -1,12 +1,17 @@
 package looop.workers;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 import looop.git.Worktree;
+import looop.git.WorktreeView;
 import looop.git.Worktrees;
 import looop.io.Fs;
 import looop.io.Ids;
 import looop.io.Json;
 import looop.io.UserError;
+import looop.profile.Config;
+import looop.profile.Confinement;
 import looop.profile.Paths;
 
 /**
@@ -19,11 +24,29 @@ public final class WorkerRepos {
 
     /**
      * The profile's worktrees; what reads a worktree's uncommitted files runs
-     * in the sandbox with nothing writable (see WorktreeView).
+     * in the sandbox with nothing writable (see WorktreeView), under the
+     * config the caller read (asked only when such a read happens).
      */
-    public static Worktrees worktrees(Paths paths) {
-        return new Worktrees(root(paths), (w, argv) -> looop.profile.Confinement.of(paths, looop.profile.Config.load(paths))
-                .reader(java.util.List.of(w.path(), w.commonDir(), w.adminDir())).apply(argv));
+    public static Worktrees worktrees(Paths paths, Supplier<Config> config) {
+        return new Worktrees(root(paths), new Reader(paths, config));
+    }
+
+    /** The same for what reads only refs and objects (records, branches, merges of objects): no worktree file is read. */
+    public static Worktrees refs(Paths paths) {
+        return new Worktrees(root(paths), new NoReader());
+    }
+
+    // classes, not lambdas: sensors call refs() every beat, and a quick path links no lambda (StartupTest)
+    private record Reader(Paths paths, Supplier<Config> config) implements WorktreeView.Confined {
+        public List<String> wrap(Worktree w, List<String> argv) {
+            return Confinement.of(paths, config.get()).reader(List.of(w.path(), w.commonDir(), w.adminDir())).apply(argv);
+        }
+    }
+
+    private static final class NoReader implements WorktreeView.Confined {
+        public List<String> wrap(Worktree w, List<String> argv) {
+            throw new IllegalStateException("these worktrees read no worktree's files: make them with WorkerRepos.worktrees(paths, config)");
+        }
     }
 
     public static Path root(Paths paths) {
@@ -48,7 +71,7 @@ public final class WorkerRepos {
      * on it and deletes nothing it names.
      */
     public static Worktree read(Paths paths, String id) {
-        return read(paths, id, worktrees(paths));
+        return read(paths, id, refs(paths));
     }
 
     /** The same, checked by worktrees (one instance for many workers opens each repo once). */
@@ -99,7 +122,7 @@ public final class WorkerRepos {
      * so its session, whose meta.json leads to it), writes why to
      * sessions/&lt;id&gt;/kept, and says true. A worker without a worktree: false.
      */
-    public static boolean keepsUnmerged(Paths paths, String id) {
+    public static boolean keepsUnmerged(Paths paths, String id, Supplier<Config> config) {
         Worktree w;
         try {
             w = read(paths, id);
@@ -110,7 +133,7 @@ public final class WorkerRepos {
         if (w == null) return false;
         String why;
         try {
-            why = worktrees(paths).discardIfMerged(w);
+            why = worktrees(paths, config).discardIfMerged(w);
         } catch (UserError | java.io.UncheckedIOException e) {
             why = "looop could not tell what is unmerged (" + e.getMessage() + ")";
         }
@@ -136,7 +159,7 @@ public final class WorkerRepos {
     public static Boolean changes(Paths paths, String id) {
         try {
             Worktree w = read(paths, id);
-            return w == null ? null : worktrees(paths).hasChanges(w);
+            return w == null ? null : refs(paths).hasChanges(w);
         } catch (UserError | java.io.UncheckedIOException e) {
             return null;
         }
@@ -154,7 +177,7 @@ public final class WorkerRepos {
     /** The same for worktree w (null: none), before its meta.json is in place (a start stages it aside). */
     public static looop.sandbox.Grant sandboxGrant(Paths paths, Worktree w) {
         if (w == null) return looop.sandbox.Grant.none();
-        Worktrees.Access a = worktrees(paths).sandboxAccess(w);
+        Worktrees.Access a = refs(paths).sandboxAccess(w);
         return looop.sandbox.Grant.none().write(a.writable()).protect(a.protectedPaths()).bind(a.bound());
     }
 

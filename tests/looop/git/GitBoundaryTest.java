@@ -47,7 +47,7 @@ class GitBoundaryTest {
         base = Files.createTempDirectory(Path.of("/var/tmp"), "looop-gitb-").toRealPath();
         profile = new TestProfile(base.resolve("data"), Map.of("LOOOP_SANDBOX", "auto"));
         checkout = repo(base.resolve("repo"));
-        worktrees = WorkerRepos.worktrees(profile.paths);
+        worktrees = WorkerRepos.worktrees(profile.paths, () -> looop.profile.Config.load(profile.paths));
         mark = base.resolve("PLANTED-COMMAND-RAN");
     }
 
@@ -125,7 +125,7 @@ class GitBoundaryTest {
         forged.put("worktree", checkout.toString());
         forged.put("git_dir", checkout.resolve(".git").toString());
         writeMeta("w1", forged);
-        WorkerRepos.keepsUnmerged(profile.paths, "w1");
+        WorkerRepos.keepsUnmerged(profile.paths, "w1", () -> looop.profile.Config.load(profile.paths));
         assertTrue(Files.isDirectory(checkout.resolve(".git")), "prune/TTL deleted the person's checkout");
         refusedOrKept(() -> worktrees.discard(WorkerRepos.require(profile.paths, "w1")));
         assertTrue(Files.isDirectory(checkout.resolve(".git")), "discard deleted the person's checkout");
