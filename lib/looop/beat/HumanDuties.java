@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import looop.profile.Config;
 import looop.human.Asks;
 import looop.human.TellDelivery;
 import looop.human.Tells;
@@ -41,6 +42,8 @@ public final class HumanDuties implements AutoCloseable {
     private final Log log;
     private final Map<String, Sessions.Info> lastSeen = new HashMap<>();
     private final Thread worker;
+    /** The pulse's config as of its last beat: the channels the delivery thread sends through. */
+    private volatile Config config;
 
     public HumanDuties(Paths paths, Clock clock, Sessions sessions, Log log) {
         this.paths = paths;
@@ -52,10 +55,15 @@ public final class HumanDuties implements AutoCloseable {
         worker.start();
     }
 
-    /** After a beat: events for what changed and for pending asks, orphaned asks withdrawn. Never throws: the loop goes on. */
-    public void afterBeat(Tick.Outcome outcome, String error) {
+    /**
+     * After a beat: events for what changed and for pending asks, orphaned
+     * asks withdrawn, on the config the pulse last read well (kept for the
+     * delivery thread too). Never throws: the loop goes on.
+     */
+    public void afterBeat(Tick.Outcome outcome, String error, Config config) {
+        this.config = config;
         try {
-            Outbox outbox = Outbox.of(paths, clock);
+            Outbox outbox = Outbox.of(paths, config, clock);
             Instant now = clock.instant();
             boolean ok = outcome != null && outcome.result() != Tick.Outcome.Result.FAILED;
             String why = outcome == null ? error : outcome.message();
@@ -110,7 +118,7 @@ public final class HumanDuties implements AutoCloseable {
                 }
                 if (System.currentTimeMillis() - lastOutbox >= OUTBOX_EVERY_MS) {
                     lastOutbox = System.currentTimeMillis();
-                    if (Outbox.backlog(paths).undelivered() > 0) Outbox.of(paths, clock).deliver(Duration.ofSeconds(60));
+                    if (config != null && Outbox.backlog(paths).undelivered() > 0) Outbox.of(paths, config, clock).deliver(Duration.ofSeconds(60));
                 }
             } catch (RuntimeException e) {
                 log.line(Log.Level.WARN, "pulse.deliver", "delivery: " + e.getMessage());

@@ -87,7 +87,7 @@ public final class Pulse {
             String unsandboxed = looop.profile.Confinement.of(paths, config).sandbox().warning();
             // once per pulse: every beat would say the same, and the status and doctor say it too
             if (unsandboxed != null) log.line(Log.Level.WARN, "pulse.sandbox", unsandboxed);
-            String exposed = looop.notify.Channels.warning(paths);
+            String exposed = looop.notify.Channels.warning(paths, config);
             if (exposed != null) log.line(Log.Level.WARN, "pulse.notify_secrets", exposed);
             try {
                 loop(lock);
@@ -113,7 +113,7 @@ public final class Pulse {
             lock.verify(); // a deleted or replaced lock file may have let a second pulse in: this one stops
             lastError = null;
             Tick.Outcome outcome = beatSafely(force);
-            human.afterBeat(outcome, lastError);
+            human.afterBeat(outcome, lastError, config);
             Cadence cadence = Cadence.of(paths, config);
             // a waiting worker keeps the active cadence too: its start (after a person's merge, say) is a beat's housekeeping
             boolean alive = sessions.list().stream().anyMatch(i -> i.alive() || i.state() == looop.workers.SessionState.WAITING);

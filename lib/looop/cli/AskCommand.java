@@ -60,7 +60,7 @@ final class AskCommand implements Callable<Integer> {
     private static Thread notify(Context ctx, Ask ask) {
         Outbox outbox;
         try {
-            outbox = Outbox.of(ctx.profile(), ctx.clock());
+            outbox = Outbox.of(ctx.profile(), ctx.config(), ctx.clock());
             outbox.record(Notices.ask(ask.id(), ask.key(), ask.question(), ask.options(), ask.created()));
         } catch (UserError | java.io.UncheckedIOException e) {
             ctx.err().println("looop: could not record a notification for this ask: " + e.getMessage());

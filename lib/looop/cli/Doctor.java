@@ -65,7 +65,7 @@ public final class Doctor {
         }
         checks.add(sandbox(config));
         checks.addAll(sensorSight(config));
-        checks.add(notifyChannels());
+        checks.add(notifyChannels(config));
         checks.addAll(runnerChecks(config, config.defaultRunnerDef(), true));
         for (Config.RunnerDef r : config.runners().values()) {
             if (!r.name().equals(config.defaultRunner())) checks.addAll(runnerChecks(config, r, false));
@@ -208,14 +208,14 @@ public final class Doctor {
     }
 
     /** The channels load (secrets.json included); looop.json holding a secret is said, not failed: it still works. */
-    private Check notifyChannels() {
+    private Check notifyChannels(Config config) {
         List<looop.notify.Channel> channels;
         try {
-            channels = looop.notify.Channels.load(paths);
+            channels = looop.notify.Channels.load(paths, config);
         } catch (UserError e) {
             return Check.fail("notify", e.getMessage(), "edit " + looop.profile.Secrets.file(paths));
         }
-        String exposed = looop.notify.Channels.warning(paths);
+        String exposed = looop.notify.Channels.warning(paths, config);
         if (exposed != null) return new Check("notify", false, false, exposed, "then remove from looop.json every channel but desktop");
         return Check.ok("notify", channels.isEmpty() ? "no channels" : String.join(", ", channels.stream().map(looop.notify.Channel::describe).toList()));
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import looop.profile.Config;
 import looop.io.UserError;
 import looop.profile.NotifySection;
 import looop.profile.Paths;
@@ -23,8 +24,8 @@ public final class Channels {
      * when neither lists any). A channel in both (copied, not yet removed
      * from looop.json) counts once: its key is its config's.
      */
-    public static List<Channel> load(Paths paths) {
-        JsonNode configured = inConfig(paths);
+    public static List<Channel> load(Paths paths, Config config) {
+        JsonNode configured = config.notifyList();
         List<Channel> out = new ArrayList<>(parse(configured, paths.config.getFileName().toString(), paths.data, paths.childEnv()));
         JsonNode secrets = Secrets.read(paths);
         JsonNode list = secrets == null ? null : secrets.get("notify");
@@ -37,22 +38,13 @@ public final class Channels {
         return out;
     }
 
-    /** looop.json's "notify", or null. */
-    private static JsonNode inConfig(Paths paths) {
-        String text = looop.io.Fs.readOrNull(paths.config);
-        if (text == null) return null;
-        JsonNode root = looop.io.Json.parseOrNull(text);
-        if (root == null) throw new UserError(paths.config + ": not valid JSON; `looop doctor` shows where");
-        return root.get("notify");
-    }
-
     /**
      * One line when looop.json lists a channel with a secret (every type but
      * desktop: an ntfy topic or token, a webhook URL, a command line), which
      * any sandboxed command could read and use; null otherwise.
      */
-    public static String warning(Paths paths) {
-        JsonNode notify = inConfig(paths);
+    public static String warning(Paths paths, Config config) {
+        JsonNode notify = config.notifyList();
         if (notify == null || !notify.isArray()) return null;
         Set<String> exposed = new java.util.TreeSet<>();
         for (JsonNode c : notify) {

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import looop.profile.Config;
 import looop.io.FileMutex;
 import looop.io.Fs;
 import looop.io.Ids;
@@ -51,9 +52,9 @@ public final class Outbox {
         this.delivering = new FileMutex(paths.outbox().resolve(".lock"));
     }
 
-    /** The profile's outbox with the channels its looop.json lists. */
-    public static Outbox of(Paths paths, Clock clock) {
-        return new Outbox(paths, Channels.load(paths), clock);
+    /** The profile's outbox with the channels config (looop.json as the caller read it) and secrets.json list. */
+    public static Outbox of(Paths paths, Config config, Clock clock) {
+        return new Outbox(paths, Channels.load(paths, config), clock);
     }
 
     /** Records e for delivery; false when no channel wants it or it was recorded before. */

@@ -24,7 +24,7 @@ import looop.sandbox.SandboxPolicy;
 public record Config(String defaultRunner, Map<String, RunnerDef> runners, long interval, long busyInterval,
         long activeInterval, long sessionTtl, Double maxDailyUsd, long tickTimeout, ShellGate shellGate,
         int sensorConcurrency, SandboxPolicy sandbox, Map<String, List<Path>> sandboxWrite, Guards guards, long stuckAfter,
-        List<String> warnings, java.util.Set<String> mcpAllow) {
+        List<String> warnings, java.util.Set<String> mcpAllow, JsonNode notifyList) {
 
     public static final long DEFAULT_INTERVAL = 60;
     public static final long DEFAULT_BUSY_INTERVAL = 15;
@@ -227,7 +227,8 @@ public record Config(String defaultRunner, Map<String, RunnerDef> runners, long 
                 Guards.parse(root, where),
                 Knob.STUCK_AFTER.fromConfig(root, DEFAULT_STUCK_AFTER, where),
                 ConfigKeys.unknown(root, where),
-                McpSection.allow(root.get("mcp"), where));
+                McpSection.allow(root.get("mcp"), where),
+                root.get("notify"));
     }
 
     private static SandboxPolicy sandbox(JsonNode root, String where, Path home) {

@@ -268,7 +268,7 @@ public final class StateDocument {
         ObjectNode n = out.putObject("notifications").put("undelivered", backlog.undelivered());
         n.put("last_error", backlog.lastError());
         n.put("last_error_at", backlog.lastErrorAt() == null ? null : backlog.lastErrorAt().toString());
-        String exposed = looop.notify.Channels.warning(paths);
+        String exposed = looop.notify.Channels.warning(paths, config);
         if (exposed != null) n.put("warning", exposed);
     }
 

@@ -127,8 +127,8 @@ class UsageLimitTest {
 
         // one notification per episode, however many beats say limited
         try (HumanDuties human = new HumanDuties(l.profile.paths, clock, NoSessions.none(), l.log)) {
-            human.afterBeat(first, null);
-            human.afterBeat(held, null);
+            human.afterBeat(first, null, looop.profile.Config.load(l.profile.paths));
+            human.afterBeat(held, null, looop.profile.Config.load(l.profile.paths));
             assertEquals(1, l.outboxed("usage_limit-"));
             // the pulse wakes at the reset, as at a due schedule
             assertEquals(3000, human.restSeconds(3600));

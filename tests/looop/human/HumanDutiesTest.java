@@ -73,16 +73,16 @@ class HumanDutiesTest {
         Fleet fleet = new Fleet();
         try (HumanDuties d = duties(fleet)) {
             fleet.now = List.of(new Sessions.Info("w1", SessionState.RUNNING, null, null));
-            d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, ""), null);
+            d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, ""), null, looop.profile.Config.load(profile.paths));
             fleet.now = List.of(new Sessions.Info("w1", SessionState.EXITED, 2, null));
-            d.afterBeat(failed(), null);
-            d.afterBeat(failed(), null);
+            d.afterBeat(failed(), null, looop.profile.Config.load(profile.paths));
+            d.afterBeat(failed(), null, looop.profile.Config.load(profile.paths));
             awaitReceived(List.of("worker_exit"));
-            d.afterBeat(null, "beat crashed: boom"); // the third failure in a row
+            d.afterBeat(null, "beat crashed: boom", looop.profile.Config.load(profile.paths)); // the third failure in a row
             awaitReceived(List.of("worker_exit", "beat_failed"));
-            d.afterBeat(failed(), null); // the same streak goes on: no second notice
-            d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "budget", "h", null, "spent $2.1 of max_daily_usd $2"), null);
-            d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "budget", "h", null, "spent $2.2 of max_daily_usd $2"), null);
+            d.afterBeat(failed(), null, looop.profile.Config.load(profile.paths)); // the same streak goes on: no second notice
+            d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "budget", "h", null, "spent $2.1 of max_daily_usd $2"), null, looop.profile.Config.load(profile.paths));
+            d.afterBeat(new Tick.Ended(Tick.Outcome.Result.SKIPPED, "budget", "h", null, "spent $2.2 of max_daily_usd $2"), null, looop.profile.Config.load(profile.paths));
             awaitReceived(List.of("worker_exit", "beat_failed", "budget"));
             TmuxProfile.sleep(1500);
             assertEquals(List.of("worker_exit", "beat_failed", "budget"), received(), "each once: the budget once a day, the exit once");

@@ -122,7 +122,7 @@ class SecretsTest {
                     "a sandboxed " + kind.getKey() + " saw a secret or a browser profile: " + seen);
         }
         // the channel still works from there, outside the sandbox
-        Outbox out = Outbox.of(profile.paths, profile.clock);
+        Outbox out = Outbox.of(profile.paths, looop.profile.Config.load(profile.paths), profile.clock);
         assertTrue(out.record(Notices.notification("hello from the loop", "n1", profile.clock.instant())), "a channel wants it");
         assertEquals(new Outbox.Report(1, 0, 0), out.deliver(Duration.ofSeconds(30)));
         assertEquals("/topic-" + MARK, endpoint.hits.get(0).path());
@@ -140,7 +140,7 @@ class SecretsTest {
     }
 
     private int send(String id) {
-        Outbox out = Outbox.of(profile.paths, profile.clock);
+        Outbox out = Outbox.of(profile.paths, looop.profile.Config.load(profile.paths), profile.clock);
         out.record(Notices.notification("hello", id, profile.clock.instant()));
         out.deliver(Duration.ofSeconds(30));
         return endpoint.hits.size();

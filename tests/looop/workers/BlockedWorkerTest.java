@@ -98,7 +98,7 @@ class BlockedWorkerTest {
 
     private void beat(HumanDuties duties) {
         ok("sense"); // the beat's sys-sessions looks at every screen
-        duties.afterBeat(new looop.beat.Tick.Ended(looop.beat.Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, ""), null);
+        duties.afterBeat(new looop.beat.Tick.Ended(looop.beat.Tick.Outcome.Result.SKIPPED, "world_unchanged", "h", null, ""), null, looop.profile.Config.load(t.profile.paths));
         t.profile.clock.advanceSeconds(5);
     }
 

@@ -108,7 +108,7 @@ class SandboxedWorkerTest {
 
         try (HumanDuties duties = new HumanDuties(t.profile.paths, t.profile.clock, t.sessions,
                 new Log(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), t.profile.clock, false, false))) {
-            duties.afterBeat(null, "a test beat");
+            duties.afterBeat(null, "a test beat", looop.profile.Config.load(t.profile.paths));
         }
         String key = asks.read("w1").key();
         assertTrue(Files.exists(t.profile.paths.outbox().resolve("ask-" + key + ".json"))

@@ -33,6 +33,11 @@ public final class Context {
         this.clock = clock;
     }
 
+    /** looop.json as this beat read it. */
+    public Config config() {
+        return config;
+    }
+
     /** The sandbox run_shell runs in, under this beat's config. */
     public looop.profile.Confinement confinement() {
         return looop.profile.Confinement.of(paths, config);

@@ -20,7 +20,7 @@ public record SendNotification(String message) implements Move {
     public void perform(Context ctx) {
         var now = ctx.clock.instant();
         String occurrence = now.toEpochMilli() + "-" + Integer.toHexString(message.hashCode());
-        looop.notify.Outbox.of(ctx.paths, ctx.clock).record(looop.notify.Notices.notification(message, occurrence, now));
+        looop.notify.Outbox.of(ctx.paths, ctx.config(), ctx.clock).record(looop.notify.Notices.notification(message, occurrence, now));
     }
 
     public Happened happened(Context ctx) {
