@@ -105,6 +105,14 @@ class PulseTest {
     void aConfigBrokenWhileRunningFailsTheBeatAndThePulseGoesOn() throws Exception {
         Beats b = profile();
         Process pulse = looop(b, "pulse", Map.of("LOOOP_INTERVAL", "1"), "run");
+        try {
+            brokenThenFixed(b, pulse);
+        } finally {
+            pulse.destroyForcibly().waitFor(); // a failed wait must not leave a pulse running past the test
+        }
+    }
+
+    private void brokenThenFixed(Beats b, Process pulse) throws Exception {
         waitForBeat(b, "pulse.out");
         Path config = b.profile.dir.resolve("looop.json");
         String good = Files.exists(config) ? Files.readString(config) : "{}";
@@ -139,8 +147,6 @@ class PulseTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the pulse said:\n" + read("pulse.out") + read("pulse.err"), e);
         }
-        pulse.destroy();
-        assertTrue(pulse.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
     }
 
     /** A pulse whose beat waits on a long sensor: a sleep among its descendants while the sensor runs. */
