@@ -351,6 +351,16 @@ public class run {
         row("sandbox ratio (with ÷ without): run_shell / echo sensor", String.format("%.1f× / %.1f×",
                 shellOn.median() / shellOff.median(), echoOn.median() / echoOff.median()),
                 String.format("+%s / +%s per command", ms(shellOn.median() - shellOff.median()), ms(echoOn.median() - echoOff.median())));
+        // the floor any bwrap sandbox pays here: bwrap itself with one bind and none of looop's namespaces, mounts, filter or cgroups
+        String reports = dir.resolve("reports").toString();
+        Stats bare = procRuns(paths, shell, argv -> {
+            List<String> a = new ArrayList<>(List.of(looop.sandbox.Bwrap.onPath().toString(), "--ro-bind", "/", "/", "--bind", reports, reports, "--"));
+            a.addAll(argv);
+            return a;
+        });
+        row("run_shell `echo > reports/…` under a bare bwrap (`--ro-bind / /` and the one write bind, nothing else): the floor",
+                ms(bare.median()), bare.spread() + String.format("; +%s over none, +%s more for looop's whole sandbox",
+                        ms(bare.median() - shellOff.median()), ms(shellOn.median() - bare.median())));
         runShellMoves(paths);
         sandboxedSensors();
     }
