@@ -102,9 +102,14 @@ public final class BeatLog {
     }
 
     private List<String> tailLines() {
-        if (!Files.isRegularFile(paths.events())) return List.of();
-        try (RandomAccessFile f = new RandomAccessFile(paths.events().toFile(), "r")) {
-            long start = Math.max(0, f.length() - TAIL_BYTES);
+        return tail(paths.events(), TAIL_BYTES);
+    }
+
+    /** The whole lines in the last bytes of a file (the first, which the cut may split, dropped); none when it is unreadable. */
+    static List<String> tail(java.nio.file.Path file, int bytes) {
+        if (!Files.isRegularFile(file)) return List.of();
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, f.length() - bytes);
             byte[] buf = new byte[(int) (f.length() - start)];
             f.seek(start);
             f.readFully(buf);

@@ -3,9 +3,6 @@ package looop.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -283,16 +280,6 @@ public final class StateDocument {
     }
 
     private List<String> tailLines() {
-        if (!Files.isRegularFile(paths.events())) return List.of();
-        try (RandomAccessFile f = new RandomAccessFile(paths.events().toFile(), "r")) {
-            long start = Math.max(0, f.length() - EVENTS_TAIL_BYTES);
-            byte[] buf = new byte[(int) (f.length() - start)];
-            f.seek(start);
-            f.readFully(buf);
-            List<String> lines = new String(buf, StandardCharsets.UTF_8).lines().toList();
-            return start == 0 || lines.isEmpty() ? lines : lines.subList(1, lines.size());
-        } catch (IOException e) {
-            return List.of();
-        }
+        return BeatLog.tail(paths.events(), EVENTS_TAIL_BYTES);
     }
 }
