@@ -18,11 +18,16 @@ final class Constitution {
 
     static final String REFUSAL = "refused: " + Seed.CONSTITUTION_FILE + " is the person's to edit (their editor); no move changes the constitution";
 
-    /** Why m is refused, or null: a command it would run (run_shell, a sensor script, a worker's verify) names the constitution. */
+    /**
+     * Why m is refused, or null: a command it would run (run_shell, a sensor
+     * script, a worker's verify) names the constitution's file, in any case.
+     * The word alone (a project about one) is no sign; a command that reaches
+     * the file without naming it meets the sandbox instead.
+     */
     static String touchedBy(Move m) {
         String command = m instanceof RunShell r ? r.cmd()
                 : m instanceof WriteSensor s ? s.script()
                 : m instanceof StartWorker w ? w.verify() : null;
-        return command != null && command.toUpperCase(Locale.ROOT).contains("CONSTITUTION") ? REFUSAL : null;
+        return command != null && command.toUpperCase(Locale.ROOT).contains(Seed.CONSTITUTION_FILE.toUpperCase(Locale.ROOT)) ? REFUSAL : null;
     }
 }

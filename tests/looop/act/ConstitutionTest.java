@@ -88,6 +88,14 @@ class ConstitutionTest {
         assertEquals(MINE, profile.read("CONSTITUTION.md"));
     }
 
+    /** Only the file's name trips the refusal: a command about a constitution (the word) runs. */
+    @Test
+    void theWordAloneRefusesNothing() {
+        Tick.Outcome o = runShell("echo 'the constitution of the club' > reports/club.md");
+        assertEquals(Tick.Outcome.Result.ACTED, o.result(), o.message());
+        assertEquals("the constitution of the club\n", profile.read("reports/club.md"));
+    }
+
     @Test
     void theSandboxKeepsItFromARunShellThatDoesNotNameIt() {
         sandboxed();
