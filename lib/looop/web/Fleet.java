@@ -142,7 +142,6 @@ public final class Fleet {
         doc.path("workers").forEach(w -> seen.put(w.path("id").asText(), w));
         List<Sessions.Info> list = sessions.list();
         SessionView view = list.stream().anyMatch(Sessions.Info::alive) && safe(() -> Tmux.binary(paths), null) != null ? new SessionView(paths) : null;
-        looop.workers.WorkerConflicts.Look collisions = list.isEmpty() ? null : safe(() -> new looop.workers.WorkerConflicts(paths).look(list), null);
         ArrayNode out = Json.array();
         for (Sessions.Info w : list) {
             JsonNode d = seen.getOrDefault(w.id(), Json.object());
@@ -157,7 +156,8 @@ public final class Fleet {
             if (w.state() == looop.workers.SessionState.BLOCKED) o.put("blocked", w.reason() == null ? "blocked" : w.reason());
             HumanActions.PendingAsk ask = askOf.get(w.id());
             if (ask != null) o.put("ask", ask.question());
-            String collides = collisions == null ? "" : collisions.text(w.id()).strip().replace("\n", "; ");
+            // the document's conflicts: no second look at the branches per request
+            String collides = looop.workers.WorkerConflicts.text(doc.path("conflicts"), w.id()).strip().replace("\n", "; ");
             if (!collides.isEmpty()) o.put("collides", collides);
             SessionFiles.Meta meta = SessionFiles.of(paths, w.id()).readMeta();
             o.put("age", w.state() == looop.workers.SessionState.WAITING ? looop.workers.WorkerVerbs.waits(w)

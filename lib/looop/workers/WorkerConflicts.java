@@ -1,5 +1,6 @@
 package looop.workers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
@@ -58,10 +59,6 @@ public final class WorkerConflicts {
         public String text() {
             return a + " ↔ " + (b != null ? b : base) + " in " + shown(files);
         }
-
-        public boolean involves(String id) {
-            return a.equals(id) || id.equals(b);
-        }
     }
 
     /** Two branches that merge cleanly but both change files. */
@@ -90,30 +87,41 @@ public final class WorkerConflicts {
 
         /** What worker id's branch collides with, for `looop diff`. */
         public ArrayNode json(String id) {
-            ArrayNode list = Json.array();
-            for (Conflict c : conflicts) {
-                if (!c.involves(id)) continue;
-                ObjectNode o = list.addObject();
-                String other = id.equals(c.a()) ? c.b() : c.a();
-                if (other == null) o.put("base", c.base());
-                else o.put("with", other).put("branch", Worktrees.BRANCH_PREFIX + other);
-                strings(o.putArray("files"), c.files());
-            }
-            return list;
+            return involving(json(), id);
         }
 
         /** The lines `looop diff` prints under a worker's changes: one per collision. */
         public String text(String id) {
-            StringBuilder out = new StringBuilder();
-            for (var n : json(id)) {
-                List<String> files = new ArrayList<>();
-                n.get("files").forEach(f -> files.add(f.asText()));
-                out.append(n.has("with")
-                        ? "collides with " + n.get("with").asText() + " (" + n.get("branch").asText() + ") in " + shown(files)
-                        : "does not merge cleanly onto " + n.get("base").asText() + ": conflicts in " + shown(files)).append('\n');
-            }
-            return out.toString();
+            return WorkerConflicts.text(json(), id);
         }
+    }
+
+    /** The conflicts (as Look.json, or the state document's "conflicts") that involve worker id, seen from its side. */
+    public static ArrayNode involving(JsonNode conflicts, String id) {
+        ArrayNode list = Json.array();
+        for (JsonNode c : conflicts) {
+            String a = c.path("a").asText(), b = c.path("b").asText(null);
+            if (!a.equals(id) && !id.equals(b)) continue;
+            ObjectNode o = list.addObject();
+            String other = id.equals(a) ? b : a;
+            if (other == null) o.put("base", c.path("base").asText());
+            else o.put("with", other).put("branch", Worktrees.BRANCH_PREFIX + other);
+            o.set("files", c.path("files").deepCopy());
+        }
+        return list;
+    }
+
+    /** Those collisions as lines: "collides with c2 (looop/c2) in f.txt", "does not merge cleanly onto main: …". */
+    public static String text(JsonNode conflicts, String id) {
+        StringBuilder out = new StringBuilder();
+        for (var n : involving(conflicts, id)) {
+            List<String> files = new ArrayList<>();
+            n.get("files").forEach(f -> files.add(f.asText()));
+            out.append(n.has("with")
+                    ? "collides with " + n.get("with").asText() + " (" + n.get("branch").asText() + ") in " + shown(files)
+                    : "does not merge cleanly onto " + n.get("base").asText() + ": conflicts in " + shown(files)).append('\n');
+        }
+        return out.toString();
     }
 
     private final Paths paths;
