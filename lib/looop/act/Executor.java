@@ -103,9 +103,14 @@ public final class Executor {
 
     /** config: the one the beat or command read, which its moves see (the run_shell gate, the caps, the sandbox). */
     public Executor(Paths paths, Sessions sessions, Clock clock, Config config) {
+        this(paths, sessions, clock, config, null);
+    }
+
+    /** spareShell: run_shell's sandbox made ahead (a pulse's; see SpareShell), or null. */
+    public Executor(Paths paths, Sessions sessions, Clock clock, Config config, looop.act.moves.SpareShell spareShell) {
         this.paths = paths;
         this.clock = clock;
-        this.ctx = new Context(paths, sessions, config, clock);
+        this.ctx = new Context(paths, sessions, config, clock, spareShell);
     }
 
     /** A move by hand: a crashed move is settled first, then d runs once and is journaled; nothing to commit. */

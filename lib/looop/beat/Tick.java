@@ -148,6 +148,14 @@ public final class Tick {
         return this;
     }
 
+    private looop.act.moves.SpareShell spareShell;
+
+    /** run_shell moves use (and refill) this sandbox made ahead: a pulse's, which outlives its beats. */
+    public Tick withSpareShell(looop.act.moves.SpareShell spareShell) {
+        this.spareShell = spareShell;
+        return this;
+    }
+
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
         return beat(preflight(), force);
@@ -488,7 +496,7 @@ public final class Tick {
     }
 
     private Executor executor(Config config) {
-        return new Executor(paths, sessions, clock, config);
+        return new Executor(paths, sessions, clock, config, spareShell);
     }
 
     /** How a beat settles a move: success commits the world it acted on, failure takes the one failure path. */

@@ -47,6 +47,11 @@ public final class Proc {
     // Resolved once against looop's own PATH, as ProcessBuilder resolves a bare
     // "bash": the command's PATH (the profile's) need not hold either.
     private static final String BASH = Objects.requireNonNullElse(onPath("bash"), "bash");
+
+    /** The bash every command runs in. */
+    public static String bash() {
+        return BASH;
+    }
     private static final String SETSID = onPath("setsid");
     private static final long OWN_PGID = processGroup(Pid.own());
 
@@ -61,7 +66,9 @@ public final class Proc {
      * A command to run: the shell text, its directory, extra environment and
      * limits, and what wraps its argv (a sandbox; identity when null). The
      * wrapper gets the whole argv, a leading `setsid --wait` included, and
-     * must keep that prefix in front so the group kill still reaches the command.
+     * must keep that prefix in front so the group kill still reaches the
+     * command, unless killing the process it starts ends the whole tree by
+     * itself (a sandbox's bwrap: its pid namespace dies with it).
      */
     public record Spec(String command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout,
             UnaryOperator<List<String>> wrap) {
@@ -109,8 +116,24 @@ public final class Proc {
 
     /** Runs and captures stdout (up to maxStdout bytes, 0 = no cap) and the last 1 KiB of stderr. */
     public static Result capture(Spec spec, long maxStdout) {
-        ProcessBuilder pb = builder(spec);
-        Process p = start(pb, spec.command());
+        return capture(start(builder(spec), spec.command()), spec, maxStdout);
+    }
+
+    /**
+     * Starts spec's command with a pipe for its stdin and returns at once:
+     * a command made to wait for its work there (a spare sandbox), which
+     * {@link #capture(Process, Spec, long)} then hands its stdin and watches.
+     */
+    public static Process startWaiting(Spec spec) {
+        return start(builder(spec.stdin() != null ? spec : new Spec(spec.command(), spec.dir(), spec.env(), new byte[0],
+                spec.timeout(), spec.wrap())), spec.command());
+    }
+
+    /**
+     * Captures what p, already started, does from now on as {@link #capture(Spec, long)}
+     * would: spec's stdin is written to it, and spec's timeout counts from here.
+     */
+    public static Result capture(Process p, Spec spec, long maxStdout) {
         feedStdin(p, spec.stdin());
         CappedSink out = new CappedSink(maxStdout);
         TailSink err = new TailSink(1024);

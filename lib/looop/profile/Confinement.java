@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import looop.io.Fs;
 import looop.io.UserError;
@@ -84,8 +85,22 @@ public final class Confinement {
 
     /** run_shell: it may leave what it made in reports/. */
     public UnaryOperator<List<String>> runShell() {
+        return wrapper(runShellGrant());
+    }
+
+    /** run_shell's wrapper that also hands made the shape of each sandbox it builds (a spare's: see looop.act.moves.SpareShell). */
+    public UnaryOperator<List<String>> runShell(Consumer<Sandbox.Shape> made) {
+        return wrapper(runShellGrant(), made);
+    }
+
+    /** The shape run_shell's sandbox would have now; null when commands run unconfined. */
+    public Sandbox.Shape runShellShape() {
+        return sandbox.shape(runShellGrant());
+    }
+
+    private Grant runShellGrant() {
         Fs.mkdirs(paths.reports());
-        return wrapper(base().write(List.of(paths.reports())));
+        return base().write(List.of(paths.reports()));
     }
 
     /** A user sensor: reads what it watches, writes nothing (its stdout is its reading). */
@@ -165,8 +180,12 @@ public final class Confinement {
 
     /** The argv that runs a worker's argv under grant; refused in one line when the sandbox is required but missing. */
     public List<String> wrap(List<String> argv, Grant grant) {
+        return wrap(argv, grant, null);
+    }
+
+    private List<String> wrap(List<String> argv, Grant grant, Consumer<Sandbox.Shape> made) {
         try {
-            return sandbox.wrap(argv, grant);
+            return sandbox.wrap(argv, grant, made);
         } catch (SandboxUnavailable e) {
             throw new UserError(e.getMessage());
         }
@@ -174,10 +193,14 @@ public final class Confinement {
 
     /** The grant as a wrapper for Proc.Spec; a class, as sensors are wrapped every beat (Fs.inNameOrder). */
     private UnaryOperator<List<String>> wrapper(Grant grant) {
+        return wrapper(grant, null);
+    }
+
+    private UnaryOperator<List<String>> wrapper(Grant grant, Consumer<Sandbox.Shape> made) {
         return new UnaryOperator<>() {
             @Override
             public List<String> apply(List<String> argv) {
-                return wrap(argv, grant);
+                return wrap(argv, grant, made);
             }
         };
     }

@@ -115,8 +115,8 @@ public final class Bwrap implements Backend {
     /**
      * Java hands a child no descriptor past stderr, and bwrap reads its filter
      * from one: this fixed script opens it as fd 3, writes its own pid to the
-     * command's cgroups, then becomes bwrap (the same pid, so a leading setsid
-     * still leads the tree). Its arguments: the filter ("-": none), the cgroup.procs files, "--", bwrap's argv.
+     * command's cgroups, then becomes bwrap (the same pid: the one the caller
+     * kills to end the tree). Its arguments: the filter ("-": none), the cgroup.procs files, "--", bwrap's argv.
      */
     private static final String ENTER = "[ \"$1\" = - ] || exec 3<\"$1\" || exit 125; shift; "
             + "while [ \"$1\" != -- ]; do echo $$ >\"$1\" || exit 125; shift; done; shift; exec \"$@\"";

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,26 +46,45 @@ final class RealPaths {
      */
     static Set<Path> protectedTargets(List<Path> paths) {
         Set<Path> out = new LinkedHashSet<>();
-        for (Path p : paths) walk(p.toAbsolutePath().normalize(), out, 0);
+        // the protected paths share their ancestors (the data dir's above all): each is looked at once per call
+        Map<Path, Entry> seen = new HashMap<>();
+        for (Path p : paths) walk(p.toAbsolutePath().normalize(), out, 0, seen);
         return out;
     }
 
-    private static void walk(Path p, Set<Path> out, int hops) {
+    /** What is at a path, not following a link there. */
+    private enum Entry { PRESENT, LINK, MISSING }
+
+    private static void walk(Path p, Set<Path> out, int hops, Map<Path, Entry> seen) {
         Path cur = p.getRoot();
         for (int i = 0; i < p.getNameCount(); i++) {
             Path next = cur.resolve(p.getName(i));
-            if (Files.isSymbolicLink(next)) {
+            Entry e = entry(next, seen);
+            if (e == Entry.LINK) {
                 out.add(cur);
-                if (hops < MAX_HOPS) walk(rest(linkTarget(cur, next), p, i + 1), out, hops + 1);
+                if (hops < MAX_HOPS) walk(rest(linkTarget(cur, next), p, i + 1), out, hops + 1, seen);
                 return;
             }
-            if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
+            if (e == Entry.MISSING) {
                 out.add(cur);
                 return;
             }
             cur = next;
         }
         out.add(cur);
+    }
+
+    /** One lstat per path and call. */
+    private static Entry entry(Path p, Map<Path, Entry> seen) {
+        Entry e = seen.get(p);
+        if (e != null) return e;
+        try {
+            e = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink() ? Entry.LINK : Entry.PRESENT;
+        } catch (IOException | SecurityException missing) {
+            e = Entry.MISSING;
+        }
+        seen.put(p, e);
+        return e;
     }
 
     private static Path linkTarget(Path dir, Path link) {

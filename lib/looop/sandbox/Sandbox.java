@@ -97,13 +97,34 @@ public final class Sandbox {
     }
 
     /**
-     * The argv that runs argv confined. A leading `setsid [options]` stays
-     * outside, so the command's process group is still led by the pid the
-     * caller started (and kills on a timeout): bwrap, whose death ends the rest.
+     * The argv that runs argv confined. A leading `setsid [options]` (how
+     * Proc gives a command a process group to kill) is dropped for a command
+     * without a terminal: bwrap's --new-session gives the command its own
+     * session inside, and killing the pid the caller started (bwrap) ends the
+     * whole tree, as its child dies with it and takes its pid namespace along.
+     * That saves a process start per command. An interactive command keeps
+     * the prefix in front of bwrap.
      *
      * @throws SandboxUnavailable in mode required when nothing can confine it
      */
     public List<String> wrap(List<String> argv, Grant grant) {
+        return wrap(argv, grant, null);
+    }
+
+    /**
+     * What one sandbox is made of: the policy, whether it has a terminal, and
+     * its mounts. Two sandboxes of one shape show the same files the same
+     * way, as long as no mounted path was removed or replaced since.
+     */
+    public record Shape(SandboxPolicy policy, boolean interactive, List<Mount> plan) {}
+
+    /** The shape a sandbox made now for grant would have; null when commands run unconfined. */
+    public Shape shape(Grant grant) {
+        return active() ? new Shape(policy, grant.interactive(), plan(grant)) : null;
+    }
+
+    /** {@link #wrap(List, Grant)}, handing made (when not null) the shape of the very sandbox it builds. */
+    public List<String> wrap(List<String> argv, Grant grant, java.util.function.Consumer<Shape> made) {
         if (policy.mode() == Mode.OFF) return List.copyOf(argv);
         if (!active()) {
             if (policy.mode() == Mode.REQUIRED) {
@@ -113,10 +134,12 @@ public final class Sandbox {
             return List.copyOf(argv);
         }
         int split = setsidPrefix(argv);
-        List<String> out = new ArrayList<>(argv.subList(0, split));
+        List<String> out = new ArrayList<>(grant.interactive() ? argv.subList(0, split) : List.of());
         Backend.Extra extra = new Backend.Extra(filter, limits.join(filter == null ? null : filter.resolveSibling("cgroup-sweep")),
                 limits.inside());
-        out.addAll(backend.wrap(argv.subList(split, argv.size()), plan(grant), policy.network(), grant.interactive(), extra));
+        List<Mount> plan = plan(grant);
+        out.addAll(backend.wrap(argv.subList(split, argv.size()), plan, policy.network(), grant.interactive(), extra));
+        if (made != null) made.accept(new Shape(policy, grant.interactive(), plan));
         return out;
     }
 

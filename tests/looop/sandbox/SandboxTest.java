@@ -352,6 +352,18 @@ class SandboxTest {
     }
 
     @Test
+    void aTimeoutEndsTheWholeSandboxedTreeThoughBwrapLeadsNoGroup() throws Exception {
+        Sandbox s = live(SandboxPolicy.defaults(home));
+        String marker = "looopsbx" + UUID.randomUUID().toString().replace("-", "");
+        // as Proc runs a run_shell: the wrapper drops Proc's setsid, so the kill must go through bwrap
+        String cmd = "setsid bash -c 'exec -a " + marker + " sleep 600' & exec -a " + marker + " sleep 600";
+        looop.io.Proc.Result r = looop.io.Proc.capture(new looop.io.Proc.Spec(cmd, base, java.util.Map.of(), null,
+                java.time.Duration.ofSeconds(2), argv -> s.wrap(argv, Grant.none())), 0);
+        assertTrue(r.timedOut());
+        assertTrue(waitFor(() -> pidsNamed(marker).isEmpty()), "a sandboxed process outlived its timeout: " + pidsNamed(marker));
+    }
+
+    @Test
     void aRunnerKeepsItsStateDirButNotItsHooks() throws Exception {
         write(home.resolve(".claude/settings.json"), "{}\n");
         Sandbox s = live(SandboxPolicy.defaults(home));
@@ -392,15 +404,21 @@ class SandboxTest {
     }
 
     @Test
-    void wrappingKeepsSetsidOutsideBwrap() {
+    void wrappingDropsSetsidForACommandWithoutATerminal() {
         Sandbox s = live(SandboxPolicy.defaults(home));
         List<String> argv = s.wrap(List.of("/usr/bin/setsid", "--wait", "bash", "-c", "x"), Grant.none());
-        assertEquals(List.of("/usr/bin/setsid", "--wait", "/bin/sh", "-c"), argv.subList(0, 4));
-        // the fixed script that opens the seccomp filter as fd 3 becomes bwrap: setsid's pid still leads the tree
+        // bwrap's --new-session and pid namespace do setsid's work: one process start fewer per command
+        assertEquals(List.of("/bin/sh", "-c"), argv.subList(0, 2));
+        assertFalse(argv.contains("/usr/bin/setsid"), argv.toString());
+        assertTrue(argv.contains("--new-session"), argv.toString());
+        // the fixed script that opens the seccomp filter as fd 3 becomes bwrap: the pid the caller kills
         assertTrue(argv.get(argv.indexOf("--") + 1).endsWith("bwrap"), argv.toString());
         assertEquals("3", argv.get(argv.indexOf("--seccomp") + 1));
         assertEquals(List.of("--", "bash", "-c", "x"), argv.subList(argv.size() - 4, argv.size()));
         assertTrue(s.describe().matches("bubblewrap \\S+: on, unix sockets blocked; limits .*"), s.describe());
+        // a terminal's command keeps it in front
+        List<String> tty = s.wrap(List.of("/usr/bin/setsid", "--wait", "bash"), Grant.none().interactive(true));
+        assertEquals(List.of("/usr/bin/setsid", "--wait", "/bin/sh", "-c"), tty.subList(0, 4));
     }
 
     @Test

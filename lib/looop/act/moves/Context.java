@@ -25,8 +25,15 @@ public final class Context {
     public final Sessions sessions;
     public final Clock clock;
     private final Config config;
+    private final SpareShell spareShell;
 
     public Context(Paths paths, Sessions sessions, Config config, Clock clock) {
+        this(paths, sessions, config, clock, null);
+    }
+
+    /** spareShell: run_shell's sandbox made ahead (a pulse's), or null to start each one with its command. */
+    public Context(Paths paths, Sessions sessions, Config config, Clock clock, SpareShell spareShell) {
+        this.spareShell = spareShell;
         this.paths = paths;
         this.config = java.util.Objects.requireNonNull(config, "the beat's config");
         this.sessions = sessions == null ? null : sessions.withConfig(config);
@@ -41,6 +48,11 @@ public final class Context {
     /** The sandbox run_shell runs in, under this beat's config. */
     public looop.profile.Confinement confinement() {
         return looop.profile.Confinement.of(paths, config);
+    }
+
+    /** run_shell's sandbox made ahead, or null. */
+    public SpareShell spareShell() {
+        return spareShell;
     }
 
     public ShellGate gate() {

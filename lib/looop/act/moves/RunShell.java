@@ -29,8 +29,10 @@ public record RunShell(String cmd, String reason) implements Move {
         ShellGate gate = ctx.gate();
         long timeoutS = ctx.paths.knob(looop.profile.Knob.SHELL_TIMEOUT, gate.timeoutS());
         Duration timeout = timeoutS > 0 ? Duration.ofSeconds(timeoutS) : null;
-        Proc.Result r = Proc.capture(new Proc.Spec(cmd, ctx.paths.data, ctx.paths.childEnv(), null, timeout, ctx.confinement().runShell()),
-                gate.maxOutputBytes());
+        looop.profile.Confinement confinement = ctx.confinement();
+        Proc.Spec spec = new Proc.Spec(cmd, ctx.paths.data, ctx.paths.childEnv(), null, timeout, confinement.runShell());
+        Proc.Result r = ctx.spareShell() != null ? ctx.spareShell().capture(confinement, spec, gate.maxOutputBytes())
+                : Proc.capture(spec, gate.maxOutputBytes());
         // the next decide reads what it printed, however it ended
         new looop.sense.Recall(ctx.paths, ctx.clock).shellRan(cmd, r.exitCode(), r.timedOut(), r.stdoutText(), r.stderrTail());
         if (r.timedOut()) {

@@ -1,0 +1,196 @@
+package looop.act.moves;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import looop.io.Proc;
+import looop.profile.Confinement;
+import looop.sandbox.Sandbox;
+
+/**
+ * run_shell's sandbox, started before the move that needs it. Starting bwrap
+ * (its namespaces, mounts, filter and cgroups) is most of what the sandbox
+ * adds to a command; a pulse pays it in the background after a run_shell, so
+ * the next run_shell finds its sandbox ready and only its command runs on
+ * the beat's time. The processor time per command is the same; the wait is
+ * not. One-shot commands keep none: their JVM ends with the beat.
+ *
+ * A spare is a whole sandbox of its own, made for one command and never
+ * reused, so the boundary is the one a command started at that moment gets.
+ * It is used only while it is still that: the same policy and the same mounts
+ * (a changed config, a write list, a hidden dir that appeared since: the
+ * outside's look, {@link Sandbox.Shape}); no mounted path removed or replaced
+ * since (the inside's look: Linux unmounts such a path in the spare's view,
+ * and a new host mount shows up there too, so its mount table would differ);
+ * and the same directory and environment. Otherwise the spare is stopped
+ * unused and the command gets a sandbox of its own, as without a spare.
+ */
+public final class SpareShell implements AutoCloseable {
+    /**
+     * The spare's fixed launcher: it notes its mount table, says R, reads its
+     * command (up to a NUL) from stdin, and says G and becomes `bash -c` with
+     * it, as Proc runs any command, only when the mount table is the same.
+     */
+    private static final String LAUNCHER = "mapfile -t a </proc/self/mountinfo; printf R; IFS= read -r -d '' c;"
+            + " mapfile -t b </proc/self/mountinfo; [ \"${a[*]}\" = \"${b[*]}\" ] || exit 125; printf G;"
+            + " exec " + Proc.shellQuote(Proc.bash()) + " -c \"$c\" </dev/null";
+    private static final long MAKING_WAIT_MS = 30_000;
+
+    /** A ready sandbox: its launcher said R. */
+    private record Spare(Process process, Sandbox.Shape shape, Path dir, Map<String, String> env) {
+        boolean fits(Sandbox.Shape now, Proc.Spec spec) {
+            return process.isAlive() && shape.equals(now) && dir.equals(spec.dir()) && env.equals(spec.env());
+        }
+    }
+
+    private final Object lock = new Object();
+    /**
+     * The one thread that starts spares, kept for the shell's life: bwrap
+     * dies with the thread that started it (--die-with-parent is the
+     * kernel's parent-death signal, which follows the thread), so a spare
+     * started by a thread that then ends would be killed at once.
+     */
+    private final ExecutorService maker = Executors.newSingleThreadExecutor(new ThreadFactory() {
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "looop-spare-shell");
+            t.setDaemon(true);
+            return t;
+        }
+    });
+    private Spare spare;
+    private Future<?> making;
+    private boolean closed;
+    private int handedOver;
+
+    /**
+     * Runs spec, a run_shell command in c's sandbox, as Proc.capture would:
+     * in the spare when it fits, else in a sandbox of its own; then makes
+     * the next spare in the background.
+     */
+    public Proc.Result capture(Confinement c, Proc.Spec spec, long maxStdout) {
+        Sandbox.Shape now = c.runShellShape();
+        // a NUL ends the command for the launcher; Proc refuses such a command itself
+        if (now == null || spec.command().indexOf('\0') >= 0) return Proc.capture(spec, maxStdout);
+        Spare s = take();
+        Proc.Result r = s != null && s.fits(now, spec) ? handOver(s.process(), spec, maxStdout) : null;
+        if (r == null) {
+            if (s != null) Proc.killTree(s.process());
+            r = Proc.capture(spec, maxStdout);
+        }
+        makeNext(c, spec);
+        return r;
+    }
+
+    /** How many commands ran in a spare so far. */
+    public int handedOver() {
+        synchronized (lock) {
+            return handedOver;
+        }
+    }
+
+    /** Waits until the spare being made (if any) is ready or given up; for measuring a move apart from it. */
+    public void awaitSpare() {
+        Future<?> f;
+        synchronized (lock) {
+            f = making;
+        }
+        if (f == null) return;
+        try {
+            f.get(MAKING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // no spare then: the next command starts its own sandbox
+        }
+    }
+
+    /** Stops the spare; none is made after. */
+    @Override
+    public void close() {
+        Spare s;
+        synchronized (lock) {
+            closed = true;
+            s = spare;
+            spare = null;
+        }
+        maker.shutdown();
+        if (s != null) Proc.killTree(s.process());
+    }
+
+    private Spare take() {
+        awaitSpare();
+        synchronized (lock) {
+            Spare s = spare;
+            spare = null;
+            return s;
+        }
+    }
+
+    /** spec's command run in spare p; null when the spare would not run it (its mounts changed) or is gone. */
+    private Proc.Result handOver(Process p, Proc.Spec spec, long maxStdout) {
+        try (OutputStream in = p.getOutputStream()) {
+            in.write((spec.command() + "\0").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException gone) {
+            return null;
+        }
+        try {
+            if (p.getInputStream().read() != 'G') return null;
+        } catch (IOException gone) {
+            return null;
+        }
+        synchronized (lock) {
+            handedOver++;
+        }
+        return Proc.capture(p, spec, maxStdout);
+    }
+
+    private void makeNext(Confinement c, Proc.Spec like) {
+        synchronized (lock) {
+            if (closed || making != null && !making.isDone()) return;
+            making = maker.submit(() -> make(c, like));
+        }
+    }
+
+    private void make(Confinement c, Proc.Spec like) {
+        AtomicReference<Sandbox.Shape> shape = new AtomicReference<>();
+        Process p;
+        try {
+            p = Proc.startWaiting(new Proc.Spec(LAUNCHER, like.dir(), like.env(), null, null, c.runShell(shape::set)));
+        } catch (RuntimeException cannot) {
+            return; // the next run_shell starts a sandbox of its own and says what is wrong
+        }
+        if (!ready(p) || shape.get() == null) {
+            Proc.killTree(p);
+            return;
+        }
+        Spare old;
+        synchronized (lock) {
+            if (closed) {
+                old = new Spare(p, null, null, null);
+            } else {
+                old = spare;
+                spare = new Spare(p, shape.get(), like.dir(), like.env());
+            }
+        }
+        if (old != null) Proc.killTree(old.process());
+    }
+
+    private static boolean ready(Process p) {
+        try {
+            return p.getInputStream().read() == 'R';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
