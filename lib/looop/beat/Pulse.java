@@ -27,8 +27,6 @@ public final class Pulse {
     private final Sessions sessions;
     private final Log log;
     private final CountDownLatch stop = new CountDownLatch(1);
-    /** run_shell's next sandbox, made while the pulse waits (see SpareShell); stopped with the pulse. */
-    private final looop.act.moves.SpareShell spareShell = new looop.act.moves.SpareShell();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public Pulse(Paths paths, Clock clock, Sessions sessions, Log log) {
@@ -104,7 +102,7 @@ public final class Pulse {
     }
 
     private void loop(Lock lock) {
-        try (HumanDuties human = new HumanDuties(paths, clock, sessions, log); spareShell) {
+        try (HumanDuties human = new HumanDuties(paths, clock, sessions, log)) {
             loop(lock, human);
         }
     }
@@ -161,7 +159,7 @@ public final class Pulse {
      */
     private Tick.Outcome beatSafely(boolean force) {
         try {
-            Tick tick = new Tick(paths, clock, sessions, log).whenStopping(this::stopping).withSpareShell(spareShell);
+            Tick tick = new Tick(paths, clock, sessions, log).whenStopping(this::stopping);
             config = tick.preflight();
             return tick.beat(config, force);
         } catch (UserError e) {

@@ -10,6 +10,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import looop.act.Executor;
+import looop.act.moves.SpareShell;
+import looop.profile.Confinement;
 import looop.act.Intent;
 import looop.act.Decision;
 import looop.decide.Prompt;
@@ -148,14 +150,6 @@ public final class Tick {
         return this;
     }
 
-    private looop.act.moves.SpareShell spareShell;
-
-    /** run_shell moves use (and refill) this sandbox made ahead: a pulse's, which outlives its beats. */
-    public Tick withSpareShell(looop.act.moves.SpareShell spareShell) {
-        this.spareShell = spareShell;
-        return this;
-    }
-
     /** One whole beat in this JVM. force re-decides an unchanged world once. */
     public Outcome beat(boolean force) {
         return beat(preflight(), force);
@@ -173,11 +167,21 @@ public final class Tick {
         housekeeping(config);
         Hashed world = hash(sense(config));
         Gate.Result gate = new Gate(paths, clock, log).check(world.hash(), world.lastHash(), push, config); // unchanged, backoff, budget
-        Verdict verdict = decide(world, gate, config);
-        Outcome outcome = execute(verdict, config);     // act, then commit or fail (in Commit)
+        Outcome outcome;
+        // while the runner decides, the sandbox a run_shell would run in starts beside it; the beat ends it, used or not
+        try (SpareShell spare = gate instanceof Gate.Closed ? null : new SpareShell().prepare(paths, Confinement.of(paths, config))) {
+            spareShell = spare;
+            Verdict verdict = decide(world, gate, config);
+            outcome = execute(verdict, config);         // act, then commit or fail (in Commit)
+        } finally {
+            spareShell = null;
+        }
         pruneRuns();
         return outcome;
     }
+
+    /** The sandbox this beat's run_shell finds started (see SpareShell), while the beat decides and acts; else null. */
+    private SpareShell spareShell;
 
     /**
      * What would stop a beat before it writes anything: a data dir that cannot

@@ -117,6 +117,40 @@ class SandboxedMovesTest {
         assertTrue(lastFailure().contains(shown) || lastFailure().contains("Permission denied"), "and its event: " + lastFailure());
     }
 
+    /**
+     * A beat starts the sandbox a run_shell would run in beside its runner
+     * (act.moves.SpareShell): the move's sandbox is as old as the decide (the
+     * runner here takes 2 s), not as the move; and the beat ends with none
+     * left, so an idle loop holds no sandbox.
+     */
+    @Test
+    void aRunShellRunsInTheSandboxStartedWhileTheRunnerDecidedAndNoneOutlivesTheBeat() throws Exception {
+        profile.write("looop.json", "{\"default\":\"t\",\"runners\":{\"t\":{\"tick\":\"sleep 2; cp runners/decision.json \\\"$LOOOP_DECISION_FILE\\\"\"}},"
+                + "\"run_shell\":{\"replace_defaults\":true}}");
+        // the sandbox's age when the command starts, in 1/100 s: now less its pid 1's start (clock ticks, 100 a second)
+        Tick.Outcome o = runShell("read -a s </proc/1/stat; read up _ </proc/uptime; echo $(( ${up/./} - ${s[21]} )) > reports/age");
+        assertEquals(Tick.Outcome.Result.ACTED, o.result(), o.message());
+        int age = Integer.parseInt(profile.read("reports/age").strip());
+        assertTrue(age >= 100, "the move's sandbox was started with the move, not beside the runner: " + age + "/100 s old");
+        assertTrue(spares().isEmpty(), "a sandbox outlived its beat: " + spares());
+    }
+
+    /** Sandboxes started ahead for this profile: bwrap running the spare's launcher on this data dir. */
+    private List<Long> spares() {
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(pid -> {
+            String c = cmdline(pid);
+            return c.contains("/proc/self/mountinfo; printf R;") && c.contains(data.toString()) && c.contains("bwrap");
+        }).toList();
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
+    }
+
     @Test
     void everySpellingOfADeleteLeavesTheDecoyAndFailsTheMoveVisibly() throws Exception {
         Needs.command("python3", "apt-get install python3"); // a missing one would fail the move for the wrong reason

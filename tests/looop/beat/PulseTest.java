@@ -112,61 +112,6 @@ class PulseTest {
         }
     }
 
-    /**
-     * After a run_shell the pulse makes the next one's sandbox while it rests
-     * (act.moves.SpareShell), and the next run_shell runs in it: its pid 1
-     * was born with that spare, a whole beat before the move, not with the
-     * move. Stopping the pulse stops the spare.
-     */
-    @Test
-    void aRunShellFindsTheSandboxThePulseMadeWhileItRested() throws Exception {
-        Beats b = new Beats(dir.resolve("profile"), "{\"action\":\"run_shell\",\"cmd\":\"echo 1 > reports/first\"}",
-                "{\"action\":\"run_shell\",\"cmd\":\"read -a s </proc/1/stat; echo ${s[21]} > reports/born\"}",
-                "{\"action\":\"noop\"}", "{\"action\":\"noop\"}", "{\"action\":\"noop\"}");
-        b.config("{\"default\":\"offline\",\"run_shell\":{\"replace_defaults\":true},\"runners\":{\"offline\":{\"tick\":"
-                + "\"bash runners/offline.sh runners/script.jsonl\"" + b.offlineGrant() + "}}}");
-        b.profile.sensor("clock", "echo \"{\\\"signal\\\":{\\\"t\\\":\\\"$(date +%s%N)\\\"}}\"");
-        looop.Needs.bwrap(looop.profile.Confinement.of(b.profile.paths, Config.load(b.profile.paths)).sandbox());
-        Process pulse = looop(b, "spare", Map.of("LOOOP_INTERVAL", "3"), "run");
-        try {
-            waitFor("the first run_shell and its spare", () -> Files.exists(b.profile.dir.resolve("reports/first")) && !spares(b).isEmpty());
-            long spare = spares(b).get(0);
-            long spareBorn = startTicks(spare);
-            waitFor("the second run_shell", () -> Files.exists(b.profile.dir.resolve("reports/born"))
-                    && !b.profile.read("reports/born").isBlank());
-            long sandboxBorn = Long.parseLong(b.profile.read("reports/born").strip());
-            // the beats are 3 s (300 ticks) apart: a sandbox started with the move would be born that much later
-            assertTrue(sandboxBorn - spareBorn < 150, "the move's sandbox was born " + (sandboxBorn - spareBorn) + " ticks after the spare");
-            pulse.destroy(); // SIGTERM
-            assertTrue(pulse.waitFor(WAIT_MS, TimeUnit.MILLISECONDS));
-            waitFor("the spare to stop with the pulse", () -> spares(b).isEmpty());
-        } finally {
-            pulse.destroyForcibly().waitFor();
-        }
-    }
-
-    /** The profile's spare run_shell sandboxes: bwrap processes running the spare's launcher on this data dir. */
-    private static List<Long> spares(Beats b) {
-        return ProcessHandle.allProcesses().map(ProcessHandle::pid)
-                .filter(pid -> cmdline(pid).contains("/proc/self/mountinfo; printf R;") && cmdline(pid).contains(b.profile.dir.toString())
-                        && cmdline(pid).contains("bwrap"))
-                .toList();
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException gone) {
-            return "";
-        }
-    }
-
-    /** When a process started, in clock ticks since boot (/proc/PID/stat's 22nd field; bwrap's name holds no space). */
-    private static long startTicks(long pid) throws IOException {
-        String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split(" ");
-        return Long.parseLong(f[21]);
-    }
-
     private void brokenThenFixed(Beats b, Process pulse) throws Exception {
         waitForBeat(b, "pulse.out");
         Path config = b.profile.dir.resolve("looop.json");

@@ -15,20 +15,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import looop.io.Proc;
 import looop.profile.Confinement;
+import looop.profile.Paths;
 import looop.sandbox.Sandbox;
 
 /**
- * run_shell's sandbox, started before the move that needs it. Starting bwrap
- * (its namespaces, mounts, filter and cgroups) is most of what the sandbox
- * adds to a command; a pulse pays it in the background after a run_shell, so
- * the next run_shell finds its sandbox ready and only its command runs on
- * the beat's time. The processor time per command is the same; the wait is
- * not. One-shot commands keep none: their JVM ends with the beat.
+ * run_shell's sandbox, started while the AI decides. Starting bwrap (its
+ * namespaces, mounts, filter and cgroups) is most of what the sandbox adds
+ * to a command, and a beat that decides waits seconds for its runner: so the
+ * beat starts the sandbox a run_shell would need beside the runner, and if
+ * the move is a run_shell, only its command runs on the beat's time. The
+ * processor time per command is the same; the wait is not. The beat stops
+ * the spare when it ends, used or not: an idle loop holds none.
  *
  * A spare is a whole sandbox of its own, made for one command and never
  * reused, so the boundary is the one a command started at that moment gets.
  * It is used only while it is still that: the same policy and the same mounts
- * (a changed config, a write list, a hidden dir that appeared since: the
+ * (a changed config, a write list, a hidden path that appeared since: the
  * outside's look, {@link Sandbox.Shape}); no mounted path removed or replaced
  * since (the inside's look: Linux unmounts such a path in the spare's view,
  * and a new host mount shows up there too, so its mount table would differ);
@@ -74,9 +76,24 @@ public final class SpareShell implements AutoCloseable {
     private int handedOver;
 
     /**
+     * Starts, in the background, the sandbox a run_shell would get now (its
+     * directory the data dir, its environment the profile's), replacing any
+     * unused one; nothing when commands run unconfined or after close.
+     */
+    public SpareShell prepare(Paths paths, Confinement c) {
+        if (!c.sandbox().active()) return this;
+        synchronized (lock) {
+            if (closed || making != null && !making.isDone()) return this;
+            Proc.Spec like = new Proc.Spec("", paths.data, paths.childEnv(), null, null);
+            making = maker.submit(() -> make(c, like));
+        }
+        return this;
+    }
+
+    /**
      * Runs spec, a run_shell command in c's sandbox, as Proc.capture would:
-     * in the spare when it fits, else in a sandbox of its own; then makes
-     * the next spare in the background.
+     * in the spare when it fits (waiting for one still starting), else in a
+     * sandbox of its own.
      */
     public Proc.Result capture(Confinement c, Proc.Spec spec, long maxStdout) {
         Sandbox.Shape now = c.runShellShape();
@@ -84,12 +101,9 @@ public final class SpareShell implements AutoCloseable {
         if (now == null || spec.command().indexOf('\0') >= 0) return Proc.capture(spec, maxStdout);
         Spare s = take();
         Proc.Result r = s != null && s.fits(now, spec) ? handOver(s.process(), spec, maxStdout) : null;
-        if (r == null) {
-            if (s != null) Proc.killTree(s.process());
-            r = Proc.capture(spec, maxStdout);
-        }
-        makeNext(c, spec);
-        return r;
+        if (r != null) return r;
+        if (s != null) Proc.killTree(s.process());
+        return Proc.capture(spec, maxStdout);
     }
 
     /** How many commands ran in a spare so far. */
@@ -115,7 +129,7 @@ public final class SpareShell implements AutoCloseable {
         }
     }
 
-    /** Stops the spare; none is made after. */
+    /** Stops the spare, if unused; none is made after. */
     @Override
     public void close() {
         Spare s;
@@ -153,13 +167,6 @@ public final class SpareShell implements AutoCloseable {
             handedOver++;
         }
         return Proc.capture(p, spec, maxStdout);
-    }
-
-    private void makeNext(Confinement c, Proc.Spec like) {
-        synchronized (lock) {
-            if (closed || making != null && !making.isDone()) return;
-            making = maker.submit(() -> make(c, like));
-        }
     }
 
     private void make(Confinement c, Proc.Spec like) {

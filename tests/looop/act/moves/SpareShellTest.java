@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * run_shell's sandbox made ahead, under real bubblewrap: a command finds it
+ * run_shell's sandbox made while the runner decides, under real bubblewrap: a command finds it
  * ready, and a spare that is no longer what a sandbox started now would be
  * (a mounted dir replaced, a hidden path that appeared, a new config) is
  * never used. Secrets and outside dirs live under /var/tmp: the sandbox's
@@ -67,9 +67,9 @@ class SpareShellTest {
         return new Executor(profile.paths, NoSessions.none(), profile.clock, Config.load(profile.paths), spare).act(Decision.parse(json));
     }
 
-    /** A first command, then its spare made and ready. */
+    /** A spare made and ready, as a beat makes it while its runner decides. */
     private void spareReady() {
-        run("true");
+        spare.prepare(profile.paths, Confinement.of(profile.paths, Config.load(profile.paths)));
         spare.awaitSpare();
         assertFalse(spares().isEmpty(), "no spare sandbox was made");
     }
@@ -83,8 +83,9 @@ class SpareShellTest {
         assertTrue(Integer.parseInt(profile.read("reports/age").strip()) >= 100, "the command's sandbox was made with it: " + profile.read("reports/age"));
         assertEquals("made\n", profile.read("reports/made"));
         assertFalse(Files.exists(data.resolve("reports/breach")), "wrote looop's journal from the spare");
+        assertTrue(spares().isEmpty(), "a used spare is not kept: " + spares());
         // its exit status and its words come back as from any command
-        spare.awaitSpare();
+        spareReady();
         UserError e = assertThrows(UserError.class, () -> run("echo oops >&2; exit 3"));
         assertEquals("run_shell: `echo oops >&2; exit 3` exited 3: oops", e.getMessage());
         assertEquals(2, spare.handedOver());
@@ -142,8 +143,9 @@ class SpareShellTest {
         spareReady();
         spare.close();
         assertTrue(waitFor(() -> spares().isEmpty()), "the spare outlived close: " + spares());
-        run("echo after > reports/after");
+        spare.prepare(profile.paths, Confinement.of(profile.paths, Config.load(profile.paths)));
         spare.awaitSpare();
+        run("echo after > reports/after");
         assertEquals("after\n", profile.read("reports/after"));
         assertEquals(0, spare.handedOver());
         assertTrue(spares().isEmpty(), "a spare was made after close: " + spares());
