@@ -46,7 +46,8 @@ public final class SpareShell implements AutoCloseable {
     private static final String LAUNCHER = "mapfile -t a </proc/self/mountinfo; printf R; IFS= read -r -d '' c;"
             + " mapfile -t b </proc/self/mountinfo; [ \"${a[*]}\" = \"${b[*]}\" ] || exit 125; printf G;"
             + " exec " + Proc.shellQuote(Proc.bash()) + " -c \"$c\" </dev/null";
-    private static final long MAKING_WAIT_MS = 30_000;
+    /** How long a move waits for a spare still starting: past that, its own sandbox would be no quicker. */
+    private static final long MAKING_WAIT_MS = 10_000;
 
     /** A ready sandbox: its launcher said R. */
     private record Spare(Process process, Sandbox.Shape shape, Path dir, Map<String, String> env) {
@@ -71,6 +72,8 @@ public final class SpareShell implements AutoCloseable {
         }
     });
     private Spare spare;
+    /** The spare being started, until it says R: close() stops it too, so a start that hangs holds nothing. */
+    private Process starting;
     private Future<?> making;
     private boolean closed;
     private int handedOver;
@@ -133,13 +136,16 @@ public final class SpareShell implements AutoCloseable {
     @Override
     public void close() {
         Spare s;
+        Process half;
         synchronized (lock) {
             closed = true;
             s = spare;
             spare = null;
+            half = starting;
         }
         maker.shutdown();
         if (s != null) Proc.killTree(s.process());
+        if (half != null) Proc.killTree(half);
     }
 
     private Spare take() {
@@ -172,12 +178,20 @@ public final class SpareShell implements AutoCloseable {
     private void make(Confinement c, Proc.Spec like) {
         AtomicReference<Sandbox.Shape> shape = new AtomicReference<>();
         Process p;
-        try {
-            p = Proc.startWaiting(new Proc.Spec(LAUNCHER, like.dir(), like.env(), null, null, c.runShell(shape::set)));
-        } catch (RuntimeException cannot) {
-            return; // the next run_shell starts a sandbox of its own and says what is wrong
+        synchronized (lock) {
+            if (closed) return;
+            try {
+                p = Proc.startWaiting(new Proc.Spec(LAUNCHER, like.dir(), like.env(), null, null, c.runShell(shape::set)));
+            } catch (RuntimeException cannot) {
+                return; // the run_shell starts a sandbox of its own and says what is wrong
+            }
+            starting = p;
         }
-        if (!ready(p) || shape.get() == null) {
+        boolean ready = ready(p) && shape.get() != null;
+        synchronized (lock) {
+            starting = null;
+        }
+        if (!ready) {
             Proc.killTree(p);
             return;
         }

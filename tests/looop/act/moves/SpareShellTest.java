@@ -151,6 +151,27 @@ class SpareShellTest {
         assertTrue(spares().isEmpty(), "a spare was made after close: " + spares());
     }
 
+    @Test
+    void aSpareThatNeverGetsReadyHoldsNothingAndTheCommandRunsInItsOwn() throws Exception {
+        String marker = "looopstuck" + Long.toHexString(System.nanoTime());
+        Path fake = outside.resolve("bwrap");
+        // a bwrap that hangs starting the spare's launcher, and is the real one for everything else
+        Files.writeString(fake, "#!/bin/bash\ncase \"$*\" in *'printf R;'*) exec -a " + marker + " sleep 600;; esac\nexec "
+                + looop.sandbox.Bwrap.onPath() + " \"$@\"\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        profile = new TestProfile(data, Map.of("LOOOP_SANDBOX", "auto", "LOOOP_BWRAP", fake.toString()));
+        config("");
+        Confinement c = Confinement.of(profile.paths, Config.load(profile.paths));
+        Needs.bwrap(c.sandbox());
+        spare.prepare(profile.paths, c);
+        assertTrue(waitFor(() -> !processesWith(marker).isEmpty()), "the stuck start never began");
+        run("echo own > reports/own"); // waits a while for the spare, then starts its own sandbox
+        assertEquals("own\n", profile.read("reports/own"));
+        assertEquals(0, spare.handedOver());
+        spare.close();
+        assertTrue(waitFor(() -> processesWith(marker).isEmpty()), "a start that hung outlived close: " + processesWith(marker));
+    }
+
     /** This profile's spare sandboxes: processes whose command line holds the launcher and this data dir. */
     private List<Long> spares() {
         List<Long> out = new ArrayList<>();
