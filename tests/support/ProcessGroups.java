@@ -45,4 +45,30 @@ public final class ProcessGroups {
         }
         return live;
     }
+
+    /** Processes whose command line (its arguments joined by spaces) holds every one of parts. */
+    public static List<Long> withCommandLine(String... parts) {
+        List<Long> out = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            String line = commandLine(p.pid());
+            for (String part : parts) {
+                if (!line.contains(part)) return;
+            }
+            out.add(p.pid());
+        });
+        return out;
+    }
+
+    /** Sandboxes started ahead for a run_shell on data dir (act.moves.SpareShell): bwrap running the spare's launcher. */
+    public static List<Long> spareShells(Path data) {
+        return withCommandLine("bwrap", "/proc/self/mountinfo; printf R;", data.toString());
+    }
+
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException gone) {
+            return "";
+        }
+    }
 }

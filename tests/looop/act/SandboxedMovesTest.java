@@ -132,23 +132,7 @@ class SandboxedMovesTest {
         assertEquals(Tick.Outcome.Result.ACTED, o.result(), o.message());
         int age = Integer.parseInt(profile.read("reports/age").strip());
         assertTrue(age >= 100, "the move's sandbox was started with the move, not beside the runner: " + age + "/100 s old");
-        assertTrue(spares().isEmpty(), "a sandbox outlived its beat: " + spares());
-    }
-
-    /** Sandboxes started ahead for this profile: bwrap running the spare's launcher on this data dir. */
-    private List<Long> spares() {
-        return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(pid -> {
-            String c = cmdline(pid);
-            return c.contains("/proc/self/mountinfo; printf R;") && c.contains(data.toString()) && c.contains("bwrap");
-        }).toList();
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException gone) {
-            return "";
-        }
+        assertTrue(looop.ProcessGroups.spareShells(data).isEmpty(), "a sandbox outlived its beat: " + looop.ProcessGroups.spareShells(data));
     }
 
     @Test

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import looop.Needs;
 import looop.NoSessions;
+import looop.ProcessGroups;
 import looop.TestProfile;
 import looop.act.Decision;
 import looop.act.Executor;
@@ -172,29 +171,12 @@ class SpareShellTest {
         assertTrue(waitFor(() -> processesWith(marker).isEmpty()), "a start that hung outlived close: " + processesWith(marker));
     }
 
-    /** This profile's spare sandboxes: processes whose command line holds the launcher and this data dir. */
     private List<Long> spares() {
-        List<Long> out = new ArrayList<>();
-        for (long pid : processesWith("/proc/self/mountinfo; printf R;")) {
-            if (cmdline(pid).contains(data.toString())) out.add(pid);
-        }
-        return out;
+        return ProcessGroups.spareShells(data);
     }
 
     private static List<Long> processesWith(String text) {
-        List<Long> out = new ArrayList<>();
-        ProcessHandle.allProcesses().forEach(p -> {
-            if (cmdline(p.pid()).contains(text)) out.add(p.pid());
-        });
-        return out;
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException gone) {
-            return "";
-        }
+        return ProcessGroups.withCommandLine(text);
     }
 
     private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
