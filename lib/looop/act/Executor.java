@@ -106,7 +106,7 @@ public final class Executor {
         this(paths, sessions, clock, config, null);
     }
 
-    /** spareShell: run_shell's sandbox made ahead (a pulse's; see SpareShell), or null. */
+    /** spareShell: the sandbox a run_shell of this beat finds started (see SpareShell), or null. */
     public Executor(Paths paths, Sessions sessions, Clock clock, Config config, looop.act.moves.SpareShell spareShell) {
         this.paths = paths;
         this.clock = clock;

@@ -47,13 +47,13 @@ public final class Proc {
     // Resolved once against looop's own PATH, as ProcessBuilder resolves a bare
     // "bash": the command's PATH (the profile's) need not hold either.
     private static final String BASH = Objects.requireNonNullElse(onPath("bash"), "bash");
+    private static final String SETSID = onPath("setsid");
+    private static final long OWN_PGID = processGroup(Pid.own());
 
     /** The bash every command runs in. */
     public static String bash() {
         return BASH;
     }
-    private static final String SETSID = onPath("setsid");
-    private static final long OWN_PGID = processGroup(Pid.own());
 
     /** What a captured run produced. stdout holds at most the cap; stdoutBytes counts all of it. */
     public record Result(int exitCode, boolean timedOut, byte[] stdout, long stdoutBytes, String stderrTail) {

@@ -31,7 +31,7 @@ public final class Context {
         this(paths, sessions, config, clock, null);
     }
 
-    /** spareShell: run_shell's sandbox made ahead (a pulse's), or null to start each one with its command. */
+    /** spareShell: the sandbox a run_shell finds started while the beat decided, or null: the command starts its own. */
     public Context(Paths paths, Sessions sessions, Config config, Clock clock, SpareShell spareShell) {
         this.spareShell = spareShell;
         this.paths = paths;
@@ -50,7 +50,7 @@ public final class Context {
         return looop.profile.Confinement.of(paths, config);
     }
 
-    /** run_shell's sandbox made ahead, or null. */
+    /** The sandbox a run_shell finds started, or null. */
     public SpareShell spareShell() {
         return spareShell;
     }
