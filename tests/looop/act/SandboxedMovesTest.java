@@ -119,13 +119,14 @@ class SandboxedMovesTest {
 
     /**
      * A beat starts the sandbox a run_shell would run in beside its runner
-     * (act.moves.SpareShell): the move's sandbox is as old as the decide (the
-     * runner here takes 2 s), not as the move; and the beat ends with none
+     * (act.moves.SpareShell): the move's sandbox is about as old as the decide
+     * (the runner here takes 3 s; the spare has 2 s to start), not as the
+     * move; and the beat ends with none
      * left, so an idle loop holds no sandbox.
      */
     @Test
     void aRunShellRunsInTheSandboxStartedWhileTheRunnerDecidedAndNoneOutlivesTheBeat() throws Exception {
-        profile.write("looop.json", "{\"default\":\"t\",\"runners\":{\"t\":{\"tick\":\"sleep 2; cp runners/decision.json \\\"$LOOOP_DECISION_FILE\\\"\"}},"
+        profile.write("looop.json", "{\"default\":\"t\",\"runners\":{\"t\":{\"tick\":\"sleep 3; cp runners/decision.json \\\"$LOOOP_DECISION_FILE\\\"\"}},"
                 + "\"run_shell\":{\"replace_defaults\":true}}");
         // the sandbox's age when the command starts, in 1/100 s: now less its pid 1's start (clock ticks, 100 a second)
         Tick.Outcome o = runShell("read -a s </proc/1/stat; read up _ </proc/uptime; echo $(( ${up/./} - ${s[21]} )) > reports/age");
