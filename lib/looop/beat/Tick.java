@@ -170,18 +170,12 @@ public final class Tick {
         Outcome outcome;
         // while the runner decides, the sandbox a run_shell would run in starts beside it; the beat ends it, used or not
         try (SpareShell spare = gate instanceof Gate.Closed ? null : new SpareShell().prepare(paths, Confinement.of(paths, config))) {
-            spareShell = spare;
             Verdict verdict = decide(world, gate, config);
-            outcome = execute(verdict, config);         // act, then commit or fail (in Commit)
-        } finally {
-            spareShell = null;
+            outcome = execute(verdict, config, spare);  // act, then commit or fail (in Commit)
         }
         pruneRuns();
         return outcome;
     }
-
-    /** The sandbox this beat's run_shell finds started (see SpareShell), while the beat decides and acts; else null. */
-    private SpareShell spareShell;
 
     /**
      * What would stop a beat before it writes anything: a data dir that cannot
@@ -432,19 +426,20 @@ public final class Tick {
     public Outcome act(Verdict verdict) {
         Config config = Config.load(paths);
         recover(config);
-        return execute(verdict, config);
+        return execute(verdict, config, null);
     }
 
     /**
      * Executes a decided move at most once; Commit settles it (commits the world
-     * hash, or fails it) before its intent record goes; its moves see config.
+     * hash, or fails it) before its intent record goes; its moves see config,
+     * and a run_shell runs in spare when it fits (null: its own sandbox).
      */
-    private Outcome execute(Verdict verdict, Config config) {
+    private Outcome execute(Verdict verdict, Config config, SpareShell spare) {
         if (verdict instanceof Ended ended) return ended;
         Decided decided = (Decided) verdict;
         if (decided.runId() != null) refuseSpentRun(decided.runId());
         Commit commit = new Commit();
-        Executor.Result result = executor(config).act(decided.decision(), decided.runId(), decided.hash(), commit);
+        Executor.Result result = new Executor(paths, sessions, clock, config, spare).act(decided.decision(), decided.runId(), decided.hash(), commit);
         if (result instanceof Executor.Failed f) {
             return commit.failure != null ? commit.failure : new Ended(Outcome.Result.FAILED, f.reason(), decided.hash(), decided.runId(), f.message());
         }
@@ -500,7 +495,7 @@ public final class Tick {
     }
 
     private Executor executor(Config config) {
-        return new Executor(paths, sessions, clock, config, spareShell);
+        return new Executor(paths, sessions, clock, config);
     }
 
     /** How a beat settles a move: success commits the world it acted on, failure takes the one failure path. */

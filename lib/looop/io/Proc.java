@@ -125,6 +125,7 @@ public final class Proc {
      * {@link #capture(Process, Spec, long)} then hands its stdin and watches.
      */
     public static Process startWaiting(Spec spec) {
+        // some stdin, even none, is what leaves the command's stdin a pipe rather than /dev/null
         return start(builder(spec.stdin() != null ? spec : new Spec(spec.command(), spec.dir(), spec.env(), new byte[0],
                 spec.timeout(), spec.wrap())), spec.command());
     }

@@ -195,16 +195,16 @@ public final class SpareShell implements AutoCloseable {
             Proc.killTree(p);
             return;
         }
-        Spare old;
+        Process unused;
         synchronized (lock) {
             if (closed) {
-                old = new Spare(p, null, null, null);
+                unused = p;
             } else {
-                old = spare;
+                unused = spare == null ? null : spare.process();
                 spare = new Spare(p, shape.get(), like.dir(), like.env());
             }
         }
-        if (old != null) Proc.killTree(old.process());
+        if (unused != null) Proc.killTree(unused);
     }
 
     private static boolean ready(Process p) {
